@@ -1,0 +1,67 @@
+"""The `mcubench` command: one module per subcommand, domain errors as one line on stderr.
+
+Each subcommand module defines NAME, HELP, configure(parser) and execute(args) -> int.
+"""
+
+import argparse
+import importlib
+import sys
+
+from mcubench import __version__
+from mcubench.errors import McubenchError
+
+# Subcommand modules, in the order `mcubench --help` lists them.
+SUBCOMMAND_MODULES = ("devices", "trace", "run", "build", "bench", "report", "check")
+
+
+def _load_subcommands():
+    modules = []
+    for name in SUBCOMMAND_MODULES:
+        try:
+            modules.append(importlib.import_module(f"{__name__}.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+    return modules
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="mcubench",
+        description="Simulate TinyML firmware on microcontrollers and estimate latency, energy and memory.",
+    )
+    parser.add_argument("--version", action="version", version=f"mcubench {__version__}")
+    parser.add_argument("--traceback", action="store_true", help="show a Python traceback on errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in _load_subcommands():
+        sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.configure(sub)
+        sub.set_defaults(_execute=module.execute)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_execute", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args._execute(args) or 0)
+    except McubenchError as exc:
+        if args.traceback:
+            raise
+        print(f"mcubench: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("mcubench: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad input: say so in one line, offer the traceback
+        if args.traceback:
+            raise
+        print(f"mcubench: internal error: {type(exc).__name__}: {exc} (rerun with --traceback)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,231 @@
+"""The Trace record: everything one simulated run observed, and nothing about time or power.
+
+This is the contract between the simulator (which fills it) and the cost models (which read it).
+It is plain data: numpy arrays and numbers, saved to and loaded from JSON so that a trace can be
+re-costed later, for another clock or device of the same ISA, without running again.
+
+Per-region figures are inclusive: a region's counters include those of regions nested in it.
+"""
+
+from dataclasses import dataclass, field
+import base64
+import json
+
+import numpy as np
+
+from mcubench.errors import TraceError
+
+TRACE_SCHEMA = "mcubench.trace/1"
+
+
+@dataclass
+class BlockTable:
+    """Executed basic blocks, one row per distinct (address, size) block.
+
+    fallthrough counts the executions after which the next executed block began at address+size;
+    the cost models read count - fallthrough as the taken count of the block's final branch.
+    """
+
+    address: np.ndarray  # uint32, first instruction (Thumb addresses without the low bit)
+    size: np.ndarray  # uint32, bytes
+    instructions: np.ndarray  # uint32, instructions in one execution of the block
+    count: np.ndarray  # uint64, executions
+    fallthrough: np.ndarray  # uint64, executions followed by the block at address+size
+
+    @classmethod
+    def empty(cls):
+        return cls(*(np.zeros(0, dtype=t) for t in (np.uint32, np.uint32, np.uint32, np.uint64, np.uint64)))
+
+    @property
+    def executed_instructions(self) -> int:
+        return int(np.dot(self.instructions.astype(np.uint64), self.count))
+
+    def to_dict(self):
+        return {k: getattr(self, k).tolist() for k in ("address", "size", "instructions", "count", "fallthrough")}
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(
+            np.asarray(d["address"], dtype=np.uint32),
+            np.asarray(d["size"], dtype=np.uint32),
+            np.asarray(d["instructions"], dtype=np.uint32),
+            np.asarray(d["count"], dtype=np.uint64),
+            np.asarray(d["fallthrough"], dtype=np.uint64),
+        )
+
+
+@dataclass
+class AccessCounts:
+    """Data accesses (loads and stores, not instruction fetches) to one memory area."""
+
+    reads: int = 0
+    writes: int = 0
+    read_bytes: int = 0
+    write_bytes: int = 0
+
+
+@dataclass
+class CacheCounts:
+    """Hits and misses of one cache model the caller configured for the run (see simulator docs)."""
+
+    read_hits: int = 0
+    read_misses: int = 0
+    write_hits: int = 0
+    write_misses: int = 0
+    fetch_hits: int = 0
+    fetch_misses: int = 0
+
+
+@dataclass
+class RegionTrace:
+    """One region: a marked span, or every call of a named function. Counters are inclusive."""
+
+    name: str
+    parent: str | None
+    calls: int
+    blocks: BlockTable
+    memory: dict = field(default_factory=dict)  # area name -> AccessCounts
+    caches: dict = field(default_factory=dict)  # cache name -> CacheCounts
+    divisions: dict = field(default_factory=dict)  # instruction address -> histogram (see Trace)
+
+    @property
+    def instructions(self) -> int:
+        return self.blocks.executed_instructions
+
+
+@dataclass
+class ImageInfo:
+    """Sizes of the loaded ELF image, by section class."""
+
+    text_bytes: int = 0
+    rodata_bytes: int = 0
+    data_bytes: int = 0
+    bss_bytes: int = 0
+
+    @property
+    def flash_bytes(self) -> int:
+        # .data's initial values are stored in flash and copied to RAM at start-up.
+        return self.text_bytes + self.rodata_bytes + self.data_bytes
+
+    @property
+    def static_ram_bytes(self) -> int:
+        return self.data_bytes + self.bss_bytes
+
+
+@dataclass
+class Trace:
+    """The whole run. See the module docstring."""
+
+    isa: str  # "armv7e-m", "armv6-m" or "rv32imc"
+    device: str  # the device whose memory map the run used
+    elf_sha256: str
+    exit_status: int
+    console: str
+    blocks: BlockTable
+    image: ImageInfo
+    code: list  # [(address, bytes)] executable segments, so blocks can be decoded without the ELF
+    memory: dict = field(default_factory=dict)  # area name -> AccessCounts (empty when not traced)
+    caches: dict = field(default_factory=dict)  # cache name -> CacheCounts
+    # Division sites: instruction address -> 33-bin histogram of clz(divisor) - clz(dividend), clamped
+    # to 0..32, which sets the early-terminating divider's latency on cores that have one.
+    divisions: dict = field(default_factory=dict)
+    stack_high_water_bytes: int = 0
+    ram_touched_bytes: int = 0
+    heap_bytes: int = 0
+    regions: list = field(default_factory=list)  # [RegionTrace]
+    memory_traced: bool = False
+
+    @property
+    def instructions(self) -> int:
+        return self.blocks.executed_instructions
+
+    def region(self, name: str) -> RegionTrace:
+        for r in self.regions:
+            if r.name == name:
+                return r
+        raise TraceError(f"trace has no region {name!r}")
+
+    # --- JSON round trip -------------------------------------------------------------------
+    def to_dict(self):
+        return {
+            "schema": TRACE_SCHEMA,
+            "isa": self.isa,
+            "device": self.device,
+            "elf_sha256": self.elf_sha256,
+            "exit_status": self.exit_status,
+            "console": self.console,
+            "instructions": self.instructions,
+            "blocks": self.blocks.to_dict(),
+            "image": vars(self.image),
+            "code": [[addr, base64.b64encode(data).decode()] for addr, data in self.code],
+            "memory": {k: vars(v) for k, v in self.memory.items()},
+            "caches": {k: vars(v) for k, v in self.caches.items()},
+            "divisions": {str(k): list(map(int, v)) for k, v in self.divisions.items()},
+            "stack_high_water_bytes": self.stack_high_water_bytes,
+            "ram_touched_bytes": self.ram_touched_bytes,
+            "heap_bytes": self.heap_bytes,
+            "memory_traced": self.memory_traced,
+            "regions": [
+                {
+                    "name": r.name,
+                    "parent": r.parent,
+                    "calls": r.calls,
+                    "instructions": r.instructions,
+                    "blocks": r.blocks.to_dict(),
+                    "memory": {k: vars(v) for k, v in r.memory.items()},
+                    "caches": {k: vars(v) for k, v in r.caches.items()},
+                    "divisions": {str(k): list(map(int, v)) for k, v in r.divisions.items()},
+                }
+                for r in self.regions
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, d):
+        if not isinstance(d, dict) or d.get("schema") != TRACE_SCHEMA:
+            raise TraceError(f"not a {TRACE_SCHEMA} trace record")
+        try:
+            return cls(
+                isa=d["isa"],
+                device=d["device"],
+                elf_sha256=d["elf_sha256"],
+                exit_status=d["exit_status"],
+                console=d["console"],
+                blocks=BlockTable.from_dict(d["blocks"]),
+                image=ImageInfo(**d["image"]),
+                code=[(int(a), base64.b64decode(b)) for a, b in d["code"]],
+                memory={k: AccessCounts(**v) for k, v in d["memory"].items()},
+                caches={k: CacheCounts(**v) for k, v in d["caches"].items()},
+                divisions={int(k): np.asarray(v, dtype=np.uint64) for k, v in d["divisions"].items()},
+                stack_high_water_bytes=d["stack_high_water_bytes"],
+                ram_touched_bytes=d["ram_touched_bytes"],
+                heap_bytes=d.get("heap_bytes", 0),
+                memory_traced=d["memory_traced"],
+                regions=[
+                    RegionTrace(
+                        name=r["name"],
+                        parent=r["parent"],
+                        calls=r["calls"],
+                        blocks=BlockTable.from_dict(r["blocks"]),
+                        memory={k: AccessCounts(**v) for k, v in r["memory"].items()},
+                        caches={k: CacheCounts(**v) for k, v in r["caches"].items()},
+                        divisions={int(k): np.asarray(v, dtype=np.uint64) for k, v in r["divisions"].items()},
+                    )
+                    for r in d["regions"]
+                ],
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise TraceError(f"malformed trace record: {exc}") from None
+
+    def save(self, path):
+        with open(path, "w") as f:
+            json.dump(self.to_dict(), f)
+
+    @classmethod
+    def load(cls, path):
+        try:
+            with open(path) as f:
+                data = json.load(f)
+        except (OSError, json.JSONDecodeError) as exc:
+            raise TraceError(f"{path}: cannot read trace: {exc}") from None
+        return cls.from_dict(data)
