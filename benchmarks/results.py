@@ -1,0 +1,169 @@
+"""The results record: one row per model x device, every figure with its unit in its name.
+
+It is the one record everything downstream reads (reports, the CI check). Written by the runner
+(`mcubench bench --json`), read with load_results(), which refuses other schema versions and rows
+missing required fields.
+"""
+
+import dataclasses
+from dataclasses import MISSING, asdict, dataclass, field
+import json
+import os
+from pathlib import Path
+import tempfile
+
+from mcubench import __version__
+from mcubench.errors import ResultsError
+
+RESULTS_SCHEMA = "mcubench.results/1"
+
+
+@dataclass
+class LayerResult:
+    index: int
+    name: str  # region name in the firmware
+    op: str  # TFLite builtin op name, e.g. CONV_2D
+    output_shape: list
+    macs: int
+    cycles: int
+    latency_ms: float
+    energy_uj: float
+    cycles_per_mac: float | None  # None for layers without MACs
+
+
+@dataclass
+class Accuracy:
+    metric: str  # "top1" or "auc"
+    value: float  # 0..1
+    samples: int
+    reference_agreement: float  # share of samples whose firmware output equals the TFLite interpreter's
+
+
+@dataclass
+class ResultRow:
+    model: str  # suite model name
+    model_title: str
+    model_sha256: str
+    device: str
+    device_title: str
+    device_version: int
+    isa: str  # the ISA that was simulated
+    proxy_isa: str | None  # set when the device's own ISA is not the simulated one (ESP32: "rv32imc")
+    clock_mhz: float
+    voltage_v: float
+    macs: int
+    instructions: int
+    cycles: int
+    latency_ms: float
+    energy_uj: float
+    avg_power_mw: float  # while running the inference
+    idle_power_mw: float  # between inferences, for duty-cycled battery-life estimates
+    peak_ram_bytes: int
+    static_ram_bytes: int
+    stack_bytes: int
+    arena_bytes: int
+    heap_bytes: int
+    flash_bytes: int
+    weights_bytes: int
+    accuracy: Accuracy | None
+    layers: list = field(default_factory=list)  # [LayerResult]
+    compiler: str = ""
+    cflags: str = ""
+    sim_wall_s_per_sample: float = 0.0
+
+
+@dataclass
+class DeviceInfo:
+    name: str
+    title: str
+    version: int
+    core: str
+    clock_mhz: float
+    sources: list  # ["what: document, table", ...]
+    assumptions: list
+
+
+@dataclass
+class Results:
+    suite: str
+    rows: list  # [ResultRow]
+    devices: dict  # name -> DeviceInfo
+    mcubench_version: str = __version__
+    git_commit: str = ""
+    created_utc: str = ""
+    schema: str = RESULTS_SCHEMA
+
+    def to_dict(self):
+        return asdict(self)
+
+    def row(self, model: str, device: str) -> ResultRow:
+        for r in self.rows:
+            if r.model == model and r.device == device:
+                return r
+        raise KeyError((model, device))
+
+
+def _build(cls, data, where):
+    """Construct a dataclass from a dict, naming the missing or unknown field on failure."""
+    if not isinstance(data, dict):
+        raise ResultsError(f"{where}: expected an object")
+    fields = dataclasses.fields(cls)
+    names = {f.name for f in fields}
+    required = {f.name for f in fields if f.default is MISSING and f.default_factory is MISSING}
+    missing = sorted(required - set(data))
+    if missing:
+        raise ResultsError(f"{where}: missing field(s) {', '.join(missing)}")
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ResultsError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    return cls(**data)
+
+
+def results_from_dict(data, origin="results") -> Results:
+    if not isinstance(data, dict):
+        raise ResultsError(f"{origin}: not a results record")
+    schema = data.get("schema")
+    if schema != RESULTS_SCHEMA:
+        raise ResultsError(f"{origin}: schema {schema!r} is not {RESULTS_SCHEMA!r} (written by another mcubench version?)")
+    results = _build(Results, data, origin)
+    rows = []
+    for i, row in enumerate(results.rows):
+        where = f"{origin}: rows[{i}]"
+        r = _build(ResultRow, row, where)
+        if r.accuracy is not None:
+            r.accuracy = _build(Accuracy, r.accuracy, f"{where}.accuracy")
+        r.layers = [_build(LayerResult, layer, f"{where}.layers[{j}]") for j, layer in enumerate(r.layers)]
+        rows.append(r)
+    results.rows = rows
+    results.devices = {k: _build(DeviceInfo, v, f"{origin}: devices.{k}") for k, v in results.devices.items()}
+    return results
+
+
+def load_results(path) -> Results:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"{path}: cannot read results: {exc}") from None
+    return results_from_dict(data, str(path))
+
+
+def write_json_atomic(path, data):
+    """Write JSON to path via a temporary file in the same folder, so no half-written file is left."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(data, f, indent=1)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def save_results(results: Results, path):
+    write_json_atomic(path, results.to_dict())
