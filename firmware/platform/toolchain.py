@@ -1,0 +1,116 @@
+"""Cross-compiler choice and flags per device, and the one function that builds a firmware ELF."""
+
+from dataclasses import dataclass
+import functools
+from pathlib import Path
+import shutil
+import subprocess
+import tempfile
+
+from mcubench.errors import BuildError
+
+from .linker import linker_script
+
+PLATFORM_DIR = Path(__file__).parent
+INCLUDE_DIR = PLATFORM_DIR.parent / "include"
+
+# Flags that make firmware small and self-contained: no C library, unused code dropped by the linker.
+_COMMON_FLAGS = ["-ffunction-sections", "-fdata-sections", "-ffreestanding", "-fno-common", "-g", "-Wall"]
+_LINK_FLAGS = ["-nostdlib", "-nostartfiles", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments"]
+
+# GCC target flags per core. The FPU names are from the cores' TRMs: Cortex-M4 has FPv4-SP (single
+# precision, 16 double registers view), Cortex-M7 as fitted on STM32H7 has FPv5 double precision.
+_ARM_CORES = {
+    "cortex-m4": ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"],
+    "cortex-m7": ["-mcpu=cortex-m7", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-d16"],
+    "cortex-m0plus": ["-mcpu=cortex-m0plus", "-mthumb", "-mfloat-abi=soft"],
+}
+_RV32_FLAGS = ["-march=rv32imc", "-mabi=ilp32", "-mcmodel=medany"]
+
+
+@dataclass(frozen=True)
+class Target:
+    compiler: str  # executable name
+    arch_flags: tuple
+    startup_sources: tuple  # start-up files this ISA needs
+
+    @property
+    def isa_family(self) -> str:
+        return "arm" if self.compiler.startswith("arm") else "riscv"
+
+
+def target_for(device) -> Target:
+    """The compiler and architecture flags that build firmware for this device's simulated ISA."""
+    isa = device.isa
+    if isa in ("armv7e-m", "armv6-m"):
+        core = next((c for c in _ARM_CORES if device.core.startswith(c)), None)
+        if core is None:
+            core = "cortex-m4" if isa == "armv7e-m" else "cortex-m0plus"
+        startup = (PLATFORM_DIR / "startup_cortexm.c",)
+        return Target("arm-none-eabi-gcc", tuple(_ARM_CORES[core]), startup)
+    if isa == "rv32imc":
+        startup = (PLATFORM_DIR / "startup_rv32.S", PLATFORM_DIR / "exit_rv32.c")
+        return Target("riscv64-unknown-elf-gcc", tuple(_RV32_FLAGS), startup)
+    raise BuildError(f"device {device.name}: no toolchain for ISA {isa!r}")
+
+
+@functools.lru_cache(maxsize=None)
+def compiler_version(compiler: str) -> str:
+    """'arm-none-eabi-gcc 12.2.1', or BuildError when the toolchain is not installed."""
+    if shutil.which(compiler) is None:
+        raise BuildError(f"{compiler} not found: run scripts/setup.sh (installs the Debian cross toolchains)")
+    out = subprocess.run([compiler, "-dumpfullversion"], capture_output=True, text=True).stdout.strip()
+    return f"{compiler} {out}"
+
+
+def firmware_cflags(device, opt="-O2", defines=None) -> list:
+    """Every flag used to compile firmware C for the device (what results records report)."""
+    target = target_for(device)
+    flags = [*target.arch_flags, opt, *_COMMON_FLAGS, f"-I{INCLUDE_DIR}"]
+    if device.marker_address is not None:
+        flags.append(f"-DMCB_MARKER_ADDR={device.marker_address:#x}u")
+    for name, value in (defines or {}).items():
+        flags.append(f"-D{name}" if value is None else f"-D{name}={value}")
+    return flags
+
+
+def _first_error(output: str) -> str:
+    for line in output.splitlines():
+        if "error" in line.lower():
+            return line.strip()
+    lines = [l for l in output.splitlines() if l.strip()]
+    return lines[-1].strip() if lines else "unknown error"
+
+
+def build_elf(device, sources, out_elf, *, opt="-O2", include_dirs=(), defines=None, extra_cflags=(),
+              stack_bytes=None, with_startup=True):
+    """Compile and link C/assembly sources into a firmware ELF for the device.
+
+    Adds the platform start-up code, memory functions and a linker script generated from the device.
+    The ELF appears at out_elf only when the build succeeded; BuildError otherwise, with the compiler's
+    first error line.
+    """
+    target = target_for(device)
+    version = compiler_version(target.compiler)
+    out_elf = Path(out_elf)
+    cflags = firmware_cflags(device, opt, defines) + [f"-I{d}" for d in include_dirs] + list(extra_cflags)
+    platform_sources = [*target.startup_sources, PLATFORM_DIR / "libc_min.c"] if with_startup else []
+    out_elf.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mcubench-build-") as tmp:
+        script = Path(tmp) / "firmware.ld"
+        script.write_text(linker_script(device, stack_bytes=stack_bytes))
+        tmp_elf = Path(tmp) / out_elf.name
+        cmd = [target.compiler, *cflags, *map(str, platform_sources), *map(str, sources),
+               f"-T{script}", *_LINK_FLAGS, "-lgcc", "-o", str(tmp_elf)]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise BuildError(f"building {out_elf.name} for {device.name} failed: {_first_error(proc.stderr)}")
+        shutil.move(str(tmp_elf), out_elf)
+    return BuildInfo(out_elf, version, " ".join(cflags))
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    elf_path: Path
+    compiler: str  # e.g. "arm-none-eabi-gcc 12.2.1"
+    cflags: str
