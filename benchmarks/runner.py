@@ -1,0 +1,227 @@
+"""The benchmark runner: every model of a suite on every device, measured and scored on the simulator.
+
+For each model x device: build the firmware (cached by content hash), run one inference with full tracing
+for the cost model (on the first test sample, or a fixed-seed random input when there is no data set),
+then run the whole test set through the simulated firmware without memory tracing to score accuracy and
+compare each output with the TFLite reference interpreter.
+"""
+
+from dataclasses import dataclass
+import datetime
+import hashlib
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+
+from mcubench import __version__
+from benchmarks.results import Accuracy, DeviceInfo, LayerResult, ResultRow, Results
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Progress:
+    """Receives (done, total, label) as samples are simulated; the CLI draws a bar on a terminal."""
+
+    callback: object = None
+    total: int = 0
+    done: int = 0
+
+    def advance(self, label, n=1):
+        self.done += n
+        if self.callback:
+            self.callback(self.done, self.total, label)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    except OSError:
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def file_sha256(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def random_input(fw, seed=0):
+    """A reproducible input for models without a data set."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(-128, 128, size=fw.input.shape, dtype=np.int64).astype(np.int8)
+
+
+def _batchless(shape):
+    return tuple(shape[1:]) if len(shape) > 1 and shape[0] == 1 else tuple(shape)
+
+
+class ModelOnDevice:
+    """One firmware loaded in two simulators: a traced one for cost, a fast one for many samples."""
+
+    def __init__(self, model_path, device):
+        from firmware import compile_model
+        from simulator.engine import Simulator
+        from cost_models import simulation_options
+
+        self.device = device
+        self.fw = compile_model(model_path, device)
+        self._traced = Simulator(self.fw.elf_path, device, **simulation_options(device))
+        self._fast = None
+        self._simulator_class = Simulator
+
+    def _io(self, x):
+        data = np.ascontiguousarray(x, dtype=np.int8).tobytes()
+        if len(data) != self.fw.input.nbytes:
+            from mcubench.errors import SuiteError
+            raise SuiteError(f"input has {len(data)} bytes, model {self.fw.model_name} expects {self.fw.input.nbytes}")
+        writes = {self.fw.input.address: data}
+        reads = {"output": (self.fw.output.address, self.fw.output.nbytes)}
+        return writes, reads
+
+    def _output(self, result):
+        return np.frombuffer(result.reads["output"], dtype=np.int8).reshape(self.fw.output.shape)
+
+    def measure(self, x):
+        """Run one traced inference: (Trace, output array)."""
+        writes, reads = self._io(x)
+        result = self._traced.run(writes=writes, reads=reads)
+        return result.trace, self._output(result)
+
+    def infer(self, x):
+        """Run one untraced inference (for accuracy): output array."""
+        if self._fast is None:
+            self._fast = self._simulator_class(self.fw.elf_path, self.device, memory_tracing=False)
+        writes, reads = self._io(x)
+        return self._output(self._fast.run(writes=writes, reads=reads))
+
+
+def reference_outputs(model_path, xs):
+    """Outputs of the TFLite reference interpreter (the numerics oracle) for each input."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_path=str(model_path))
+    interpreter.allocate_tensors()
+    inp = interpreter.get_input_details()[0]
+    out = interpreter.get_output_details()[0]
+    outputs = []
+    for x in xs:
+        interpreter.set_tensor(inp["index"], np.asarray(x, dtype=np.int8).reshape(inp["shape"]))
+        interpreter.invoke()
+        outputs.append(interpreter.get_tensor(out["index"]).copy())
+    return outputs
+
+
+def _collect_sources(table, path, out):
+    """Every `source` string in a device description, with the dotted path of what it backs."""
+    if isinstance(table, dict):
+        label = table.get("name", path)
+        if isinstance(table.get("source"), str):
+            out.append((str(label), table["source"]))
+        for key, value in table.items():
+            _collect_sources(value, f"{path}.{key}" if path else key, out)
+    elif isinstance(table, list):
+        for i, item in enumerate(table):
+            _collect_sources(item, f"{path}[{i}]", out)
+
+
+def device_info(device) -> DeviceInfo:
+    found = []
+    _collect_sources(device.raw, "", found)
+    sources = [f"{what}: {text}" for what, text in found if not text.lower().startswith("assumption")]
+    assumptions = [f"{what}: {text}" for what, text in found if text.lower().startswith("assumption")]
+    clock = device.raw.get("clock", {}).get("default_mhz", 0)
+    return DeviceInfo(device.name, device.title, device.version, device.core, clock, sources, assumptions)
+
+
+def _layers(fw, estimate):
+    layers = []
+    for layer in fw.layers:
+        region = estimate.regions.get(layer.region)
+        if region is None:
+            continue
+        layers.append(LayerResult(
+            index=layer.index, name=layer.region, op=layer.op, output_shape=list(layer.output_shape),
+            macs=int(layer.macs), cycles=int(region.cycles), latency_ms=region.latency_ms,
+            energy_uj=region.energy_uj,
+            cycles_per_mac=(region.cycles / layer.macs) if layer.macs else None,
+        ))
+    return layers
+
+
+def benchmark_one(model, device, *, max_samples=None, progress=None, clock_mhz=None, voltage_v=None):
+    """Measure one suite model on one device: a ResultRow."""
+    from cost_models import estimate, duty_cycle
+    from benchmarks.suite import score
+
+    mod = ModelOnDevice(model.file, device)
+    fw = mod.fw
+    dataset = model.load_dataset() if model.dataset else None
+    if dataset is not None:
+        xs, ys = dataset
+        if max_samples:
+            xs, ys = xs[:max_samples], ys[:max_samples]
+        first = xs[0]
+    else:
+        xs, ys = None, None
+        first = random_input(fw)
+
+    trace, _ = mod.measure(first)
+    est = estimate(trace, device, clock_mhz=clock_mhz, voltage_v=voltage_v)
+    if progress:
+        progress.advance(f"{model.name} on {device.name}: traced run")
+
+    accuracy = None
+    wall_per_sample = 0.0
+    if xs is not None:
+        start = time.perf_counter()
+        outputs = []
+        for x in xs:
+            outputs.append(mod.infer(x))
+            if progress:
+                progress.advance(f"{model.name} on {device.name}: samples")
+        wall_per_sample = (time.perf_counter() - start) / len(xs)
+        outputs = np.stack(outputs)
+        refs = reference_outputs(model.file, xs)
+        agree = sum(np.array_equal(o.reshape(-1), r.reshape(-1)) for o, r in zip(outputs, refs)) / len(xs)
+        value = score(model.metric, outputs, ys, model_output_quant=(fw.output.scale, fw.output.zero_point), inputs=xs)
+        accuracy = Accuracy(model.metric, float(value), int(len(xs)), float(agree))
+
+    idle = duty_cycle(est, device, inferences_per_s=0.0)["avg_power_mw"]
+    macs = sum(int(layer.macs) for layer in fw.layers)
+    return ResultRow(
+        model=model.name, model_title=model.title, model_sha256=file_sha256(model.file),
+        device=device.name, device_title=est.device_title, device_version=device.version,
+        isa=device.isa, proxy_isa=est.proxy_isa, clock_mhz=est.clock_mhz, voltage_v=est.voltage_v,
+        macs=macs, instructions=int(est.instructions), cycles=int(est.cycles), latency_ms=est.latency_ms,
+        energy_uj=est.energy_uj, avg_power_mw=est.avg_power_mw, idle_power_mw=float(idle),
+        peak_ram_bytes=int(est.peak_ram_bytes), static_ram_bytes=int(est.static_ram_bytes),
+        stack_bytes=int(est.stack_bytes), arena_bytes=int(fw.arena_bytes), heap_bytes=int(est.heap_bytes),
+        flash_bytes=int(est.flash_bytes), weights_bytes=int(fw.weights_bytes), accuracy=accuracy,
+        layers=_layers(fw, est), compiler=fw.compiler, cflags=fw.cflags,
+        sim_wall_s_per_sample=wall_per_sample,
+    )
+
+
+def run_suite(suite, devices, *, max_samples=None, progress_callback=None, clock_mhz=None, voltage_v=None):
+    """Every model of the suite on every device: a Results record."""
+    total = 0
+    for model in suite.models:
+        n = 0
+        if model.dataset:
+            n = len(model.load_dataset()[1])
+            if max_samples:
+                n = min(n, max_samples)
+        total += (n + 1) * len(devices)
+    progress = Progress(progress_callback, total)
+    rows = [
+        benchmark_one(model, device, max_samples=max_samples, progress=progress,
+                      clock_mhz=clock_mhz, voltage_v=voltage_v)
+        for model in suite.models for device in devices
+    ]
+    return Results(
+        suite=suite.name, rows=rows, devices={d.name: device_info(d) for d in devices},
+        mcubench_version=__version__, git_commit=git_commit(),
+        created_utc=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
