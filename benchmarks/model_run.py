@@ -1,0 +1,94 @@
+"""`mcubench run model.tflite`: build the model's firmware, run one inference, report per-layer figures.
+
+The input comes from --input (an .npy of int8 in the model's input shape) or is random with a printed
+seed; --output writes the output tensor exactly as the firmware left it, so it can be compared with any
+TFLite interpreter.
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from mcubench.errors import UsageError
+from benchmarks.results import write_json_atomic
+
+
+def load_input(path, fw):
+    try:
+        x = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read input array: {exc}") from None
+    if x.dtype != np.int8:
+        raise UsageError(f"{path}: input dtype is {x.dtype}, the model takes int8")
+    if x.size != int(np.prod(fw.input.shape)):
+        raise UsageError(f"{path}: input shape {list(x.shape)} does not match the model's {list(fw.input.shape)}")
+    return x.reshape(fw.input.shape)
+
+
+def save_npy_atomic(path, array):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npy")
+    os.close(fd)
+    try:
+        np.save(tmp, array)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _layer_table(fw, est):
+    header = f"{'#':>3} {'op':<18} {'output shape':<16} {'MACs':>10} {'cycles':>11} {'cyc/MAC':>8} {'share':>6}"
+    lines = [header]
+    for layer in fw.layers:
+        region = est.regions.get(layer.region)
+        cycles = region.cycles if region else 0
+        per_mac = f"{cycles / layer.macs:8.2f}" if layer.macs and region else f"{'':>8}"
+        share = f"{100 * cycles / est.cycles:5.1f}%" if est.cycles else ""
+        shape = "x".join(map(str, layer.output_shape))
+        lines.append(f"{layer.index:>3} {layer.op:<18} {shape:<16} {layer.macs:>10} {cycles:>11} {per_mac} {share:>6}")
+    return "\n".join(lines)
+
+
+def run_model(args) -> int:
+    """args: firmware (the .tflite path), device (comma list), json, clock_mhz, voltage, input, output, seed."""
+    from cost_models import estimate
+    from cost_models.device import load_device
+    from benchmarks.runner import ModelOnDevice, random_input
+
+    names = [n.strip() for n in args.device.split(",") if n.strip()]
+    devices = [load_device(n) for n in names]
+    if getattr(args, "output", None) and len(devices) > 1:
+        raise UsageError("--output takes one device")
+    records = []
+    seed = getattr(args, "seed", None)
+    for device in devices:
+        mod = ModelOnDevice(args.firmware, device)
+        fw = mod.fw
+        if getattr(args, "input", None):
+            x = load_input(args.input, fw)
+        else:
+            if seed is None:
+                seed = int(np.random.default_rng().integers(0, 2**31))
+                print(f"input: random int8, seed {seed} (--seed {seed} repeats it)", file=sys.stderr)
+            x = random_input(fw, seed)
+        trace, output = mod.measure(x)
+        est = estimate(trace, device, clock_mhz=getattr(args, "clock_mhz", None),
+                       voltage_v=getattr(args, "voltage", None))
+        macs = sum(layer.macs for layer in fw.layers)
+        title = est.device_title + (f" ({est.proxy_isa} proxy)" if est.proxy_isa else "")
+        print(f"{fw.model_name} on {title}: {est.cycles} cycles, {est.latency_ms:.3f} ms, "
+              f"{est.energy_uj:.2f} µJ, peak RAM {est.peak_ram_bytes} B, flash {est.flash_bytes} B, "
+              f"{macs} MACs ({est.cycles / macs:.2f} cycles/MAC)" if macs else "")
+        print(_layer_table(fw, est))
+        if getattr(args, "output", None):
+            save_npy_atomic(args.output, output)
+        records.append({"model": str(args.firmware), "firmware": fw.to_dict(), "estimate": est.to_dict(),
+                        "macs": int(macs), "output": output.reshape(-1).tolist()})
+    if getattr(args, "json", None):
+        write_json_atomic(args.json, records if len(records) > 1 else records[0])
+    return 0
