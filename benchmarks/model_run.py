@@ -81,9 +81,10 @@ def run_model(args) -> int:
                        voltage_v=getattr(args, "voltage", None))
         macs = sum(layer.macs for layer in fw.layers)
         title = est.device_title + (f" ({est.proxy_isa} proxy)" if est.proxy_isa else "")
+        per_mac = f" ({est.cycles / macs:.2f} cycles/MAC)" if macs else ""
         print(f"{fw.model_name} on {title}: {est.cycles} cycles, {est.latency_ms:.3f} ms, "
               f"{est.energy_uj:.2f} µJ, peak RAM {est.peak_ram_bytes} B, flash {est.flash_bytes} B, "
-              f"{macs} MACs ({est.cycles / macs:.2f} cycles/MAC)" if macs else "")
+              f"{macs} MACs{per_mac}")
         print(_layer_table(fw, est))
         if getattr(args, "output", None):
             save_npy_atomic(args.output, output)
