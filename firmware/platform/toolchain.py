@@ -75,8 +75,9 @@ def firmware_cflags(device, opt="-O2", defines=None) -> list:
 
 
 def _first_error(output: str) -> str:
+    # gcc and ld tag diagnostics as "<where>: error: ..." (or "fatal error:"); paths may contain "error".
     for line in output.splitlines():
-        if "error" in line.lower():
+        if ": error:" in line or ": fatal error:" in line or "undefined reference" in line:
             return line.strip()
     lines = [l for l in output.splitlines() if l.strip()]
     return lines[-1].strip() if lines else "unknown error"

@@ -1,0 +1,69 @@
+"""The results record: round trip, and strict loading that names what is wrong."""
+
+import json
+
+import pytest
+
+from benchmarks.results import (Accuracy, DeviceInfo, LayerResult, Results, ResultRow, load_results,
+                                results_from_dict, save_results)
+from mcubench.errors import ResultsError
+
+
+def _row(**overrides):
+    row = dict(model="m", model_title="Model", model_sha256="0" * 64, device="cortex-m4-80mhz",
+               device_title="Cortex-M4 @ 80 MHz", device_version=1, isa="armv7e-m", proxy_isa=None,
+               clock_mhz=80.0, voltage_v=3.3, macs=1000, instructions=900, cycles=1200, latency_ms=0.015,
+               energy_uj=1.5, avg_power_mw=100.0, idle_power_mw=0.1, peak_ram_bytes=4096,
+               static_ram_bytes=1024, stack_bytes=512, arena_bytes=2048, heap_bytes=0, flash_bytes=20000,
+               weights_bytes=8000, accuracy=Accuracy("top1", 0.9, 10, 1.0),
+               layers=[LayerResult(0, "conv_0", "CONV_2D", [1, 4, 4, 8], 1000, 1100, 0.01375, 1.3, 1.1)])
+    row.update(overrides)
+    return ResultRow(**row)
+
+
+def _results():
+    dev = DeviceInfo("cortex-m4-80mhz", "Cortex-M4 @ 80 MHz", 1, "cortex-m4", 80.0, ["clock: DS10198"], [])
+    return Results(suite="t", rows=[_row(), _row(model="n", accuracy=None, layers=[])],
+                   devices={"cortex-m4-80mhz": dev}, git_commit="abc")
+
+
+def test_round_trip_keeps_every_field(tmp_path):
+    path = tmp_path / "r.json"
+    original = _results()
+    save_results(original, path)
+    loaded = load_results(path)
+    assert loaded == original
+    assert isinstance(loaded.rows[0].layers[0], LayerResult)
+    assert isinstance(loaded.rows[0].accuracy, Accuracy)
+    assert loaded.rows[1].accuracy is None
+    assert loaded.row("n", "cortex-m4-80mhz").model == "n"
+
+
+def test_missing_field_is_named(tmp_path):
+    data = _results().to_dict()
+    del data["rows"][0]["cycles"]
+    with pytest.raises(ResultsError, match="cycles"):
+        results_from_dict(data)
+
+
+def test_unknown_field_is_named():
+    data = _results().to_dict()
+    data["rows"][1]["bogus_metric"] = 1
+    with pytest.raises(ResultsError, match="bogus_metric"):
+        results_from_dict(data)
+
+
+def test_other_schema_is_refused(tmp_path):
+    data = _results().to_dict()
+    data["schema"] = "mcubench.results/99"
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ResultsError, match="schema"):
+        load_results(path)
+
+
+def test_not_json_is_one_clear_error(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text("{not json")
+    with pytest.raises(ResultsError):
+        load_results(path)
