@@ -1,0 +1,329 @@
+"""Benchmark suites: which models to run, on which devices, with which labelled test set and metric.
+
+A suite is a TOML file (see benchmarks/suites/default/suite.toml):
+
+    name = "default"
+    title = "mcubench default suite"
+    devices = ["cortex-m4-80mhz", "esp32-c3"]
+
+    [[model]]
+    name = "kws"
+    title = "Keyword spotting"
+    file = "kws/kws_dscnn_int8.tflite"      # relative to the suite file
+    dataset = "kws/test.npz"                # arrays x (int8 model inputs) and y (labels); optional
+    metric = "top1"                         # top1 | auc
+    description = "..."
+
+Everything is checked when the suite is loaded, so a bad suite fails before any firmware is built: an
+unknown key, a missing model file, a model whose input is not int8, a data set whose inputs do not match
+the model's input tensor or whose labels do not match the inputs. Each error is one line naming the file
+and the field.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+import tomllib
+import zipfile
+
+import numpy as np
+
+from mcubench.errors import SuiteError
+
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+DEFAULT_DEVICES = ("cortex-m4-80mhz", "stm32h7", "esp32", "esp32-c3")
+METRICS = ("top1", "auc")
+
+_SUITE_KEYS = {"name", "title", "description", "devices", "model"}
+_MODEL_KEYS = {"name", "title", "file", "dataset", "metric", "description"}
+_INT8 = 9  # tflite.TensorType.INT8 in the TFLite schema
+
+
+def default_suite_path() -> Path:
+    """The suite that ships with mcubench (models and test sets committed, no training or download)."""
+    return SUITES_DIR / "default" / "suite.toml"
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """Shape (with batch dimension), TFLite type code and int8 quantization of a model input or output."""
+
+    shape: tuple
+    type: int
+    scale: float
+    zero_point: int
+
+
+@dataclass
+class SuiteModel:
+    name: str
+    title: str
+    file: Path
+    dataset: Path | None = None
+    metric: str | None = None
+    description: str = ""
+    input: TensorInfo | None = None
+    output: TensorInfo | None = None
+    _data: tuple | None = field(default=None, repr=False, compare=False)
+
+    def load_dataset(self):
+        """(x: int8 [N, *input shape without batch], y: [N]) or None when the model has no data set."""
+        if self.dataset is None:
+            return None
+        if self._data is None:
+            self._data = _read_dataset(self.dataset, self.input, self.metric, self.output, where=str(self.dataset))
+        return self._data
+
+
+@dataclass
+class Suite:
+    name: str
+    title: str
+    devices: list
+    models: list
+    path: Path | None = None
+    description: str = ""
+
+
+def _fail(where, field_name, message):
+    raise SuiteError(f"{where}: {field_name}: {message}")
+
+
+def read_model_io(path, where=None):
+    """(input TensorInfo, output TensorInfo) of the first subgraph of a .tflite file."""
+    import tflite
+
+    where = where or str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise SuiteError(f"{where}: cannot read model: {exc.strerror or exc}") from None
+    if len(data) < 8 or data[4:8] != b"TFL3":
+        raise SuiteError(f"{where}: not a TFLite flatbuffer (no TFL3 identifier)")
+    try:
+        model = tflite.Model.GetRootAsModel(data, 0)
+        graph = model.Subgraphs(0)
+        if graph is None or graph.InputsLength() < 1 or graph.OutputsLength() < 1:
+            raise SuiteError(f"{where}: model has no subgraph with an input and an output")
+
+        def info(index):
+            tensor = graph.Tensors(index)
+            quant = tensor.Quantization()
+            scale, zero = 0.0, 0
+            if quant is not None and quant.ScaleLength() > 0:
+                scale = float(quant.Scale(0))
+                zero = int(quant.ZeroPoint(0)) if quant.ZeroPointLength() > 0 else 0
+            return TensorInfo(tuple(int(d) for d in tensor.ShapeAsNumpy()), int(tensor.Type()), scale, zero)
+
+        return info(graph.Inputs(0)), info(graph.Outputs(0))
+    except SuiteError:
+        raise
+    except Exception as exc:  # the generated flatbuffer code raises anything on a corrupt buffer
+        raise SuiteError(f"{where}: corrupt TFLite model ({type(exc).__name__})") from None
+
+
+def _batchless(shape):
+    return tuple(shape[1:]) if len(shape) > 1 and shape[0] == 1 else tuple(shape)
+
+
+def _read_dataset(path, model_input, metric, model_output, where):
+    """Load and check an .npz test set against the model's input tensor; x gets the batch dimension dropped."""
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except FileNotFoundError:
+        _fail(where, "dataset", "file not found")
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        _fail(where, "dataset", f"not a readable .npz file ({exc})")
+    for key in ("x", "y"):
+        if key not in arrays:
+            _fail(where, key, f"array missing (the .npz holds {sorted(arrays) or 'nothing'}; needs x and y)")
+    x, y = arrays["x"], arrays["y"]
+    if x.dtype != np.int8:
+        _fail(where, "x", f"dtype {x.dtype}, the model input needs int8 (quantize with the input tensor's scale and zero point)")
+    want = _batchless(model_input.shape) if model_input else None
+    if want is not None:
+        if x.ndim == len(want) + 2 and x.shape[1] == 1 and tuple(x.shape[2:]) == want:
+            x = x.reshape((x.shape[0],) + want)  # stored with a batch dimension of 1 per sample
+        if x.ndim < 1 or tuple(x.shape[1:]) != want:
+            _fail(where, "x", f"shape {tuple(x.shape)} does not match the model input {tuple(model_input.shape)} "
+                              f"(expected [N, {', '.join(map(str, want))}])")
+    if y.ndim != 1:
+        _fail(where, "y", f"labels must be one-dimensional, got shape {tuple(y.shape)}")
+    if len(y) != len(x):
+        _fail(where, "y", f"{len(y)} labels for {len(x)} inputs")
+    if len(x) == 0:
+        _fail(where, "x", "empty data set")
+    if not np.issubdtype(y.dtype, np.integer):
+        _fail(where, "y", f"labels must be integers, got dtype {y.dtype}")
+    if metric == "top1" and model_output is not None:
+        classes = int(np.prod(_batchless(model_output.shape)))
+        if y.min() < 0 or y.max() >= classes:
+            _fail(where, "y", f"labels span {int(y.min())}..{int(y.max())}, the model has {classes} outputs")
+    if metric == "auc":
+        values = set(np.unique(y).tolist())
+        if not values <= {0, 1}:
+            _fail(where, "y", f"auc needs labels 0 (normal) and 1 (anomaly), got {sorted(values)}")
+        if values != {0, 1}:
+            _fail(where, "y", "auc needs both normal (0) and anomalous (1) samples")
+    return np.ascontiguousarray(x), y
+
+
+def _string(where, table, key, required=True, default=""):
+    value = table.get(key, None)
+    if value is None:
+        if required:
+            _fail(where, key, "missing")
+        return default
+    if not isinstance(value, str) or (required and not value.strip()):
+        _fail(where, key, f"must be a non-empty string, got {value!r}")
+    return value
+
+
+def _parse_model(path, index, table, seen):
+    where = f"{path}: model[{index}]"
+    if not isinstance(table, dict):
+        _fail(str(path), f"model[{index}]", "must be a table ([[model]])")
+    unknown = sorted(set(table) - _MODEL_KEYS)
+    if unknown:
+        _fail(where, unknown[0], f"unknown key (allowed: {', '.join(sorted(_MODEL_KEYS))})")
+    name = _string(where, table, "name")
+    if name in seen:
+        _fail(where, "name", f"duplicate model name {name!r}")
+    seen.add(name)
+    where = f"{path}: model {name!r}"
+    title = _string(where, table, "title", required=False, default=name)
+    description = _string(where, table, "description", required=False)
+    file = path.parent / _string(where, table, "file")
+    if not file.is_file():
+        _fail(where, "file", f"model file not found: {file}")
+    model_in, model_out = read_model_io(file, where=f"{where}: file {file.name}")
+    if model_in.type != _INT8:
+        _fail(where, "file", f"{file.name}: input tensor is not int8 (TFLite type {model_in.type})")
+    metric = table.get("metric")
+    dataset = None
+    if "dataset" in table:
+        dataset = path.parent / _string(where, table, "dataset")
+        if metric is None:
+            _fail(where, "metric", f"missing (a model with a dataset needs one of: {', '.join(METRICS)})")
+    if metric is not None and metric not in METRICS:
+        _fail(where, "metric", f"unknown metric {metric!r} (known: {', '.join(METRICS)})")
+    model = SuiteModel(name, title, file, dataset, metric, description, model_in, model_out)
+    if dataset is not None:
+        if not dataset.is_file():
+            _fail(where, "dataset", f"file not found: {dataset}")
+        model._data = _read_dataset(dataset, model_in, metric, model_out, where=f"{where}: dataset {dataset.name}")
+    return model
+
+
+def load_suite(path) -> Suite:
+    """Parse and check a suite file; SuiteError (file and field in the message) on anything unusable."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise SuiteError(f"{path}: suite file not found") from None
+    except OSError as exc:
+        raise SuiteError(f"{path}: cannot read suite file: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SuiteError(f"{path}: not valid TOML: {exc}") from None
+    where = str(path)
+    unknown = sorted(set(data) - _SUITE_KEYS)
+    if unknown:
+        _fail(where, unknown[0], f"unknown key (allowed: {', '.join(sorted(_SUITE_KEYS))})")
+    name = _string(where, data, "name")
+    title = _string(where, data, "title", required=False, default=name)
+    description = _string(where, data, "description", required=False)
+    devices = data.get("devices", list(DEFAULT_DEVICES))
+    if not isinstance(devices, list) or not devices or not all(isinstance(d, str) and d.strip() for d in devices):
+        _fail(where, "devices", f"must be a non-empty list of device names, got {devices!r}")
+    tables = data.get("model")
+    if not isinstance(tables, list) or not tables:
+        _fail(where, "model", "a suite needs at least one [[model]] table")
+    seen = set()
+    models = [_parse_model(path, i, t, seen) for i, t in enumerate(tables)]
+    return Suite(name, title, list(devices), models, path=path, description=description)
+
+
+def suite_from_models(paths) -> Suite:
+    """A suite of bare models (the `--models a.tflite b.tflite` case): no data sets, the default devices."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise SuiteError("--models: no model files given")
+    models, seen = [], set()
+    for p in paths:
+        if not p.is_file():
+            raise SuiteError(f"{p}: model file not found")
+        model_in, model_out = read_model_io(p)
+        if model_in.type != _INT8:
+            raise SuiteError(f"{p}: input tensor is not int8 (TFLite type {model_in.type})")
+        name, n = p.stem, 2
+        while name in seen:  # same file name in two directories
+            name, n = f"{p.stem}_{n}", n + 1
+        seen.add(name)
+        models.append(SuiteModel(name, p.stem, p, None, None, "", model_in, model_out))
+    return Suite("models", "models given on the command line", list(DEFAULT_DEVICES), models)
+
+
+# ---- metrics -----------------------------------------------------------------------------------------
+
+def _dequantize(values, quant):
+    scale, zero_point = quant
+    return (np.asarray(values, dtype=np.float64) - zero_point) * scale
+
+
+def top1_accuracy(outputs, y) -> float:
+    """Share of samples whose largest output is the label."""
+    outputs = np.asarray(outputs)
+    predicted = outputs.reshape(len(outputs), -1).argmax(axis=1)
+    return float(np.mean(predicted == np.asarray(y)))
+
+
+def roc_auc(scores, labels) -> float:
+    """Area under the ROC curve with label 1 as positive: the probability that a random positive scores
+    above a random negative, ties counting half (the Mann-Whitney U statistic over n_pos * n_neg)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    labels = np.asarray(labels)
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    if len(pos) == 0 or len(neg) == 0:
+        raise SuiteError("auc: needs both normal (0) and anomalous (1) samples")
+    # Average ranks over ties, then U = (sum of positive ranks) - n_pos (n_pos + 1) / 2.
+    order = np.argsort(scores, kind="mergesort")
+    sorted_scores = scores[order]
+    ranks = np.empty(len(scores), dtype=np.float64)
+    i = 0
+    while i < len(scores):
+        j = i
+        while j + 1 < len(scores) and sorted_scores[j + 1] == sorted_scores[i]:
+            j += 1
+        ranks[order[i:j + 1]] = (i + j) / 2.0 + 1.0
+        i = j + 1
+    u = ranks[labels == 1].sum() - len(pos) * (len(pos) + 1) / 2.0
+    return float(u / (len(pos) * len(neg)))
+
+
+def reconstruction_error(outputs, inputs, output_quant, input_quant=None):
+    """Mean squared difference per sample between the dequantized input and its dequantized reconstruction.
+    Without input_quant the input is taken to share the output's quantization (true of the suite's own
+    autoencoder, whose output tensor is given the input tensor's scale and zero point)."""
+    outputs = np.asarray(outputs)
+    inputs = np.asarray(inputs)
+    n = len(outputs)
+    out = _dequantize(outputs.reshape(n, -1), output_quant)
+    inp = _dequantize(inputs.reshape(len(inputs), -1), input_quant or output_quant)
+    if inp.shape != out.shape:
+        raise SuiteError(f"auc: reconstruction has shape {out.shape[1:]} per sample, input {inp.shape[1:]}")
+    return np.mean((inp - out) ** 2, axis=1)
+
+
+def score(metric, outputs, y, model_output_quant=None, inputs=None, model_input_quant=None) -> float:
+    """The suite metric over a whole test set.
+    top1: accuracy of argmax(outputs) against y.
+    auc: ROC AUC of the reconstruction error (dequantized outputs vs dequantized inputs) with y=1 anomalous."""
+    if metric == "top1":
+        return top1_accuracy(outputs, y)
+    if metric == "auc":
+        if inputs is None or model_output_quant is None:
+            raise SuiteError("auc: needs the inputs and the model output quantization (scale, zero point)")
+        return roc_auc(reconstruction_error(outputs, inputs, model_output_quant, model_input_quant), y)
+    raise SuiteError(f"unknown metric {metric!r} (known: {', '.join(METRICS)})")
