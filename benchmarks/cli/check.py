@@ -1,0 +1,50 @@
+"""`mcubench check`: the CI gate. Compare a results record with a baseline; exit 1 on a regression."""
+
+NAME = "check"
+HELP = "compare a results record with a performance baseline; exit 1 on a regression"
+
+
+def configure(parser):
+    parser.add_argument("results", metavar="RESULTS.json", help="results record written by `mcubench bench --json`")
+    parser.add_argument("--baseline", required=True, metavar="BASELINE.json", help="the committed baseline")
+    parser.add_argument("--tolerance", type=float, metavar="PCT",
+                        help="override every tolerance in the baseline: allowed increase in percent for cycles, "
+                             "energy, RAM and flash; allowed accuracy drop in percentage points")
+    parser.add_argument("--junit", metavar="OUT.xml", help="also write the checks as JUnit XML")
+    parser.add_argument("--markdown", metavar="SUMMARY.md", help="also write a Markdown summary (CI job page)")
+    parser.add_argument("--require-all", action="store_true",
+                        help="also fail when a baseline model x device or figure is missing from the results")
+    parser.add_argument("--update-baseline", action="store_true",
+                        help="rewrite the baseline from these results (keeping its tolerances) and exit 0")
+
+
+def execute(args):
+    from pathlib import Path
+
+    from mcubench.errors import UsageError
+    from benchmarks.gate import (compare, format_junit, format_markdown, format_text, load_baseline,
+                                 make_baseline, save_baseline, write_text_atomic)
+    from benchmarks.results import load_results
+
+    if args.tolerance is not None and not args.tolerance >= 0:
+        raise UsageError("--tolerance must be a number >= 0")
+    results = load_results(args.results)
+    if args.update_baseline and not Path(args.baseline).exists():
+        baseline = make_baseline(results)
+        save_baseline(baseline, args.baseline)
+        print(f"baseline written: {args.baseline} ({len(baseline.entries)} model x device pairs)")
+        return 0
+
+    previous = load_baseline(args.baseline)
+    comparison = compare(results, previous, tolerance_pct=args.tolerance, require_all=args.require_all)
+    print(format_text(comparison), end="")
+    if args.junit:
+        write_text_atomic(args.junit, format_junit(comparison))
+    if args.markdown:
+        write_text_atomic(args.markdown, format_markdown(comparison))
+    if args.update_baseline:
+        baseline = make_baseline(results, previous=previous)
+        save_baseline(baseline, args.baseline)
+        print(f"baseline updated: {args.baseline} ({len(baseline.entries)} model x device pairs)")
+        return 0
+    return 1 if comparison.failed else 0

@@ -1,0 +1,29 @@
+"""`mcubench report`: render a results record as Markdown, HTML, CSV and plots."""
+
+NAME = "report"
+HELP = "render a results record (from `mcubench bench --json`) as Markdown, HTML, CSV and PNG plots"
+
+
+def configure(parser):
+    parser.add_argument("results", metavar="RESULTS.json", help="results record written by `mcubench bench --json`")
+    parser.add_argument("-o", "--output", metavar="DIR", default="reports/out",
+                        help="folder to write summary.md, report.html, results.csv, layers.csv, plots/ "
+                             "(default: reports/out)")
+    parser.add_argument("--battery-mah", type=float, default=1000.0, metavar="MAH",
+                        help="battery capacity for the battery-life chart (default: 1000 mAh)")
+    parser.add_argument("--battery-v", type=float, default=3.0, metavar="V",
+                        help="battery voltage for the battery-life chart (default: 3.0 V)")
+
+
+def execute(args):
+    from mcubench.errors import UsageError
+    from benchmarks.results import load_results
+    from reports import render_all
+    from reports.battery import Battery
+
+    if not args.battery_mah > 0 or not args.battery_v > 0:
+        raise UsageError("--battery-mah and --battery-v must be positive")
+    results = load_results(args.results)
+    written = render_all(results, args.output, battery=Battery(args.battery_mah, args.battery_v))
+    print(f"{len(results.rows)} rows rendered: {len(written)} files in {args.output}")
+    return 0

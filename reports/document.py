@@ -1,0 +1,198 @@
+"""The report's content as a plain structure (headings, paragraphs, tables, lists, figures).
+
+Markdown and HTML walk the same structure, so both always show the same tables; they differ only in
+markup. Everything here is read from the results record and formatted with reports.format; the only
+derived values are display ones (share of latency, cycles per MAC of a whole model, bytes outside the
+arena, battery years from the row's energy and idle power).
+"""
+
+from dataclasses import dataclass, field
+import re
+
+from reports import format as fmt
+from reports.battery import Battery, battery_years, max_rate
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class Table:
+    headers: list
+    rows: list  # [[str]]
+    numeric: list = field(default_factory=list)  # column indices aligned right
+
+
+@dataclass
+class BulletList:
+    items: list
+
+
+@dataclass
+class Figure:
+    name: str  # plot name, as reports.plots names it
+    caption: str
+
+
+SUMMARY_HEADERS = ["Model", "Device", "Latency", "Energy/Inference", "Peak RAM", "Flash", "Accuracy"]
+
+# Rates at which the battery-life table is evaluated: one inference a minute, a second, ten a second.
+BATTERY_RATES = ((1 / 60, "1/min"), (1.0, "1/s"), (10.0, "10/s"))
+
+
+def layers_plot_name(model) -> str:
+    """The per-layer plot's name for a model; safe as a file name."""
+    return "layers_" + re.sub(r"[^A-Za-z0-9_.-]", "_", model)
+
+
+def models_in_order(results):
+    """Model names in the order they first appear, with their titles."""
+    seen = {}
+    for r in results.rows:
+        seen.setdefault(r.model, r.model_title)
+    return list(seen.items())
+
+
+def summary_table(results) -> Table:
+    rows = [[r.model_title, fmt.device_label(r), fmt.ms(r.latency_ms), fmt.uj(r.energy_uj),
+             fmt.kb(r.peak_ram_bytes), fmt.kb(r.flash_bytes), fmt.accuracy(r.accuracy)]
+            for r in results.rows]
+    return Table(list(SUMMARY_HEADERS), rows, numeric=[2, 3, 4, 5])
+
+
+def run_table(results) -> Table:
+    headers = ["Model", "Device", "Simulated ISA", "Clock", "Voltage", "MACs", "Instructions", "Cycles",
+               "Cycles/MAC", "Power (running)", "Power (idle)", "Compiler"]
+    rows = []
+    for r in results.rows:
+        rows.append([r.model_title, fmt.device_label(r), r.isa, fmt.mhz(r.clock_mhz), f"{r.voltage_v:g} V",
+                     fmt.count(r.macs), fmt.count(r.instructions), fmt.count(r.cycles),
+                     fmt.ratio(r.cycles / r.macs if r.macs else None), fmt.mw(r.avg_power_mw),
+                     fmt.mw(r.idle_power_mw), " ".join(x for x in (r.compiler, r.cflags) if x) or fmt.DASH])
+    return Table(headers, rows, numeric=[3, 4, 5, 6, 7, 8, 9, 10])
+
+
+def layer_table(row) -> Table:
+    headers = ["#", "Layer", "Op", "Output shape", "MACs", "Cycles", "Cycles/MAC", "Latency", "Share of latency"]
+    rows = []
+    for layer in row.layers:
+        rows.append([str(layer.index), layer.name, layer.op, fmt.shape(layer.output_shape), fmt.count(layer.macs),
+                     fmt.count(layer.cycles), fmt.ratio(layer.cycles_per_mac), fmt.ms(layer.latency_ms),
+                     fmt.share(layer.cycles, row.cycles)])
+    # What the layers do not cover: start-up, input copy, the harness around the inference.
+    outside = row.cycles - sum(layer.cycles for layer in row.layers)
+    rows.append(["", "(outside layers)", "", "", "", fmt.count(outside), "",
+                 fmt.ms(row.latency_ms * outside / row.cycles if row.cycles else 0.0),
+                 fmt.share(outside, row.cycles)])
+    return Table(headers, rows, numeric=[0, 4, 5, 6, 7, 8])
+
+
+def arena_outside(row) -> int:
+    """Static RAM besides the tensor arena (the arena is a static buffer, counted in static RAM)."""
+    return max(0, row.static_ram_bytes - row.arena_bytes)
+
+
+def memory_table(results) -> Table:
+    headers = ["Model", "Device", "Static RAM", "of which arena", "Stack", "Heap", "Peak RAM", "Flash",
+               "of which weights"]
+    rows = [[r.model_title, fmt.device_label(r), fmt.kb(r.static_ram_bytes), fmt.kb(r.arena_bytes),
+             fmt.kb(r.stack_bytes), fmt.kb(r.heap_bytes), fmt.kb(r.peak_ram_bytes), fmt.kb(r.flash_bytes),
+             fmt.kb(r.weights_bytes)] for r in results.rows]
+    return Table(headers, rows, numeric=list(range(2, 9)))
+
+
+def accuracy_table(results):
+    rows = [[r.model_title, fmt.device_label(r), r.accuracy.metric, fmt.accuracy(r.accuracy),
+             fmt.count(r.accuracy.samples), f"{100 * r.accuracy.reference_agreement:.1f}%"]
+            for r in results.rows if r.accuracy is not None]
+    if not rows:
+        return None
+    headers = ["Model", "Device", "Metric", "Score", "Samples", "Outputs equal to TFLite's"]
+    return Table(headers, rows, numeric=[3, 4, 5])
+
+
+def battery_table(results, battery: Battery) -> Table:
+    headers = ["Model", "Device", "Energy/Inference", "Idle power"] + [f"Years at {label}" for _, label in BATTERY_RATES]
+    rows = []
+    for r in results.rows:
+        cells = [r.model_title, fmt.device_label(r), fmt.uj(r.energy_uj), fmt.mw(r.idle_power_mw)]
+        for rate, _ in BATTERY_RATES:
+            cells.append(fmt.years(battery_years(r, rate, battery)) if rate <= max_rate(r) else "too slow")
+        rows.append(cells)
+    return Table(headers, rows, numeric=list(range(2, 4 + len(BATTERY_RATES))))
+
+
+def device_section(name, info):
+    items = [Heading(3, f"{info.title} (`{name}`)"),
+             Paragraph(f"Core {info.core}, {fmt.mhz(info.clock_mhz)}, description version {info.version}.")]
+    items.append(Paragraph("Sources:"))
+    items.append(BulletList(list(info.sources) or ["none recorded"]))
+    items.append(Paragraph("Assumptions:"))
+    items.append(BulletList(list(info.assumptions) or ["none recorded"]))
+    return items
+
+
+def build_document(results, battery: Battery = Battery(), plot_names=()):
+    """The report as a list of blocks; figures are included only for plots in plot_names."""
+    plots = set(plot_names)
+
+    def figure(name, caption):
+        return [Figure(name, caption)] if name in plots else []
+
+    meta = [f"suite `{results.suite}`", f"mcubench {results.mcubench_version}"]
+    if results.git_commit:
+        meta.append(f"commit {results.git_commit[:12]}")
+    if results.created_utc:
+        meta.append(f"run {results.created_utc}")
+    doc = [Heading(1, f"mcubench report: {results.suite}"), Paragraph(", ".join(meta) + "."),
+           Heading(2, "Summary"), summary_table(results)]
+    doc += figure("latency", "Latency per inference, per model and device")
+    doc += figure("energy", "Energy per inference, per model and device")
+    doc += [Heading(2, "Run details"), run_table(results)]
+
+    acc = accuracy_table(results)
+    if acc is not None:
+        doc += [Heading(2, "Accuracy on the simulated firmware"), acc]
+
+    doc.append(Heading(2, "Per-layer figures"))
+    for model, title in models_in_order(results):
+        doc.append(Heading(3, title))
+        doc += figure(layers_plot_name(model), f"Per-layer latency of {title}")
+        for r in results.rows:
+            if r.model != model:
+                continue
+            doc.append(Heading(4, fmt.device_label(r)))
+            if r.layers:
+                doc.append(layer_table(r))
+            else:
+                doc.append(Paragraph("No per-layer figures in this record."))
+
+    doc += [Heading(2, "Memory"),
+            Paragraph("Static RAM is .data plus .bss; the tensor arena is one static buffer inside it. "
+                      "Peak RAM is what the run touched: static RAM, the stack high-water mark and the heap."),
+            memory_table(results)]
+    doc += figure("memory", "RAM by kind, per model and device")
+
+    doc += [Heading(2, "Battery life"),
+            Paragraph(f"A duty-cycled deployment on {battery.describe()}: wake, run one inference, sleep at the "
+                      "row's idle power. Self-discharge and regulator losses are not included."),
+            battery_table(results, battery)]
+    doc += figure("battery_life", f"Years on {battery.describe()} against inferences per second")
+
+    doc.append(Heading(2, "Devices: assumptions and sources"))
+    described = set()
+    for name, info in results.devices.items():
+        described.add(name)
+        doc += device_section(name, info)
+    lacking = sorted({r.device for r in results.rows} - described)
+    if lacking:
+        doc.append(Paragraph("No description recorded for: " + ", ".join(lacking) + "."))
+    return doc

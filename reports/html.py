@@ -1,0 +1,56 @@
+"""The report as one self-contained HTML page: inline CSS, plots embedded as PNG data URIs."""
+
+import base64
+from html import escape
+
+from reports.battery import Battery
+from reports.document import BulletList, Figure, Heading, Paragraph, Table, build_document
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
+th { background: #f2f2f2; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 1em 0; }
+figure img { max-width: 100%; }
+code { background: #f5f5f5; padding: 0 0.2em; }
+""".strip()
+
+
+def _inline(text) -> str:
+    """Escape text; `backticks` become <code>, as in the Markdown rendering."""
+    parts = escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def _table(table: Table) -> str:
+    head = "".join(f"<th>{_inline(h)}</th>" for h in table.headers)
+    body = []
+    for row in table.rows:
+        cells = "".join(f'<td class="num">{_inline(c)}</td>' if i in table.numeric else f"<td>{_inline(c)}</td>"
+                        for i, c in enumerate(row))
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
+
+
+def render_html(results, stream, plots, *, battery: Battery = Battery()):
+    """Write the page. plots: name -> PNG bytes (from reports.plots.render_plots); each is embedded."""
+    title = f"mcubench report: {results.suite}"
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>{escape(title)}</title>", f"<style>\n{_STYLE}\n</style>", "</head>", "<body>"]
+    for block in build_document(results, battery, plots.keys()):
+        if isinstance(block, Heading):
+            out.append(f"<h{block.level}>{_inline(block.text)}</h{block.level}>")
+        elif isinstance(block, Paragraph):
+            out.append(f"<p>{_inline(block.text)}</p>")
+        elif isinstance(block, Table):
+            out.append(_table(block))
+        elif isinstance(block, BulletList):
+            out.append("<ul>\n" + "\n".join(f"<li>{_inline(item)}</li>" for item in block.items) + "\n</ul>")
+        elif isinstance(block, Figure):
+            data = base64.b64encode(plots[block.name]).decode("ascii")
+            out.append(f'<figure><img alt="{escape(block.caption)}" src="data:image/png;base64,{data}">'
+                       f"<figcaption>{escape(block.caption)}</figcaption></figure>")
+    out += ["</body>", "</html>"]
+    stream.write("\n".join(out) + "\n")

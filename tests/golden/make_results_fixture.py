@@ -1,0 +1,94 @@
+"""Writes results_small.json: the hand-made results record the report and gate tests read.
+
+Two models x three devices, per-layer rows, one row without accuracy, one ESP32 row whose code was
+simulated on an RV32IMC proxy. Figures are made consistent the way the runner makes them
+(latency = cycles / clock, energy = running power x latency, layer cycles summing to less than the total).
+Run it again only when the results schema changes: python3 tests/golden/make_results_fixture.py
+"""
+
+from pathlib import Path
+import sys
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # run as a script from anywhere: the repo root holds benchmarks/
+
+from benchmarks.results import Accuracy, DeviceInfo, LayerResult, ResultRow, Results, save_results  # noqa: E402
+
+DEVICES = {
+    "cortex-m4-80mhz": dict(title="Cortex-M4 @ 80 MHz", isa="armv7e-m", proxy=None, clock=80.0, volt=3.3,
+                            run_mw=33.0, idle_mw=0.0099, cpi=1.31, core="cortex-m4"),
+    "esp32-c3": dict(title="ESP32-C3 @ 160 MHz", isa="rv32imc", proxy=None, clock=160.0, volt=3.3,
+                     run_mw=72.6, idle_mw=0.0165, cpi=1.58, core="esp32-c3-rv32imc"),
+    "esp32": dict(title="ESP32 @ 160 MHz", isa="rv32imc", proxy="rv32imc", clock=160.0, volt=3.3,
+                  run_mw=99.0, idle_mw=0.033, cpi=1.74, core="xtensa-lx6 (rv32imc proxy)"),
+}
+
+MODELS = {
+    "kws_ref_model": dict(title="Keyword spotting DS-CNN", metric="top1", acc=0.914, layers=[
+        ("CONV_2D", [1, 25, 5, 64], 640_000, 1.9),
+        ("DEPTHWISE_CONV_2D", [1, 25, 5, 64], 72_000, 4.2),
+        ("CONV_2D", [1, 25, 5, 64], 1_945_600, 1.6),
+        ("AVERAGE_POOL_2D", [1, 1, 1, 64], 0, 0.0),
+        ("FULLY_CONNECTED", [1, 12], 768, 2.5),
+        ("SOFTMAX", [1, 12], 0, 0.0)]),
+    "ad01_int8": dict(title="Anomaly detection FC-AE", metric="auc", acc=0.861, layers=[
+        ("FULLY_CONNECTED", [1, 128], 81_920, 1.45),
+        ("FULLY_CONNECTED", [1, 8], 1_024, 1.8),
+        ("FULLY_CONNECTED", [1, 128], 1_024, 1.8),
+        ("FULLY_CONNECTED", [1, 640], 81_920, 1.45)]),
+}
+
+FIXED_CYCLES = {"CONV_2D": 0, "DEPTHWISE_CONV_2D": 0, "FULLY_CONNECTED": 0, "AVERAGE_POOL_2D": 21_344,
+                "SOFTMAX": 3_180}
+
+
+def layer_rows(model, dev):
+    rows = []
+    for i, (op, shape, macs, cpm) in enumerate(MODELS[model]["layers"]):
+        cycles = int(macs * cpm * dev["cpi"] / 1.31) + FIXED_CYCLES[op] + 411
+        latency = cycles / (dev["clock"] * 1e3)
+        rows.append(LayerResult(index=i, name=f"layer_{i}_{op.lower()}", op=op, output_shape=shape, macs=macs,
+                                cycles=cycles, latency_ms=latency, energy_uj=dev["run_mw"] * latency,
+                                cycles_per_mac=cycles / macs if macs else None))
+    return rows
+
+
+def make_results():
+    rows = []
+    for model, m in MODELS.items():
+        for name, dev in DEVICES.items():
+            layers = layer_rows(model, dev)
+            cycles = sum(layer.cycles for layer in layers) + 5_217  # start-up and harness
+            latency = cycles / (dev["clock"] * 1e3)
+            macs = sum(layer.macs for layer in layers)
+            arena = 23_040 if model == "kws_ref_model" else 2_560
+            static = arena + 1_304
+            stack = 1_136 if dev["isa"] == "armv7e-m" else 1_488
+            weights = 22_812 if model == "kws_ref_model" else 264_960
+            flash = weights + (9_874 if dev["isa"] == "armv7e-m" else 12_416)
+            accuracy = Accuracy(m["metric"], m["acc"], 200, 1.0)
+            if model == "ad01_int8" and name == "esp32":
+                accuracy = None  # run without its data set
+            rows.append(ResultRow(
+                model=model, model_title=m["title"], model_sha256=("a1" if model.startswith("kws") else "b2") * 32,
+                device=name, device_title=dev["title"], device_version=1, isa=dev["isa"], proxy_isa=dev["proxy"],
+                clock_mhz=dev["clock"], voltage_v=dev["volt"], macs=macs, instructions=int(cycles / dev["cpi"]),
+                cycles=cycles, latency_ms=latency, energy_uj=dev["run_mw"] * latency, avg_power_mw=dev["run_mw"],
+                idle_power_mw=dev["idle_mw"], peak_ram_bytes=static + stack, static_ram_bytes=static,
+                stack_bytes=stack, arena_bytes=arena, heap_bytes=0, flash_bytes=flash, weights_bytes=weights,
+                accuracy=accuracy, layers=layers,
+                compiler="arm-none-eabi-gcc 12.2.1" if dev["isa"] == "armv7e-m" else "riscv64-unknown-elf-gcc 12.2.0",
+                cflags="-O2", sim_wall_s_per_sample=0.05))
+    devices = {
+        name: DeviceInfo(name=name, title=dev["title"], version=1, core=dev["core"], clock_mhz=dev["clock"],
+                         sources=[f"clock: datasheet of {dev['title']}, table 5"],
+                         assumptions=["flash wait states: assumption, zero at this clock"] if name != "esp32" else
+                         ["core timing: assumption, RV32IMC proxy stands in for the Xtensa LX6"])
+        for name, dev in DEVICES.items()
+    }
+    return Results(suite="fixture", rows=rows, devices=devices, mcubench_version="0.1.0",
+                   git_commit="0123456789abcdef0123456789abcdef01234567", created_utc="2026-11-24T12:00:00Z")
+
+
+if __name__ == "__main__":
+    save_results(make_results(), HERE / "results_small.json")

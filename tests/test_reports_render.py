@@ -1,0 +1,218 @@
+"""Markdown, HTML and CSV renderers against golden files, and `mcubench report` on good and bad input.
+
+The golden files in tests/golden/ were rendered from results_small.json and read by a person. After an
+intended change to the report, rewrite them with MCUBENCH_UPDATE_GOLDEN=1 and review the diff.
+"""
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+import re
+
+import pytest
+
+from benchmarks.cli import main
+from benchmarks.results import load_results
+from mcubench.errors import ResultsError
+from reports import render_all
+from reports.csv_export import render_csv, render_layers_csv
+from reports.html import render_html
+from reports.markdown import render_markdown
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+FIXTURE = GOLDEN / "results_small.json"
+# The plots render_plots makes for the fixture, in its order; the golden files link or embed these.
+PLOT_NAMES = ["latency", "energy", "layers_kws_ref_model", "layers_ad01_int8", "memory", "battery_life"]
+UPDATE = os.environ.get("MCUBENCH_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture
+def results():
+    return load_results(FIXTURE)
+
+
+def _check_golden(name, text):
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+
+
+def _render(fn, results, *args, **kwargs):
+    stream = io.StringIO()
+    fn(results, stream, *args, **kwargs)
+    return stream.getvalue()
+
+
+def _strip_images(html):
+    return re.sub(r'src="data:image/png;base64,[A-Za-z0-9+/=]*"', 'src="data:image/png;base64,..."', html)
+
+
+def test_markdown_matches_golden(results):
+    _check_golden("summary.md", _render(render_markdown, results, plot_names=PLOT_NAMES))
+
+
+def test_csv_matches_golden(results):
+    _check_golden("results.csv", _render(render_csv, results))
+    _check_golden("layers.csv", _render(render_layers_csv, results))
+
+
+def test_html_matches_golden_apart_from_image_bytes(results):
+    plots = {name: f"not really a PNG: {name}".encode() for name in PLOT_NAMES}
+    _check_golden("report.html", _strip_images(_render(render_html, results, plots)))
+
+
+def _summary_rows(markdown):
+    """The summary table of a Markdown report as a list of dicts keyed by header."""
+    lines = markdown.split("## Summary\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    headers = [h.strip() for h in lines[0].strip("|").split("|")]
+    return [dict(zip(headers, (c.strip() for c in line.strip("|").split("|")))) for line in lines[2:]]
+
+
+def test_summary_table_shows_each_row_in_human_units(results):
+    table = _summary_rows(_render(render_markdown, results))
+    assert list(table[0]) == ["Model", "Device", "Latency", "Energy/Inference", "Peak RAM", "Flash", "Accuracy"]
+    assert len(table) == len(results.rows)
+    for shown, row in zip(table, results.rows):
+        assert shown["Model"] == row.model_title
+        assert shown["Latency"] == f"{row.latency_ms:.2f} ms"  # every fixture latency is 1..100 ms
+        assert shown["Energy/Inference"].endswith(" µJ")
+        assert float(shown["Energy/Inference"][:-3].replace(",", "")) == pytest.approx(row.energy_uj, rel=1e-3)
+        assert shown["Peak RAM"] == f"{row.peak_ram_bytes / 1024:.1f} KB"
+        assert shown["Flash"] == f"{row.flash_bytes / 1024:.1f} KB"
+    esp32 = [s for s, r in zip(table, results.rows) if r.device == "esp32"]
+    assert esp32 and all(s["Device"] == "ESP32 @ 160 MHz (RV32IMC proxy)" for s in esp32)
+    no_accuracy = [s for s, r in zip(table, results.rows) if r.accuracy is None]
+    assert [s["Accuracy"] for s in no_accuracy] == ["–"]
+
+
+def test_layer_shares_add_up_to_the_whole_inference(results):
+    markdown = _render(render_markdown, results)
+    row = results.row("kws_ref_model", "esp32-c3")
+    section = markdown.split("#### ESP32-C3 @ 160 MHz\n\n", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    assert len(section) == len(row.layers) + 1  # the layers and what lies outside them
+    shares = [float(line.rstrip(" |").rsplit("|", 1)[1].strip().rstrip("%")) for line in section]
+    assert sum(shares) == pytest.approx(100.0, abs=0.05 * len(shares))
+    cycles = [int(line.split("|")[6].replace(",", "")) for line in section]
+    assert sum(cycles) == row.cycles
+
+
+def test_csv_holds_every_figure_of_every_row(results):
+    rows = list(csv.DictReader(io.StringIO(_render(render_csv, results))))
+    assert len(rows) == len(results.rows)
+    for got, row in zip(rows, results.rows):
+        assert (got["model"], got["device"]) == (row.model, row.device)
+        assert int(got["cycles"]) == row.cycles
+        assert float(got["energy_uj"]) == row.energy_uj  # full precision, not the display rounding
+        assert int(got["peak_ram_bytes"]) == row.peak_ram_bytes
+        assert got["proxy_isa"] == (row.proxy_isa or "")
+        assert got["accuracy_value"] == ("" if row.accuracy is None else repr(row.accuracy.value))
+    layers = list(csv.DictReader(io.StringIO(_render(render_layers_csv, results))))
+    assert len(layers) == sum(len(r.layers) for r in results.rows)
+
+
+def test_html_is_self_contained_and_embeds_every_plot(results):
+    plots = {name: bytes([0x89]) + name.encode() for name in PLOT_NAMES}
+    html = _render(render_html, results, plots)
+    assert "<link" not in html and "http://" not in html and "https://" not in html
+    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == len(PLOT_NAMES)
+    assert "ESP32 @ 160 MHz (RV32IMC proxy)" in html
+    assert "&lt;" not in html.split("<body>")[0]  # the head is markup, not escaped text
+
+
+def test_render_all_writes_the_report_folder(results, tmp_path):
+    out = tmp_path / "out"
+    written = render_all(results, out)
+    names = sorted(str(p.relative_to(out)) for p in written)
+    assert names == sorted(["summary.md", "report.html", "results.csv", "layers.csv"]
+                           + [f"plots/{n}.png" for n in PLOT_NAMES])
+    assert sorted(p.name for p in out.iterdir()) == ["layers.csv", "plots", "report.html", "results.csv",
+                                                     "summary.md"]  # no staging folder left behind
+    markdown = (out / "summary.md").read_text(encoding="utf-8")
+    for name in PLOT_NAMES:
+        assert f"(plots/{name}.png)" in markdown
+
+
+def test_render_all_leaves_the_previous_report_when_rendering_fails(results, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.md").write_text("previous report\n")
+
+    def broken(results, stream):
+        stream.write("half a table")
+        raise ResultsError("broken renderer")
+
+    monkeypatch.setattr("reports.csv_export.render_csv", broken)
+    monkeypatch.setattr("reports.plots.render_plots", lambda results, battery=None: {})
+    with pytest.raises(ResultsError, match="broken renderer"):
+        render_all(results, out)
+    assert [p.name for p in out.iterdir()] == ["summary.md"]
+    assert (out / "summary.md").read_text() == "previous report\n"
+
+
+def test_render_all_refuses_a_folder_it_cannot_create(results, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(ResultsError, match="cannot write reports"):
+        render_all(results, blocker / "out")
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_report_command_writes_the_folder(tmp_path, capsys):
+    code, out, err = _run(capsys, "report", str(FIXTURE), "-o", str(tmp_path / "r"), "--battery-mah", "220",
+                          "--battery-v", "3.0")
+    assert code == 0, err
+    assert "6 rows rendered" in out
+    assert "220 mAh at 3 V" in (tmp_path / "r" / "summary.md").read_text(encoding="utf-8")
+    assert (tmp_path / "r" / "plots" / "battery_life.png").stat().st_size > 1000
+
+
+def _one_line_error(code, out, err):
+    assert code == 1
+    assert out == ""
+    assert err.startswith("mcubench: error: ") and err.count("\n") == 1, err
+
+
+def test_report_rejects_a_results_file_of_another_version(tmp_path, capsys):
+    data = json.loads(FIXTURE.read_text())
+    data["schema"] = "mcubench.results/0"
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    code, out, err = _run(capsys, "report", str(path), "-o", str(tmp_path / "r"))
+    _one_line_error(code, out, err)
+    assert "mcubench.results/0" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_report_names_a_missing_field(tmp_path, capsys):
+    data = json.loads(FIXTURE.read_text())
+    del data["rows"][2]["energy_uj"]
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data))
+    code, out, err = _run(capsys, "report", str(path), "-o", str(tmp_path / "r"))
+    _one_line_error(code, out, err)
+    assert "rows[2]" in err and "energy_uj" in err
+
+
+def test_report_says_so_when_the_folder_cannot_be_written(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    code, out, err = _run(capsys, "report", str(FIXTURE), "-o", str(blocker / "out"))
+    _one_line_error(code, out, err)
+    assert "cannot write reports" in err
+
+
+def test_report_rejects_a_battery_without_capacity(tmp_path, capsys):
+    code, out, err = _run(capsys, "report", str(FIXTURE), "-o", str(tmp_path / "r"), "--battery-mah", "0")
+    _one_line_error(code, out, err)
+    assert not (tmp_path / "r").exists()
