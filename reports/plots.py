@@ -1,7 +1,7 @@
 """Plots as PNG bytes (matplotlib, Agg backend, no display needed).
 
 render_plots(results) -> {name: png bytes}:
-  latency, energy          grouped bars: one group per model, one bar per device (log scale)
+  latency, energy          one panel per model, one bar per device
   layers_<model>           per-layer latency stacked into one bar per device, coloured by op
   memory                   RAM by kind (static outside the arena, arena, stack, heap) per model x device
   battery_life             years on a battery against inferences per second, one line per model x device
@@ -13,6 +13,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: renders to memory, works without a display
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 import numpy as np  # noqa: E402
 
 from reports import format as fmt  # noqa: E402
@@ -20,6 +22,10 @@ from reports.battery import Battery, battery_years, max_rate  # noqa: E402
 from reports.document import arena_outside, layers_plot_name, models_in_order  # noqa: E402
 
 _DPI = 100
+
+
+# Log axes labelled 0.01, 1, 100 rather than 10^-2, 10^0, 10^2.
+_plain = FuncFormatter(lambda v, _: f"{v:g}")
 
 
 def _png(fig) -> bytes:
@@ -35,25 +41,31 @@ def _devices_in_order(results):
     return list(seen.items())
 
 
-def _grouped_bars(results, value, ylabel, title):
+def _per_model_bars(results, value, ylabel, title):
+    """One small panel per model, one bar per device, linear scale: models differ by orders of
+    magnitude, so a shared axis would flatten the small ones; within a panel the bars compare honestly."""
     models = models_in_order(results)
     devices = _devices_in_order(results)
-    fig = Figure(figsize=(max(6, 1.6 * len(models) + 2), 4))
-    ax = fig.add_subplot()
-    width = 0.8 / max(1, len(devices))
-    x = np.arange(len(models))
-    for i, (device, label) in enumerate(devices):
-        heights = []
-        for model, _ in models:
-            row = next((r for r in results.rows if r.model == model and r.device == device), None)
-            heights.append(value(row) if row is not None else np.nan)
-        bars = ax.bar(x + (i - (len(devices) - 1) / 2) * width, heights, width, label=label)
-        ax.bar_label(bars, labels=[fmt.number(h) if np.isfinite(h) else "" for h in heights], fontsize=7)
-    ax.set_xticks(x, [title for _, title in models], rotation=15, ha="right")
-    ax.set_yscale("log")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(fontsize=8)
+    colours = {device: f"C{i % 10}" for i, (device, _) in enumerate(devices)}
+    cols = min(4, len(models))
+    nrows = -(-len(models) // cols)
+    fig = Figure(figsize=(max(4.5, 0.55 * len(devices) + 1.2) * cols, 3.2 * nrows + 0.6), layout="constrained")
+    axes = fig.subplots(nrows, cols, squeeze=False).ravel()
+    for ax, (model, model_title) in zip(axes, models):
+        rows = [r for r in results.rows if r.model == model]
+        heights = [value(r) for r in rows]
+        bars = ax.bar(range(len(rows)), heights, 0.7, color=[colours[r.device] for r in rows])
+        ax.bar_label(bars, labels=[fmt.number(h) for h in heights], fontsize=8)
+        ax.set_xticks([])
+        ax.set_title(model_title, fontsize=10)
+        ax.set_ylabel(ylabel)
+        ax.margins(y=0.15)
+    for ax in axes[len(models):]:
+        ax.set_visible(False)
+    handles = [Rectangle((0, 0), 1, 1, color=colours[device]) for device, _ in devices]
+    fig.legend(handles, [label for _, label in devices], loc="outside lower center", ncols=min(3, len(devices)),
+               fontsize=8, frameon=False)
+    fig.suptitle(title)
     return _png(fig)
 
 
@@ -81,8 +93,11 @@ def _layer_bars(results, model, title):
             ax.bar(i, outside, 0.6, bottom=bottom, color="lightgrey", edgecolor="white", linewidth=0.5,
                    label="outside layers" if "outside" not in labelled else None)
             labelled.add("outside")
+        ax.annotate(fmt.ms(r.latency_ms), (i, r.latency_ms), xytext=(0, 2), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(len(rows)), [fmt.device_label(r) for r in rows], rotation=15, ha="right")
     ax.set_ylabel("latency (ms)")
+    ax.margins(y=0.1)
     ax.set_title(f"Per-layer latency: {title}")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     return _png(fig)
@@ -110,22 +125,26 @@ def _memory_bars(results):
 
 
 def _battery_chart(results, battery):
-    fig = Figure(figsize=(7, 4.5))
+    fig = Figure(figsize=(7.5, 5.5), layout="constrained")
     ax = fig.add_subplot()
-    for r in results.rows:
+    for i, r in enumerate(results.rows):
         top = max_rate(r)
         if not np.isfinite(top):
             continue
         rates = np.logspace(-3, np.log10(top), 60)
         life = [battery_years(r, f, battery) for f in rates]
-        ax.plot(rates, life, label=f"{r.model_title} / {fmt.device_label(r)}")
+        line, = ax.plot(rates, life, color=f"C{i % 10}", label=f"{r.model_title} / {fmt.device_label(r)}")
+        # The line ends where inferences run back to back: the core never sleeps.
+        ax.plot(rates[-1], life[-1], "o", color=line.get_color(), markersize=4)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("inferences per second")
+    ax.xaxis.set_major_formatter(_plain)
+    ax.yaxis.set_major_formatter(_plain)
+    ax.set_xlabel("inferences per second (dot: back to back, no sleep)")
     ax.set_ylabel("battery life (years)")
-    ax.set_title(f"Battery life on {battery.describe()}")
+    ax.set_title(f"Battery life on {battery.describe()}, sleeping at idle power between inferences")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=7, frameon=False)
     return _png(fig)
 
 
@@ -134,8 +153,8 @@ def render_plots(results, battery: Battery = Battery()) -> dict:
     plots = {}
     if not results.rows:
         return plots
-    plots["latency"] = _grouped_bars(results, lambda r: r.latency_ms, "latency per inference (ms)", "Latency")
-    plots["energy"] = _grouped_bars(results, lambda r: r.energy_uj, "energy per inference (µJ)", "Energy")
+    plots["latency"] = _per_model_bars(results, lambda r: r.latency_ms, "ms per inference", "Latency per inference")
+    plots["energy"] = _per_model_bars(results, lambda r: r.energy_uj, "µJ per inference", "Energy per inference")
     for model, title in models_in_order(results):
         if any(r.layers for r in results.rows if r.model == model):
             plots[layers_plot_name(model)] = _layer_bars(results, model, title)
