@@ -1,0 +1,73 @@
+"""What every core model produces per basic block, and how block costs add up over a BlockTable.
+
+A block's cost is static: decode once, cost once, multiply by the block's execution count. What varies per
+execution is charged from the trace's counters: the final branch's taken count (count - fallthrough),
+data-dependent divide latency (Trace.divisions histograms) and memory stalls (cache and area counters).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class BlockCost:
+    base: int  # cycles of one execution with the final branch not taken and no memory stalls
+    taken: int  # extra cycles each time the final branch is taken
+    line_cycles: tuple = ()  # ((line address, core cycles spent on instructions in that line), ...) in order
+    div_sites: tuple = ()  # ((address, cycles already counted in base), ...)
+    ends_conditional: bool = False  # final instruction is a conditional branch
+    ends_indirect: bool = False  # final instruction branches to a register or loaded value
+
+
+@dataclass
+class View:
+    """The counters of one span: the whole run or one region."""
+
+    blocks: object  # simulator.trace.BlockTable
+    divisions: dict
+    memory: dict
+    caches: dict
+
+
+@dataclass
+class Tally:
+    cycles: float = 0.0
+    notes: set = field(default_factory=set)  # assumptions this span needed, said once
+
+
+def block_rows(image, model, blocks):
+    """[(BlockCost, count, taken)] for every row of a BlockTable."""
+    rows = []
+    for address, size, count, fallthrough in zip(blocks.address, blocks.size, blocks.count, blocks.fallthrough):
+        cost = model.block_cost(image.block(int(address), int(size)))
+        count = int(count)
+        rows.append((cost, count, max(0, count - int(fallthrough))))
+    return rows
+
+
+def sequential_entries(blocks) -> dict:
+    """address -> executions that entered the block at that address by falling through from the one before."""
+    into = {}
+    ends = (blocks.address.astype(np.uint64) + blocks.size.astype(np.uint64)).tolist()
+    for end, fallthrough in zip(ends, blocks.fallthrough.tolist()):
+        if fallthrough:
+            into[int(end)] = into.get(int(end), 0) + int(fallthrough)
+    return into
+
+
+def division_extra(rows, divisions, latency, worst, tally) -> int:
+    """Cycles that data-dependent divides add over what block bases already count."""
+    extra = 0
+    for cost, count, _ in rows:
+        for address, counted in cost.div_sites:
+            hist = divisions.get(address)
+            seen = 0
+            if hist is not None:
+                hist = np.asarray(hist, dtype=np.int64)
+                seen = int(hist.sum())
+                extra += int(sum(int(n) * (latency(d) - counted) for d, n in enumerate(hist) if n))
+            if seen < count:
+                extra += (count - seen) * (worst - counted)
+                tally.notes.add(f"divide operands not traced at some sites: charged the worst case, {worst} cycles")
+    return extra

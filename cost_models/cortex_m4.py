@@ -1,0 +1,178 @@
+"""Cortex-M4 (ARMv7E-M) and Cortex-M0+ (ARMv6-M) cycle counts: single-issue, in-order, per instruction.
+
+Cortex-M4 figures are from the Cortex-M4 Technical Reference Manual (ARM DDI 0439B), section 3.3,
+Table 3-1 (processor instruction timings) and its load/store pipelining notes (3.3.2), plus Table 7-1 for
+the FPv4-SP floating-point unit. P is the pipeline refill after a taken branch (1..3 cycles; the device
+file gives the value used). Rules we apply:
+
+- ALU, shifts, moves, compare, bit-field, saturate, SIMD add/sub, extend, CLZ, REV: 1 cycle.
+- MUL, MLA, MLS, the long multiplies (SMULL, UMULL, SMLAL, UMLAL, UMAAL) and every DSP multiply or
+  multiply-accumulate (SMLA<x><y>, SMLAD, SMLSD, SMLAL<x><y>, SMLALD, SMMUL, SMMLA, SMUAD, ...): 1 cycle.
+- SDIV/UDIV: 2..12 cycles with early termination. Arm gives only the range and says the latency follows
+  the leading zeros of the operands, so we take d = clz(divisor) - clz(dividend) (the quotient has at most
+  d + 1 bits) and charge 2 cycles for d <= 0 and 2 + ceil(d / 3) capped at 12 above, i.e. three quotient
+  bits per cycle: a full 31..32-bit quotient costs the documented maximum of 12.
+- LDR/LDRB/LDRH/... single: 2 cycles; 1 when it directly follows another single load whose result it does
+  not use as an address ("neighboring load and store single instructions can pipeline their address and
+  data phases", Table 3-1 note b, and 3.3.2 on dependent addresses).
+- STR single with immediate or PC-relative offset: 1 cycle (3.3.2: the data phase goes to the write
+  buffer while the next instruction executes); STR with register offset: 2.
+- LDRD/STRD: 1 + N with N = 2 registers. LDM/STM/PUSH/POP: 1 + N; loading PC adds P.
+- B, BL, BX, BLX, CBZ/CBNZ: 1, plus P when taken. TBB/TBH: 2 + P. Any other write of PC adds P when taken.
+- IT: 1 (we do not assume the fold onto a preceding 16-bit instruction that the TRM says can happen).
+- FPU: VADD/VSUB/VMUL/VNMUL/VABS/VNEG/VCMP/VCVT/VMOV/VMRS: 1; VMLA/VMLS/VNMLA/VNMLS/VFMA/VFMS/VFNMA/VFNMS:
+  3; VDIV/VSQRT: 14; VLDR/VSTR: 2; VLDM/VSTM/VPUSH/VPOP: 1 + N.
+
+Cortex-M0+ figures are from the Cortex-M0+ TRM (ARM DDI 0484C), section 3.3, Table 3-1: 2-stage pipeline,
+ALU 1, MULS 1 (fast multiplier), LDR/STR 2 (no pipelining), LDM/STM/PUSH 1 + N, POP 1 + N or 3 + N with PC,
+B taken 2 / not taken 1, BL 3, BX/BLX 2.
+"""
+
+import math
+
+from .blocks import BlockCost
+
+_LOADS = {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrex", "ldrexb", "ldrexh", "ldrt", "ldrbt", "ldrht",
+          "ldrsbt", "ldrsht"}
+_STORES = {"str", "strb", "strh", "strex", "strexb", "strexh", "strt", "strbt", "strht"}
+_MULTIPLE = {"ldm", "ldmdb", "ldmia", "stm", "stmdb", "stmia", "push", "pop"}
+_BRANCHES = {"b", "bl", "bx", "blx", "cbz", "cbnz"}
+_DIVIDES = {"sdiv", "udiv"}
+_FP_MAC = {"vmla", "vmls", "vnmla", "vnmls", "vfma", "vfms", "vfnma", "vfnms"}
+_FP_LONG = {"vdiv", "vsqrt"}
+_FP_MEM = {"vldr", "vstr"}
+_FP_MULTIPLE = {"vldmia", "vldmdb", "vstmia", "vstmdb", "vpush", "vpop", "vldm", "vstm"}
+
+DIV_MIN = 2
+DIV_MAX = 12
+
+
+def m4_divide_cycles(d: int) -> int:
+    """UDIV/SDIV cycles for d = clz(divisor) - clz(dividend), clamped to 0..32 (see module docstring)."""
+    if d <= 0:
+        return DIV_MIN
+    return min(DIV_MAX, DIV_MIN + math.ceil(d / 3))
+
+
+def _line_cycles(insns, cycles, line_bytes):
+    lines = []
+    for insn, c in zip(insns, cycles):
+        line = insn.address - insn.address % line_bytes
+        if lines and lines[-1][0] == line:
+            lines[-1][1] += c
+        else:
+            lines.append([line, c])
+    return tuple((a, c) for a, c in lines)
+
+
+class CortexM4:
+    name = "cortex-m4"
+    divide_worst = DIV_MAX
+
+    def __init__(self, device):
+        timing = device.raw["timing"]
+        self.refill = int(timing.get("branch_refill_cycles", 2))
+        self.line_bytes = int(timing.get("flash", {}).get("line_bytes", 8))
+        self.notes = {f"Cortex-M4 taken-branch refill P = {self.refill} cycles (TRM range 1..3)",
+                      "Cortex-M4 divide latency: 2 + ceil(d/3) cycles, d = clz(divisor) - clz(dividend), max 12"}
+        self._cache = {}
+
+    divide_cycles = staticmethod(m4_divide_cycles)
+
+    def block_cost(self, insns) -> BlockCost:
+        key = (insns[0].address, insns[-1].address) if insns else None
+        cost = self._cache.get(key)
+        if cost is None:
+            cost = self._cache[key] = self._block_cost(insns)
+        return cost
+
+    def _block_cost(self, insns) -> BlockCost:
+        cycles = []
+        div_sites = []
+        prev = None
+        for i, insn in enumerate(insns):
+            name = insn.name
+            if name in _LOADS:
+                c = 2
+                if prev is not None and prev.name in _LOADS and not (prev.writes & {insn.mem_base, insn.mem_index}):
+                    c = 1
+            elif name in _STORES:
+                c = 2 if insn.mem_index else 1
+            elif name in ("ldrd", "strd"):
+                c = 3
+            elif name in _MULTIPLE:
+                c = 1 + insn.reg_count
+            elif name in ("tbb", "tbh"):
+                c = 2
+            elif name in _DIVIDES:
+                c = DIV_MIN
+                div_sites.append((insn.address, DIV_MIN))
+            elif name in _FP_MAC:
+                c = 3
+            elif name in _FP_LONG:
+                c = 14
+            elif name in _FP_MEM:
+                c = 2
+            elif name in _FP_MULTIPLE:
+                c = 1 + insn.reg_count
+            else:
+                c = 1
+            cycles.append(c)
+            prev = insn
+        last = insns[-1] if insns else None
+        taken = self.refill if last is not None and last.writes_pc else 0
+        return BlockCost(
+            base=sum(cycles), taken=taken, line_cycles=_line_cycles(insns, cycles, self.line_bytes),
+            div_sites=tuple(div_sites),
+            ends_conditional=bool(last and last.writes_pc and last.conditional),
+            ends_indirect=bool(last and last.writes_pc and last.name not in ("b", "bl", "cbz", "cbnz")),
+        )
+
+
+class CortexM0Plus(CortexM4):
+    """ARMv6-M has no divide instruction; no load pipelining; taken branches refill a 2-stage pipeline."""
+
+    name = "cortex-m0plus"
+
+    def __init__(self, device):
+        timing = device.raw["timing"]
+        self.multiplier = int(timing.get("multiplier_cycles", 1))
+        self.line_bytes = int(timing.get("flash", {}).get("line_bytes", 8))
+        self.notes = {f"Cortex-M0+ MULS = {self.multiplier} cycle(s) (implementation option)"}
+        self._cache = {}
+
+    def _block_cost(self, insns) -> BlockCost:
+        cycles = []
+        for insn in insns:
+            name = insn.name
+            if name in _LOADS or name in _STORES:
+                c = 2
+            elif name in ("ldm", "ldmia", "stm", "stmia", "push"):
+                c = 1 + insn.reg_count
+            elif name == "pop":
+                # POP {..., pc}: 3 + N per Table 3-1 counts N without PC; the taken refill adds 2 below.
+                c = 1 + insn.reg_count
+            elif name == "mul":
+                c = self.multiplier
+            elif name == "bl":
+                c = 1  # BL is 3 cycles: 1 + 2 charged as the taken refill
+            elif name in ("dmb", "dsb", "isb"):
+                c = 3
+            elif name in ("mrs", "msr"):
+                c = 3
+            else:
+                c = 1
+            cycles.append(c)
+        last = insns[-1] if insns else None
+        # Taken B/BX/BLX: 2 = 1 + 1 refill; BL: 3 = 1 + 2; POP with PC: 3 + N = (1 + N) + 2.
+        if last is None or not last.writes_pc:
+            taken = 0
+        elif last.name in ("b", "bx", "blx"):
+            taken = 1
+        else:
+            taken = 2
+        return BlockCost(
+            base=sum(cycles), taken=taken, line_cycles=_line_cycles(insns, cycles, self.line_bytes),
+            ends_conditional=bool(last and last.writes_pc and last.conditional),
+            ends_indirect=bool(last and last.writes_pc and last.name not in ("b", "bl")),
+        )

@@ -1,0 +1,139 @@
+"""Cortex-M7 cycle counts: in-order dual issue, branch prediction, L1 caches over slow memories.
+
+Arm's Cortex-M7 TRM (ARM DDI 0489) describes a 6-stage superscalar pipeline that can issue two
+instructions per cycle, a branch target address cache, and 32-byte-line L1 caches, but publishes no
+instruction timing table. So this model is ours, and each rule is an assumption (the device file says so):
+
+- Issue: an instruction pairs with the one before it in the same cycle unless either is a divide, a
+  load/store multiple, a system/IT/barrier instruction, or a branch in the first slot; at most one memory
+  access, one multiply and one floating-point operation per pair; and only when its operands are ready.
+- Result latency (cycles until a dependent instruction can issue): ALU 1, multiply/MAC 2, load 2
+  (one load-use bubble), FP 3, VDIV/VSQRT 14, divide = its 2..12 cycles (Cortex-M4 early-termination rule).
+- LDM/STM/PUSH/POP move 64 bits per cycle: 1 + ceil(N / 2) cycles.
+- Branches: direct branches predicted by the BTAC cost nothing extra; a conditional branch taken t times in
+  c executions is mispredicted min(t, c - t) times (the minority direction, as a 2-bit counter does in a
+  loop); register/returned targets (BX, POP {pc}, LDR pc) are charged a misprediction each time taken.
+- Memory: ITCM/DTCM zero wait; other memory goes through the I-/D-cache (simulated by the tracer); a miss
+  costs the area's line fill from [timing.line_fill]; write-backs are hidden by the write buffer.
+"""
+
+import math
+
+from .blocks import BlockCost
+from .cortex_m4 import DIV_MAX, DIV_MIN, m4_divide_cycles
+
+_LOADS = {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrex", "ldrd", "vldr", "ldrt"}
+_STORES = {"str", "strb", "strh", "strex", "strd", "vstr", "strt"}
+_MULTIPLE = {"ldm", "ldmdb", "ldmia", "stm", "stmdb", "stmia", "push", "pop", "vldmia", "vldmdb", "vstmia",
+             "vstmdb", "vpush", "vpop"}
+_SYSTEM = {"it", "msr", "mrs", "dmb", "dsb", "isb", "cpsid", "cpsie", "wfi", "wfe", "svc", "bkpt", "tbb", "tbh"}
+_MUL_PREFIXES = ("mul", "mla", "mls", "smul", "umul", "smla", "umla", "umaal", "smmul", "smmla", "smmls",
+                 "smuad", "smusd", "smlsd", "smlal", "smlsl")
+_FP_LONG = {"vdiv", "vsqrt"}
+
+
+def _kind(name):
+    if name in ("sdiv", "udiv"):
+        return "div"
+    if name in _MULTIPLE:
+        return "multi"
+    if name in _SYSTEM:
+        return "sys"
+    if name in _LOADS:
+        return "load"
+    if name in _STORES:
+        return "store"
+    if name.startswith(_MUL_PREFIXES):
+        return "mul"
+    if name.startswith("v"):
+        return "fp"
+    if name in ("b", "bl", "bx", "blx", "cbz", "cbnz"):
+        return "branch"
+    return "alu"
+
+
+_LATENCY = {"alu": 1, "mul": 2, "load": 2, "store": 1, "fp": 3, "branch": 1, "sys": 1, "multi": 1, "div": DIV_MIN}
+_MEMORY = {"load", "store"}
+
+
+class CortexM7:
+    name = "cortex-m7"
+    divide_worst = DIV_MAX
+    divide_cycles = staticmethod(m4_divide_cycles)
+
+    def __init__(self, device):
+        timing = device.raw["timing"]
+        self.dual_issue = bool(timing.get("dual_issue", True))
+        self.mispredict = int(timing.get("branch_mispredict_cycles", 8))
+        self.notes = {
+            f"Cortex-M7 dual issue {'on' if self.dual_issue else 'off'}, misprediction {self.mispredict} cycles, "
+            "load-use 1 bubble, multiply latency 2 (our rules: Arm publishes no M7 timing table)",
+        }
+        self._cache = {}
+
+    def _pairs(self, a, ka, b, kb) -> bool:
+        if not self.dual_issue:
+            return False
+        blocking = {"div", "multi", "sys"}
+        if ka in blocking or kb in blocking or ka == "branch" or a.writes_pc:
+            return False
+        if ka in _MEMORY and kb in _MEMORY:
+            return False
+        if ka == kb and ka in ("mul", "fp"):
+            return False
+        return True
+
+    def block_cost(self, insns) -> BlockCost:
+        key = (insns[0].address, insns[-1].address) if insns else None
+        cost = self._cache.get(key)
+        if cost is None:
+            cost = self._cache[key] = self._schedule(insns)
+        return cost
+
+    def _schedule(self, insns) -> BlockCost:
+        ready = {}  # register -> first cycle a dependent instruction may issue
+        cycle = -1  # cycle of the latest issue
+        slot_free = False  # the latest issue cycle has a free second slot
+        prev = prev_kind = None
+        div_sites = []
+        for insn in insns:
+            kind = _kind(insn.name)
+            operands_ready = max((ready.get(r, 0) for r in insn.reads), default=0)
+            if prev is not None and slot_free and operands_ready <= cycle and self._pairs(prev, prev_kind, insn, kind):
+                issue = cycle
+                slot_free = False
+            else:
+                issue = max(cycle + 1, operands_ready)
+                slot_free = True
+            occupancy = 1
+            latency = _LATENCY[kind]
+            if kind == "multi":
+                occupancy = 1 + math.ceil(insn.reg_count / 2)
+                latency = occupancy
+            elif kind == "div":
+                occupancy = latency = DIV_MIN
+                div_sites.append((insn.address, DIV_MIN))
+            elif kind == "fp" and insn.name in _FP_LONG:
+                latency = 14
+            for r in insn.writes:
+                ready[r] = issue + latency
+            cycle = issue + occupancy - 1
+            if occupancy > 1:
+                slot_free = False
+            prev, prev_kind = insn, kind
+        last = insns[-1] if insns else None
+        return BlockCost(
+            base=cycle + 1, taken=0, div_sites=tuple(div_sites),
+            ends_conditional=bool(last and last.writes_pc and last.conditional),
+            ends_indirect=bool(last and last.writes_pc and last.name not in ("b", "bl", "cbz", "cbnz")),
+        )
+
+    # --- per-span extras ---------------------------------------------------------------------
+    def branch_cycles(self, rows) -> int:
+        mispredicts = 0
+        for cost, count, taken in rows:
+            if cost.ends_indirect:
+                mispredicts += taken
+            elif cost.ends_conditional:
+                mispredicts += min(taken, count - taken)
+        return mispredicts * self.mispredict

@@ -1,0 +1,142 @@
+"""Decode executed basic blocks once with capstone into the few facts the timing models need.
+
+A block is identified by (address, size), as in the simulator's BlockTable. The code bytes come from the
+trace itself (Trace.code), so a saved trace can be re-costed without the ELF.
+"""
+
+from dataclasses import dataclass
+import functools
+
+import capstone
+from capstone import arm as cs_arm
+
+from mcubench.errors import TraceError
+
+
+@dataclass(frozen=True)
+class Insn:
+    address: int
+    size: int
+    name: str  # base mnemonic without condition or width suffix: "ldr", "smlad", "addi"
+    conditional: bool  # ARM: has a condition other than AL (IT block or conditional branch)
+    reads: frozenset  # register names read
+    writes: frozenset  # register names written
+    mem_base: str | None  # base register of a memory operand
+    mem_index: str | None  # index register of a memory operand (register-offset addressing)
+    reg_count: int  # registers in a register list (LDM/STM/PUSH/POP/VLDM/...), else 0
+    writes_pc: bool  # a branch or any instruction that loads PC
+
+
+_ARM_CC_AL = getattr(cs_arm, "ARM_CC_AL", None)
+
+
+@functools.lru_cache(maxsize=4)
+def _disassembler(isa: str):
+    if isa in ("armv7e-m", "armv6-m"):
+        md = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB | capstone.CS_MODE_MCLASS)
+    elif isa == "rv32imc":
+        md = capstone.Cs(capstone.CS_ARCH_RISCV, capstone.CS_MODE_RISCV32 | capstone.CS_MODE_RISCVC)
+    else:
+        raise TraceError(f"no decoder for isa {isa!r}")
+    md.detail = True
+    return md
+
+
+_RV_BRANCHES = {"beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez", "blez", "bgez", "bltz", "bgtz",
+                "bgt", "ble", "bgtu", "bleu"}
+_RV_JUMPS = {"jal", "jalr", "j", "jr", "ret", "call", "tail"}
+
+
+def _arm_insn(md, ins) -> Insn:
+    name = ins.insn_name() or ins.mnemonic.split(".")[0]
+    try:
+        regs_read, regs_write = ins.regs_access()
+    except capstone.CsError:
+        regs_read, regs_write = [], []
+    reads = frozenset(md.reg_name(r) for r in regs_read)
+    writes = frozenset(md.reg_name(r) for r in regs_write)
+    base = index = None
+    reg_count = 0
+    for op in ins.operands:
+        if op.type == cs_arm.ARM_OP_MEM:
+            base = md.reg_name(op.mem.base) if op.mem.base else None
+            index = md.reg_name(op.mem.index) if op.mem.index else None
+    if name in ("ldm", "ldmdb", "stm", "stmdb", "push", "pop", "vldmia", "vldmdb", "vstmia", "vstmdb",
+                "vpush", "vpop", "ldmia", "stmia"):
+        reg_ops = [op for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
+        # LDM/STM name the base register first; PUSH/POP/VPUSH/VPOP only list registers.
+        reg_count = len(reg_ops) - (0 if name in ("push", "pop", "vpush", "vpop") else 1)
+        reg_count = max(reg_count, 1)
+    cc = getattr(ins, "cc", _ARM_CC_AL)
+    conditional = cc not in (_ARM_CC_AL, 0, None) if _ARM_CC_AL is not None else False
+    writes_pc = "pc" in writes or name in ("b", "bl", "bx", "blx", "cbz", "cbnz", "tbb", "tbh")
+    return Insn(ins.address, ins.size, name, conditional, reads, writes, base, index, reg_count, writes_pc)
+
+
+def _rv_insn(md, ins) -> Insn:
+    name = ins.mnemonic[2:] if ins.mnemonic.startswith("c.") else ins.mnemonic  # c.lw times like lw
+    regs = []
+    base = None
+    for op in ins.operands:
+        if op.type == capstone.riscv.RISCV_OP_REG:
+            regs.append(md.reg_name(op.reg))
+        elif op.type == capstone.riscv.RISCV_OP_MEM and op.mem.base:
+            base = md.reg_name(op.mem.base)
+    # Stores and branches only read their registers; everything else writes its first register operand.
+    if name.startswith(("sb", "sh", "sw", "b")) or name in ("j", "jr", "ret", "nop", "ebreak", "ecall", "fence"):
+        reads, writes = set(regs), set()
+    else:
+        reads, writes = set(regs[1:]), set(regs[:1])
+    if name in ("jal",) and not regs:
+        writes = {"ra"}
+    if name == "jalr" and len(regs) == 1:
+        reads, writes = {regs[0]}, {"ra"}
+    if base:
+        reads.add(base)
+    writes.discard("zero")
+    writes_pc = name in _RV_BRANCHES or name in _RV_JUMPS
+    return Insn(ins.address, ins.size, name, name in _RV_BRANCHES, frozenset(reads), frozenset(writes), base,
+                None, 0, writes_pc)
+
+
+class CodeImage:
+    """The executable bytes of a trace, and decoded blocks cached by (address, size)."""
+
+    def __init__(self, isa: str, code):
+        self.isa = isa
+        self.segments = sorted((int(a), bytes(b)) for a, b in code)
+        self._blocks = {}
+        self.undecodable_bytes = 0
+
+    def _bytes_at(self, address: int, size: int) -> bytes:
+        for base, data in self.segments:
+            if base <= address and address + size <= base + len(data):
+                return data[address - base:address - base + size]
+        raise TraceError(f"trace has no code bytes for the block at {address:#x} ({size} bytes)")
+
+    def block(self, address: int, size: int) -> tuple:
+        key = (int(address), int(size))
+        found = self._blocks.get(key)
+        if found is None:
+            found = self._blocks[key] = self._decode(*key)
+        return found
+
+    def _decode(self, address, size):
+        md = _disassembler(self.isa)
+        data = self._bytes_at(address, size)
+        make = _rv_insn if self.isa == "rv32imc" else _arm_insn
+        out = []
+        offset = 0
+        while offset < size:
+            decoded = list(md.disasm(data[offset:], address + offset, count=1))
+            if not decoded:
+                # Bytes capstone cannot decode: one 2-byte unknown instruction, counted at 1 cycle.
+                out.append(Insn(address + offset, 2, "unknown", False, frozenset(), frozenset(), None, None, 0,
+                                False))
+                self.undecodable_bytes += 2
+                offset += 2
+                continue
+            ins = decoded[0]
+            out.append(make(md, ins))
+            offset += ins.size
+        return tuple(out)

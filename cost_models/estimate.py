@@ -1,0 +1,153 @@
+"""estimate(trace, device): cycles, latency, energy, power and memory of one simulated run, whole and per region."""
+
+from dataclasses import asdict, dataclass, field
+
+from mcubench.errors import DeviceError, TraceError, UsageError
+
+from .blocks import Tally, View, block_rows, division_extra
+from .cache_misses import miss_stalls
+from .cortex_m4 import CortexM0Plus, CortexM4
+from .cortex_m7 import CortexM7
+from .decode import CodeImage
+from .flash_fetch import flash_stalls, wait_states
+from .power import operating_point, run_power_mw
+from .riscv_core import InOrderRV
+
+MODELS = {
+    "cortex-m4": CortexM4,
+    "cortex-m0plus": CortexM0Plus,
+    "cortex-m7": CortexM7,
+    "esp32c3": InOrderRV,
+    "lx6-proxy": InOrderRV,
+}
+
+
+@dataclass
+class RegionEstimate:
+    name: str
+    parent: str | None
+    calls: int
+    cycles: int
+    instructions: int
+    latency_ms: float
+    energy_uj: float
+
+
+@dataclass
+class Estimate:
+    device: str
+    device_title: str
+    clock_mhz: float
+    voltage_v: float
+    cycles: int
+    instructions: int
+    latency_ms: float
+    energy_uj: float
+    avg_power_mw: float
+    peak_ram_bytes: int
+    static_ram_bytes: int
+    stack_bytes: int
+    heap_bytes: int
+    flash_bytes: int
+    proxy_isa: str | None = None
+    assumptions: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    regions: dict = field(default_factory=dict)  # name -> RegionEstimate
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["regions"] = {name: asdict(r) for name, r in self.regions.items()}
+        return d
+
+
+def core_model(device):
+    timing = device.raw.get("timing")
+    if not timing:
+        raise DeviceError(f"device {device.name} has no [timing] table: it cannot be costed")
+    return MODELS[timing["model"]](device)
+
+
+def _device_sources(device):
+    """Every `source` of the device file, split into cited sources and assumptions."""
+    found = []
+
+    def walk(node, label):
+        if isinstance(node, dict):
+            if isinstance(node.get("source"), str):
+                found.append((str(node.get("name", label)), node["source"]))
+            for key, value in node.items():
+                walk(value, f"{label}.{key}" if label else key)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{label}[{i}]")
+
+    walk(device.raw, "")
+    sources = [f"{what}: {text}" for what, text in found if not text.lower().startswith("assumption")]
+    assumptions = [f"{what}: {text}" for what, text in found if text.lower().startswith("assumption")]
+    return sources, assumptions
+
+
+def _span_cycles(model, device, image, view, clock_mhz, tally) -> int:
+    rows = block_rows(image, model, view.blocks)
+    cycles = 0
+    for cost, count, taken in rows:
+        cycles += count * cost.base + taken * cost.taken
+    cycles += division_extra(rows, view.divisions, model.divide_cycles, model.divide_worst, tally)
+    if isinstance(model, CortexM7):
+        cycles += model.branch_cycles(rows)
+    if isinstance(model, (CortexM4, CortexM0Plus)):
+        cycles += flash_stalls(device, view, rows, clock_mhz, tally)
+    else:
+        cycles += miss_stalls(device, view, tally)
+    return int(round(cycles))
+
+
+def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> Estimate:
+    """Cost one Trace on one device (see the module docstring and the core model modules for the rules)."""
+    if trace.isa != device.isa:
+        raise TraceError(f"the trace ran {trace.isa} code; device {device.name} simulates {device.isa}: "
+                         "re-cost a trace only on a device of the same ISA")
+    proxy = device.raw.get("proxy")
+    if proxy_isa is not None:
+        if not proxy:
+            raise UsageError(f"device {device.name} runs its own ISA; --proxy-isa applies to proxy devices only")
+        if proxy_isa != proxy["isa"]:
+            raise UsageError(f"device {device.name} is estimated from a {proxy['isa']} proxy build, "
+                             f"not {proxy_isa}")
+    mhz, volts = operating_point(device, clock_mhz, voltage_v)
+    model = core_model(device)
+    image = CodeImage(trace.isa, trace.code)
+    power_mw = run_power_mw(device, mhz, volts)
+
+    def figures(cycles):
+        latency_ms = cycles / (mhz * 1000.0)
+        return latency_ms, power_mw * latency_ms  # mW x ms = uJ
+
+    tally = Tally()
+    whole = View(trace.blocks, trace.divisions, trace.memory, trace.caches)
+    cycles = _span_cycles(model, device, image, whole, mhz, tally)
+    regions = {}
+    for r in trace.regions:
+        rc = _span_cycles(model, device, image, View(r.blocks, r.divisions, r.memory, r.caches), mhz, tally)
+        latency_ms, energy_uj = figures(rc)
+        regions[r.name] = RegionEstimate(r.name, r.parent, int(r.calls), rc, int(r.instructions), latency_ms,
+                                         energy_uj)
+    latency_ms, energy_uj = figures(cycles)
+
+    sources, assumptions = _device_sources(device)
+    notes = sorted(model.notes | tally.notes)
+    if getattr(model, "line_bytes", None) and device.raw["timing"].get("flash_wait_states"):
+        notes.append(f"flash wait states at {mhz:g} MHz: {wait_states(device, mhz)}")
+    if image.undecodable_bytes:
+        notes.append(f"{image.undecodable_bytes} bytes of executed code capstone could not decode: 1 cycle each")
+    if proxy:
+        notes.append(f"estimated for {proxy['real_isa']} from a {proxy['isa']} proxy trace")
+    static = trace.image.static_ram_bytes
+    return Estimate(
+        device=device.name, device_title=device.title, clock_mhz=mhz, voltage_v=volts,
+        cycles=cycles, instructions=int(trace.instructions), latency_ms=latency_ms, energy_uj=energy_uj,
+        avg_power_mw=power_mw, peak_ram_bytes=static + int(trace.stack_high_water_bytes) + int(trace.heap_bytes),
+        static_ram_bytes=static, stack_bytes=int(trace.stack_high_water_bytes), heap_bytes=int(trace.heap_bytes),
+        flash_bytes=int(trace.image.flash_bytes), proxy_isa=proxy["isa"] if proxy else None,
+        assumptions=notes + assumptions, sources=sources, regions=regions,
+    )

@@ -1,0 +1,25 @@
+"""simulation_options(device): what the simulator must record for this device's cost model."""
+
+
+def cache_configs(device):
+    """CacheConfig models of the device's caches (ART accelerator, Cortex-M7 L1, ESP flash caches)."""
+    from simulator.engine import CacheConfig
+
+    configs = []
+    for cache in device.raw.get("caches", []):
+        ranges = [(a.base, a.end) for a in (device.memory_map.by_name(n) for n in cache["areas"])]
+        role = cache["role"]
+        data = role in ("data", "unified")
+        configs.append(CacheConfig(
+            name=cache["name"], size_bytes=cache["size_bytes"], line_bytes=cache["line_bytes"], ways=cache["ways"],
+            ranges=ranges, fetch=role in ("instruction", "unified"), read=data,
+            # Flash caches are read-only; only a data cache over RAM sees (and may allocate on) writes.
+            write=data and bool(cache.get("write_allocate", False)),
+            write_allocate=bool(cache.get("write_allocate", False)),
+        ))
+    return configs
+
+
+def simulation_options(device) -> dict:
+    """Keyword arguments for simulator.engine.Simulator: memory tracing on, and the device's caches."""
+    return {"memory_tracing": True, "caches": cache_configs(device)}

@@ -1,0 +1,89 @@
+"""Operating point (clock, supply voltage) and power from the device's datasheet figures.
+
+Run-mode supply current comes from the [[power.run]] points: linear in the clock between (and beyond) the
+two nearest points, which is how CMOS dynamic current behaves at a fixed core voltage; one point scales
+proportionally. Power = supply voltage x current: the chips here feed the core from an internal regulator,
+so the current barely changes with the supply voltage inside its allowed range.
+"""
+
+import math
+
+from mcubench.errors import DeviceError, UsageError
+
+SECONDS_PER_YEAR = 365.25 * 24 * 3600
+
+
+def _need(device, section):
+    table = device.raw.get(section)
+    if not table:
+        raise DeviceError(f"device {device.name} has no [{section}] table: it cannot be costed")
+    return table
+
+
+def operating_point(device, clock_mhz=None, voltage_v=None):
+    """(clock MHz, voltage V), the device defaults or validated overrides."""
+    clock = _need(device, "clock")
+    power = _need(device, "power")
+    mhz = float(clock["default_mhz"] if clock_mhz is None else clock_mhz)
+    if not math.isfinite(mhz) or not clock["min_mhz"] <= mhz <= clock["max_mhz"]:
+        raise UsageError(f"--clock-mhz {clock_mhz:g}: {device.name} runs from {clock['min_mhz']:g} to "
+                         f"{clock['max_mhz']:g} MHz")
+    options = clock.get("options_mhz")
+    if clock_mhz is not None and options and not any(abs(mhz - o) < 1e-9 for o in options):
+        raise UsageError(f"--clock-mhz {clock_mhz:g}: {device.name} supports "
+                         f"{', '.join(f'{o:g}' for o in options)} MHz")
+    volts = float(power["voltage_v"] if voltage_v is None else voltage_v)
+    if not math.isfinite(volts) or not power["min_voltage_v"] <= volts <= power["max_voltage_v"]:
+        raise UsageError(f"--voltage {voltage_v:g}: {device.name} runs from {power['min_voltage_v']:g} to "
+                         f"{power['max_voltage_v']:g} V")
+    return mhz, volts
+
+
+def run_current_ma(device, mhz) -> float:
+    points = sorted((p["mhz"], p["current_ma"]) for p in _need(device, "power")["run"])
+    if len(points) == 1:
+        f0, i0 = points[0]
+        return i0 * mhz / f0
+    # The two points nearest in clock define the line.
+    nearest = sorted(points, key=lambda p: abs(p[0] - mhz))[:2]
+    (f0, i0), (f1, i1) = sorted(nearest)
+    current = i0 + (i1 - i0) * (mhz - f0) / (f1 - f0)
+    return max(current, 0.0)
+
+
+def run_power_mw(device, mhz, volts) -> float:
+    return run_current_ma(device, mhz) * volts
+
+
+def sleep_power_mw(device, volts) -> float:
+    return _need(device, "power")["sleep"]["current_ua"] / 1000.0 * volts
+
+
+def duty_cycle(est, device, inferences_per_s, battery_mah=None, battery_v=None) -> dict:
+    """Average power of a device that runs `inferences_per_s` inferences and sleeps in between.
+
+    Returns avg_power_mw, active_fraction, sleep_power_mw, sleep_mode and, with a battery, battery_life_years
+    (capacity x voltage / average power; self-discharge and regulator losses left out).
+    """
+    if inferences_per_s < 0 or not math.isfinite(inferences_per_s):
+        raise UsageError(f"inferences per second must be a non-negative number, not {inferences_per_s}")
+    active_s = inferences_per_s * est.latency_ms / 1000.0
+    if active_s > 1.0 + 1e-12:
+        raise UsageError(f"{inferences_per_s:g} inferences/s need {active_s:.2f} s of compute per second on "
+                         f"{device.name}: at most {1000.0 / est.latency_ms:.1f}/s fit")
+    sleep_mw = sleep_power_mw(device, est.voltage_v)
+    avg_mw = inferences_per_s * est.energy_uj / 1000.0 + sleep_mw * (1.0 - active_s)
+    out = {
+        "inferences_per_s": float(inferences_per_s),
+        "active_fraction": active_s,
+        "sleep_mode": device.raw["power"]["sleep"]["mode"],
+        "sleep_power_mw": sleep_mw,
+        "avg_power_mw": avg_mw,
+    }
+    if battery_mah is not None:
+        if battery_mah <= 0:
+            raise UsageError("battery capacity must be positive")
+        volts = est.voltage_v if battery_v is None else battery_v
+        energy_j = battery_mah * volts * 3.6  # mAh x V = mWh = 3.6 J
+        out["battery_life_years"] = energy_j / (avg_mw / 1000.0) / SECONDS_PER_YEAR if avg_mw > 0 else math.inf
+    return out

@@ -1,0 +1,62 @@
+"""Single-issue in-order cores timed from an RV32IMC trace: the ESP32-C3's own core, and the ESP32's
+Xtensa LX6 through an RV32IMC proxy build (one RV32 instruction taken as one LX6 instruction of the same
+class: both are 32-bit load/store machines without SIMD in the code we compile).
+
+Per instruction: ALU, LUI/AUIPC, stores 1 cycle; loads 1, plus `load_use_cycles` when the next instruction
+reads the loaded register; MUL/MULH* `mul_cycles`; DIV/REM* `div_cycles`; a conditional branch 1, plus
+`branch_taken_cycles` when taken; JAL/JALR 1 + `branch_taken_cycles` (always taken). The figures come from
+the device file's [timing] table, where each is marked as an assumption with its reasoning.
+"""
+
+from .blocks import BlockCost
+
+_MULS = {"mul", "mulh", "mulhu", "mulhsu"}
+_DIVS = {"div", "divu", "rem", "remu"}
+_LOADS = {"lb", "lh", "lw", "lbu", "lhu", "lwsp"}
+
+
+class InOrderRV:
+    def __init__(self, device):
+        timing = device.raw["timing"]
+        self.name = timing["model"]
+        self.taken_cycles = int(timing.get("branch_taken_cycles", 2))
+        self.load_use = int(timing.get("load_use_cycles", 1))
+        self.mul = int(timing.get("mul_cycles", 1))
+        self.div = int(timing.get("div_cycles", 33))
+        self.divide_worst = self.div
+        self.notes = {f"{self.name}: taken branch +{self.taken_cycles}, load-use +{self.load_use}, "
+                      f"multiply {self.mul}, divide {self.div} cycles (device file assumptions)"}
+        self._cache = {}
+
+    def divide_cycles(self, d: int) -> int:
+        return self.div  # no published early termination: a fixed latency
+
+    def block_cost(self, insns) -> BlockCost:
+        key = (insns[0].address, insns[-1].address) if insns else None
+        cost = self._cache.get(key)
+        if cost is None:
+            cost = self._cache[key] = self._block_cost(insns)
+        return cost
+
+    def _block_cost(self, insns) -> BlockCost:
+        total = 0
+        for i, insn in enumerate(insns):
+            name = insn.name
+            if name in _MULS:
+                c = self.mul
+            elif name in _DIVS:
+                c = self.div
+            elif name in _LOADS:
+                c = 1
+                nxt = insns[i + 1] if i + 1 < len(insns) else None
+                if nxt is not None and insn.writes & nxt.reads:
+                    c += self.load_use
+            else:
+                c = 1
+            total += c
+        last = insns[-1] if insns else None
+        return BlockCost(
+            base=total, taken=self.taken_cycles if last is not None and last.writes_pc else 0,
+            ends_conditional=bool(last and last.conditional),
+            ends_indirect=bool(last and last.name in ("jalr", "jr", "ret")),
+        )

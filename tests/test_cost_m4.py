@@ -1,0 +1,135 @@
+"""Cortex-M4 timing on hand-built traces: every expected figure is worked out from the Cortex-M4 TRM
+(ARM DDI 0439B) Table 3-1 rules in cost_models/cortex_m4.py, in the comment next to it."""
+
+import numpy as np
+import pytest
+
+from cost_models import estimate
+from cost_models.cortex_m4 import m4_divide_cycles
+from cost_models.device import load_device
+from mcubench.errors import TraceError, UsageError
+
+from test_cost_helpers import AccessCounts, CacheCounts, RegionTrace, assemble_thumb, block_table, make_trace
+
+SRAM = 0x20000000  # zero-wait SRAM1: no flash wait states in these tests
+
+LOOP = """
+loop:
+    ldr r0, [r1]          @ 2
+    ldr r2, [r1, #4]      @ 1: pipelined after a load, address does not use r0
+    ldr r3, [r2]          @ 2: address register r2 was loaded by the previous load
+    mla r4, r0, r2, r4    @ 1
+    str r4, [r1, #8]      @ 1: immediate offset, data phase in the write buffer
+    str r4, [r1, r0]      @ 2: register offset
+    push {r4-r6, lr}      @ 1 + 4
+    pop {r4-r6}           @ 1 + 3
+    udiv r0, r1, r2       @ 2 counted here, the rest from the operand histogram
+    subs r5, #1           @ 1
+    bne loop              @ 1, + P = 2 when taken
+"""
+LOOP_BASE = 2 + 1 + 2 + 1 + 1 + 2 + 5 + 4 + 2 + 1 + 1  # 22
+
+
+@pytest.fixture(scope="module")
+def m4():
+    return load_device("cortex-m4-80mhz")
+
+
+@pytest.fixture(scope="module")
+def loop_code():
+    return assemble_thumb(LOOP)
+
+
+def test_divide_latency_formula():
+    # 2 cycles when the quotient has at most one bit, then three quotient bits per cycle, capped at 12.
+    assert [m4_divide_cycles(d) for d in (0, 1, 3, 4, 6, 7, 30, 31, 32)] == [2, 3, 3, 4, 4, 5, 12, 12, 12]
+
+
+def test_loop_cycles_match_the_trm_table(m4, loop_code):
+    hist = np.zeros(33, np.uint64)
+    hist[0] = 5  # 5 divides with a 0/1-bit quotient: 2 cycles, nothing extra
+    hist[31] = 5  # 5 with a full quotient: 12 cycles, 10 extra each
+    udiv_address = SRAM + 2 + 2 + 2 + 4 + 2 + 2 + 2 + 2  # after the 8 instructions before it
+    trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 10, 1)],
+                       memory={"sram1": AccessCounts(reads=30, writes=20)}, divisions={udiv_address: hist})
+    est = estimate(trace, m4)
+    # 10 executions x 22 + 9 taken x P(2) + 5 x (12 - 2)
+    assert est.cycles == 10 * LOOP_BASE + 9 * 2 + 5 * 10
+    assert est.instructions == 110
+
+
+def test_energy_is_power_times_time(m4, loop_code):
+    trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 1000, 1)],
+                       memory={"sram1": AccessCounts()})
+    est = estimate(trace, m4)
+    assert est.latency_ms == pytest.approx(est.cycles / 80e3)
+    assert est.avg_power_mw == pytest.approx(10.2 * 3.0)  # datasheet run current x 3.0 V
+    assert est.energy_uj == pytest.approx(est.avg_power_mw * est.latency_ms)
+
+
+def test_clock_and_voltage_overrides(m4, loop_code):
+    trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 100, 1)])
+    slow = estimate(trace, m4, clock_mhz=26.0, voltage_v=1.8)
+    assert slow.clock_mhz == 26.0 and slow.voltage_v == 1.8
+    assert slow.avg_power_mw == pytest.approx(2.9 * 1.8)  # the 26 MHz datasheet point
+    assert slow.latency_ms == pytest.approx(slow.cycles / 26e3)
+    with pytest.raises(UsageError, match="MHz"):
+        estimate(trace, m4, clock_mhz=120)
+    with pytest.raises(UsageError, match="V"):
+        estimate(trace, m4, voltage_v=5.0)
+
+
+def test_regions_and_memory_figures(m4, loop_code):
+    region_blocks = block_table([(SRAM, len(loop_code), 11, 4, 1)])
+    region = RegionTrace("kernel", None, 1, region_blocks, memory={"sram1": AccessCounts()})
+    from simulator.trace import ImageInfo
+    trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 10, 1)],
+                       memory={"sram1": AccessCounts()}, regions=[region], stack=512, heap=64,
+                       image=ImageInfo(text_bytes=1000, rodata_bytes=200, data_bytes=16, bss_bytes=100))
+    est = estimate(trace, m4)
+    # The region has no divide histogram: its 4 UDIVs are charged the worst case, 12 = 2 + 10.
+    assert est.regions["kernel"].cycles == 4 * LOOP_BASE + 3 * 2 + 4 * 10
+    assert any("worst case" in a for a in est.assumptions)
+    assert est.regions["kernel"].instructions == 44
+    assert est.static_ram_bytes == 116 and est.stack_bytes == 512 and est.heap_bytes == 64
+    assert est.peak_ram_bytes == 116 + 512 + 64
+    assert est.flash_bytes == 1216
+    d = est.to_dict()
+    assert d["regions"]["kernel"]["cycles"] == est.regions["kernel"].cycles
+
+
+def test_isa_mismatch_is_refused(m4, loop_code):
+    trace = make_trace("rv32imc", SRAM, loop_code, [])
+    with pytest.raises(TraceError, match="same ISA"):
+        estimate(trace, m4)
+
+
+FLASH = 0x08000000
+
+STRAIGHT = "\n".join(["    adds r0, r0, #1"] * 16) + "\n    b.w 0\n"  # 16 x 16-bit ALU ops then a branch
+
+
+def test_flash_wait_states_without_accelerator(m4):
+    """No prefetch, no caches: every 8-byte flash line costs WS = 4 stall cycles (RM0351 Table 11, 80 MHz)."""
+    code = assemble_thumb(".org 0\n" + STRAIGHT)
+    raw = dict(m4.raw, caches=[], timing=dict(m4.raw["timing"], flash=dict(m4.raw["timing"]["flash"], prefetch=False)))
+    from cost_models.device import parse_device
+    bare = parse_device(raw)
+    trace = make_trace("armv7e-m", FLASH, code, [(FLASH, len(code), 17, 10, 0)], memory={"flash": AccessCounts()})
+    est = estimate(trace, bare)
+    lines = -(-len(code) // 8)  # 36 bytes -> 5 lines
+    # core: 16 x 1 + branch 1 + P 2 per execution; every line fetch of every execution stalls 4
+    assert est.cycles == 10 * (17 + 2) + 10 * lines * 4
+
+
+def test_flash_prefetch_and_cache(m4):
+    code = assemble_thumb(STRAIGHT)
+    trace = make_trace("armv7e-m", FLASH, code, [(FLASH, len(code), 17, 10, 0)], memory={"flash": AccessCounts()},
+                       caches={"art_icache": CacheCounts(fetch_hits=45, fetch_misses=5),
+                               "art_dcache": CacheCounts()})
+    est = estimate(trace, m4)
+    # Uncached with prefetch: the branch target line pays WS = 4; each sequential line holds 4 one-cycle
+    # instructions, so it stalls 1 + 4 - 4 = 1; the last line holds 2 ALU ops + the branch.
+    # Lines: [4,4,4,4,1+... ] -> per execution 4 (target) + 1 + 1 + 1 + 1 = 8 stall cycles over 5 line fetches.
+    # With the cache, 5 of 50 line fetches missed: stalls = 10 x 8 x 5/50 = 8.
+    assert est.cycles == 10 * (17 + 2) + 8

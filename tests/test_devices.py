@@ -1,0 +1,108 @@
+"""Every device description loads, validates, and can cost a trace of its ISA (smoke test for free)."""
+
+import copy
+
+import pytest
+
+from cost_models import duty_cycle, estimate, simulation_options
+from cost_models.device import all_devices, device_names, load_device, parse_device
+from mcubench.errors import DeviceError
+
+from test_cost_helpers import AccessCounts, assemble_rv32, assemble_thumb, make_trace
+
+DEVICES = all_devices()
+
+
+def test_the_five_devices_exist():
+    assert {"cortex-m4-80mhz", "stm32h7", "esp32", "esp32-c3", "stm32g0"} <= set(device_names())
+
+
+def _walk_numbers(node, path=""):
+    if isinstance(node, dict):
+        has_number = any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in node.values())
+        if has_number and path not in ("",):
+            yield path, node
+        for k, v in node.items():
+            yield from _walk_numbers(v, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk_numbers(v, f"{path}[{i}]")
+
+
+@pytest.mark.parametrize("device", DEVICES, ids=lambda d: d.name)
+def test_every_number_has_a_source(device):
+    for path, table in _walk_numbers(device.raw):
+        assert str(table.get("source", "")).strip(), f"{device.name}{path} has numbers but no source"
+
+
+@pytest.mark.parametrize("device", DEVICES, ids=lambda d: d.name)
+def test_device_smoke(device):
+    opts = simulation_options(device)
+    assert opts["memory_tracing"] is True
+    assert [c.name for c in opts["caches"]] == [c["name"] for c in device.raw.get("caches", [])]
+    for c in opts["caches"]:
+        c.check()
+    code_area = device.memory_map.by_name(device.placement["code"])
+    if device.isa == "rv32imc":
+        code = assemble_rv32("loop:\n addi a0, a0, 1\n lw a1, 0(a2)\n add a3, a3, a1\n bnez a0, loop")
+    else:
+        code = assemble_thumb("loop:\n adds r0, #1\n ldr r1, [r2]\n adds r3, r3, r1\n bne loop",
+                              cpu="cortex-m0plus" if device.isa == "armv6-m" else "cortex-m4")
+    rows = [(code_area.base, len(code), 4, 100, 1)]
+    trace = make_trace(device.isa, code_area.base, code, rows,
+                       memory={device.placement["data"]: AccessCounts(reads=100)})
+    est = estimate(trace, device)
+    assert est.cycles >= 200  # at most two instructions per cycle (Cortex-M7 dual issue)
+    assert est.latency_ms == pytest.approx(est.cycles / (est.clock_mhz * 1000))
+    assert est.energy_uj == pytest.approx(est.avg_power_mw * est.latency_ms)
+    assert est.clock_mhz == device.raw["clock"]["default_mhz"]
+    assert est.sources
+    assert (est.proxy_isa == "rv32imc") == (device.name == "esp32")
+    idle = duty_cycle(est, device, 0.0)
+    assert 0 < idle["avg_power_mw"] < est.avg_power_mw
+    busy = duty_cycle(est, device, 1.0, battery_mah=1000)
+    assert busy["avg_power_mw"] > idle["avg_power_mw"] and busy["battery_life_years"] > 0
+
+
+def _raw(name="cortex-m4-80mhz"):
+    return copy.deepcopy(load_device(name).raw)
+
+
+def test_unknown_key_is_an_error():
+    raw = _raw()
+    raw["power"]["bogus"] = 1
+    with pytest.raises(DeviceError, match="unknown key"):
+        parse_device(raw)
+
+
+def test_missing_source_is_an_error():
+    raw = _raw()
+    del raw["power"]["run"][0]["source"]
+    with pytest.raises(DeviceError, match="source"):
+        parse_device(raw)
+
+
+def test_bad_cache_geometry_and_area():
+    raw = _raw("stm32h7")
+    raw["caches"][0]["size_bytes"] = 1000
+    with pytest.raises(DeviceError, match="multiple"):
+        parse_device(raw)
+    raw = _raw("stm32h7")
+    raw["caches"][0]["areas"] = ["nowhere"]
+    with pytest.raises(DeviceError, match="nowhere"):
+        parse_device(raw)
+
+
+def test_clock_range_and_timing_model_checked():
+    raw = _raw()
+    raw["clock"]["default_mhz"] = 500
+    with pytest.raises(DeviceError, match="clock"):
+        parse_device(raw)
+    raw = _raw()
+    raw["timing"]["model"] = "pentium"
+    with pytest.raises(DeviceError, match="timing.model"):
+        parse_device(raw)
+    raw = _raw()
+    raw["timing"]["dual_issue"] = True  # a Cortex-M7 key in a Cortex-M4 file
+    with pytest.raises(DeviceError, match="unknown key"):
+        parse_device(raw)
