@@ -2,13 +2,18 @@
 
 import base64
 from html import escape
+import re
 
 from reports.battery import Battery
 from reports.document import BulletList, Figure, Heading, Paragraph, Table, build_document
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
+.scroll { overflow-x: auto; margin: 0.5em 0 1.5em; }
+table { border-collapse: collapse; font-size: 0.9em; }
+tbody tr:nth-child(even) { background: #fafafa; }
+nav { margin: 1em 0 2em; }
+nav a { margin-right: 1.2em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
 th { background: #f2f2f2; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -31,7 +36,12 @@ def _table(table: Table) -> str:
         cells = "".join(f'<td class="num">{_inline(c)}</td>' if i in table.numeric else f"<td>{_inline(c)}</td>"
                         for i, c in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
+    return (f'<div class="scroll"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body)
+            + "\n</tbody>\n</table></div>")
+
+
+def _anchor(text) -> str:
+    return "s-" + re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def render_html(results, stream, plots, *, battery: Battery = Battery()):
@@ -39,11 +49,19 @@ def render_html(results, stream, plots, *, battery: Battery = Battery()):
     title = f"mcubench report: {results.suite}"
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            f"<title>{escape(title)}</title>", f"<style>\n{_STYLE}\n</style>", "</head>", "<body>"]
-    for block in build_document(results, battery, plots.keys()):
-        if isinstance(block, Heading):
+    doc = build_document(results, battery, plots.keys())
+    # Links to the sections, placed after the opening paragraph (the record's provenance).
+    nav = "<nav>" + "".join(f'<a href="#{_anchor(b.text)}">{_inline(b.text)}</a>' for b in doc
+                            if isinstance(b, Heading) and b.level == 2) + "</nav>"
+    for i, block in enumerate(doc):
+        if isinstance(block, Heading) and block.level == 2:
+            out.append(f'<h2 id="{_anchor(block.text)}">{_inline(block.text)}</h2>')
+        elif isinstance(block, Heading):
             out.append(f"<h{block.level}>{_inline(block.text)}</h{block.level}>")
         elif isinstance(block, Paragraph):
             out.append(f"<p>{_inline(block.text)}</p>")
+            if i == 1:
+                out.append(nav)
         elif isinstance(block, Table):
             out.append(_table(block))
         elif isinstance(block, BulletList):

@@ -5,6 +5,7 @@ intended change to the report, rewrite them with MCUBENCH_UPDATE_GOLDEN=1 and re
 """
 
 import csv
+from html.parser import HTMLParser
 import io
 import json
 import os
@@ -113,6 +114,24 @@ def test_csv_holds_every_figure_of_every_row(results):
     assert len(layers) == sum(len(r.layers) for r in results.rows)
 
 
+class _TagBalance(HTMLParser):
+    """Fails on a closing tag that does not match the last open one (void elements never close)."""
+
+    VOID = {"meta", "img", "br", "hr", "link"}
+
+    def __init__(self):
+        super().__init__()
+        self.open = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, (tag, self.open[-3:])
+        self.open.pop()
+
+
 def test_html_is_self_contained_and_embeds_every_plot(results):
     plots = {name: bytes([0x89]) + name.encode() for name in PLOT_NAMES}
     html = _render(render_html, results, plots)
@@ -120,6 +139,11 @@ def test_html_is_self_contained_and_embeds_every_plot(results):
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == len(PLOT_NAMES)
     assert "ESP32 @ 160 MHz (RV32IMC proxy)" in html
     assert "&lt;" not in html.split("<body>")[0]  # the head is markup, not escaped text
+    checker = _TagBalance()
+    checker.feed(html)
+    assert checker.open == []
+    links = re.findall(r'<a href="#([^"]+)">', html)
+    assert len(links) >= 6 and all(f'id="{target}"' in html for target in links)
 
 
 def test_render_all_writes_the_report_folder(results, tmp_path):
