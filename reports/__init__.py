@@ -19,7 +19,8 @@ def render_all(results, out_dir, *, battery: Battery = Battery()) -> list:
     """Write summary.md, report.html, results.csv, layers.csv and plots/*.png into out_dir.
 
     Everything is rendered into a temporary folder inside out_dir first and each file is then moved into
-    place with an atomic rename, so a failure never leaves a half-written report. Returns the written paths.
+    place with an atomic rename, so a failure never leaves a half-written report. Per-layer plots left
+    in out_dir/plots by an earlier record with other models are removed. Returns the written paths.
     """
     from reports.csv_export import render_csv, render_layers_csv
     from reports.html import render_html
@@ -47,6 +48,10 @@ def render_all(results, out_dir, *, battery: Battery = Battery()) -> list:
             render_layers_csv(results, f)
 
         (out_dir / "plots").mkdir(exist_ok=True)
+        # Per-layer plots of models no longer in the record would otherwise linger from an earlier run.
+        for old in (out_dir / "plots").glob("layers_*.png"):
+            if old.stem not in plots:
+                old.unlink()
         written = []
         for rel in [f"plots/{name}.png" for name in plots] + list(OUTPUTS):
             os.replace(staging / rel, out_dir / rel)

@@ -152,8 +152,10 @@ def build_document(results, battery: Battery = Battery(), plot_names=()):
         meta.append(f"commit {results.git_commit[:12]}")
     if results.created_utc:
         meta.append(f"run {results.created_utc}")
-    doc = [Heading(1, f"mcubench report: {results.suite}"), Paragraph(", ".join(meta) + "."),
-           Heading(2, "Summary"), summary_table(results)]
+    doc = [Heading(1, f"mcubench report: {results.suite}"), Paragraph(", ".join(meta) + ".")]
+    if not results.rows:
+        return doc + [Paragraph("This record holds no results (no model was run on any device).")]
+    doc += [Heading(2, "Summary"), summary_table(results)]
     doc += figure("latency", "Latency per inference, per model and device")
     doc += figure("energy", "Energy per inference, per model and device")
     doc += [Heading(2, "Run details"), run_table(results)]

@@ -159,6 +159,27 @@ def test_render_all_writes_the_report_folder(results, tmp_path):
         assert f"(plots/{name}.png)" in markdown
 
 
+def test_render_all_replaces_an_earlier_report(results, tmp_path):
+    out = tmp_path / "out"
+    (out / "plots").mkdir(parents=True)
+    (out / "plots" / "layers_gone_model.png").write_bytes(b"old")
+    (out / "notes.txt").write_text("mine")
+    results.rows = [r for r in results.rows if r.model == "ad01_int8"]
+    render_all(results, out)
+    assert sorted(p.name for p in (out / "plots").iterdir()) == sorted(
+        f"{n}.png" for n in PLOT_NAMES if n != "layers_kws_ref_model")
+    assert (out / "notes.txt").read_text() == "mine"
+    assert "Keyword spotting" not in (out / "summary.md").read_text(encoding="utf-8")
+
+
+def test_an_empty_record_renders_a_short_report(results, tmp_path):
+    results.rows = []
+    written = render_all(results, tmp_path / "out")
+    assert sorted(p.name for p in written) == ["layers.csv", "report.html", "results.csv", "summary.md"]
+    assert "holds no results" in (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "results.csv").read_text().count("\n") == 1  # the header only
+
+
 def test_render_all_leaves_the_previous_report_when_rendering_fails(results, tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
