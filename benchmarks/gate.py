@@ -235,9 +235,10 @@ class Check:
         delta = self.current - self.baseline
         if self.metric.key == "accuracy":
             return f"{delta:+.4f}"
-        text = f"{delta:+,}" if isinstance(delta, int) else f"{delta:+.6g}"
+        sign = "-" if delta < 0 else "+"
+        text = sign + self.metric.show(abs(delta))
         if self.baseline:
-            text += f" ({100 * delta / self.baseline:+.3g}%)"
+            text += f" ({sign}{fmt.number(abs(100 * delta / self.baseline))}%)"
         return text
 
     @property
