@@ -1,0 +1,31 @@
+"""`mcubench devices`: the device descriptions, with core, clock, memories, caches and power figures."""
+
+import sys
+
+NAME = "devices"
+HELP = "list the devices mcubench can cost: core, clock, memories and power figures"
+
+
+def configure(parser):
+    parser.add_argument("names", nargs="*", metavar="DEVICE", help="only these devices (default: all)")
+    parser.add_argument("--sources", action="store_true", help="also print the source of every figure")
+
+
+def execute(args, out=None):
+    from cost_models.device import all_devices, load_device
+    from cost_models.estimate import _device_sources
+    from cost_models.render import device_text
+
+    out = out or sys.stdout
+    devices = [load_device(n) for n in args.names] if args.names else all_devices()
+    for i, device in enumerate(devices):
+        if i:
+            out.write("\n")
+        device_text(device, out)
+        if args.sources:
+            sources, assumptions = _device_sources(device)
+            for line in sources:
+                out.write(f"  source   {line}\n")
+            for line in assumptions:
+                out.write(f"  assumed  {line}\n")
+    return 0

@@ -1,0 +1,84 @@
+"""`mcubench run`: run a firmware ELF (or re-cost a saved trace) and estimate it on one or more devices.
+
+A .tflite first argument is handed to benchmarks.model_run (build the model's firmware, then the same).
+"""
+
+import sys
+from pathlib import Path
+
+NAME = "run"
+HELP = "run firmware and estimate cycles, latency, energy, power, peak RAM and flash per device"
+
+
+def configure(parser):
+    parser.add_argument("firmware", nargs="?", metavar="FIRMWARE.elf|MODEL.tflite",
+                        help="firmware ELF to run (optional with --trace)")
+    parser.add_argument("--device", required=True, metavar="A[,B,...]", help="comma-separated device names")
+    parser.add_argument("--json", metavar="OUT.json", help="write the estimates here")
+    parser.add_argument("--clock-mhz", type=float, metavar="F", help="core clock (within the device's range)")
+    parser.add_argument("--voltage", type=float, metavar="V", help="supply voltage (within the device's range)")
+    parser.add_argument("--trace", metavar="SAVED.json", help="re-cost a trace saved by `mcubench trace` instead of running")
+    parser.add_argument("--region", action="append", default=[], metavar="FUNC",
+                        help="also report every call of this function (repeatable)")
+    parser.add_argument("--proxy-isa", metavar="ISA", help="for proxy devices (esp32): the ISA of the proxy build")
+    # For `mcubench run model.tflite` (benchmarks.model_run):
+    parser.add_argument("--input", metavar="IN.npy", help="model input (int8, the model's shape)")
+    parser.add_argument("--output", metavar="OUT.npy", help="write the model's output tensor here")
+    parser.add_argument("--seed", type=int, help="seed of the random model input")
+
+
+def _traces(args, devices):
+    """One Trace per device: the saved one, or a fresh run of the ELF with each device's cost options."""
+    from simulator.trace import Trace
+
+    if args.trace:
+        saved = Trace.load(args.trace)
+        return [saved for _ in devices]
+    from simulator.engine import Simulator
+    from cost_models import simulation_options
+
+    traces = []
+    for device in devices:
+        sim = Simulator(args.firmware, device, function_regions=tuple(args.region), **simulation_options(device))
+        traces.append(sim.run().trace)
+    return traces
+
+
+def execute(args, out=None):
+    from mcubench.errors import UsageError
+
+    out = out or sys.stdout
+    if args.firmware and args.firmware.endswith(".tflite"):
+        from benchmarks.model_run import run_model
+
+        return run_model(args)
+    from benchmarks.results import write_json_atomic
+    from cost_models import estimate
+    from cost_models.device import load_device
+    from cost_models.render import estimate_text
+
+    if not args.firmware and not args.trace:
+        raise UsageError("give a firmware ELF to run, or --trace SAVED.json to re-cost")
+    if args.firmware and args.trace:
+        raise UsageError("give either a firmware ELF or --trace, not both")
+    if args.trace and args.region:
+        raise UsageError("--region needs a run; a saved trace keeps the regions it was traced with")
+    if args.firmware and not Path(args.firmware).is_file():
+        raise UsageError(f"{args.firmware}: no such file")
+    names = [n.strip() for n in args.device.split(",") if n.strip()]
+    if not names:
+        raise UsageError("--device needs at least one device name")
+    devices = [load_device(n) for n in names]
+    label = Path(args.firmware or args.trace).name
+    estimates = []
+    for device, trace in zip(devices, _traces(args, devices)):
+        est = estimate(trace, device, clock_mhz=args.clock_mhz, voltage_v=args.voltage, proxy_isa=args.proxy_isa)
+        if trace.exit_status:
+            out.write(f"note: firmware exited with status {trace.exit_status}\n")
+        estimate_text(est, label, out)
+        estimates.append(est)
+    if args.json:
+        record = {"firmware": label, "from_trace": bool(args.trace),
+                  "estimates": [e.to_dict() for e in estimates]}
+        write_json_atomic(args.json, record)
+    return 0

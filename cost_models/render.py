@@ -1,0 +1,55 @@
+"""Text rendering of estimates and device lists for the CLI; computation stays in the other modules."""
+
+
+def _kb(n):
+    return f"{n / 1024:g} KB" if n >= 1024 else f"{n} B"
+
+
+def estimate_text(est, label, out):
+    proxy = f", {est.proxy_isa} proxy" if est.proxy_isa else ""
+    out.write(f"{label} on {est.device_title} ({est.clock_mhz:g} MHz, {est.voltage_v:g} V{proxy})\n")
+    out.write(f"  cycles       {est.cycles}\n")
+    out.write(f"  instructions {est.instructions}\n")
+    out.write(f"  latency      {est.latency_ms:.6g} ms\n")
+    out.write(f"  energy       {est.energy_uj:.6g} µJ\n")
+    out.write(f"  avg power    {est.avg_power_mw:.4g} mW\n")
+    out.write(f"  peak RAM     {est.peak_ram_bytes} B (static {est.static_ram_bytes} + stack {est.stack_bytes}"
+              f" + heap {est.heap_bytes})\n")
+    out.write(f"  flash        {est.flash_bytes} B\n")
+    if est.regions:
+        width = max(6, *(len(name) for name in est.regions))
+        out.write(f"  {'region':<{width}} {'calls':>7} {'cycles':>12} {'latency ms':>12} {'energy µJ':>12} {'share':>6}\n")
+        for r in est.regions.values():
+            share = f"{100 * r.cycles / est.cycles:5.1f}%" if est.cycles else ""
+            out.write(f"  {r.name:<{width}} {r.calls:>7} {r.cycles:>12} {r.latency_ms:>12.6g} {r.energy_uj:>12.6g} "
+                      f"{share:>6}\n")
+
+
+def device_text(device, out):
+    from .power import run_current_ma, run_power_mw, sleep_power_mw
+
+    raw = device.raw
+    clock = raw.get("clock", {})
+    power = raw.get("power", {})
+    out.write(f"{device.name}: {device.title}\n")
+    out.write(f"  core     {device.core} ({device.isa})")
+    if raw.get("proxy"):
+        out.write(f", estimated from an {raw['proxy']['isa']} proxy build of {raw['proxy']['real_isa']} code")
+    out.write("\n")
+    if clock:
+        options = clock.get("options_mhz")
+        allowed = ", ".join(f"{o:g}" for o in options) if options else f"{clock['min_mhz']:g}-{clock['max_mhz']:g}"
+        out.write(f"  clock    {clock['default_mhz']:g} MHz (allowed {allowed} MHz)\n")
+    for area in device.memory_map:
+        if area.kind == "peripheral":
+            continue
+        out.write(f"  memory   {area.name:<10} {area.kind:<6} {_kb(area.size):>10} at {area.base:#010x}\n")
+    for cache in raw.get("caches", []):
+        out.write(f"  cache    {cache['name']:<10} {cache['role']:<11} {_kb(cache['size_bytes'])}, "
+                  f"{cache['ways']}-way, {cache['line_bytes']} B lines over {', '.join(cache['areas'])}\n")
+    if power and clock:
+        mhz, volts = clock["default_mhz"], power["voltage_v"]
+        out.write(f"  run      {run_current_ma(device, mhz):.3g} mA at {mhz:g} MHz x {volts:g} V = "
+                  f"{run_power_mw(device, mhz, volts):.4g} mW\n")
+        sleep = power["sleep"]
+        out.write(f"  sleep    {sleep['mode']}: {sleep['current_ua']:g} µA = {sleep_power_mw(device, volts):.3g} mW\n")

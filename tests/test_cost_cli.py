@@ -1,0 +1,79 @@
+"""`mcubench devices` and `mcubench run` (the re-costing path, which needs no simulator run)."""
+
+import json
+
+import pytest
+
+from benchmarks.cli import main
+from cost_models import estimate
+from cost_models.device import load_device
+
+from test_cost_helpers import AccessCounts, RegionTrace, assemble_thumb, block_table, make_trace
+
+
+def test_devices_lists_every_device(capsys):
+    assert main(["devices"]) == 0
+    out = capsys.readouterr().out
+    for name in ("cortex-m4-80mhz", "stm32h7", "esp32", "esp32-c3", "stm32g0"):
+        assert f"{name}:" in out
+    assert "480 MHz" in out and "rv32imc proxy" in out and "Stop 2" in out
+
+
+def test_devices_with_sources(capsys):
+    assert main(["devices", "stm32h7", "--sources"]) == 0
+    out = capsys.readouterr().out
+    assert "RM0433" in out and "assumed" in out
+
+
+@pytest.fixture()
+def saved_trace(tmp_path):
+    code = assemble_thumb("loop:\n ldr r0, [r1]\n adds r2, r2, r0\n subs r3, #1\n bne loop")
+    base = 0x08000000
+    region = RegionTrace("kernel", None, 2, block_table([(base, len(code), 4, 50, 2)]),
+                         memory={"flash": AccessCounts(), "sram1": AccessCounts(reads=50)})
+    trace = make_trace("armv7e-m", base, code, [(base, len(code), 4, 100, 2)],
+                       memory={"flash": AccessCounts(), "sram1": AccessCounts(reads=100)}, regions=[region],
+                       device="cortex-m4-80mhz")
+    path = tmp_path / "trace.json"
+    trace.save(path)
+    return path, trace
+
+
+def test_recost_saved_trace_equals_direct_estimate(saved_trace, tmp_path, capsys):
+    path, trace = saved_trace
+    out_json = tmp_path / "out.json"
+    assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz,stm32h7", "--json", str(out_json)]) == 0
+    text = capsys.readouterr().out
+    assert "kernel" in text and "STM32H743" in text
+    record = json.loads(out_json.read_text())
+    assert record["from_trace"] is True
+    for got, name in zip(record["estimates"], ("cortex-m4-80mhz", "stm32h7")):
+        want = estimate(trace, load_device(name)).to_dict()
+        assert got == json.loads(json.dumps(want))
+
+
+def test_recost_with_overrides(saved_trace, tmp_path):
+    path, trace = saved_trace
+    out_json = tmp_path / "o.json"
+    assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz", "--clock-mhz", "48",
+                 "--voltage", "3.3", "--json", str(out_json)]) == 0
+    est = json.loads(out_json.read_text())["estimates"][0]
+    assert est["clock_mhz"] == 48 and est["voltage_v"] == 3.3
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "--device", "cortex-m4-80mhz"], "firmware ELF"),
+    (["run", "--trace", "TRACE", "--device", "nosuch"], "unknown device"),
+    (["run", "--trace", "TRACE", "--device", "esp32-c3"], "same ISA"),
+    (["run", "--trace", "TRACE", "--device", "cortex-m4-80mhz", "--clock-mhz", "200"], "MHz"),
+    (["run", "--trace", "TRACE", "--device", "esp32", "--proxy-isa", "armv7e-m"], "ISA"),
+    (["run", "missing.elf", "--device", "cortex-m4-80mhz"], "no such file"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(saved_trace, tmp_path, capsys, argv, message):
+    path, _ = saved_trace
+    out_json = tmp_path / "never.json"
+    argv = [str(path) if a == "TRACE" else a for a in argv] + ["--json", str(out_json)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("mcubench: error:") and message in err[0]
+    assert not out_json.exists()
