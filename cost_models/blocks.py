@@ -20,6 +20,21 @@ class BlockCost:
     ends_indirect: bool = False  # final instruction branches to a register or loaded value
 
 
+class CoreModel:
+    """Base of the per-core timing models: block costs are computed once per distinct block."""
+
+    def block_cost(self, insns) -> BlockCost:
+        cache = self.__dict__.setdefault("_costs", {})
+        key = (insns[0].address, insns[-1].address) if insns else None
+        cost = cache.get(key)
+        if cost is None:
+            cost = cache[key] = self._block_cost(insns)
+        return cost
+
+    def _block_cost(self, insns) -> BlockCost:
+        raise NotImplementedError
+
+
 @dataclass
 class View:
     """The counters of one span: the whole run or one region."""

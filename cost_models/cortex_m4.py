@@ -30,7 +30,7 @@ B taken 2 / not taken 1, BL 3, BX/BLX 2.
 
 import math
 
-from .blocks import BlockCost
+from .blocks import BlockCost, CoreModel
 
 _LOADS = {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrex", "ldrexb", "ldrexh", "ldrt", "ldrbt", "ldrht",
           "ldrsbt", "ldrsht"}
@@ -65,7 +65,7 @@ def _line_cycles(insns, cycles, line_bytes):
     return tuple((a, c) for a, c in lines)
 
 
-class CortexM4:
+class CortexM4(CoreModel):
     name = "cortex-m4"
     divide_worst = DIV_MAX
 
@@ -75,16 +75,8 @@ class CortexM4:
         self.line_bytes = int(timing.get("flash", {}).get("line_bytes", 8))
         self.notes = {f"Cortex-M4 taken-branch refill P = {self.refill} cycles (TRM range 1..3)",
                       "Cortex-M4 divide latency: 2 + ceil(d/3) cycles, d = clz(divisor) - clz(dividend), max 12"}
-        self._cache = {}
 
     divide_cycles = staticmethod(m4_divide_cycles)
-
-    def block_cost(self, insns) -> BlockCost:
-        key = (insns[0].address, insns[-1].address) if insns else None
-        cost = self._cache.get(key)
-        if cost is None:
-            cost = self._cache[key] = self._block_cost(insns)
-        return cost
 
     def _block_cost(self, insns) -> BlockCost:
         cycles = []
@@ -139,7 +131,6 @@ class CortexM0Plus(CortexM4):
         self.multiplier = int(timing.get("multiplier_cycles", 1))
         self.line_bytes = int(timing.get("flash", {}).get("line_bytes", 8))
         self.notes = {f"Cortex-M0+ MULS = {self.multiplier} cycle(s) (implementation option)"}
-        self._cache = {}
 
     def _block_cost(self, insns) -> BlockCost:
         cycles = []

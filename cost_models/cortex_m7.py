@@ -7,6 +7,8 @@ instruction timing table. So this model is ours, and each rule is an assumption 
 - Issue: an instruction pairs with the one before it in the same cycle unless either is a divide, a
   load/store multiple, a system/IT/barrier instruction, or a branch in the first slot; at most one memory
   access, one multiply and one floating-point operation per pair; and only when its operands are ready.
+  Condition flags are not tracked: a flag-setting instruction and the conditional branch after it issue
+  together (the branch resolves in a later stage).
 - Result latency (cycles until a dependent instruction can issue): ALU 1, multiply/MAC 2, load 2
   (one load-use bubble), FP 3, VDIV/VSQRT 14, divide = its 2..12 cycles (Cortex-M4 early-termination rule).
 - LDM/STM/PUSH/POP move 64 bits per cycle: 1 + ceil(N / 2) cycles.
@@ -19,7 +21,7 @@ instruction timing table. So this model is ours, and each rule is an assumption 
 
 import math
 
-from .blocks import BlockCost
+from .blocks import BlockCost, CoreModel
 from .cortex_m4 import DIV_MAX, DIV_MIN, m4_divide_cycles
 
 _LOADS = {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrex", "ldrd", "vldr", "ldrt"}
@@ -56,7 +58,7 @@ _LATENCY = {"alu": 1, "mul": 2, "load": 2, "store": 1, "fp": 3, "branch": 1, "sy
 _MEMORY = {"load", "store"}
 
 
-class CortexM7:
+class CortexM7(CoreModel):
     name = "cortex-m7"
     divide_worst = DIV_MAX
     divide_cycles = staticmethod(m4_divide_cycles)
@@ -69,7 +71,6 @@ class CortexM7:
             f"Cortex-M7 dual issue {'on' if self.dual_issue else 'off'}, misprediction {self.mispredict} cycles, "
             "load-use 1 bubble, multiply latency 2 (our rules: Arm publishes no M7 timing table)",
         }
-        self._cache = {}
 
     def _pairs(self, a, ka, b, kb) -> bool:
         if not self.dual_issue:
@@ -83,14 +84,7 @@ class CortexM7:
             return False
         return True
 
-    def block_cost(self, insns) -> BlockCost:
-        key = (insns[0].address, insns[-1].address) if insns else None
-        cost = self._cache.get(key)
-        if cost is None:
-            cost = self._cache[key] = self._schedule(insns)
-        return cost
-
-    def _schedule(self, insns) -> BlockCost:
+    def _block_cost(self, insns) -> BlockCost:
         ready = {}  # register -> first cycle a dependent instruction may issue
         cycle = -1  # cycle of the latest issue
         slot_free = False  # the latest issue cycle has a free second slot

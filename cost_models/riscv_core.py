@@ -8,14 +8,14 @@ reads the loaded register; MUL/MULH* `mul_cycles`; DIV/REM* `div_cycles`; a cond
 the device file's [timing] table, where each is marked as an assumption with its reasoning.
 """
 
-from .blocks import BlockCost
+from .blocks import BlockCost, CoreModel
 
 _MULS = {"mul", "mulh", "mulhu", "mulhsu"}
 _DIVS = {"div", "divu", "rem", "remu"}
 _LOADS = {"lb", "lh", "lw", "lbu", "lhu", "lwsp"}
 
 
-class InOrderRV:
+class InOrderRV(CoreModel):
     def __init__(self, device):
         timing = device.raw["timing"]
         self.name = timing["model"]
@@ -26,17 +26,9 @@ class InOrderRV:
         self.divide_worst = self.div
         self.notes = {f"{self.name}: taken branch +{self.taken_cycles}, load-use +{self.load_use}, "
                       f"multiply {self.mul}, divide {self.div} cycles (device file assumptions)"}
-        self._cache = {}
 
     def divide_cycles(self, d: int) -> int:
         return self.div  # no published early termination: a fixed latency
-
-    def block_cost(self, insns) -> BlockCost:
-        key = (insns[0].address, insns[-1].address) if insns else None
-        cost = self._cache.get(key)
-        if cost is None:
-            cost = self._cache[key] = self._block_cost(insns)
-        return cost
 
     def _block_cost(self, insns) -> BlockCost:
         total = 0
