@@ -1,0 +1,192 @@
+"""Shared pieces of the suite's training scripts: seeding, full-integer conversion, checks, saving.
+
+TensorFlow is imported only inside the functions that need it (it is the optional [train] extra); the
+rest (MAC counting, op listing, interpreter evaluation, atomic saving) needs only numpy, the `tflite`
+package and ai_edge_litert.
+"""
+
+import os
+from pathlib import Path
+import struct
+import tempfile
+
+import numpy as np
+
+SUITE_DIR = Path(__file__).resolve().parent.parent / "suites" / "default"
+
+# The ops the firmware compiler supports first; a suite model must use nothing else.
+ALLOWED_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "ADD",
+               "RESHAPE", "SOFTMAX"}
+
+
+def seed_everything(seed):
+    """Fixed seeds and deterministic kernels, so a re-run trains the same weights on this machine."""
+    import tensorflow as tf
+
+    os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
+    tf.keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    # The machine is shared: two threads at most.
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    tf.config.threading.set_intra_op_parallelism_threads(2)
+
+
+def convert_int8(keras_model, representative_x, n_calibration=300):
+    """Full-integer quantization: int8 weights, activations, input and output (TFLiteConverter)."""
+    import tensorflow as tf
+
+    calib = np.asarray(representative_x[:n_calibration], dtype=np.float32)
+
+    def representative():
+        for sample in calib:
+            yield [sample[None, ...]]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(keras_model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    return converter.convert()
+
+
+def _model(data):
+    import tflite
+
+    return tflite.Model.GetRootAsModel(data, 0)
+
+
+def _op_names():
+    import tflite
+
+    return {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
+
+
+def model_ops(data):
+    """Op names used by the model, in graph order."""
+    names = _op_names()
+    model = _model(data)
+    graph = model.Subgraphs(0)
+    ops = []
+    for i in range(graph.OperatorsLength()):
+        code = model.OperatorCodes(graph.Operators(i).OpcodeIndex())
+        builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
+        ops.append(names.get(builtin, str(builtin)))
+    return ops
+
+
+def check_ops(data):
+    bad = sorted(set(model_ops(data)) - ALLOWED_OPS)
+    if bad:
+        raise RuntimeError(f"model uses ops the firmware does not support first: {bad}")
+
+
+def count_macs(data):
+    """Multiply-accumulates of one inference: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED."""
+    model = _model(data)
+    graph = model.Subgraphs(0)
+    names = _op_names()
+    total = 0
+    for i in range(graph.OperatorsLength()):
+        op = graph.Operators(i)
+        code = model.OperatorCodes(op.OpcodeIndex())
+        name = names.get(max(code.BuiltinCode(), code.DeprecatedBuiltinCode()))
+        if name not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"):
+            continue
+        weights = graph.Tensors(op.Inputs(1)).ShapeAsNumpy()
+        out = graph.Tensors(op.Outputs(0)).ShapeAsNumpy()
+        out_elems = int(np.prod(out))
+        if name == "CONV_2D":  # weights [out_ch, kh, kw, in_ch]
+            total += out_elems * int(np.prod(weights[1:]))
+        elif name == "DEPTHWISE_CONV_2D":  # weights [1, kh, kw, out_ch]
+            total += out_elems * int(weights[1] * weights[2])
+        else:  # weights [units, in]
+            total += out_elems * int(weights[1])
+    return total
+
+
+def io_quant(data):
+    """((input scale, zero point), (output scale, zero point)) of the converted model."""
+    model = _model(data)
+    graph = model.Subgraphs(0)
+
+    def q(index):
+        quant = graph.Tensors(index).Quantization()
+        return float(quant.Scale(0)), int(quant.ZeroPoint(0))
+
+    return q(graph.Inputs(0)), q(graph.Outputs(0))
+
+
+def set_output_quant(data, scale, zero_point):
+    """A copy of the model whose output tensor has the given int8 scale and zero point.
+
+    Valid for an output produced by CONV_2D / FULLY_CONNECTED: their kernels derive the requantization
+    multiplier from the tensor scales when the model is prepared, so the last layer then writes its result
+    on the new scale. The vectors are patched in place in the flatbuffer (same lengths, so nothing moves).
+    """
+    data = bytearray(data)
+    model = _model(bytes(data))
+    graph = model.Subgraphs(0)
+    quant = graph.Tensors(graph.Outputs(0)).Quantization()
+    if quant.ScaleLength() != 1 or quant.ZeroPointLength() != 1:
+        raise RuntimeError("output tensor is not per-tensor quantized")
+    # Offsets of element 0 of the scale (float32) and zero_point (int64) vectors inside the buffer.
+    tab = quant._tab
+    scale_at = tab.Vector(tab.Offset(8))
+    zero_at = tab.Vector(tab.Offset(10))
+    struct.pack_into("<f", data, scale_at, scale)
+    struct.pack_into("<q", data, zero_at, int(zero_point))
+    patched = bytes(data)
+    got = io_quant(patched)[1]
+    if abs(got[0] - scale) > 1e-12 * max(1.0, scale) or got[1] != zero_point:
+        raise RuntimeError("patching the output quantization failed")
+    return patched
+
+
+def quantize(x, quant):
+    scale, zero_point = quant
+    return np.clip(np.round(np.asarray(x, dtype=np.float64) / scale) + zero_point, -128, 127).astype(np.int8)
+
+
+def interpreter_outputs(model_path, xs):
+    """int8 outputs of the TFLite interpreter (ai_edge_litert) for int8 inputs without batch dimension."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_path=str(model_path))
+    interpreter.allocate_tensors()
+    inp = interpreter.get_input_details()[0]
+    out = interpreter.get_output_details()[0]
+    outputs = []
+    for x in xs:
+        interpreter.set_tensor(inp["index"], np.asarray(x, dtype=np.int8).reshape(inp["shape"]))
+        interpreter.invoke()
+        outputs.append(interpreter.get_tensor(out["index"]).reshape(-1).copy())
+    return np.stack(outputs)
+
+
+def write_atomic(path, data: bytes):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; committed files are world-readable
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def save_npz_atomic(path, **arrays):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
+    os.close(fd)
+    try:
+        np.savez_compressed(tmp, **arrays)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,121 @@
+"""Image classification (10 classes): a small ResNet on scikit-learn's handwritten digits.
+
+Data: sklearn.datasets.load_digits() (shipped inside the scikit-learn wheel, no download): 1797 grey
+images of 8x8 pixels with 17 levels (0..16), digits 0-9. A fixed-seed split holds out 20 images per class
+as the test set (200); the rest trains. Training adds one-pixel shifts as augmentation.
+
+Run (needs the [train] extra):  nice -n 10 python3 -m benchmarks.training.images
+Writes benchmarks/suites/default/images/{digits_resnet_int8.tflite,test.npz}.
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from benchmarks.training import common
+
+SEED = 5
+TEST_PER_CLASS = 20
+OUT_DIR = common.SUITE_DIR / "images"
+MODEL_NAME = "digits_resnet_int8.tflite"
+
+
+def load_split(seed=SEED):
+    """(x_train, y_train, x_test, y_test): float32 images in [0, 1] shaped [N, 8, 8, 1], int labels."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    x = (digits.images.astype(np.float32) / 16.0)[..., None]
+    y = digits.target.astype(np.int64)
+    rng = np.random.default_rng(seed)
+    test_idx = []
+    for label in range(10):
+        members = np.flatnonzero(y == label)
+        test_idx.extend(rng.choice(members, size=TEST_PER_CLASS, replace=False).tolist())
+    test_idx = np.array(sorted(test_idx))
+    train_mask = np.ones(len(y), bool)
+    train_mask[test_idx] = False
+    return x[train_mask], y[train_mask], x[test_idx], y[test_idx]
+
+
+def shifted(x, rng):
+    """Each image moved by up to one pixel in each direction (zeros shifted in)."""
+    out = np.zeros_like(x)
+    for i, img in enumerate(x):
+        dy, dx = rng.integers(-1, 2, size=2)
+        out[i] = np.roll(img, (dy, dx), axis=(0, 1))
+        if dy == 1:
+            out[i, 0] = 0
+        elif dy == -1:
+            out[i, -1] = 0
+        if dx == 1:
+            out[i, :, 0] = 0
+        elif dx == -1:
+            out[i, :, -1] = 0
+    return out
+
+
+def build_model():
+    """8x8x1 -> conv16 -> residual block (16) -> maxpool -> conv32 -> residual block (32) -> avgpool -> FC10.
+
+    Only ops the firmware supports first: CONV_2D (ReLU fused), ADD, MAX_POOL_2D, AVERAGE_POOL_2D (global
+    pooling as a 4x4 average pool, not MEAN), RESHAPE, FULLY_CONNECTED, SOFTMAX.
+    """
+    from tensorflow import keras
+    from tensorflow.keras import layers
+
+    inputs = keras.Input((8, 8, 1), batch_size=1)  # fixed batch: no SHAPE/PACK ops from Flatten
+    x = layers.Conv2D(16, 3, padding="same", activation="relu")(inputs)
+    r = layers.Conv2D(16, 3, padding="same", activation="relu")(x)
+    r = layers.Conv2D(16, 3, padding="same")(r)
+    x = layers.ReLU()(layers.Add()([x, r]))
+    x = layers.MaxPooling2D(2)(x)
+    x = layers.Conv2D(32, 3, padding="same", activation="relu")(x)
+    r = layers.Conv2D(32, 3, padding="same", activation="relu")(x)
+    r = layers.Conv2D(32, 3, padding="same")(r)
+    x = layers.ReLU()(layers.Add()([x, r]))
+    x = layers.AveragePooling2D(4)(x)
+    x = layers.Flatten()(x)
+    outputs = layers.Dense(10, activation="softmax")(x)
+    return keras.Model(inputs, outputs, name="digits_resnet")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    common.seed_everything(args.seed)
+    import tensorflow as tf
+
+    x_train, y_train, x_test, y_test = load_split(args.seed)
+    rng = np.random.default_rng(args.seed + 1)
+    x_aug = np.concatenate([x_train] + [shifted(x_train, rng) for _ in range(3)])
+    y_aug = np.concatenate([y_train] * 4)
+
+    model = build_model()
+    model.compile(optimizer=tf.keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(x_aug, y_aug, epochs=args.epochs, batch_size=64, shuffle=True, verbose=2)
+    float_acc = model.evaluate(x_test, y_test, verbose=0)[1]
+
+    tflite_model = common.convert_int8(model, x_train)
+    common.check_ops(tflite_model)
+    in_q, _ = common.io_quant(tflite_model)
+    x_test_q = common.quantize(x_test, in_q)
+    common.write_atomic(OUT_DIR / MODEL_NAME, tflite_model)
+    common.save_npz_atomic(OUT_DIR / "test.npz", x=x_test_q, y=y_test.astype(np.int16))
+
+    outputs = common.interpreter_outputs(OUT_DIR / MODEL_NAME, x_test_q)
+    int8_acc = float(np.mean(outputs.argmax(axis=1) == y_test))
+    print(f"float test accuracy {float_acc:.4f}  int8 interpreter accuracy {int8_acc:.4f}")
+    print(f"MACs {common.count_macs(tflite_model)}  size {len(tflite_model)} bytes  ops {sorted(set(common.model_ops(tflite_model)))}")
+    print(f"wall time {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,43 @@
+"""The default suite: it loads, its models use only the supported ops, and the committed int8 models
+reach their accuracy on the committed test sets in the TFLite reference interpreter."""
+
+import numpy as np
+import pytest
+
+from benchmarks.suite import default_suite_path, load_suite, score
+from benchmarks.training.common import ALLOWED_OPS, interpreter_outputs, model_ops
+
+# Floors, a few points under what each committed model measured (see PROVENANCE.md next to each data
+# set), so a wrong model, a mis-quantized test set or a broken metric fails, while the number stays
+# meaningful: chance is 0.10 for 10 digit classes.
+FLOORS = {"images": 0.95}
+
+
+@pytest.fixture(scope="module")
+def suite():
+    return load_suite(default_suite_path())
+
+
+def test_default_suite_loads(suite):
+    assert suite.name == "default"
+    assert suite.devices == ["cortex-m4-80mhz", "stm32h7", "esp32", "esp32-c3"]
+    assert set(FLOORS) <= {m.name for m in suite.models}
+    for model in suite.models:
+        x, y = model.load_dataset()
+        assert x.dtype == np.int8 and len(x) == len(y) and 50 <= len(x) <= 300
+        assert model.file.stat().st_size < 1_000_000 and model.dataset.stat().st_size < 1_000_000
+
+
+def test_default_models_use_only_supported_ops(suite):
+    for model in suite.models:
+        assert set(model_ops(model.file.read_bytes())) <= ALLOWED_OPS, model.name
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_interpreter_accuracy_above_floor(suite, name):
+    model = next(m for m in suite.models if m.name == name)
+    x, y = model.load_dataset()
+    outputs = interpreter_outputs(model.file, x)
+    value = score(model.metric, outputs, y, model_output_quant=(model.output.scale, model.output.zero_point),
+                  inputs=x)
+    assert value >= FLOORS[name], f"{name}: {model.metric} {value:.3f} under the floor {FLOORS[name]}"
