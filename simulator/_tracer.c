@@ -1,0 +1,775 @@
+/*
+ * _tracer.c: the simulator's hot path, Unicorn hooks written in C.
+ *
+ * Python registers these callbacks with uc_hook_add / uc_mmio_map through unicorn's own ctypes handle,
+ * so this library does not link libunicorn: it receives the few Unicorn functions it calls
+ * (uc_reg_read, uc_mem_read, uc_emu_stop) as pointers at creation. Python reads the counters after a
+ * run and does everything else (naming, roll-ups) with numpy.
+ *
+ * Counters are kept per "context": a node of the region tree (root = no region; a child per region
+ * entered from its parent), so each counter belongs to the innermost region and Python can roll
+ * them up to inclusive figures for any region exactly, nesting and recursion included.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef void uc_engine;
+typedef int (*reg_read_fn)(uc_engine *, int, void *);
+typedef int (*mem_read_fn)(uc_engine *, uint64_t, void *, uint64_t);
+typedef int (*emu_stop_fn)(uc_engine *);
+
+enum { ISA_THUMB = 0, ISA_RV32 = 1 };
+enum { FRAME_MARK = 0, FRAME_FUNC = 1 };
+enum { C_READ_HIT, C_READ_MISS, C_WRITE_HIT, C_WRITE_MISS, C_FETCH_HIT, C_FETCH_MISS, C_NCOUNTERS };
+
+#define MAX_AREAS 32
+#define MAX_CACHES 8
+#define MAX_CACHE_RANGES 8
+#define MAX_FRAMES 512
+#define MAX_FUNCS 256
+#define MAX_MARKS 1024
+#define HIST_BINS 33
+#define NO_FUNC 0xFFFFFFFFu
+
+typedef struct {
+    uint32_t addr, size, ninsn, ctx;
+    uint32_t func; /* function region index whose entry this block is, or NO_FUNC */
+    uint64_t count, fallthrough;
+} block_t;
+
+typedef struct {
+    uint32_t parent, region;
+    uint64_t *mem;   /* [area][reads, writes, read_bytes, write_bytes] */
+    uint64_t *cache; /* [cache][C_NCOUNTERS] */
+    uint64_t *div;   /* [site][HIST_BINS], allocated on first division */
+} context_t;
+
+typedef struct {
+    uint32_t kind, region, ctx_before, ret, sp;
+} frame_t;
+
+typedef struct {
+    uint32_t line_shift, set_mask, ways, nranges;
+    uint32_t fetch, read, write, write_allocate;
+    uint32_t base[MAX_CACHE_RANGES], end[MAX_CACHE_RANGES];
+    uint32_t *tags;   /* [set][way], line number + 1; 0 = invalid */
+    uint64_t *stamps; /* [set][way], last use, for LRU */
+    uint64_t clock;
+} cache_t;
+
+struct tracer;
+
+typedef struct {
+    struct tracer *t;
+    uint32_t index, addr, reg_dividend, reg_divisor, is_signed;
+} div_site_t;
+
+typedef struct tracer {
+    uc_engine *uc;
+    reg_read_fn reg_read;
+    mem_read_fn mem_read;
+    emu_stop_fn emu_stop;
+    uint32_t isa, reg_sp, reg_ret;
+
+    /* blocks: open-addressing hash of (addr, size, ctx) -> index into blocks[] */
+    block_t *blocks;
+    uint32_t nblocks, blocks_cap;
+    uint32_t *table; /* index + 1; 0 = empty */
+    uint32_t table_mask;
+    int64_t prev; /* block executed last, for fall-through counts */
+
+    uint64_t icount, budget;
+    int budget_hit;
+
+    /* contexts and the region stack */
+    context_t *ctxs;
+    uint32_t nctx, ctx_cap, ctx;
+    uint32_t *ctx_table; /* hash of (parent, region) -> ctx + 1 */
+    uint32_t ctx_table_mask;
+    frame_t frames[MAX_FRAMES];
+    uint32_t nframes;
+    int region_error; /* 1 = region stack overflow, 2 = end marker without begin */
+
+    /* regions: function entries first (ids 0..nfuncs-1), then marker names in order of appearance */
+    uint32_t nfuncs;
+    uint32_t func_addr[MAX_FUNCS];
+    uint32_t nmarks;
+    uint32_t mark_addr[MAX_MARKS];
+    uint64_t *calls; /* per region id */
+
+    /* memory areas, for classifying data accesses */
+    uint32_t nareas;
+    uint32_t area_base[MAX_AREAS], area_end[MAX_AREAS];
+    uint32_t last_area;
+
+    /* stack and written RAM */
+    uint32_t stack_floor, stack_top, stack_low;
+    uint32_t nram;
+    uint32_t ram_base[MAX_AREAS], ram_end[MAX_AREAS];
+    uint8_t *ram_bits[MAX_AREAS];
+
+    /* caches */
+    uint32_t ncaches, nfetch_caches, ndata_caches;
+    cache_t caches[MAX_CACHES];
+
+    /* division sites */
+    div_site_t *sites;
+    uint32_t nsites;
+
+    /* the marker page: MMIO backed by this buffer, the marker word at marker_offset */
+    uint8_t page[4096];
+    uint32_t marker_offset;
+} tracer_t;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* contexts */
+
+static uint32_t hash32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+static int ctx_alloc_counters(tracer_t *t, context_t *c)
+{
+    c->mem = calloc((size_t)(t->nareas + 1) * 4, sizeof(uint64_t)); /* + the unmapped bucket */
+    c->cache = calloc((size_t)(t->ncaches ? t->ncaches : 1) * C_NCOUNTERS, sizeof(uint64_t));
+    c->div = NULL;
+    return c->mem && c->cache;
+}
+
+static void ctx_table_rebuild(tracer_t *t, uint32_t new_size)
+{
+    free(t->ctx_table);
+    t->ctx_table = calloc(new_size, sizeof(uint32_t));
+    t->ctx_table_mask = new_size - 1;
+    for (uint32_t i = 1; i < t->nctx; i++) {
+        uint32_t h = hash32(t->ctxs[i].parent * 0x9E3779B1u ^ t->ctxs[i].region) & t->ctx_table_mask;
+        while (t->ctx_table[h])
+            h = (h + 1) & t->ctx_table_mask;
+        t->ctx_table[h] = i + 1;
+    }
+}
+
+/* The child context of `parent` for `region`, created on first use; 0 (root) if out of memory. */
+static uint32_t ctx_child(tracer_t *t, uint32_t parent, uint32_t region)
+{
+    uint32_t h = hash32(parent * 0x9E3779B1u ^ region) & t->ctx_table_mask;
+    while (t->ctx_table[h]) {
+        context_t *c = &t->ctxs[t->ctx_table[h] - 1];
+        if (c->parent == parent && c->region == region)
+            return t->ctx_table[h] - 1;
+        h = (h + 1) & t->ctx_table_mask;
+    }
+    if (t->nctx == t->ctx_cap) {
+        uint32_t cap = t->ctx_cap * 2;
+        context_t *n = realloc(t->ctxs, cap * sizeof(context_t));
+        if (!n)
+            return 0;
+        t->ctxs = n;
+        t->ctx_cap = cap;
+    }
+    context_t *c = &t->ctxs[t->nctx];
+    c->parent = parent;
+    c->region = region;
+    if (!ctx_alloc_counters(t, c))
+        return 0;
+    uint32_t id = t->nctx++;
+    if (t->nctx * 2 > t->ctx_table_mask + 1) {
+        ctx_table_rebuild(t, (t->ctx_table_mask + 1) * 2);
+    } else {
+        t->ctx_table[h] = id + 1;
+    }
+    return id;
+}
+
+static void push_frame(tracer_t *t, uint32_t kind, uint32_t region, uint32_t ret, uint32_t sp)
+{
+    if (t->nframes == MAX_FRAMES) {
+        t->region_error = 1;
+        t->emu_stop(t->uc);
+        return;
+    }
+    frame_t *f = &t->frames[t->nframes++];
+    f->kind = kind;
+    f->region = region;
+    f->ctx_before = t->ctx;
+    f->ret = ret;
+    f->sp = sp;
+    t->ctx = ctx_child(t, t->ctx, region);
+    t->calls[region]++;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* blocks */
+
+static uint32_t count_instructions(tracer_t *t, uint32_t addr, uint32_t size)
+{
+    uint8_t small[4096];
+    uint8_t *buf = size <= sizeof(small) ? small : malloc(size);
+    uint32_t n = 0;
+    if (!buf || t->mem_read(t->uc, addr, buf, size) != 0) {
+        if (buf && buf != small)
+            free(buf);
+        return 0;
+    }
+    for (uint32_t i = 0; i < size; n++) {
+        if (t->isa == ISA_THUMB) {
+            /* Thumb-2: a halfword whose top five bits are 0b11101, 0b11110 or 0b11111 starts a
+               32-bit instruction (ARMv7-M ARM, DDI 0403E, A5.1). */
+            uint32_t hw = buf[i] | ((uint32_t)buf[i + 1] << 8);
+            i += (hw >> 11) >= 0x1D ? 4 : 2;
+        } else {
+            /* RISC-V: low two bits 0b11 mark a 32-bit instruction, anything else is RVC. */
+            i += (buf[i] & 3) == 3 ? 4 : 2;
+        }
+    }
+    if (buf != small)
+        free(buf);
+    return n;
+}
+
+static int blocks_grow(tracer_t *t)
+{
+    uint32_t cap = t->blocks_cap * 2;
+    block_t *n = realloc(t->blocks, (size_t)cap * sizeof(block_t));
+    if (!n)
+        return 0;
+    t->blocks = n;
+    t->blocks_cap = cap;
+    free(t->table);
+    t->table = calloc((size_t)cap * 2, sizeof(uint32_t));
+    t->table_mask = cap * 2 - 1;
+    for (uint32_t i = 0; i < t->nblocks; i++) {
+        block_t *b = &t->blocks[i];
+        uint32_t h = hash32(b->addr ^ (b->size << 20) ^ (b->ctx * 0x9E3779B1u)) & t->table_mask;
+        while (t->table[h])
+            h = (h + 1) & t->table_mask;
+        t->table[h] = i + 1;
+    }
+    return 1;
+}
+
+static uint32_t func_of(tracer_t *t, uint32_t addr)
+{
+    for (uint32_t i = 0; i < t->nfuncs; i++)
+        if (t->func_addr[i] == addr)
+            return i;
+    return NO_FUNC;
+}
+
+static int64_t block_lookup(tracer_t *t, uint32_t addr, uint32_t size)
+{
+    uint32_t h = hash32(addr ^ (size << 20) ^ (t->ctx * 0x9E3779B1u)) & t->table_mask;
+    uint32_t slot;
+    while ((slot = t->table[h]) != 0) {
+        block_t *b = &t->blocks[slot - 1];
+        if (b->addr == addr && b->size == size && b->ctx == t->ctx)
+            return slot - 1;
+        h = (h + 1) & t->table_mask;
+    }
+    if (t->nblocks == t->blocks_cap) {
+        if (!blocks_grow(t))
+            return -1;
+        return block_lookup(t, addr, size);
+    }
+    block_t *b = &t->blocks[t->nblocks];
+    b->addr = addr;
+    b->size = size;
+    b->ctx = t->ctx;
+    b->count = 0;
+    b->fallthrough = 0;
+    b->func = func_of(t, addr);
+    b->ninsn = count_instructions(t, addr, size);
+    t->table[h] = t->nblocks + 1;
+    return t->nblocks++;
+}
+
+static uint32_t read_reg32(tracer_t *t, int reg)
+{
+    uint64_t v = 0;
+    t->reg_read(t->uc, reg, &v);
+    return (uint32_t)v;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* caches: set-associative, LRU, one access per line touched */
+
+static int cache_covers(const cache_t *c, uint32_t addr)
+{
+    for (uint32_t i = 0; i < c->nranges; i++)
+        if (addr >= c->base[i] && addr < c->end[i])
+            return 1;
+    return 0;
+}
+
+/* Returns 1 on a hit. On a miss the line is filled unless `allocate` is 0. */
+static int cache_access(cache_t *c, uint32_t line, int allocate)
+{
+    uint32_t set = line & c->set_mask;
+    uint32_t *tags = &c->tags[(size_t)set * c->ways];
+    uint64_t *stamps = &c->stamps[(size_t)set * c->ways];
+    uint32_t victim = 0;
+    c->clock++;
+    for (uint32_t w = 0; w < c->ways; w++) {
+        if (tags[w] == line + 1) {
+            stamps[w] = c->clock;
+            return 1;
+        }
+        if (stamps[w] < stamps[victim])
+            victim = w;
+    }
+    if (allocate) {
+        tags[victim] = line + 1;
+        stamps[victim] = c->clock;
+    }
+    return 0;
+}
+
+static void caches_fetch(tracer_t *t, uint32_t addr, uint32_t size)
+{
+    uint64_t *counts = t->ctxs[t->ctx].cache;
+    for (uint32_t i = 0; i < t->ncaches; i++) {
+        cache_t *c = &t->caches[i];
+        if (!c->fetch || !cache_covers(c, addr))
+            continue;
+        uint32_t first = addr >> c->line_shift, last = (addr + size - 1) >> c->line_shift;
+        for (uint32_t line = first; line <= last; line++) {
+            if (cache_access(c, line, 1))
+                counts[i * C_NCOUNTERS + C_FETCH_HIT]++;
+            else
+                counts[i * C_NCOUNTERS + C_FETCH_MISS]++;
+        }
+    }
+}
+
+static void caches_data(tracer_t *t, uint32_t addr, uint32_t size, int write)
+{
+    uint64_t *counts = t->ctxs[t->ctx].cache;
+    for (uint32_t i = 0; i < t->ncaches; i++) {
+        cache_t *c = &t->caches[i];
+        if (!(write ? c->write : c->read) || !cache_covers(c, addr))
+            continue;
+        uint32_t first = addr >> c->line_shift, last = (addr + size - 1) >> c->line_shift;
+        for (uint32_t line = first; line <= last; line++) {
+            int hit = cache_access(c, line, write ? c->write_allocate : 1);
+            counts[i * C_NCOUNTERS + (write ? (hit ? C_WRITE_HIT : C_WRITE_MISS) : (hit ? C_READ_HIT : C_READ_MISS))]++;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* hooks */
+
+void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    tracer_t *t = user;
+    uint32_t addr = (uint32_t)address;
+    (void)uc;
+    /* A function region ends when control reaches its return address with the stack popped. */
+    while (t->nframes && t->frames[t->nframes - 1].ret == addr) {
+        frame_t *f = &t->frames[t->nframes - 1];
+        if (read_reg32(t, t->reg_sp) < f->sp)
+            break; /* a deeper call returning to the same address (recursion) */
+        t->ctx = f->ctx_before;
+        t->nframes--;
+    }
+    int64_t i = block_lookup(t, addr, size);
+    if (i < 0) {
+        t->emu_stop(t->uc);
+        return;
+    }
+    if (t->blocks[i].func != NO_FUNC) {
+        uint32_t region = t->blocks[i].func;
+        uint32_t sp = read_reg32(t, t->reg_sp);
+        frame_t *top = t->nframes ? &t->frames[t->nframes - 1] : NULL;
+        /* A branch back to the entry inside the same call is not a new call. */
+        if (!(top && top->kind == FRAME_FUNC && top->region == region && top->sp == sp)) {
+            push_frame(t, FRAME_FUNC, region, read_reg32(t, t->reg_ret) & ~1u, sp);
+            i = block_lookup(t, addr, size);
+            if (i < 0) {
+                t->emu_stop(t->uc);
+                return;
+            }
+        }
+    }
+    block_t *b = &t->blocks[i];
+    b->count++;
+    if (t->prev >= 0) {
+        block_t *p = &t->blocks[t->prev];
+        if (p->addr + p->size == addr)
+            p->fallthrough++;
+    }
+    t->prev = i;
+    if (t->nfetch_caches)
+        caches_fetch(t, addr, size);
+    t->icount += b->ninsn;
+    if (t->icount > t->budget && !t->budget_hit) {
+        t->budget_hit = 1;
+        t->emu_stop(t->uc);
+    }
+}
+
+static inline uint32_t area_index(tracer_t *t, uint32_t addr)
+{
+    uint32_t a = t->last_area;
+    if (a < t->nareas && addr >= t->area_base[a] && addr < t->area_end[a])
+        return a;
+    for (a = 0; a < t->nareas; a++) {
+        if (addr >= t->area_base[a] && addr < t->area_end[a]) {
+            t->last_area = a;
+            return a;
+        }
+    }
+    return t->nareas; /* the "unmapped" bucket, last */
+}
+
+void tracer_mem_read_hook(uc_engine *uc, int type, uint64_t address, int size, int64_t value, void *user)
+{
+    tracer_t *t = user;
+    uint32_t addr = (uint32_t)address;
+    (void)uc, (void)type, (void)value;
+    uint64_t *m = &t->ctxs[t->ctx].mem[area_index(t, addr) * 4];
+    m[0]++;
+    m[2] += (uint32_t)size;
+    if (t->ndata_caches)
+        caches_data(t, addr, (uint32_t)size, 0);
+}
+
+void tracer_mem_write_hook(uc_engine *uc, int type, uint64_t address, int size, int64_t value, void *user)
+{
+    tracer_t *t = user;
+    uint32_t addr = (uint32_t)address;
+    (void)uc, (void)type, (void)value;
+    uint64_t *m = &t->ctxs[t->ctx].mem[area_index(t, addr) * 4];
+    m[1]++;
+    m[3] += (uint32_t)size;
+    if (addr >= t->stack_floor && addr < t->stack_top && addr < t->stack_low)
+        t->stack_low = addr;
+    for (uint32_t r = 0; r < t->nram; r++) {
+        if (addr >= t->ram_base[r] && addr < t->ram_end[r]) {
+            for (uint32_t k = 0; k < (uint32_t)size && addr + k < t->ram_end[r]; k++) {
+                uint32_t off = addr + k - t->ram_base[r];
+                t->ram_bits[r][off >> 3] |= (uint8_t)(1u << (off & 7));
+            }
+            break;
+        }
+    }
+    if (t->ndata_caches)
+        caches_data(t, addr, (uint32_t)size, 1);
+}
+
+static uint32_t clz32(uint32_t x)
+{
+    return x ? (uint32_t)__builtin_clz(x) : 32;
+}
+
+/* Runs before the division executes, so the operand registers still hold its inputs. */
+void tracer_div_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    div_site_t *s = user;
+    tracer_t *t = s->t;
+    (void)uc, (void)address, (void)size;
+    uint32_t n = read_reg32(t, s->reg_dividend), d = read_reg32(t, s->reg_divisor);
+    if (s->is_signed) {
+        /* the divider works on magnitudes */
+        n = (int32_t)n < 0 ? 0u - n : n;
+        d = (int32_t)d < 0 ? 0u - d : d;
+    }
+    int32_t bin = (int32_t)clz32(d) - (int32_t)clz32(n);
+    bin = bin < 0 ? 0 : (bin > 32 ? 32 : bin);
+    context_t *c = &t->ctxs[t->ctx];
+    if (!c->div) {
+        c->div = calloc((size_t)t->nsites * HIST_BINS, sizeof(uint64_t));
+        if (!c->div)
+            return;
+    }
+    c->div[(size_t)s->index * HIST_BINS + bin]++;
+}
+
+/* The marker page: the word at marker_offset begins a region (a name's address) or ends one (0). */
+uint64_t tracer_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
+{
+    tracer_t *t = user;
+    uint64_t v = 0;
+    (void)uc;
+    if (offset + size <= sizeof(t->page))
+        memcpy(&v, &t->page[offset], size);
+    return v;
+}
+
+void tracer_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *user)
+{
+    tracer_t *t = user;
+    (void)uc;
+    if (offset + size <= sizeof(t->page))
+        memcpy(&t->page[offset], &value, size);
+    if (offset != t->marker_offset)
+        return;
+    uint32_t name = (uint32_t)value;
+    if (name == 0) {
+        /* end: leave the innermost marked region (and any function frame left open inside it) */
+        uint32_t k = t->nframes;
+        while (k && t->frames[k - 1].kind != FRAME_MARK)
+            k--;
+        if (!k) {
+            t->region_error = 2;
+            t->emu_stop(t->uc);
+            return;
+        }
+        t->ctx = t->frames[k - 1].ctx_before;
+        t->nframes = k - 1;
+        return;
+    }
+    uint32_t m;
+    for (m = 0; m < t->nmarks && t->mark_addr[m] != name; m++) {
+    }
+    if (m == t->nmarks) {
+        if (t->nmarks == MAX_MARKS) {
+            t->region_error = 1;
+            t->emu_stop(t->uc);
+            return;
+        }
+        t->mark_addr[t->nmarks++] = name;
+    }
+    push_frame(t, FRAME_MARK, t->nfuncs + m, 1u /* never a block address */, 0);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* set-up and results, called from Python with ctypes */
+
+tracer_t *tracer_new(uc_engine *uc, void *reg_read, void *mem_read, void *emu_stop, uint32_t isa, uint32_t reg_sp,
+                     uint32_t reg_ret)
+{
+    tracer_t *t = calloc(1, sizeof(tracer_t));
+    if (!t)
+        return NULL;
+    t->uc = uc;
+    t->reg_read = (reg_read_fn)reg_read;
+    t->mem_read = (mem_read_fn)mem_read;
+    t->emu_stop = (emu_stop_fn)emu_stop;
+    t->isa = isa;
+    t->reg_sp = reg_sp;
+    t->reg_ret = reg_ret;
+    t->blocks_cap = 1024;
+    t->blocks = malloc(t->blocks_cap * sizeof(block_t));
+    t->table = calloc(t->blocks_cap * 2, sizeof(uint32_t));
+    t->table_mask = t->blocks_cap * 2 - 1;
+    t->ctx_cap = 64;
+    t->ctxs = calloc(t->ctx_cap, sizeof(context_t));
+    t->ctx_table = calloc(128, sizeof(uint32_t));
+    t->ctx_table_mask = 127;
+    t->calls = calloc(MAX_FUNCS + MAX_MARKS, sizeof(uint64_t));
+    t->budget = UINT64_MAX;
+    if (!t->blocks || !t->table || !t->ctxs || !t->ctx_table || !t->calls)
+        return NULL;
+    return t;
+}
+
+int tracer_add_area(tracer_t *t, uint32_t base, uint32_t end, int is_ram)
+{
+    if (t->nareas == MAX_AREAS)
+        return -1;
+    t->area_base[t->nareas] = base;
+    t->area_end[t->nareas] = end;
+    t->nareas++;
+    if (is_ram) {
+        t->ram_base[t->nram] = base;
+        t->ram_end[t->nram] = end;
+        t->ram_bits[t->nram] = calloc((end - base + 7) / 8, 1);
+        if (!t->ram_bits[t->nram])
+            return -1;
+        t->nram++;
+    }
+    return 0;
+}
+
+int tracer_add_function(tracer_t *t, uint32_t addr)
+{
+    if (t->nfuncs == MAX_FUNCS)
+        return -1;
+    t->func_addr[t->nfuncs++] = addr;
+    return 0;
+}
+
+int tracer_add_cache(tracer_t *t, uint32_t line_bytes, uint32_t sets, uint32_t ways, uint32_t flags, uint32_t nranges,
+                     const uint32_t *ranges)
+{
+    if (t->ncaches == MAX_CACHES || nranges > MAX_CACHE_RANGES || !sets || !ways || (sets & (sets - 1)) ||
+        !line_bytes || (line_bytes & (line_bytes - 1)))
+        return -1;
+    cache_t *c = &t->caches[t->ncaches];
+    c->line_shift = (uint32_t)__builtin_ctz(line_bytes);
+    c->set_mask = sets - 1;
+    c->ways = ways;
+    c->fetch = flags & 1;
+    c->read = (flags >> 1) & 1;
+    c->write = (flags >> 2) & 1;
+    c->write_allocate = (flags >> 3) & 1;
+    c->nranges = nranges;
+    for (uint32_t i = 0; i < nranges; i++) {
+        c->base[i] = ranges[2 * i];
+        c->end[i] = ranges[2 * i + 1];
+    }
+    c->tags = calloc((size_t)sets * ways, sizeof(uint32_t));
+    c->stamps = calloc((size_t)sets * ways, sizeof(uint64_t));
+    if (!c->tags || !c->stamps)
+        return -1;
+    t->ncaches++;
+    t->nfetch_caches += c->fetch;
+    t->ndata_caches += c->read | c->write;
+    return 0;
+}
+
+/* Returns the user-data pointer to register with the code hook at this site. */
+void *tracer_add_div_site(tracer_t *t, uint32_t addr, uint32_t reg_dividend, uint32_t reg_divisor, uint32_t is_signed,
+                          uint32_t capacity)
+{
+    if (!t->sites) {
+        t->sites = calloc(capacity, sizeof(div_site_t));
+        if (!t->sites)
+            return NULL;
+    }
+    if (t->nsites >= capacity)
+        return NULL;
+    div_site_t *s = &t->sites[t->nsites];
+    s->t = t;
+    s->index = t->nsites++;
+    s->addr = addr;
+    s->reg_dividend = reg_dividend;
+    s->reg_divisor = reg_divisor;
+    s->is_signed = is_signed;
+    return s;
+}
+
+void tracer_set_marker(tracer_t *t, uint32_t offset)
+{
+    t->marker_offset = offset;
+}
+
+void tracer_set_stack(tracer_t *t, uint32_t floor, uint32_t top)
+{
+    t->stack_floor = floor;
+    t->stack_top = top;
+}
+
+/* Clears every counter for a new run. */
+void tracer_reset(tracer_t *t, uint64_t budget)
+{
+    for (uint32_t i = 0; i < t->nctx; i++) {
+        free(t->ctxs[i].mem);
+        free(t->ctxs[i].cache);
+        free(t->ctxs[i].div);
+    }
+    t->nctx = 1;
+    t->ctxs[0].parent = 0;
+    t->ctxs[0].region = 0xFFFFFFFFu;
+    ctx_alloc_counters(t, &t->ctxs[0]);
+    memset(t->ctx_table, 0, (t->ctx_table_mask + 1) * sizeof(uint32_t));
+    t->ctx = 0;
+    t->nframes = 0;
+    t->region_error = 0;
+    t->nblocks = 0;
+    memset(t->table, 0, (t->table_mask + 1) * sizeof(uint32_t));
+    t->prev = -1;
+    t->icount = 0;
+    t->budget = budget;
+    t->budget_hit = 0;
+    t->nmarks = 0;
+    memset(t->calls, 0, (MAX_FUNCS + MAX_MARKS) * sizeof(uint64_t));
+    t->stack_low = 0xFFFFFFFFu;
+    for (uint32_t r = 0; r < t->nram; r++)
+        memset(t->ram_bits[r], 0, (t->ram_end[r] - t->ram_base[r] + 7) / 8);
+    for (uint32_t i = 0; i < t->ncaches; i++) {
+        cache_t *c = &t->caches[i];
+        memset(c->tags, 0, (size_t)(c->set_mask + 1) * c->ways * sizeof(uint32_t));
+        memset(c->stamps, 0, (size_t)(c->set_mask + 1) * c->ways * sizeof(uint64_t));
+        c->clock = 0;
+    }
+    memset(t->page, 0, sizeof(t->page));
+}
+
+/* Results. */
+uint64_t tracer_icount(tracer_t *t) { return t->icount; }
+int tracer_budget_hit(tracer_t *t) { return t->budget_hit; }
+int tracer_region_error(tracer_t *t) { return t->region_error; }
+uint32_t tracer_nblocks(tracer_t *t) { return t->nblocks; }
+uint32_t tracer_nctx(tracer_t *t) { return t->nctx; }
+uint32_t tracer_nmarks(tracer_t *t) { return t->nmarks; }
+uint32_t tracer_stack_low(tracer_t *t) { return t->stack_low; }
+uint32_t tracer_current_region_depth(tracer_t *t) { return t->nframes; }
+
+void tracer_blocks(tracer_t *t, uint32_t *addr, uint32_t *size, uint32_t *ninsn, uint32_t *ctx, uint64_t *count,
+                   uint64_t *fallthrough)
+{
+    for (uint32_t i = 0; i < t->nblocks; i++) {
+        addr[i] = t->blocks[i].addr;
+        size[i] = t->blocks[i].size;
+        ninsn[i] = t->blocks[i].ninsn;
+        ctx[i] = t->blocks[i].ctx;
+        count[i] = t->blocks[i].count;
+        fallthrough[i] = t->blocks[i].fallthrough;
+    }
+}
+
+/* Per context: parent, region, (nareas + 1) x 4 memory counters, ncaches x 6, nsites x 33. */
+void tracer_contexts(tracer_t *t, uint32_t *parent, uint32_t *region, uint64_t *mem, uint64_t *cache, uint64_t *div)
+{
+    size_t nm = (size_t)(t->nareas + 1) * 4, nc = (size_t)t->ncaches * C_NCOUNTERS,
+           nd = (size_t)t->nsites * HIST_BINS;
+    for (uint32_t i = 0; i < t->nctx; i++) {
+        parent[i] = t->ctxs[i].parent;
+        region[i] = t->ctxs[i].region;
+        memcpy(&mem[i * nm], t->ctxs[i].mem, nm * sizeof(uint64_t));
+        if (nc)
+            memcpy(&cache[i * nc], t->ctxs[i].cache, nc * sizeof(uint64_t));
+        if (nd) {
+            if (t->ctxs[i].div)
+                memcpy(&div[i * nd], t->ctxs[i].div, nd * sizeof(uint64_t));
+            else
+                memset(&div[i * nd], 0, nd * sizeof(uint64_t));
+        }
+    }
+}
+
+void tracer_marks(tracer_t *t, uint32_t *addr, uint64_t *calls)
+{
+    for (uint32_t i = 0; i < t->nmarks; i++)
+        addr[i] = t->mark_addr[i];
+    for (uint32_t i = 0; i < t->nfuncs + t->nmarks; i++)
+        calls[i] = t->calls[i];
+}
+
+void tracer_ram_bits(tracer_t *t, uint32_t r, uint8_t *out)
+{
+    memcpy(out, t->ram_bits[r], (t->ram_end[r] - t->ram_base[r] + 7) / 8);
+}
+
+void tracer_free(tracer_t *t)
+{
+    if (!t)
+        return;
+    for (uint32_t i = 0; i < t->nctx; i++) {
+        free(t->ctxs[i].mem);
+        free(t->ctxs[i].cache);
+        free(t->ctxs[i].div);
+    }
+    for (uint32_t r = 0; r < t->nram; r++)
+        free(t->ram_bits[r]);
+    for (uint32_t i = 0; i < t->ncaches; i++) {
+        free(t->caches[i].tags);
+        free(t->caches[i].stamps);
+    }
+    free(t->sites);
+    free(t->blocks);
+    free(t->table);
+    free(t->ctxs);
+    free(t->ctx_table);
+    free(t->calls);
+    free(t);
+}

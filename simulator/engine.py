@@ -1,0 +1,454 @@
+"""The simulation engine: one firmware ELF loaded into Unicorn with a device's memory map, run many times.
+
+Tracing happens in native hooks (simulator/_tracer.c); this module sets them up, services the rare
+events in Python (semihosting, faults) and turns the native counters into a Trace after each run.
+
+    sim = Simulator("fw.elf", device, function_regions=("invoke",))
+    result = sim.run(writes={addr: data}, reads={"out": (addr, n)})
+    result.trace.instructions, result.reads["out"]
+"""
+
+from dataclasses import dataclass, field
+import ctypes
+
+import numpy as np
+import unicorn
+from unicorn import arm_const, riscv_const
+from unicorn import unicorn_const as uc_const
+from unicorn.unicorn_py3.unicorn import uc_hook_h, uclib
+
+from mcubench.errors import BudgetExceeded, FirmwareFault, RegionError, SimulationError, UsageError
+from simulator import native
+from simulator.divisions import find_division_sites
+from simulator.loader import load_image
+from simulator.regions import build_regions, rolled_up
+from simulator.semihosting import RV_EBREAK, RV_SLLI, RV_SRAI, Semihost
+from simulator.trace import AccessCounts, BlockTable, CacheCounts, Trace
+
+PAGE = 0x1000
+# Unused RAM is filled with this byte at reset, so runs without memory tracing can still find how deep
+# the stack went and which RAM was written ("stack painting").
+PAINT = 0xA5
+# An address no run reaches: emu_start needs one, the firmware stops by semihosting exit instead.
+_NEVER = 0xFFFFFFFF
+# QEMU's exception number for BKPT (target/arm/cpu.h EXCP_BKPT), as Unicorn reports it to UC_HOOK_INTR.
+_EXCP_BKPT = 7
+_SEMIHOST_BKPT = 0xBEAB  # BKPT #0xAB, Thumb encoding
+
+_ACCESS = {
+    uc_const.UC_MEM_READ_UNMAPPED: "read of unmapped address",
+    uc_const.UC_MEM_WRITE_UNMAPPED: "write to unmapped address",
+    uc_const.UC_MEM_FETCH_UNMAPPED: "instruction fetch from unmapped address",
+    uc_const.UC_MEM_WRITE_PROT: "write to read-only address",
+    uc_const.UC_MEM_READ_PROT: "read of unreadable address",
+    uc_const.UC_MEM_FETCH_PROT: "instruction fetch from non-executable address",
+}
+
+_PERMS = {
+    "flash": uc_const.UC_PROT_READ | uc_const.UC_PROT_EXEC,
+    "rom": uc_const.UC_PROT_READ | uc_const.UC_PROT_EXEC,
+    "sram": uc_const.UC_PROT_ALL,
+    "tcm": uc_const.UC_PROT_ALL,
+    "peripheral": uc_const.UC_PROT_READ | uc_const.UC_PROT_WRITE,
+}
+_RAM_KINDS = ("sram", "tcm")
+
+
+@dataclass
+class CacheConfig:
+    """A set-associative LRU cache the tracer simulates: hits and misses land in Trace.caches[name].
+
+    ranges: [(base, end)] addresses it caches (end exclusive; empty = everything). fetch/read/write say
+    which accesses go through it: instruction fetches (one access per cache line a basic block spans)
+    and data loads and stores (which need memory tracing). write_allocate: a write miss fills the line.
+    """
+
+    name: str
+    size_bytes: int
+    line_bytes: int
+    ways: int
+    ranges: list = field(default_factory=list)
+    fetch: bool = True
+    read: bool = True
+    write: bool = True
+    write_allocate: bool = True
+
+    @property
+    def sets(self) -> int:
+        return self.size_bytes // (self.line_bytes * self.ways)
+
+    def check(self):
+        sets = self.sets
+        if (self.line_bytes <= 0 or self.line_bytes & (self.line_bytes - 1) or self.ways <= 0 or sets <= 0
+                or sets & (sets - 1) or sets * self.line_bytes * self.ways != self.size_bytes):
+            raise UsageError(f"cache {self.name!r}: size {self.size_bytes} B, line {self.line_bytes} B, "
+                             f"{self.ways} ways must give a power-of-two number of sets")
+
+
+@dataclass
+class RunResult:
+    trace: Trace
+    reads: dict  # name -> bytes read from guest memory after the run
+
+
+class _Arch:
+    """What differs between Cortex-M and RV32 for the engine."""
+
+    def __init__(self, device):
+        self.arm = device.isa in ("armv7e-m", "armv6-m")
+        if self.arm:
+            self.pc, self.sp, self.ret = arm_const.UC_ARM_REG_PC, arm_const.UC_ARM_REG_SP, arm_const.UC_ARM_REG_LR
+            self.arg0, self.arg1 = arm_const.UC_ARM_REG_R0, arm_const.UC_ARM_REG_R1
+            if device.isa == "armv6-m":
+                self.cpu = arm_const.UC_CPU_ARM_CORTEX_M0
+            elif device.core.startswith("cortex-m7"):
+                self.cpu = arm_const.UC_CPU_ARM_CORTEX_M7
+            else:
+                self.cpu = arm_const.UC_CPU_ARM_CORTEX_M4
+        else:
+            self.pc, self.sp, self.ret = riscv_const.UC_RISCV_REG_PC, riscv_const.UC_RISCV_REG_SP, riscv_const.UC_RISCV_REG_RA
+            self.arg0, self.arg1 = riscv_const.UC_RISCV_REG_A0, riscv_const.UC_RISCV_REG_A1
+            self.cpu = None
+
+    def new_uc(self):
+        if self.arm:
+            uc = unicorn.Uc(uc_const.UC_ARCH_ARM, uc_const.UC_MODE_THUMB | uc_const.UC_MODE_MCLASS)
+            uc.ctl_set_cpu_model(self.cpu)
+        else:
+            uc = unicorn.Uc(uc_const.UC_ARCH_RISCV, uc_const.UC_MODE_RISCV32)
+        return uc
+
+    def start_address(self, pc):
+        return pc | 1 if self.arm else pc
+
+
+def _fn(name):
+    return ctypes.cast(getattr(uclib, name), ctypes.c_void_p).value
+
+
+class Simulator:
+    """A firmware loaded for a device; run() as often as needed, each run from the reset state."""
+
+    def __init__(self, elf, device, *, memory_tracing=True, caches=(), function_regions=(),
+                 budget_instructions=200_000_000):
+        self.device = device
+        self.image = load_image(elf, device)
+        self.memory_tracing = bool(memory_tracing)
+        self.caches = list(caches)
+        for cache in self.caches:
+            cache.check()
+            if (cache.read or cache.write) and not self.memory_tracing:
+                raise UsageError(f"cache {cache.name!r} models data accesses, which need memory tracing")
+        self.function_regions = list(function_regions)
+        self.budget_instructions = int(budget_instructions)
+        self._function_entries = [self.image.symbol_address(name) & ~1 for name in self.function_regions]
+        self._arch = _Arch(device)
+        self._areas = list(device.memory_map)
+        self._ram = [a for a in self._areas if a.kind in _RAM_KINDS]
+        self._stack_top, self._stack_floor = self._stack_range()
+        self._uc = self._arch.new_uc()
+        self._lib = native.library()
+        self._tracer = None
+        self._keep = []  # ctypes objects the native side points to
+        self._map_memory()
+        self._setup_tracer()
+        self._setup_python_hooks()
+        self._context = self._uc.context_save()
+        self._paint = {a.name: bytes([PAINT]) * a.size for a in self._ram}
+
+    def __del__(self):
+        tracer, lib = getattr(self, "_tracer", None), getattr(self, "_lib", None)
+        if tracer and lib:
+            lib.tracer_free(tracer)
+            self._tracer = None
+
+    # --- set-up ----------------------------------------------------------------------------------
+    def _stack_range(self):
+        """(initial SP, lowest address the stack may reach): the stack grows down towards static data."""
+        area = self.device.memory_map.by_name(self.device.placement["stack"])
+        top = self.image.initial_sp if self.image.initial_sp is not None else area.end
+        stack_area = self.device.memory_map.area_at(top - 4, 4) or area
+        floor = stack_area.base
+        for seg in self.image.segments:
+            end = seg.run_address + seg.mem_size
+            if stack_area.contains(seg.run_address) and floor < end <= top:
+                floor = end
+        return top, floor
+
+    def symbol_address(self, name: str) -> int:
+        """Address of a symbol in the firmware (functions without the Thumb bit); RegionError if absent."""
+        return self.image.symbol_address(name)
+
+    def _map_memory(self):
+        uc = self._uc
+        marker = self.device.marker_address
+        marker_page = marker & ~(PAGE - 1) if marker is not None else None
+        for area in self._areas:
+            base = area.base & ~(PAGE - 1)
+            end = (area.end + PAGE - 1) & ~(PAGE - 1)
+            perms = _PERMS[area.kind]
+            if marker_page is not None and base <= marker_page < end:
+                # The marker is an MMIO page of its own; the rest of the area is ordinary memory.
+                if marker_page > base:
+                    uc.mem_map(base, marker_page - base, perms)
+                if end > marker_page + PAGE:
+                    uc.mem_map(marker_page + PAGE, end - marker_page - PAGE, perms)
+            else:
+                uc.mem_map(base, end - base, perms)
+
+    def _hook(self, kind, callback, user, begin=1, end=0):
+        handle = uc_hook_h()
+        status = uclib.uc_hook_add(self._uc._uch, ctypes.byref(handle), kind, ctypes.c_void_p(callback),
+                                   ctypes.c_void_p(user), ctypes.c_uint64(begin), ctypes.c_uint64(end))
+        if status != uc_const.UC_ERR_OK:
+            raise SimulationError(f"cannot install a native hook: {unicorn.UcError(status)}")
+        return handle.value
+
+    def _setup_tracer(self):
+        lib, arch = self._lib, self._arch
+        tracer = lib.tracer_new(self._uc._uch, _fn("uc_reg_read"), _fn("uc_mem_read"), _fn("uc_emu_stop"),
+                                0 if arch.arm else 1, arch.sp, arch.ret)
+        if not tracer:
+            raise SimulationError("cannot allocate the native tracer")
+        self._tracer = tracer
+        for area in self._areas:
+            if lib.tracer_add_area(tracer, area.base, area.end, area.kind in _RAM_KINDS) != 0:
+                raise SimulationError("too many memory areas for the native tracer")
+        for address in self._function_entries:
+            if lib.tracer_add_function(tracer, address) != 0:
+                raise UsageError("too many function regions (at most 256)")
+        for cache in self.caches:
+            ranges = cache.ranges or [(0, 0xFFFFFFFF)]
+            flat = (ctypes.c_uint32 * (2 * len(ranges)))(*[v for r in ranges for v in r])
+            flags = cache.fetch | cache.read << 1 | cache.write << 2 | cache.write_allocate << 3
+            if lib.tracer_add_cache(tracer, cache.line_bytes, cache.sets, cache.ways, flags, len(ranges), flat) != 0:
+                raise UsageError(f"cache {cache.name!r} cannot be modelled (at most 8 caches of 8 ranges)")
+        lib.tracer_set_stack(tracer, self._stack_floor, self._stack_top)
+        self._hook(uc_const.UC_HOOK_BLOCK, native.callback_address("tracer_block_hook"), tracer)
+        if self.memory_tracing:
+            self._hook(uc_const.UC_HOOK_MEM_READ, native.callback_address("tracer_mem_read_hook"), tracer)
+            self._hook(uc_const.UC_HOOK_MEM_WRITE, native.callback_address("tracer_mem_write_hook"), tracer)
+        # Division sites: one code hook per site, so other instructions pay nothing.
+        self._div_sites = find_division_sites(self.image.code, self.device.isa) if self.memory_tracing else []
+        for site in self._div_sites:
+            user = lib.tracer_add_div_site(tracer, site.address, site.reg_dividend, site.reg_divisor,
+                                           site.signed, len(self._div_sites))
+            self._hook(uc_const.UC_HOOK_CODE, native.callback_address("tracer_div_hook"), user,
+                       site.address, site.address)
+        marker = self.device.marker_address
+        if marker is not None:
+            page = marker & ~(PAGE - 1)
+            lib.tracer_set_marker(tracer, marker - page)
+            status = uclib.uc_mmio_map(self._uc._uch, page, PAGE,
+                                       ctypes.c_void_p(native.callback_address("tracer_mmio_read")), ctypes.c_void_p(tracer),
+                                       ctypes.c_void_p(native.callback_address("tracer_mmio_write")), ctypes.c_void_p(tracer))
+            if status != uc_const.UC_ERR_OK:
+                raise SimulationError(f"cannot map the region marker page: {unicorn.UcError(status)}")
+
+    def _setup_python_hooks(self):
+        # Rare events only: a Python hook here costs nothing per instruction.
+        self._uc.hook_add(uc_const.UC_HOOK_MEM_INVALID, self._on_invalid_access)
+        if self._arch.arm:
+            self._uc.hook_add(uc_const.UC_HOOK_INTR, self._on_interrupt)
+
+    # --- callbacks (guarded: the first exception is kept and re-raised after emu_start) -----------
+    def _keep_error(self, exc):
+        if self._error is None:
+            self._error = exc
+        self._uc.emu_stop()
+
+    def _on_invalid_access(self, uc, access, address, size, value, user):
+        if self._bad_access is None:
+            self._bad_access = (access, address, size)
+        return False
+
+    def _on_interrupt(self, uc, intno, user):
+        try:
+            pc = uc.reg_read(self._arch.pc)
+            if intno == _EXCP_BKPT and int.from_bytes(uc.mem_read(pc, 2), "little") == _SEMIHOST_BKPT:
+                self._semihost_call()
+                if self._semihost.exit_status is not None:
+                    uc.emu_stop()
+                else:
+                    # Unicorn leaves PC at the BKPT: step over it, staying in Thumb state.
+                    uc.reg_write(self._arch.pc, (pc + 2) | 1)
+                return
+            raise FirmwareFault(f"{self.image.name}: unexpected exception {intno} at {self.image.describe(pc)}",
+                                pc=pc, symbol=self.image.symbols.name_at(pc))
+        except Exception as exc:  # noqa: BLE001 - kept and re-raised after emu_start
+            self._keep_error(exc)
+
+    def _semihost_call(self):
+        uc = self._uc
+        result = self._semihost.call(uc.reg_read(self._arch.arg0), uc.reg_read(self._arch.arg1))
+        uc.reg_write(self._arch.arg0, result & 0xFFFFFFFF)
+
+    def _rv_semihost_trap(self, pc) -> bool:
+        """At an EBREAK: service it if it is the semihosting sequence; True when serviced."""
+        uc = self._uc
+        try:
+            before, here, after = (int.from_bytes(uc.mem_read(pc + d, 4), "little") for d in (-4, 0, 4))
+        except unicorn.UcError:
+            return False
+        if (before, here, after) != (RV_SLLI, RV_EBREAK, RV_SRAI):
+            return False
+        self._semihost_call()
+        return True
+
+    # --- running -----------------------------------------------------------------------------
+    def _read(self, address, n):
+        try:
+            return bytes(self._uc.mem_read(address, n))
+        except unicorn.UcError:
+            raise SimulationError(f"cannot read {n} bytes at {address:#010x}: not mapped") from None
+
+    def _reset_memory(self, writes):
+        uc = self._uc
+        for area in self._ram:
+            uc.mem_write(area.base, self._paint[area.name])
+        for seg in self.image.segments:
+            if seg.data:
+                uc.mem_write(seg.address, seg.data)
+        for address, data in (writes or {}).items():
+            area = self.device.memory_map.area_at(address, max(len(data), 1))
+            if area is None:
+                raise UsageError(f"cannot write {len(data)} bytes at {address:#010x}: outside device memory")
+            uc.mem_write(address, bytes(data))
+
+    def run(self, writes=None, reads=None, *, budget_instructions=None) -> RunResult:
+        """Run from reset to the firmware's exit; writes are applied after loading, reads taken at exit."""
+        uc, lib, arch = self._uc, self._lib, self._arch
+        budget = self.budget_instructions if budget_instructions is None else int(budget_instructions)
+        self._reset_memory(writes)
+        uc.context_restore(self._context)
+        if self.image.initial_sp is not None:
+            uc.reg_write(arch.sp, self.image.initial_sp)
+        lib.tracer_reset(self._tracer, budget)
+        self._semihost = Semihost(self._read)
+        self._error = None
+        self._bad_access = None
+        pc = self.image.entry
+        while True:
+            try:
+                uc.emu_start(arch.start_address(pc), _NEVER)
+            except unicorn.UcError as exc:
+                if self._error is not None:
+                    break
+                pc = uc.reg_read(arch.pc)
+                if (not arch.arm and exc.errno == uc_const.UC_ERR_INSN_INVALID and self._rv_semihost_trap(pc)
+                        and self._semihost.exit_status is None):
+                    pc += 4
+                    continue
+                if self._semihost.exit_status is None:
+                    raise self._fault(exc, pc) from None
+            break
+        if self._error is not None:
+            raise self._error
+        if lib.tracer_budget_hit(self._tracer):
+            pc = uc.reg_read(arch.pc)
+            raise BudgetExceeded(f"{self.image.name}: did not exit within the budget of {budget:,} instructions "
+                                 f"(stopped at {self.image.describe(pc)}); raise it with --budget")
+        region_error = lib.tracer_region_error(self._tracer)
+        if region_error == 1:
+            raise RegionError(f"{self.image.name}: regions nested deeper than 512 or more than 1024 region names")
+        if region_error == 2:
+            raise RegionError(f"{self.image.name}: region end marker without a matching begin "
+                              f"at {self.image.describe(uc.reg_read(arch.pc))}")
+        if self._semihost.exit_status is None:
+            pc = uc.reg_read(arch.pc)
+            raise SimulationError(f"{self.image.name}: stopped without exiting at {self.image.describe(pc)}")
+        trace = self._collect()
+        out = {name: self._read(address, n) for name, (address, n) in (reads or {}).items()}
+        return RunResult(trace, out)
+
+    def _fault(self, exc, pc):
+        symbol = self.image.symbols.name_at(pc)
+        where = self.image.describe(pc)
+        if self._bad_access is not None:
+            access, address, size = self._bad_access
+            what = _ACCESS.get(access, "invalid access to")
+            return FirmwareFault(f"{self.image.name}: firmware fault: {what} {address:#010x} ({size} bytes) at {where}",
+                                 pc=pc, symbol=symbol, address=address, access=what.split()[0])
+        if exc.errno == uc_const.UC_ERR_INSN_INVALID:
+            return FirmwareFault(f"{self.image.name}: firmware fault: invalid instruction at {where}",
+                                 pc=pc, symbol=symbol, address=pc, access="execute")
+        return FirmwareFault(f"{self.image.name}: firmware fault: {exc} at {where}", pc=pc, symbol=symbol)
+
+    # --- results -----------------------------------------------------------------------------
+    def _collect(self) -> Trace:
+        lib, t = self._lib, self._tracer
+        n = lib.tracer_nblocks(t)
+        cols = [np.zeros(n, dtype=np.uint32) for _ in range(4)] + [np.zeros(n, dtype=np.uint64) for _ in range(2)]
+        lib.tracer_blocks(t, *(c.ctypes.data_as(ctypes.POINTER(ctypes.c_uint32 if c.dtype == np.uint32 else ctypes.c_uint64))
+                               for c in cols))
+        addr, size, ninsn, ctx, count, fall = cols
+        nctx = lib.tracer_nctx(t)
+        nareas, ncaches, nsites = len(self._areas), len(self.caches), len(self._div_sites)
+        parent = np.zeros(nctx, dtype=np.uint32)
+        region = np.zeros(nctx, dtype=np.uint32)
+        mem = np.zeros((nctx, nareas + 1, 4), dtype=np.uint64)
+        cache = np.zeros((nctx, max(ncaches, 1), 6), dtype=np.uint64)
+        div = np.zeros((nctx, max(nsites, 1), 33), dtype=np.uint64)
+        p32, p64 = ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint64)
+        lib.tracer_contexts(t, parent.ctypes.data_as(p32), region.ctypes.data_as(p32), mem.ctypes.data_as(p64),
+                            cache.ctypes.data_as(p64), div.ctypes.data_as(p64))
+        nmarks = lib.tracer_nmarks(t)
+        marks = np.zeros(max(nmarks, 1), dtype=np.uint32)
+        calls = np.zeros(len(self._function_entries) + nmarks + 1, dtype=np.uint64)
+        lib.tracer_marks(t, marks.ctypes.data_as(p32), calls.ctypes.data_as(p64))
+        region_names = list(self.function_regions) + [self._marker_name(int(a)) for a in marks[:nmarks]]
+
+        blocks = dict(address=addr, size=size, instructions=ninsn, ctx=ctx, count=count, fallthrough=fall)
+        everything = np.ones(nctx, dtype=bool)
+        parts = dict(blocks=blocks, mem=mem, cache=cache, div=div)
+        total = rolled_up(parts, everything, self._areas, self.caches, self._div_sites)
+        stack, touched = self._stack_and_ram()
+        trace = Trace(
+            isa=self.device.isa, device=self.device.name, elf_sha256=self.image.sha256,
+            exit_status=int(self._semihost.exit_status), console=self._semihost.text(),
+            blocks=total.blocks, image=self.image.info, code=list(self.image.code),
+            memory=total.memory if self.memory_tracing else {}, caches=total.caches, divisions=total.divisions,
+            stack_high_water_bytes=stack, ram_touched_bytes=touched, heap_bytes=0,
+            memory_traced=self.memory_tracing,
+        )
+        trace.regions = build_regions(parts, parent, region, region_names, calls, self._areas, self.caches,
+                                      self._div_sites, self.memory_tracing)
+        return trace
+
+    def _marker_name(self, address):
+        try:
+            raw = self._semihost._string(address)
+        except SimulationError:
+            return f"region@{address:#010x}"
+        return raw.decode("utf-8", errors="replace") or f"region@{address:#010x}"
+
+    def _stack_and_ram(self):
+        """(stack high-water bytes, RAM bytes written): exact from the write hook, else from the paint."""
+        lib, t = self._lib, self._tracer
+        if self.memory_tracing:
+            low = lib.tracer_stack_low(t)
+            stack = self._stack_top - low if low < self._stack_top else 0
+            touched = 0
+            for i, area in enumerate(self._ram):
+                bits = np.zeros((area.size + 7) // 8, dtype=np.uint8)
+                lib.tracer_ram_bits(t, i, bits.ctypes.data_as(ctypes.POINTER(ctypes.c_uint8)))
+                touched += int(np.unpackbits(bits).sum())
+            return stack, touched
+        touched = 0
+        stack = 0
+        for area in self._ram:
+            data = np.frombuffer(self._uc.mem_read(area.base, area.size), dtype=np.uint8)
+            changed = data != PAINT
+            touched += int(changed.sum())
+            if area.contains(self._stack_top - 1):
+                lo = self._stack_floor - area.base
+                hi = self._stack_top - area.base
+                used = np.flatnonzero(changed[lo:hi])
+                if used.size:
+                    stack = hi - lo - int(used[0])
+        return stack, touched
+
+
+def simulate(elf, device, *, writes=None, reads=None, **options) -> Trace:
+    """Load, run once, return the Trace."""
+    return Simulator(elf, device, **options).run(writes=writes, reads=reads).trace

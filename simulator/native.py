@@ -1,0 +1,94 @@
+"""The native tracer library (simulator/_tracer.c): found, loaded with ctypes and given its prototypes.
+
+The package build (setup.py) compiles it into simulator/_tracer*.so. When that file is missing or older
+than its source (a source checkout that was never built), it is compiled once with the system C
+compiler into a per-user cache, so the simulator still runs.
+"""
+
+import ctypes
+import functools
+import hashlib
+import importlib.machinery
+import os
+from pathlib import Path
+import shutil
+import subprocess
+
+from mcubench.errors import SimulationError
+
+SOURCE = Path(__file__).with_name("_tracer.c")
+
+u32, u64, ptr = ctypes.c_uint32, ctypes.c_uint64, ctypes.c_void_p
+P32, P64, P8 = ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_uint8)
+
+_PROTOTYPES = {
+    "tracer_new": (ptr, [ptr, ptr, ptr, ptr, u32, u32, u32]),
+    "tracer_add_area": (ctypes.c_int, [ptr, u32, u32, ctypes.c_int]),
+    "tracer_add_function": (ctypes.c_int, [ptr, u32]),
+    "tracer_add_cache": (ctypes.c_int, [ptr, u32, u32, u32, u32, u32, P32]),
+    "tracer_add_div_site": (ptr, [ptr, u32, u32, u32, u32, u32]),
+    "tracer_set_marker": (None, [ptr, u32]),
+    "tracer_set_stack": (None, [ptr, u32, u32]),
+    "tracer_reset": (None, [ptr, u64]),
+    "tracer_icount": (u64, [ptr]),
+    "tracer_budget_hit": (ctypes.c_int, [ptr]),
+    "tracer_region_error": (ctypes.c_int, [ptr]),
+    "tracer_nblocks": (u32, [ptr]),
+    "tracer_nctx": (u32, [ptr]),
+    "tracer_nmarks": (u32, [ptr]),
+    "tracer_stack_low": (u32, [ptr]),
+    "tracer_current_region_depth": (u32, [ptr]),
+    "tracer_blocks": (None, [ptr, P32, P32, P32, P32, P64, P64]),
+    "tracer_contexts": (None, [ptr, P32, P32, P64, P64, P64]),
+    "tracer_marks": (None, [ptr, P32, P64]),
+    "tracer_ram_bits": (None, [ptr, u32, P8]),
+    "tracer_free": (None, [ptr]),
+}
+
+# The callbacks Python hands to uc_hook_add / uc_mmio_map as plain function pointers.
+CALLBACKS = ("tracer_block_hook", "tracer_mem_read_hook", "tracer_mem_write_hook", "tracer_div_hook",
+             "tracer_mmio_read", "tracer_mmio_write")
+
+
+def _built_library():
+    here = Path(__file__).parent
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        candidate = here / f"_tracer{suffix}"
+        if candidate.is_file() and candidate.stat().st_mtime >= SOURCE.stat().st_mtime:
+            return candidate
+    return None
+
+
+def _compile_into_cache():
+    digest = hashlib.sha256(SOURCE.read_bytes()).hexdigest()[:16]
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mcubench"
+    target = cache / f"_tracer-{digest}.so"
+    if target.is_file():
+        return target
+    compiler = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
+    if compiler is None:
+        raise SimulationError("the native tracer is not built and no C compiler was found: run `pip install -e .`")
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    proc = subprocess.run([compiler, "-O2", "-shared", "-fPIC", "-o", str(tmp), str(SOURCE)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SimulationError(f"compiling the native tracer failed: {proc.stderr.strip().splitlines()[-1:]}")
+    os.replace(tmp, target)
+    return target
+
+
+@functools.lru_cache(maxsize=None)
+def library():
+    path = _built_library() or _compile_into_cache()
+    lib = ctypes.CDLL(str(path))
+    for name, (restype, argtypes) in _PROTOTYPES.items():
+        fn = getattr(lib, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+    return lib
+
+
+def callback_address(name: str) -> int:
+    """Address of one of the C hook functions, for uc_hook_add."""
+    return ctypes.cast(getattr(library(), name), ctypes.c_void_p).value

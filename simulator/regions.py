@@ -1,0 +1,70 @@
+"""From the native tracer's per-context counters to whole-run and per-region figures.
+
+The tracer attributes every counter to a context: a node of the region tree (root = outside all
+regions). A region's inclusive figures are the sums over every context whose path from the root
+passes through that region, so nesting and recursion are counted exactly once.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.trace import AccessCounts, BlockTable, CacheCounts, RegionTrace
+
+
+@dataclass
+class Totals:
+    blocks: BlockTable
+    memory: dict
+    caches: dict
+    divisions: dict
+
+
+def _block_table(blocks, keep) -> BlockTable:
+    """Blocks of the selected rows, one row per (address, size), counts summed."""
+    keep = keep & (blocks["count"] > 0)
+    if not keep.any():
+        return BlockTable.empty()
+    rows = {k: v[keep] for k, v in blocks.items()}
+    key = (rows["address"].astype(np.uint64) << np.uint64(32)) | rows["size"].astype(np.uint64)
+    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    count = np.zeros(unique.size, dtype=np.uint64)
+    fall = np.zeros(unique.size, dtype=np.uint64)
+    np.add.at(count, inverse, rows["count"])
+    np.add.at(fall, inverse, rows["fallthrough"])
+    return BlockTable(rows["address"][first], rows["size"][first], rows["instructions"][first], count, fall)
+
+
+def rolled_up(parts, mask, areas, caches, sites) -> Totals:
+    """Sums over the contexts selected by the boolean mask."""
+    blocks = parts["blocks"]
+    table = _block_table(blocks, mask[blocks["ctx"]])
+    mem = parts["mem"][mask].sum(axis=0, dtype=np.uint64)
+    memory = {area.name: AccessCounts(*(int(v) for v in mem[i])) for i, area in enumerate(areas)}
+    cache = parts["cache"][mask].sum(axis=0, dtype=np.uint64)
+    cache_counts = {c.name: CacheCounts(*(int(v) for v in cache[i])) for i, c in enumerate(caches)}
+    div = parts["div"][mask].sum(axis=0, dtype=np.uint64)
+    divisions = {site.address: div[i].copy() for i, site in enumerate(sites) if div[i].any()}
+    return Totals(table, memory, cache_counts, divisions)
+
+
+def build_regions(parts, parent, region, names, calls, areas, caches, sites, memory_traced):
+    """[RegionTrace], one per region name, in the order the names were configured or first seen."""
+    nctx = parent.size
+    paths = [frozenset()]
+    for c in range(1, nctx):
+        paths.append(paths[parent[c]] | {int(region[c])})
+    out = []
+    for name in dict.fromkeys(names):
+        ids = {i for i, n in enumerate(names) if n == name}
+        mask = np.array([bool(p & ids) for p in paths], dtype=bool)
+        totals = rolled_up(parts, mask, areas, caches, sites)
+        first = next((c for c in range(1, nctx) if int(region[c]) in ids), None)
+        parent_name = None
+        if first is not None and parent[first] != 0:
+            parent_name = names[int(region[parent[first]])]
+        out.append(RegionTrace(
+            name=name, parent=parent_name, calls=int(sum(int(calls[i]) for i in ids)), blocks=totals.blocks,
+            memory=totals.memory if memory_traced else {}, caches=totals.caches, divisions=totals.divisions,
+        ))
+    return out

@@ -1,0 +1,34 @@
+"""The engine on hand-written firmware whose instruction counts are known exactly in advance."""
+
+import numpy as np
+import pytest
+
+from simulator.engine import Simulator, simulate
+
+# (address offset from the first instruction, size, instructions, executions, fall-throughs), counted by
+# hand from firmware/examples/count_*.S: the loop body runs 10 times, once inside the entry block.
+EXPECTED = {
+    "m4": (0x08000008, 24, [(0, 6, 3, 1, 0), (2, 4, 2, 9, 1), (6, 6, 3, 1, 0)]),
+    "m0": (0x08000008, 24, [(0, 6, 3, 1, 0), (2, 4, 2, 9, 1), (6, 6, 3, 1, 0)]),
+    "rv": (0x42000000, 26, [(0, 8, 3, 1, 0), (2, 6, 2, 9, 1), (8, 18, 5, 1, 0)]),
+}
+
+
+@pytest.mark.parametrize("key", ["m4", "m0", "rv"])
+def test_exact_instruction_and_block_counts(key, count_elfs, devices):
+    start, total, rows = EXPECTED[key]
+    trace = simulate(count_elfs[key], devices[key])
+    assert trace.exit_status == 0
+    assert trace.instructions == total
+    got = sorted(zip((trace.blocks.address - start).tolist(), trace.blocks.size.tolist(),
+                     trace.blocks.instructions.tolist(), trace.blocks.count.tolist(),
+                     trace.blocks.fallthrough.tolist()))
+    assert got == rows
+
+
+@pytest.mark.parametrize("key", ["m4", "rv"])
+def test_runs_repeat_from_reset(key, count_elfs, devices):
+    sim = Simulator(count_elfs[key], devices[key], memory_tracing=False)
+    first, second = sim.run().trace, sim.run().trace
+    assert first.instructions == second.instructions == EXPECTED[key][1]
+    assert np.array_equal(first.blocks.count, second.blocks.count)
