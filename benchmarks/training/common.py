@@ -138,9 +138,27 @@ def set_output_quant(data, scale, zero_point):
     struct.pack_into("<q", data, zero_at, int(zero_point))
     patched = bytes(data)
     got = io_quant(patched)[1]
-    if abs(got[0] - scale) > 1e-12 * max(1.0, scale) or got[1] != zero_point:
+    if abs(got[0] - scale) > 1e-6 * scale or got[1] != zero_point:
         raise RuntimeError("patching the output quantization failed")
+    # A flatbuffer may share one vector between tables: make sure no other tensor changed with it.
+    before, after = _all_quant(model), _all_quant(_model(patched))
+    out_index = graph.Outputs(0)
+    if any(b != a for i, (b, a) in enumerate(zip(before, after)) if i != out_index):
+        raise RuntimeError("output quantization vectors are shared with other tensors; cannot patch in place")
     return patched
+
+
+def _all_quant(model):
+    graph = model.Subgraphs(0)
+    result = []
+    for i in range(graph.TensorsLength()):
+        quant = graph.Tensors(i).Quantization()
+        if quant is None:
+            result.append(None)
+        else:
+            result.append((tuple(quant.ScaleAsNumpy().tolist()) if quant.ScaleLength() else (),
+                           tuple(quant.ZeroPointAsNumpy().tolist()) if quant.ZeroPointLength() else ()))
+    return result
 
 
 def quantize(x, quant):
