@@ -77,3 +77,26 @@ def test_bad_input_is_one_line_and_writes_nothing(saved_trace, tmp_path, capsys,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("mcubench: error:") and message in err[0]
     assert not out_json.exists()
+
+
+def test_fresh_run_equals_recosted_saved_trace(tmp_path, capsys):
+    engine = pytest.importorskip("simulator.engine")
+    from pathlib import Path
+
+    from cost_models import simulation_options
+    from firmware.platform.toolchain import build_elf
+
+    m4 = load_device("cortex-m4-80mhz")
+    bench = Path(__file__).resolve().parent.parent / "firmware" / "microbench"
+    elf = tmp_path / "m4.elf"
+    build_elf(m4, [bench / "main.c", bench / "m4_kernels.S"], elf)
+    fresh = tmp_path / "fresh.json"
+    assert main(["run", str(elf), "--device", "cortex-m4-80mhz", "--region", "mb_udiv", "--json", str(fresh)]) == 0
+    trace = engine.Simulator(elf, m4, function_regions=("mb_udiv",), **simulation_options(m4)).run().trace
+    saved = tmp_path / "trace.json"
+    trace.save(saved)
+    recost = tmp_path / "recost.json"
+    assert main(["run", "--trace", str(saved), "--device", "cortex-m4-80mhz", "--json", str(recost)]) == 0
+    a = json.loads(fresh.read_text())["estimates"]
+    b = json.loads(recost.read_text())["estimates"]
+    assert a == b and a[0]["regions"]["mb_udiv"]["cycles"] > 0
