@@ -98,7 +98,7 @@ def _span_cycles(model, device, image, view, clock_mhz, tally) -> int:
     if isinstance(model, (CortexM4, CortexM0Plus)):
         cycles += flash_stalls(device, view, rows, clock_mhz, tally)
     else:
-        cycles += miss_stalls(device, view, tally)
+        cycles += miss_stalls(device, view, clock_mhz, tally)
     return int(round(cycles))
 
 

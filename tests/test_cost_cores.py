@@ -114,3 +114,14 @@ def test_duty_cycle_average_power_and_battery():
     from mcubench.errors import UsageError
     with pytest.raises(UsageError, match="at most"):
         duty_cycle(est, device, 2000.0)
+
+
+def test_flash_line_fill_scales_with_the_clock():
+    # A flash miss takes a fixed time: 180 cycles at 160 MHz is 90 cycles at 80 MHz.
+    device = load_device("esp32-c3")
+    code = assemble_rv32("addi a0, a0, 1")
+    irom = device.memory_map.by_name("irom").base
+    trace = make_trace("rv32imc", irom, code, [(irom, len(code), 1, 10, 10)],
+                       caches={"c3_cache": CacheCounts(fetch_hits=9, fetch_misses=1)})
+    assert estimate(trace, device).cycles == 10 + 180
+    assert estimate(trace, device, clock_mhz=80).cycles == 10 + 90
