@@ -86,7 +86,10 @@ class CortexM4(CoreModel):
             name = insn.name
             if name in _LOADS:
                 c = 2
-                if prev is not None and prev.name in _LOADS and not (prev.writes & {insn.mem_base, insn.mem_index}):
+                # A base register written back by the previous load is ready from its address phase;
+                # only a loaded value used as this address breaks the pipelining.
+                loaded = prev.writes - {prev.mem_base} if prev is not None else set()
+                if prev is not None and prev.name in _LOADS and not (loaded & {insn.mem_base, insn.mem_index}):
                     c = 1
             elif name in _STORES:
                 c = 2 if insn.mem_index else 1

@@ -110,7 +110,8 @@ class CortexM7(CoreModel):
             elif kind == "fp" and insn.name in _FP_LONG:
                 latency = 14
             for r in insn.writes:
-                ready[r] = issue + latency
+                # A written-back base register comes from the address stage: ready after one cycle.
+                ready[r] = issue + (1 if r == insn.mem_base and kind in _MEMORY else latency)
             cycle = issue + occupancy - 1
             if occupancy > 1:
                 slot_free = False

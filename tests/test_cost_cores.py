@@ -125,3 +125,14 @@ def test_flash_line_fill_scales_with_the_clock():
                        caches={"c3_cache": CacheCounts(fetch_hits=9, fetch_misses=1)})
     assert estimate(trace, device).cycles == 10 + 180
     assert estimate(trace, device, clock_mhz=80).cycles == 10 + 90
+
+
+def test_written_back_base_is_ready_early(h7):
+    # Post-indexed loads: the base update is an address-stage result, so the second load does not wait
+    # for the first load's data: M7 issues them in consecutive cycles (one memory access per cycle).
+    assert _m7_cycles(h7, "ldr r3, [r1], #4\n ldr r4, [r1], #4").cycles == 2
+    m4 = load_device("cortex-m4-80mhz")
+    code = assemble_thumb("ldr r3, [r1], #4\n ldr r4, [r1], #4\n ldr r5, [r4]")
+    trace = make_trace("armv7e-m", 0x20000000, code, [(0x20000000, len(code), 3, 1, 1)])
+    # M4: 2, then 1 (pipelined: r1 is a written-back base, not loaded data), then 2 (address is loaded r4)
+    assert estimate(trace, m4, clock_mhz=16).cycles == 2 + 1 + 2
