@@ -70,7 +70,7 @@ typedef struct tracer {
     reg_read_fn reg_read;
     mem_read_fn mem_read;
     emu_stop_fn emu_stop;
-    uint32_t isa, reg_sp, reg_ret;
+    uint32_t isa, reg_sp, reg_ret, reg_pc;
 
     /* blocks: open-addressing hash of (addr, size, ctx) -> index into blocks[] */
     block_t *blocks;
@@ -492,6 +492,55 @@ void tracer_div_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
     c->div[(size_t)s->index * HIST_BINS + bin]++;
 }
 
+/*
+ * A marker store changes the region in the middle of a block the block hook already counted. Split
+ * that block at the instruction after the store, so the instructions before belong to the old context
+ * and the rest to the new one: the current block's count moves to a head entry (old context, falls
+ * through) and a tail entry (new context) is counted by finish_split once the context has changed.
+ */
+static int64_t split_head(tracer_t *t, uint32_t *tail_addr, uint32_t *tail_size)
+{
+    if (t->prev < 0)
+        return -1;
+    block_t *b = &t->blocks[t->prev];
+    uint32_t pc = read_reg32(t, t->reg_pc) & ~1u;
+    uint8_t insn[2];
+    if (pc < b->addr || pc >= b->addr + b->size || t->mem_read(t->uc, pc, insn, 2) != 0)
+        return -1;
+    uint32_t hw = insn[0] | ((uint32_t)insn[1] << 8);
+    uint32_t len = t->isa == ISA_THUMB ? ((hw >> 11) >= 0x1D ? 4 : 2) : ((insn[0] & 3) == 3 ? 4 : 2);
+    uint32_t next = pc + len, addr = b->addr, end = b->addr + b->size;
+    if (next >= end)
+        return -1; /* the store ends the block: nothing to move */
+    b->count--;
+    int64_t head = block_lookup(t, addr, next - addr);
+    if (head < 0)
+        return -1;
+    t->blocks[head].count++;
+    t->blocks[head].fallthrough++;
+    *tail_addr = next;
+    *tail_size = end - next;
+    return head;
+}
+
+static void finish_split(tracer_t *t, int64_t head, uint32_t tail_addr, uint32_t tail_size)
+{
+    if (head < 0)
+        return;
+    int64_t tail = block_lookup(t, tail_addr, tail_size);
+    if (tail < 0)
+        return;
+    t->blocks[tail].count++;
+    t->prev = tail;
+}
+
+/* Does nothing: installed on the marker word alone when memory is not traced, so that Unicorn keeps
+   PC exact at marker stores (it synchronises PC only for accesses some hook watches). */
+void tracer_sync_hook(uc_engine *uc, int type, uint64_t address, int size, int64_t value, void *user)
+{
+    (void)uc, (void)type, (void)address, (void)size, (void)value, (void)user;
+}
+
 /* The marker page: the word at marker_offset begins a region (a name's address) or ends one (0). */
 uint64_t tracer_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
 {
@@ -511,7 +560,8 @@ void tracer_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t v
         memcpy(&t->page[offset], &value, size);
     if (offset != t->marker_offset)
         return;
-    uint32_t name = (uint32_t)value;
+    uint32_t name = (uint32_t)value, tail_addr = 0, tail_size = 0;
+    int64_t head = split_head(t, &tail_addr, &tail_size);
     if (name == 0) {
         /* end: leave the innermost marked region (and any function frame left open inside it) */
         uint32_t k = t->nframes;
@@ -524,6 +574,7 @@ void tracer_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t v
         }
         t->ctx = t->frames[k - 1].ctx_before;
         t->nframes = k - 1;
+        finish_split(t, head, tail_addr, tail_size);
         return;
     }
     uint32_t m;
@@ -538,13 +589,14 @@ void tracer_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t v
         t->mark_addr[t->nmarks++] = name;
     }
     push_frame(t, FRAME_MARK, t->nfuncs + m, 1u /* never a block address */, 0);
+    finish_split(t, head, tail_addr, tail_size);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
 /* set-up and results, called from Python with ctypes */
 
 tracer_t *tracer_new(uc_engine *uc, void *reg_read, void *mem_read, void *emu_stop, uint32_t isa, uint32_t reg_sp,
-                     uint32_t reg_ret)
+                     uint32_t reg_ret, uint32_t reg_pc)
 {
     tracer_t *t = calloc(1, sizeof(tracer_t));
     if (!t)
@@ -556,6 +608,7 @@ tracer_t *tracer_new(uc_engine *uc, void *reg_read, void *mem_read, void *emu_st
     t->isa = isa;
     t->reg_sp = reg_sp;
     t->reg_ret = reg_ret;
+    t->reg_pc = reg_pc;
     t->blocks_cap = 1024;
     t->blocks = malloc(t->blocks_cap * sizeof(block_t));
     t->table = calloc(t->blocks_cap * 2, sizeof(uint32_t));

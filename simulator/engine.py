@@ -207,7 +207,7 @@ class Simulator:
     def _setup_tracer(self):
         lib, arch = self._lib, self._arch
         tracer = lib.tracer_new(self._uc._uch, _fn("uc_reg_read"), _fn("uc_mem_read"), _fn("uc_emu_stop"),
-                                0 if arch.arm else 1, arch.sp, arch.ret)
+                                0 if arch.arm else 1, arch.sp, arch.ret, arch.pc)
         if not tracer:
             raise SimulationError("cannot allocate the native tracer")
         self._tracer = tracer
@@ -244,6 +244,9 @@ class Simulator:
                                        ctypes.c_void_p(native.callback_address("tracer_mmio_write")), ctypes.c_void_p(tracer))
             if status != uc_const.UC_ERR_OK:
                 raise SimulationError(f"cannot map the region marker page: {unicorn.UcError(status)}")
+            if not self.memory_tracing:
+                self._hook(uc_const.UC_HOOK_MEM_WRITE, native.callback_address("tracer_sync_hook"), tracer,
+                           marker, marker + 3)
 
     def _setup_python_hooks(self):
         # Rare events only: a Python hook here costs nothing per instruction.

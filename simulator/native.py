@@ -22,7 +22,7 @@ u32, u64, ptr = ctypes.c_uint32, ctypes.c_uint64, ctypes.c_void_p
 P32, P64, P8 = ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_uint8)
 
 _PROTOTYPES = {
-    "tracer_new": (ptr, [ptr, ptr, ptr, ptr, u32, u32, u32]),
+    "tracer_new": (ptr, [ptr, ptr, ptr, ptr, u32, u32, u32, u32]),
     "tracer_add_area": (ctypes.c_int, [ptr, u32, u32, ctypes.c_int]),
     "tracer_add_function": (ctypes.c_int, [ptr, u32]),
     "tracer_add_cache": (ctypes.c_int, [ptr, u32, u32, u32, u32, u32, P32]),
@@ -46,7 +46,7 @@ _PROTOTYPES = {
 }
 
 # The callbacks Python hands to uc_hook_add / uc_mmio_map as plain function pointers.
-CALLBACKS = ("tracer_block_hook", "tracer_mem_read_hook", "tracer_mem_write_hook", "tracer_div_hook",
+CALLBACKS = ("tracer_block_hook", "tracer_mem_read_hook", "tracer_mem_write_hook", "tracer_div_hook", "tracer_sync_hook",
              "tracer_mmio_read", "tracer_mmio_write")
 
 

@@ -23,7 +23,7 @@ def cortex_m0plus_device():
     return parse_device(data)
 
 
-def assemble(source, out, isa, text_address, entry=None):
+def assemble(source, out, isa, text_address, entry=None, bss_address=None):
     """Link one assembly/C file bare: no start-up, no libraries, code at text_address."""
     if isa == "rv32imc":
         cmd = ["riscv64-unknown-elf-gcc", *_RV32]
@@ -33,6 +33,8 @@ def assemble(source, out, isa, text_address, entry=None):
             f"-Wl,-Ttext={text_address:#x}", "-Wl,--nmagic", "-o", str(out), str(source)]
     if entry:
         cmd.append(f"-Wl,-e,{entry}")
+    if bss_address is not None:
+        cmd.append(f"-Wl,-Tbss={bss_address:#x}")
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr)
@@ -57,3 +59,9 @@ def count_elfs(firmware_dir):
         "m0": assemble(EXAMPLES / "count_arm.S", firmware_dir / "count_m0.elf", "armv6-m", 0x08000000, "reset"),
         "rv": assemble(EXAMPLES / "count_rv32.S", firmware_dir / "count_rv.elf", "rv32imc", 0x42000000),
     }
+
+
+@pytest.fixture(scope="session")
+def regions_elf(firmware_dir):
+    return assemble(EXAMPLES / "regions_arm.S", firmware_dir / "regions_m4.elf", "armv7e-m", 0x08000000, "reset",
+                    bss_address=0x20000000)

@@ -1,0 +1,75 @@
+"""`mcubench trace`: run one firmware ELF on a device's memory map and write its Trace as JSON."""
+
+import json
+import os
+from pathlib import Path
+import sys
+import tempfile
+
+NAME = "trace"
+HELP = "simulate a firmware ELF and report instructions, memory traffic, stack and regions"
+
+
+def configure(parser):
+    parser.add_argument("elf", metavar="FIRMWARE.elf", help="bare-metal Cortex-M or RV32 firmware")
+    parser.add_argument("--device", default="cortex-m4-80mhz", help="device whose memory map to use "
+                        "(default: %(default)s)")
+    parser.add_argument("--json", metavar="OUT.json", help="write the whole trace here")
+    parser.add_argument("--region", action="append", default=[], metavar="FUNC",
+                        help="measure every call of this function as a region (repeatable)")
+    parser.add_argument("--budget", type=int, default=200_000_000, metavar="N",
+                        help="stop with an error after N instructions (default: %(default)s)")
+    parser.add_argument("--no-memory-trace", action="store_true",
+                        help="do not trace data accesses (faster; stack and RAM use come from stack painting)")
+
+
+def write_json_atomically(path, data):
+    """Writes the file completely or not at all."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(data, f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def summary(trace, out):
+    """A few lines a person reads; the JSON holds everything."""
+    blocks = trace.blocks
+    taken = int((blocks.count - blocks.fallthrough).sum())
+    out.write(f"{trace.device} ({trace.isa}): exit status {trace.exit_status}, {trace.instructions:,} instructions "
+              f"in {len(blocks.address):,} blocks, {taken:,} block exits not falling through\n")
+    out.write(f"image: {trace.image.text_bytes:,} B text, {trace.image.rodata_bytes:,} B rodata, "
+              f"{trace.image.data_bytes:,} B data, {trace.image.bss_bytes:,} B bss; "
+              f"stack high water {trace.stack_high_water_bytes:,} B, RAM written {trace.ram_touched_bytes:,} B\n")
+    for name, c in trace.memory.items():
+        if c.reads or c.writes:
+            out.write(f"  {name:<12} {c.reads:>12,} reads ({c.read_bytes:,} B) {c.writes:>12,} writes ({c.write_bytes:,} B)\n")
+    for r in trace.regions:
+        parent = f" in {r.parent}" if r.parent else ""
+        out.write(f"region {r.name}{parent}: {r.calls:,} calls, {r.instructions:,} instructions\n")
+    if trace.console:
+        text = trace.console if len(trace.console) <= 2000 else trace.console[:2000] + "...\n"
+        out.write("console:\n" + text + ("" if text.endswith("\n") else "\n"))
+
+
+def execute(args):
+    from cost_models.device import load_device
+    from mcubench.errors import UsageError
+    from simulator.engine import Simulator
+
+    if args.budget <= 0:
+        raise UsageError("--budget must be positive")
+    if args.json and not Path(args.json).resolve().parent.is_dir():
+        raise UsageError(f"--json {args.json}: directory does not exist")
+    device = load_device(args.device)
+    sim = Simulator(args.elf, device, memory_tracing=not args.no_memory_trace, function_regions=args.region,
+                    budget_instructions=args.budget)
+    trace = sim.run().trace
+    summary(trace, sys.stdout)
+    if args.json:
+        write_json_atomically(args.json, trace.to_dict())
+    return 0

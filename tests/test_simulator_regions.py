@@ -1,0 +1,65 @@
+"""Marked regions, function regions, data accesses and division histograms, counted by hand.
+
+firmware/examples/regions_arm.S, executed instructions:
+  before "outer" begins:            ldr, ldr, ldr, str(begin outer)                     4
+  in outer, outside inner:          movs, bl | ldr, str(begin inner)                   4
+  kernel(3) = 4n + 3:                                                                 15
+  in inner, outside kernel:         movs, bl | movs, str(end inner)                     4
+  kernel(5):                                                                          23
+  in outer after inner:             str(end outer)                                      1
+  after outer:                      movs, movs, udiv, movs, movs, sdiv, movs, ldr, bkpt 9
+  total 60; outer = 4 + 15 + 4 + 23 + 1 = 47; inner = 4 + 23 = 27; kernel = 15 + 23 = 38.
+"""
+
+import numpy as np
+import pytest
+
+from simulator.engine import Simulator
+from simulator.trace import Trace
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["memory-traced", "untraced"])
+def trace(request, regions_elf, devices):
+    sim = Simulator(regions_elf, devices["m4"], function_regions=["kernel"], memory_tracing=request.param)
+    return sim.run().trace
+
+
+def test_region_instruction_counts_are_exact(trace):
+    assert trace.instructions == 60
+    got = {r.name: (r.parent, r.calls, r.instructions) for r in trace.regions}
+    assert got == {"outer": (None, 1, 47), "inner": ("outer", 1, 27), "kernel": ("outer", 2, 38)}
+
+
+def test_region_block_tables_add_up(trace):
+    for r in trace.regions:
+        assert r.blocks.executed_instructions == r.instructions
+        assert np.all(r.blocks.fallthrough <= r.blocks.count)
+
+
+def test_data_accesses_by_area(regions_elf, devices):
+    trace = Simulator(regions_elf, devices["m4"], function_regions=["kernel"]).run().trace
+    mem = {k: (v.reads, v.writes, v.read_bytes, v.write_bytes) for k, v in trace.memory.items()}
+    # 5 literal-pool loads from flash; kernel: 3 + 5 word stores and 2 word loads in SRAM1;
+    # 4 marker stores in the system area.
+    assert mem["flash"] == (5, 0, 20, 0)
+    assert mem["sram1"] == (2, 8, 8, 32)
+    assert mem["system"] == (0, 4, 0, 16)
+    assert mem["sram2"] == mem["peripherals"] == (0, 0, 0, 0)
+    inner = trace.region("inner").memory
+    assert (inner["sram1"].reads, inner["sram1"].writes) == (1, 5)
+    # kernel(5) wrote 20 bytes over kernel(3)'s 12: 20 distinct bytes of RAM written.
+    assert trace.ram_touched_bytes == 20
+
+
+def test_division_histograms(regions_elf, devices):
+    trace = Simulator(regions_elf, devices["m4"]).run().trace
+    assert len(trace.divisions) == 2
+    udiv, sdiv = (trace.divisions[a] for a in sorted(trace.divisions))
+    assert udiv.sum() == 1 and udiv[4] == 1  # clz(7) - clz(100) = 29 - 25
+    assert sdiv.sum() == 1 and sdiv[0] == 1  # clz(3) - clz(1) < 0, clamped
+
+
+def test_trace_json_round_trip(trace):
+    again = Trace.from_dict(trace.to_dict())
+    assert again.instructions == trace.instructions
+    assert [r.instructions for r in again.regions] == [r.instructions for r in trace.regions]
