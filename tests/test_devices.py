@@ -106,3 +106,27 @@ def test_clock_range_and_timing_model_checked():
     raw["timing"]["dual_issue"] = True  # a Cortex-M7 key in a Cortex-M4 file
     with pytest.raises(DeviceError, match="unknown key"):
         parse_device(raw)
+
+
+@pytest.mark.parametrize("device", DEVICES, ids=lambda d: d.name)
+def test_device_runs_real_firmware_end_to_end(device, tmp_path, capsys):
+    """Build a small C workload for the device, run it with `mcubench run`, check the figures hang together."""
+    pytest.importorskip("simulator.engine")
+    import json
+    from pathlib import Path
+
+    from benchmarks.cli import main
+    from firmware.platform.toolchain import build_elf
+
+    src = Path(__file__).resolve().parent.parent / "firmware" / "microbench" / "smoke.c"
+    elf = tmp_path / "smoke.elf"
+    build_elf(device, [src], elf)
+    out = tmp_path / "out.json"
+    assert main(["run", str(elf), "--device", device.name, "--json", str(out)]) == 0
+    est = json.loads(out.read_text())["estimates"][0]
+    dot = est["regions"]["dot"]
+    assert est["instructions"] > dot["instructions"] > 1024 * 3  # at least load, load, multiply-add per element
+    assert est["cycles"] > dot["cycles"] > dot["instructions"] / 2
+    assert est["flash_bytes"] > 64 and est["static_ram_bytes"] >= 2048 and est["stack_bytes"] > 0
+    assert est["peak_ram_bytes"] == est["static_ram_bytes"] + est["stack_bytes"] + est["heap_bytes"]
+    assert est["energy_uj"] == pytest.approx(est["avg_power_mw"] * est["latency_ms"])
