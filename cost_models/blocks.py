@@ -51,13 +51,20 @@ class Tally:
     notes: set = field(default_factory=set)  # assumptions this span needed, said once
 
 
-def block_rows(image, model, blocks):
+def block_rows(image, model, blocks, tally):
     """[(BlockCost, count, taken)] for every row of a BlockTable."""
     rows = []
-    for address, size, count, fallthrough in zip(blocks.address, blocks.size, blocks.count, blocks.fallthrough):
-        cost = model.block_cost(image.block(int(address), int(size)))
+    mismatched = 0
+    for address, size, n, count, fallthrough in zip(blocks.address, blocks.size, blocks.instructions, blocks.count,
+                                                    blocks.fallthrough):
+        insns = image.block(int(address), int(size))
+        mismatched += len(insns) != int(n)
+        cost = model.block_cost(insns)
         count = int(count)
         rows.append((cost, count, max(0, count - int(fallthrough))))
+    if mismatched:
+        tally.notes.add(f"{mismatched} block(s) decode to another instruction count than the simulator counted: "
+                        "costed as decoded")
     return rows
 
 

@@ -88,7 +88,7 @@ def _device_sources(device):
 
 
 def _span_cycles(model, device, image, view, clock_mhz, tally) -> int:
-    rows = block_rows(image, model, view.blocks)
+    rows = block_rows(image, model, view.blocks, tally)
     cycles = 0
     for cost, count, taken in rows:
         cycles += count * cost.base + taken * cost.taken
@@ -142,6 +142,9 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
         notes.append(f"{image.undecodable_bytes} bytes of executed code capstone could not decode: 1 cycle each")
     if proxy:
         notes.append(f"estimated for {proxy['real_isa']} from a {proxy['isa']} proxy trace")
+    if trace.device != device.name:
+        notes.append(f"re-costed from a trace taken on {trace.device}'s memory map and caches: memory areas and "
+                     f"caches {device.name} does not share with it count as cache hits and zero-wait")
     static = trace.image.static_ram_bytes
     return Estimate(
         device=device.name, device_title=device.title, clock_mhz=mhz, voltage_v=volts,

@@ -61,6 +61,13 @@ def test_recost_with_overrides(saved_trace, tmp_path):
     assert est["clock_mhz"] == 48 and est["voltage_v"] == 3.3
 
 
+def test_explain_and_recost_on_another_device_says_so(saved_trace, capsys):
+    path, _ = saved_trace
+    assert main(["run", "--trace", str(path), "--device", "stm32h7", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "assumed:" in out and "source:" in out and "taken on cortex-m4-80mhz" in out
+
+
 @pytest.mark.parametrize("argv, message", [
     (["run", "--device", "cortex-m4-80mhz"], "firmware ELF"),
     (["run", "--trace", "TRACE", "--device", "nosuch"], "unknown device"),

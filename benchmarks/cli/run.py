@@ -21,6 +21,7 @@ def configure(parser):
     parser.add_argument("--region", action="append", default=[], metavar="FUNC",
                         help="also report every call of this function (repeatable)")
     parser.add_argument("--proxy-isa", metavar="ISA", help="for proxy devices (esp32): the ISA of the proxy build")
+    parser.add_argument("--explain", action="store_true", help="also print the assumptions and sources behind each estimate")
     # For `mcubench run model.tflite` (benchmarks.model_run):
     parser.add_argument("--input", metavar="IN.npy", help="model input (int8, the model's shape)")
     parser.add_argument("--output", metavar="OUT.npy", help="write the model's output tensor here")
@@ -76,6 +77,11 @@ def execute(args, out=None):
         if trace.exit_status:
             out.write(f"note: firmware exited with status {trace.exit_status}\n")
         estimate_text(est, label, out)
+        if args.explain:
+            for line in est.assumptions:
+                out.write(f"  assumed: {line}\n")
+            for line in est.sources:
+                out.write(f"  source:  {line}\n")
         estimates.append(est)
     if args.json:
         record = {"firmware": label, "from_trace": bool(args.trace),
