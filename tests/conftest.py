@@ -65,3 +65,23 @@ def count_elfs(firmware_dir):
 def regions_elf(firmware_dir):
     return assemble(EXAMPLES / "regions_arm.S", firmware_dir / "regions_m4.elf", "armv7e-m", 0x08000000, "reset",
                     bss_address=0x20000000)
+
+
+@pytest.fixture(scope="session")
+def c_elfs(firmware_dir, devices):
+    """The C examples built with the firmware platform for each device: {(example, key): path}."""
+    from firmware.platform.toolchain import build_elf
+
+    out = {}
+    for example in ("hello", "fault", "runaway", "unmodified"):
+        for key, device in devices.items():
+            path = firmware_dir / f"{example}-{key}.elf"
+            build_elf(device, [EXAMPLES / f"{example}.c"], path)
+            out[example, key] = path
+    return out
+
+
+@pytest.fixture(scope="session")
+def outside_elf(firmware_dir):
+    """The count loop linked at 0x70000000, where the Cortex-M4 device has no memory."""
+    return assemble(EXAMPLES / "count_arm.S", firmware_dir / "outside.elf", "armv7e-m", 0x70000000, "reset")

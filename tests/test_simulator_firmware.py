@@ -1,0 +1,69 @@
+"""C firmware built with the platform: console, exit status, faults, budget, function regions."""
+
+import numpy as np
+import pytest
+
+from mcubench.errors import BudgetExceeded, FirmwareFault, RegionError
+from simulator.engine import Simulator, simulate
+
+KEYS = ["m4", "m0", "rv"]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_semihosting_console_and_exit_status(key, c_elfs, devices):
+    trace = simulate(c_elfs["hello", key], devices[key])
+    assert trace.console == "hello, w\nwritten\n"
+    assert trace.exit_status == 7
+    assert trace.stack_high_water_bytes > 0
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_fault_names_pc_function_address_and_access(key, c_elfs, devices):
+    with pytest.raises(FirmwareFault) as info:
+        simulate(c_elfs["fault", key], devices[key])
+    fault = info.value
+    assert fault.symbol == "poke_unmapped"
+    assert fault.address == 0x30000000
+    assert fault.access == "write"
+    assert "poke_unmapped" in str(fault) and "0x30000000" in str(fault)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_runaway_firmware_hits_the_budget(key, c_elfs, devices):
+    with pytest.raises(BudgetExceeded) as info:
+        simulate(c_elfs["runaway", key], devices[key], budget_instructions=100_000, memory_tracing=False)
+    assert "100,000 instructions" in str(info.value)
+    assert "spin_forever" in str(info.value)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_function_region_on_unmodified_firmware(key, c_elfs, devices):
+    sim = Simulator(c_elfs["unmodified", key], devices[key], function_regions=["invoke"])
+    trace = sim.run().trace
+    assert trace.exit_status == 0
+    region = trace.region("invoke")
+    assert region.calls == 3
+    # invoke() is a leaf: its region is exactly the blocks executed inside its symbol's address range.
+    start = sim.symbol_address("invoke")
+    end = start + next(e - s for s, e, n in zip(sim.image.symbols.starts, sim.image.symbols.ends,
+                                                 sim.image.symbols.names) if n == "invoke")
+    inside = (trace.blocks.address >= start) & (trace.blocks.address < end)
+    expected = int(np.dot(trace.blocks.instructions[inside].astype(np.uint64), trace.blocks.count[inside]))
+    assert region.instructions == expected > 16 + 32 + 48
+    # 16 + 32 + 48 byte loads of data[] happen inside the region; any other reads are word-sized stack
+    # pops (the ARMv6-M build saves registers).
+    ram = devices[key].placement["data"]
+    reads = region.memory[ram]
+    assert reads.reads >= 96 and reads.read_bytes == 96 + 4 * (reads.reads - 96)
+
+
+def test_unknown_region_symbol(c_elfs, devices):
+    with pytest.raises(RegionError, match="no_such_function"):
+        Simulator(c_elfs["unmodified", "m4"], devices["m4"], function_regions=["no_such_function"])
+
+
+def test_painted_and_traced_stack_agree(c_elfs, devices):
+    traced = simulate(c_elfs["hello", "m4"], devices["m4"])
+    painted = simulate(c_elfs["hello", "m4"], devices["m4"], memory_tracing=False)
+    assert traced.stack_high_water_bytes == painted.stack_high_water_bytes > 0
+    assert not painted.memory and traced.memory
