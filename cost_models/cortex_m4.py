@@ -16,9 +16,13 @@ file gives the value used). Rules we apply:
   not use as an address ("neighboring load and store single instructions can pipeline their address and
   data phases", Table 3-1 note b, and 3.3.2 on dependent addresses).
 - STR single with immediate or PC-relative offset: 1 cycle (3.3.2: the data phase goes to the write
-  buffer while the next instruction executes); STR with register offset: 2.
+  buffer while the next instruction executes); STR with register offset: 2, or 1 right after a load
+  (3.3.2: a load pipelines with the next LDR or STR, removing one cycle from it).
+- Any load or store whose address register was written by the data-processing instruction just before
+  it: +1 cycle (3.3.2: "there is no forwarding path for this scenario").
 - LDRD/STRD: 1 + N with N = 2 registers. LDM/STM/PUSH/POP: 1 + N; loading PC adds P.
-- B, BL, BX, BLX, CBZ/CBNZ: 1, plus P when taken. TBB/TBH: 2 + P. Any other write of PC adds P when taken.
+- B, BL, BX, BLX, CBZ/CBNZ: 1, plus P when taken. TBB/TBH: 3 + P (3.3.2: two cycles for the load, one
+  for the add, then the refill). Any other write of PC adds P when taken.
 - IT: 1 (we do not assume the fold onto a preceding 16-bit instruction that the TRM says can happen).
 - FPU: VADD/VSUB/VMUL/VNMUL/VABS/VNEG/VCMP/VCVT/VMOV/VMRS: 1; VMLA/VMLS/VNMLA/VNMLS/VFMA/VFMS/VFNMA/VFNMS:
   3; VDIV/VSQRT: 14; VLDR/VSTR: 2; VLDM/VSTM/VPUSH/VPOP: 1 + N.
@@ -52,6 +56,16 @@ def m4_divide_cycles(d: int) -> int:
     if d <= 0:
         return DIV_MIN
     return min(DIV_MAX, DIV_MIN + math.ceil(d / 3))
+
+
+def _is_memory(name):
+    return name in _LOADS or name in _STORES or name in _MULTIPLE or name in ("ldrd", "strd") \
+        or name in _FP_MEM or name in _FP_MULTIPLE
+
+
+def _is_data_processing(insn):
+    return not insn.writes_pc and not _is_memory(insn.name) and not insn.name.startswith("v") \
+        and insn.name not in ("it", "nop", "dmb", "dsb", "isb", "mrs", "msr")
 
 
 def _line_cycles(insns, cycles, line_bytes):
@@ -92,13 +106,13 @@ class CortexM4(CoreModel):
                 if prev is not None and prev.name in _LOADS and not (loaded & {insn.mem_base, insn.mem_index}):
                     c = 1
             elif name in _STORES:
-                c = 2 if insn.mem_index else 1
+                c = 2 if insn.mem_index and not (prev is not None and prev.name in _LOADS) else 1
             elif name in ("ldrd", "strd"):
                 c = 3
             elif name in _MULTIPLE:
                 c = 1 + insn.reg_count
             elif name in ("tbb", "tbh"):
-                c = 2
+                c = 3
             elif name in _DIVIDES:
                 c = DIV_MIN
                 div_sites.append((insn.address, DIV_MIN))
@@ -112,6 +126,9 @@ class CortexM4(CoreModel):
                 c = 1 + insn.reg_count
             else:
                 c = 1
+            if (prev is not None and _is_memory(name) and _is_data_processing(prev)
+                    and prev.writes & {insn.mem_base, insn.mem_index}):
+                c += 1  # address register from the ALU just before: no forwarding path
             cycles.append(c)
             prev = insn
         last = insns[-1] if insns else None

@@ -67,6 +67,10 @@ def _arm_insn(md, ins) -> Insn:
         # LDM/STM name the base register first; PUSH/POP/VPUSH/VPOP only list registers.
         reg_count = len(reg_ops) - (0 if name in ("push", "pop", "vpush", "vpop") else 1)
         reg_count = max(reg_count, 1)
+        if name in ("push", "pop", "vpush", "vpop"):
+            base = "sp"
+        elif reg_ops:
+            base = md.reg_name(reg_ops[0].reg)
     cc = getattr(ins, "cc", _ARM_CC_AL)
     conditional = cc not in (_ARM_CC_AL, 0, None) if _ARM_CC_AL is not None else False
     writes_pc = "pc" in writes or name in ("b", "bl", "bx", "blx", "cbz", "cbnz", "tbb", "tbh")

@@ -18,7 +18,8 @@ from cost_models.device import load_device, parse_device
 engine = pytest.importorskip("simulator.engine")
 
 MICROBENCH = Path(__file__).resolve().parent.parent / "firmware" / "microbench"
-REGIONS = ("mb_mla_chain", "mb_ldr_seq", "mb_ldm", "mb_branches", "mb_udiv", "mb_straight")
+REGIONS = ("mb_mla_chain", "mb_ldr_seq", "mb_ldm", "mb_branches", "mb_udiv", "mb_straight", "mb_agu",
+           "mb_ldr_str")
 P = 2
 
 HAND = {
@@ -37,6 +38,12 @@ HAND = {
     "mb_udiv": sum(10 * (div + 2) + 9 * P + 1 + 1 + P for div in (12, 2, 4)),
     # 50 x (31 ADDS + SUBS + BNE = 33) + 49 x P + BX 1 + P
     "mb_straight": 50 * 33 + 49 * P + 1 + P,
+    # 100 x (ADDS 1, LDR 2 + 1: its address comes from the ALU just before, "no forwarding path"
+    # (TRM 3.3.2), SUBS 1, BNE 1) + 99 x P + BX 1 + P
+    "mb_agu": 100 * (1 + 3 + 1 + 1) + 99 * P + 1 + P,
+    # MOVS 1 + 100 x (LDR reg offset 2, STR reg offset 1 as it follows a load, STR imm 1, SUBS 1, BNE 1)
+    # + 1 on the first pass only (that LDR's index r3 comes from the MOVS just before it) + 99 x P + BX 1 + P
+    "mb_ldr_str": 1 + 100 * (2 + 1 + 1 + 1 + 1) + 1 + 99 * P + 1 + P,
 }
 
 

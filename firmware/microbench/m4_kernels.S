@@ -101,3 +101,29 @@ mb_straight:
     bne 1b
     bx lr
     .size mb_straight, . - mb_straight
+
+/* r0 iterations of a load whose address the ALU computes in the instruction just before it. */
+    .global mb_agu
+    .type mb_agu, %function
+    .balign 4
+mb_agu:
+1:  adds r3, r1, #4
+    ldr r2, [r3]
+    subs r0, #1
+    bne 1b
+    bx lr
+    .size mb_agu, . - mb_agu
+
+/* r0 iterations of a load followed by stores: STR pipelines after LDR, even with a register offset. */
+    .global mb_ldr_str
+    .type mb_ldr_str, %function
+    .balign 4
+mb_ldr_str:
+    movs r3, #4
+1:  ldr r2, [r1, r3]
+    str r2, [r1, r3]
+    str r2, [r1, #8]
+    subs r0, #1
+    bne 1b
+    bx lr
+    .size mb_ldr_str, . - mb_ldr_str

@@ -7,6 +7,8 @@ void mb_ldm(uint32_t n, const uint32_t *words);
 void mb_branches(uint32_t n);
 uint32_t mb_udiv(uint32_t n, uint32_t dividend, uint32_t divisor);
 void mb_straight(uint32_t n);
+void mb_agu(uint32_t n, const uint32_t *words);
+void mb_ldr_str(uint32_t n, uint32_t *words);
 
 /* words[4] points at words[0], so the dependent load in mb_ldr_seq reads RAM. */
 static uint32_t words[8];
@@ -23,5 +25,7 @@ int main(void)
     sink += mb_udiv(10, 5u, 7u);             /* d = clz(7) - clz(5) = 0 */
     sink += mb_udiv(10, 1000u, 10u);         /* d = 28 - 22 = 6 */
     mb_straight(50);
+    mb_agu(100, words);
+    mb_ldr_str(100, words);
     return (int)(sink & 0);
 }
