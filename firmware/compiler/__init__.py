@@ -1,0 +1,1 @@
+"""The .tflite-to-firmware compiler: reader, lowering to kernel calls, arena planner, C generator, build."""

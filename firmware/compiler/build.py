@@ -1,0 +1,299 @@
+"""compile_model: .tflite -> firmware ELF for a device, with its layer table and arena plan.
+
+Builds are cached by a hash of everything that determines the ELF (model bytes, device description,
+kernel choice, runtime/compiler/platform sources), so a suite run builds each model x device once.
+"""
+
+from dataclasses import asdict, dataclass
+import hashlib
+import json
+import os
+from pathlib import Path
+import shutil
+import subprocess
+import tempfile
+
+import numpy as np
+from elftools.elf.elffile import ELFFile
+
+from mcubench.errors import BuildError, FitError, ModelError
+
+from .codegen import generate_c
+from .lowering import lower
+from .planner import plan_arena
+from .tflite_reader import read_model
+
+FIRMWARE_DIR = Path(__file__).resolve().parent.parent
+RUNTIME_DIR = FIRMWARE_DIR / "runtime"
+STACK_BYTES = 4096  # the deepest kernel call chain needs well under 1 KB; the rest is margin
+KERNEL_CHOICES = ("auto", "portable", "dsp")
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    symbol: str
+    address: int  # where the simulator writes (input: the stored image of .data) or reads (output)
+    shape: tuple
+    dtype: str
+    scale: float
+    zero_point: int
+    nbytes: int
+
+
+@dataclass(frozen=True)
+class Layer:
+    index: int
+    name: str
+    op: str
+    input_shapes: tuple
+    output_shape: tuple
+    macs: int
+    region: str  # the region marker name around this layer's code
+
+
+@dataclass
+class Firmware:
+    elf_path: Path
+    model_name: str
+    device: str
+    kernels: str
+    input: TensorInfo
+    output: TensorInfo
+    layers: list
+    arena_bytes: int
+    arena_lower_bound_bytes: int
+    weights_bytes: int
+    compiler: str
+    cflags: str
+    plan: dict
+
+    def to_dict(self):
+        return {
+            "model": self.model_name, "device": self.device, "kernels": self.kernels,
+            "elf": str(self.elf_path), "compiler": self.compiler, "cflags": self.cflags,
+            "input": asdict(self.input), "output": asdict(self.output),
+            "arena_bytes": self.arena_bytes, "arena_lower_bound_bytes": self.arena_lower_bound_bytes,
+            "weights_bytes": self.weights_bytes,
+            "layers": [asdict(layer) for layer in self.layers],
+            "plan": self.plan,
+        }
+
+    @classmethod
+    def from_dict(cls, d, elf_path):
+        def tensor(t):
+            return TensorInfo(t["symbol"], t["address"], tuple(t["shape"]), t["dtype"], t["scale"],
+                              t["zero_point"], t["nbytes"])
+        layers = [Layer(l["index"], l["name"], l["op"], tuple(tuple(s) for s in l["input_shapes"]),
+                        tuple(l["output_shape"]), l["macs"], l["region"]) for l in d["layers"]]
+        return cls(Path(elf_path), d["model"], d["device"], d["kernels"], tensor(d["input"]), tensor(d["output"]),
+                   layers, d["arena_bytes"], d["arena_lower_bound_bytes"], d["weights_bytes"], d["compiler"],
+                   d["cflags"], d["plan"])
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("MCUBENCH_CACHE") or Path.home() / ".cache" / "mcubench"
+    return Path(root) / "firmware"
+
+
+def _source_files():
+    files = []
+    for sub in ("runtime", "compiler", "platform", "include"):
+        files += sorted(p for p in (FIRMWARE_DIR / sub).iterdir() if p.suffix in (".c", ".h", ".S", ".py"))
+    return files
+
+
+def _build_key(model_bytes, device, kernels) -> str:
+    h = hashlib.sha256()
+    h.update(model_bytes)
+    h.update(json.dumps(device.raw, sort_keys=True, default=str).encode())
+    h.update(kernels.encode())
+    for f in _source_files():
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:24]
+
+
+def resolve_kernels(kernels, device) -> str:
+    if kernels not in KERNEL_CHOICES:
+        raise BuildError(f"kernels must be one of {', '.join(KERNEL_CHOICES)}, not {kernels!r}")
+    if kernels == "auto":
+        return "dsp" if device.isa == "armv7e-m" and (RUNTIME_DIR / "mcb_kernels_dsp.c").exists() else "portable"
+    if kernels == "dsp" and device.isa != "armv7e-m":
+        raise BuildError(f"device {device.name}: DSP kernels need an ARMv7E-M core (this one is {device.isa})")
+    return kernels
+
+
+def kernel_sources(kernels):
+    sources = [RUNTIME_DIR / "mcb_kernels_portable.c", RUNTIME_DIR / "mcb_kernels_extra.c"]
+    if kernels == "dsp":
+        sources.append(RUNTIME_DIR / "mcb_kernels_dsp.c")
+    return [s for s in sources if s.exists()]
+
+
+def _weights_bytes(steps):
+    total = 0
+    for step in steps:
+        for const in step.consts:
+            total += len(np.asarray(const.values).reshape(-1)) * (1 if const.ctype == "int8_t" else 4)
+    return total
+
+
+def _shape(t):
+    return tuple(int(d) for d in t.shape)
+
+
+def translate(model_path, kernels="portable"):
+    """Read, lower and plan a model: (graph, steps, plan, C source)."""
+    graph = read_model(model_path)
+    if len(graph.inputs) != 1 or len(graph.outputs) != 1:
+        raise ModelError(f"{model_path}: models with {len(graph.inputs)} inputs and {len(graph.outputs)} outputs "
+                         "are not supported (one of each)")
+    steps = lower(graph)
+    from .scratch import scratch_bytes
+    for step in steps:
+        step.scratch_bytes = scratch_bytes(kernels, step, graph)
+    plan = plan_arena(graph, steps)
+    return graph, steps, plan, generate_c(graph, steps, plan)
+
+
+def _symbols(elf_path, names):
+    """Run (VMA) and stored (LMA) address of each symbol."""
+    found = {}
+    with open(elf_path, "rb") as f:
+        elf = ELFFile(f)
+        symtab = elf.get_section_by_name(".symtab")
+        segments = [s for s in elf.iter_segments() if s["p_type"] == "PT_LOAD"]
+        for name in names:
+            syms = symtab.get_symbol_by_name(name) if symtab else None
+            if not syms:
+                raise BuildError(f"{elf_path.name}: symbol {name} missing after link")
+            vma = syms[0]["st_value"]
+            lma = vma
+            for seg in segments:
+                if seg["p_vaddr"] <= vma < seg["p_vaddr"] + seg["p_filesz"]:
+                    lma = seg["p_paddr"] + (vma - seg["p_vaddr"])
+                    break
+            found[name] = (vma, lma)
+    return found
+
+
+def _check_fit(device, graph, plan, weights_bytes):
+    placement = device.placement
+    rodata_area = device.memory_map.by_name(placement["rodata"])
+    if weights_bytes > rodata_area.size:
+        raise FitError(f"{graph.name} on {device.name}: weights need {weights_bytes} bytes, {rodata_area.name} has "
+                       f"{rodata_area.size} ({weights_bytes - rodata_area.size} bytes too many)")
+    data_area = device.memory_map.by_name(placement["data"])
+    ram = plan.arena_bytes + plan.input_bytes + (STACK_BYTES if placement["stack"] == placement["data"] else 0)
+    if ram > data_area.size:
+        raise FitError(f"{graph.name} on {device.name}: arena {plan.arena_bytes} + input {plan.input_bytes} + stack "
+                       f"{STACK_BYTES} bytes need {ram}, {data_area.name} has {data_area.size} "
+                       f"({ram - data_area.size} bytes too many)")
+
+
+def _link_error_to_fit(exc, graph, device):
+    text = str(exc)
+    if "overflowed by" in text or "not enough RAM" in text:
+        return FitError(f"{graph.name} on {device.name}: {text.split('failed: ', 1)[-1]}")
+    return exc
+
+
+def compile_model(model_path, device, out_dir=None, kernels="auto") -> Firmware:
+    """Build the firmware of a .tflite model for a device (cost_models.device.Device or its name).
+
+    Returns a Firmware (ELF path, input/output tensors with addresses, layer table, arena plan). Cached by
+    content hash; with out_dir, the ELF, the generated C, the plan and the layer table are also written there.
+    """
+    from firmware.platform import build_elf
+
+    if isinstance(device, str):
+        from cost_models.device import load_device
+        device = load_device(device)
+    model_path = Path(model_path)
+    try:
+        model_bytes = model_path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"{model_path}: cannot read ({exc.strerror})") from None
+    kernels = resolve_kernels(kernels, device)
+    key = _build_key(model_bytes, device, kernels)
+    cached = cache_dir() / key
+    if (cached / "firmware.json").exists() and (cached / "firmware.elf").exists():
+        fw = Firmware.from_dict(json.loads((cached / "firmware.json").read_text()), cached / "firmware.elf")
+    else:
+        fw = _build(model_path, device, kernels, cached, build_elf)
+    if out_dir is not None:
+        _export(fw, cached, Path(out_dir))
+    return fw
+
+
+def _build(model_path, device, kernels, cached, build_elf):
+    graph, steps, plan, source = translate(model_path, kernels)
+    weights = _weights_bytes(steps)
+    _check_fit(device, graph, plan, weights)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=cached.parent) as tmp:
+        tmp = Path(tmp)
+        (tmp / "model.c").write_text(source)
+        defines = {"MCB_KERNELS_DSP": None} if kernels == "dsp" else None
+        try:
+            info = build_elf(device, [tmp / "model.c", RUNTIME_DIR / "mcb_main.c", *kernel_sources(kernels)],
+                             tmp / "firmware.elf", opt="-O2", include_dirs=[RUNTIME_DIR], defines=defines,
+                             stack_bytes=STACK_BYTES)
+        except BuildError as exc:
+            raise _link_error_to_fit(exc, graph, device) from None
+        syms = _symbols(tmp / "firmware.elf", ["mcb_input", "mcb_arena"])
+        t_in, t_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
+        where, offset = plan.location(graph.outputs[0])
+        out_addr = syms["mcb_input"][0] if where == "input" else syms["mcb_arena"][0] + offset
+        tensor_info = lambda t, sym, addr: TensorInfo(  # noqa: E731
+            sym, int(addr), _shape(t), t.dtype, float(t.scale[0]) if len(t.scale) else 0.0,
+            int(t.zero_point[0]) if len(t.zero_point) else 0, int(t.nbytes))
+        layers = [Layer(step.index, graph.tensors[step.output].name, step.op,
+                        tuple(_shape(graph.tensors[i]) for i in graph.operators[step.index].inputs if i >= 0
+                              and graph.tensors[i].data is None),
+                        _shape(graph.tensors[step.output]), step.macs, step.region) for step in steps]
+        fw = Firmware(cached / "firmware.elf", graph.name, device.name, kernels,
+                      tensor_info(t_in, "mcb_input", syms["mcb_input"][1]),
+                      tensor_info(t_out, "mcb_output", out_addr), layers, plan.arena_bytes,
+                      plan.lower_bound_bytes, weights, info.compiler, info.cflags, plan.to_dict())
+        (tmp / "firmware.json").write_text(json.dumps(fw.to_dict(), indent=1))
+        (tmp / "plan.json").write_text(json.dumps(plan.to_dict(), indent=1))
+        (tmp / "layers.json").write_text(json.dumps([asdict(l) for l in layers], indent=1))
+        if cached.exists():
+            shutil.rmtree(cached)
+        os.replace(tmp, cached)
+        tmp.mkdir()  # TemporaryDirectory wants something to remove
+    return fw
+
+
+def _export(fw, cached, out_dir):
+    """Copy the build products into out_dir, each file appearing whole (temp file + rename)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = {"firmware.elf": f"{fw.model_name}.elf", "model.c": f"{fw.model_name}.c",
+             "plan.json": f"{fw.model_name}.plan.json", "layers.json": f"{fw.model_name}.layers.json"}
+    for src, dst in names.items():
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=out_dir)
+        os.close(fd)
+        shutil.copyfile(cached / src, tmp)
+        os.replace(tmp, out_dir / dst)
+
+
+def build_host_executable(model_path, out_path, cc="gcc"):
+    """The model's C and the portable kernels built for this machine (numerics checks without a simulator)."""
+    graph, steps, plan, source = translate(model_path, "portable")
+    out_path = Path(out_path)
+    src = out_path.with_suffix(".c")
+    src.write_text(source)
+    cmd = [cc, "-O2", "-DMCB_HOST", f"-I{RUNTIME_DIR}", str(src), str(RUNTIME_DIR / "mcb_host_main.c"),
+           *map(str, kernel_sources("portable")), "-lm", "-o", str(out_path)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise BuildError(f"host build of {graph.name} failed: {proc.stderr.strip().splitlines()[0] if proc.stderr else ''}")
+    return graph
+
+
+def run_host(exe_path, inputs: np.ndarray, output_nbytes: int) -> np.ndarray:
+    """Run a host executable on a batch of inputs (first axis): outputs as raw int8 rows."""
+    data = np.ascontiguousarray(inputs).tobytes()
+    proc = subprocess.run([str(exe_path)], input=data, capture_output=True, check=True)
+    return np.frombuffer(proc.stdout, dtype=np.int8).reshape(len(inputs), output_nbytes)

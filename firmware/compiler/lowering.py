@@ -1,0 +1,348 @@
+"""Lower each TFLite operator to one kernel call: its constant data, its parameter struct and the call.
+
+A Step says which activation tensors a layer reads and writes and what C it needs; the planner places the
+tensors, the code generator prints the C. Quantization parameters are computed here exactly as TFLite's
+kernels compute them in Prepare.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mcubench.errors import ModelError
+
+from .quantization import activation_range, quantize_multiplier, softmax_params
+
+
+@dataclass
+class ConstArray:
+    cname: str
+    ctype: str  # "int8_t" or "int32_t"
+    values: np.ndarray
+
+
+@dataclass
+class Step:
+    index: int
+    op: str
+    region: str
+    inputs: list  # activation tensor indices the kernel reads
+    output: int  # the activation tensor it writes
+    macs: int = 0
+    consts: list = field(default_factory=list)
+    params: str = ""  # C definition of the parameter struct ("" when none)
+    call: str = ""  # C statement with {in0}, {in1}, ..., {out}, {scratch} placeholders
+    alias: bool = False  # output is the input's memory (RESHAPE): no code
+    inplace: bool = False  # the kernel may write over input 0 (element-wise, same size)
+    scratch_bytes: int = 0
+
+
+def _act(graph, op, t_out, activation):
+    rng = activation_range(activation, float(t_out.scale[0]), int(t_out.zero_point[0]))
+    if rng is None:
+        raise ModelError(f"layer {op.index} ({op.op}): fused activation {activation} is not supported")
+    return rng
+
+
+def _check_int8(op, *tensors):
+    for t in tensors:
+        if t.dtype != "int8":
+            what = "float (non-int8) model" if t.dtype == "float32" else f"{t.dtype} tensor"
+            raise ModelError(f"layer {op.index} ({op.op}): tensor {t.name!r} is {t.dtype}: {what}; "
+                             "only int8-quantized models are supported")
+        if len(t.scale) == 0:
+            raise ModelError(f"layer {op.index} ({op.op}): tensor {t.name!r} has no quantization parameters")
+
+
+def _padding(padding, in_size, filter_size, stride, dilation, out_size):
+    effective = (filter_size - 1) * dilation + 1
+    if padding == "SAME":
+        total = max((out_size - 1) * stride + effective - in_size, 0)
+        return total // 2
+    return 0
+
+
+def _requant_arrays(prefix, input_scale, filter_scales, output_scale):
+    mults, shifts = [], []
+    for fs in np.atleast_1d(filter_scales):
+        real = float(input_scale) * float(fs) / float(output_scale)
+        m, s = quantize_multiplier(real)
+        mults.append(m)
+        shifts.append(s)
+    per_channel = 1 if len(mults) > 1 else 0
+    consts = [ConstArray(f"{prefix}_mult", "int32_t", np.array(mults, np.int64)),
+              ConstArray(f"{prefix}_shift", "int32_t", np.array(shifts, np.int64))]
+    return consts, f"{{{prefix}_mult, {prefix}_shift, {per_channel}}}"
+
+
+def _bias(prefix, graph, op, k):
+    if len(op.inputs) <= k or op.inputs[k] < 0:
+        return [], "0"
+    t = graph.tensors[op.inputs[k]]
+    if t.dtype != "int32" or t.data is None:
+        raise ModelError(f"layer {op.index} ({op.op}): bias {t.name!r} must be constant int32, is {t.dtype}")
+    return [ConstArray(f"{prefix}_bias", "int32_t", t.data.reshape(-1).astype(np.int64))], f"{prefix}_bias"
+
+
+def _conv(graph, op, prefix, depthwise):
+    t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in, t_w, t_out)
+    if t_w.data is None:
+        raise ModelError(f"layer {op.index} ({op.op}): non-constant filters are not supported")
+    o = op.options
+    b, in_h, in_w, in_c = t_in.shape
+    _, out_h, out_w, out_c = t_out.shape
+    if depthwise:
+        _, k_h, k_w, w_c = t_w.shape
+        mult = out_c // in_c if in_c else 0
+        if w_c != out_c or mult * in_c != out_c:
+            raise ModelError(f"layer {op.index} ({op.op}): filter shape {t_w.shape} does not match channels")
+    else:
+        w_oc, k_h, k_w, w_ic = t_w.shape
+        mult = 1
+        if w_ic != in_c or w_oc != out_c:
+            raise ModelError(f"layer {op.index} ({op.op}): grouped convolution (filter {t_w.shape}, input "
+                             f"{t_in.shape}) is not supported")
+    if np.any(t_w.zero_point != 0):
+        raise ModelError(f"layer {op.index} ({op.op}): int8 filters must have zero point 0")
+    pad_top = _padding(o["padding"], in_h, k_h, o["stride_h"], o["dilation_h"], out_h)
+    pad_left = _padding(o["padding"], in_w, k_w, o["stride_w"], o["dilation_w"], out_w)
+    act_min, act_max = _act(graph, op, t_out, o["activation"])
+    consts = [ConstArray(f"{prefix}_filter", "int8_t", t_w.data.reshape(-1).astype(np.int64))]
+    bias_consts, bias_name = _bias(prefix, graph, op, 2)
+    rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
+    params = (f"static const mcb_conv_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, {out_w}, "
+              f"{out_c}, {k_h}, {k_w}, {o['stride_h']}, {o['stride_w']}, {o['dilation_h']}, {o['dilation_w']}, "
+              f"{pad_top}, {pad_left}, {mult}, {-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, "
+              f"{act_min}, {act_max}, {rq}}};")
+    fn = "mcb_depthwise_conv2d_s8" if depthwise else "mcb_conv2d_s8"
+    call = f"{fn}(&{prefix}_params, {{in0}}, {prefix}_filter, {bias_name}, {{out}}, {{scratch}});"
+    macs = b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
+    scratch = f"MCB_DW_SCRATCH_BYTES({in_c}, {k_h}, {k_w})" if depthwise else f"MCB_CONV_SCRATCH_BYTES({in_c}, {k_h}, {k_w})"
+    return dict(inputs=[op.inputs[0]], consts=consts + bias_consts + rq_consts, params=params, call=call,
+                macs=macs, scratch_expr=scratch)
+
+
+def _fully_connected(graph, op, prefix):
+    t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in, t_w, t_out)
+    if t_w.data is None:
+        raise ModelError(f"layer {op.index} ({op.op}): non-constant weights are not supported")
+    if op.options.get("weights_format", 0) != 0:
+        raise ModelError(f"layer {op.index} ({op.op}): shuffled weights format is not supported")
+    out_depth, in_depth = t_w.shape
+    batches = int(np.prod(t_in.shape)) // in_depth
+    act_min, act_max = _act(graph, op, t_out, op.options["activation"])
+    consts = [ConstArray(f"{prefix}_filter", "int8_t", t_w.data.reshape(-1).astype(np.int64))]
+    bias_consts, bias_name = _bias(prefix, graph, op, 2)
+    rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
+    params = (f"static const mcb_fc_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, "
+              f"{-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, {act_min}, {act_max}, {rq}}};")
+    call = f"mcb_fully_connected_s8(&{prefix}_params, {{in0}}, {prefix}_filter, {bias_name}, {{out}}, {{scratch}});"
+    return dict(inputs=[op.inputs[0]], consts=consts + bias_consts + rq_consts, params=params, call=call,
+                macs=batches * in_depth * out_depth, scratch_expr=f"MCB_FC_SCRATCH_BYTES({in_depth})")
+
+
+def _pool(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in, t_out)
+    o = op.options
+    b, in_h, in_w, c = t_in.shape
+    _, out_h, out_w, _ = t_out.shape
+    pad_top = _padding(o["padding"], in_h, o["filter_h"], o["stride_h"], 1, out_h)
+    pad_left = _padding(o["padding"], in_w, o["filter_w"], o["stride_w"], 1, out_w)
+    act_min, act_max = _act(graph, op, t_out, o["activation"])
+    params = (f"static const mcb_pool_params {prefix}_params = {{{b}, {in_h}, {in_w}, {c}, {out_h}, {out_w}, "
+              f"{o['filter_h']}, {o['filter_w']}, {o['stride_h']}, {o['stride_w']}, {pad_top}, {pad_left}, "
+              f"{act_min}, {act_max}}};")
+    fn = "mcb_avg_pool_s8" if op.op == "AVERAGE_POOL_2D" else "mcb_max_pool_s8"
+    return dict(inputs=[op.inputs[0]], params=params, call=f"{fn}(&{prefix}_params, {{in0}}, {{out}});")
+
+
+def _broadcast(op, shape1, shape2, out_shape):
+    """Broadcast strides of two inputs over a 4-D output (the C struct mcb_broadcast)."""
+    if len(out_shape) > 4:
+        raise ModelError(f"layer {op.index} ({op.op}): more than 4 dimensions are not supported")
+    if tuple(shape1) == tuple(shape2) == tuple(out_shape):
+        n = int(np.prod(out_shape)) if out_shape else 1
+        return f"{{{{{n}, 1, 1, 1}}, {{0, 0, 0, 0}}, {{0, 0, 0, 0}}, 1}}", True
+    out4 = [1] * (4 - len(out_shape)) + list(out_shape)
+
+    def strides(shape):
+        s4 = [1] * (4 - len(shape)) + list(shape)
+        dense = [int(np.prod(s4[k + 1:])) for k in range(4)]
+        return [0 if s4[k] == 1 and out4[k] != 1 else dense[k] for k in range(4)]
+
+    s1, s2 = strides(shape1), strides(shape2)
+    fmt = lambda v: "{" + ", ".join(str(x) for x in v) + "}"  # noqa: E731
+    return f"{{{fmt(out4)}, {fmt(s1)}, {fmt(s2)}, 0}}", False
+
+
+def _binary_inputs(graph, op, prefix):
+    """The two inputs of ADD/MUL; constant ones become flash arrays, returned as C expressions."""
+    exprs, acts, consts = [], [], []
+    for k in (0, 1):
+        t = graph.tensors[op.inputs[k]]
+        if t.data is not None:
+            consts.append(ConstArray(f"{prefix}_in{k}", "int8_t", t.data.reshape(-1).astype(np.int64)))
+            exprs.append(f"{prefix}_in{k}")
+        else:
+            exprs.append(f"{{in{len(acts)}}}")
+            acts.append(op.inputs[k])
+    return exprs, acts, consts
+
+
+def _add(graph, op, prefix):
+    t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
+    _check_int8(op, t1, t2, t_out)
+    left_shift = 20
+    s1, s2, so = float(t1.scale[0]), float(t2.scale[0]), float(t_out.scale[0])
+    twice_max = 2 * max(s1, s2)
+    m1, sh1 = quantize_multiplier(s1 / twice_max)
+    m2, sh2 = quantize_multiplier(s2 / twice_max)
+    mo, sho = quantize_multiplier(twice_max / ((1 << left_shift) * so))
+    act_min, act_max = _act(graph, op, t_out, op.options["activation"])
+    bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
+    params = (f"static const mcb_add_params {prefix}_params = {{{bc}, {left_shift}, "
+              f"{-int(t1.zero_point[0])}, {m1}, {sh1}, {-int(t2.zero_point[0])}, {m2}, {sh2}, "
+              f"{int(t_out.zero_point[0])}, {mo}, {sho}, {act_min}, {act_max}}};")
+    exprs, acts, consts = _binary_inputs(graph, op, prefix)
+    return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts),
+                call=f"mcb_add_s8(&{prefix}_params, {exprs[0]}, {exprs[1]}, {{out}});")
+
+
+def _mul(graph, op, prefix):
+    t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
+    _check_int8(op, t1, t2, t_out)
+    m, sh = quantize_multiplier(float(t1.scale[0]) * float(t2.scale[0]) / float(t_out.scale[0]))
+    act_min, act_max = _act(graph, op, t_out, op.options["activation"])
+    bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
+    params = (f"static const mcb_mul_params {prefix}_params = {{{bc}, {-int(t1.zero_point[0])}, "
+              f"{-int(t2.zero_point[0])}, {int(t_out.zero_point[0])}, {m}, {sh}, {act_min}, {act_max}}};")
+    exprs, acts, consts = _binary_inputs(graph, op, prefix)
+    return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts),
+                call=f"mcb_mul_s8(&{prefix}_params, {exprs[0]}, {exprs[1]}, {{out}});")
+
+
+def _softmax(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in, t_out)
+    if abs(float(t_out.scale[0]) - 1 / 256) > 1e-9 or int(t_out.zero_point[0]) != -128:
+        raise ModelError(f"layer {op.index} (SOFTMAX): int8 output must have scale 1/256 and zero point -128")
+    mult, shift, diff_min = softmax_params(op.options.get("beta", 1.0), t_in.scale[0])
+    if shift < 0:
+        raise ModelError(f"layer {op.index} (SOFTMAX): input scale too small for TFLite's int8 softmax")
+    depth = t_in.shape[-1]
+    rows = int(np.prod(t_in.shape)) // depth
+    params = f"static const mcb_softmax_params {prefix}_params = {{{rows}, {depth}, {mult}, {shift}, {diff_min}}};"
+    return dict(inputs=[op.inputs[0]], params=params, call=f"mcb_softmax_s8(&{prefix}_params, {{in0}}, {{out}});")
+
+
+def _requantize(graph, op, prefix, activation):
+    """RELU, RELU6, RELU_N1_TO_1 and int8->int8 QUANTIZE: a rescale and a clamp, element-wise."""
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in, t_out)
+    m, sh = quantize_multiplier(float(t_in.scale[0]) / float(t_out.scale[0]))
+    act_min, act_max = _act(graph, op, t_out, activation)
+    size = int(np.prod(t_in.shape))
+    params = (f"static const mcb_requantize_params {prefix}_params = {{{size}, {-int(t_in.zero_point[0])}, "
+              f"{int(t_out.zero_point[0])}, {m}, {sh}, {act_min}, {act_max}}};")
+    return dict(inputs=[op.inputs[0]], params=params, inplace=True,
+                call=f"mcb_requantize_s8(&{prefix}_params, {{in0}}, {{out}});")
+
+
+def _pad(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in, t_out)
+    paddings = graph.tensors[op.inputs[1]].data
+    if paddings is None or len(t_in.shape) > 4:
+        raise ModelError(f"layer {op.index} ({op.op}): only constant paddings of up to 4 dimensions are supported")
+    value = int(t_out.zero_point[0])
+    if op.op == "PADV2" and len(op.inputs) > 2 and op.inputs[2] >= 0:
+        value = int(graph.tensors[op.inputs[2]].data.reshape(-1)[0])
+    extra = 4 - len(t_in.shape)
+    dims = [1] * extra + list(t_in.shape)
+    before = [0] * extra + [int(x) for x in paddings[:, 0]]
+    after = [0] * extra + [int(x) for x in paddings[:, 1]]
+    fmt = lambda v: "{" + ", ".join(str(x) for x in v) + "}"  # noqa: E731
+    params = f"static const mcb_pad_params {prefix}_params = {{{fmt(dims)}, {fmt(before)}, {fmt(after)}, {value}}};"
+    return dict(inputs=[op.inputs[0]], params=params, call=f"mcb_pad_s8(&{prefix}_params, {{in0}}, {{out}});")
+
+
+def _concat(graph, op, prefix):
+    ins = [graph.tensors[i] for i in op.inputs]
+    t_out = graph.tensors[op.outputs[0]]
+    _check_int8(op, *ins, t_out)
+    for t in ins:
+        if float(t.scale[0]) != float(t_out.scale[0]) or int(t.zero_point[0]) != int(t_out.zero_point[0]):
+            raise ModelError(f"layer {op.index} (CONCATENATION): inputs with their own quantization are not supported")
+    if op.options.get("activation", "NONE") != "NONE":
+        raise ModelError(f"layer {op.index} (CONCATENATION): fused activations are not supported")
+    axis = op.options["axis"] % len(t_out.shape)
+    outer = int(np.prod(t_out.shape[:axis]))
+    inner = [int(np.prod(t.shape[axis:])) for t in ins]
+    exprs, acts, consts = [], [], []
+    for k, t in enumerate(ins):
+        if t.data is not None:
+            consts.append(ConstArray(f"{prefix}_in{k}", "int8_t", t.data.reshape(-1).astype(np.int64)))
+            exprs.append(f"{prefix}_in{k}")
+        else:
+            exprs.append(f"{{in{len(acts)}}}")
+            acts.append(t.index)
+    consts.append(ConstArray(f"{prefix}_inner", "int32_t", np.array(inner, np.int64)))
+    call = (f"{{ const int8_t *ins[{len(ins)}] = {{{', '.join(exprs)}}}; "
+            f"mcb_concat_s8({outer}, {len(ins)}, ins, {prefix}_inner, {{out}}); }}")
+    return dict(inputs=acts, consts=consts, call=call)
+
+
+def _reshape(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    if t_in.nbytes != t_out.nbytes:
+        raise ModelError(f"layer {op.index} ({op.op}): input and output sizes differ")
+    return dict(inputs=[op.inputs[0]], alias=True)
+
+
+_LOWERINGS = {
+    "CONV_2D": lambda g, op, p: _conv(g, op, p, depthwise=False),
+    "DEPTHWISE_CONV_2D": lambda g, op, p: _conv(g, op, p, depthwise=True),
+    "FULLY_CONNECTED": _fully_connected,
+    "AVERAGE_POOL_2D": _pool,
+    "MAX_POOL_2D": _pool,
+    "ADD": _add,
+    "MUL": _mul,
+    "SOFTMAX": _softmax,
+    "RESHAPE": _reshape,
+    "SQUEEZE": _reshape,
+    "EXPAND_DIMS": _reshape,
+    "PAD": _pad,
+    "PADV2": _pad,
+    "CONCATENATION": _concat,
+    "RELU": lambda g, op, p: _requantize(g, op, p, "RELU"),
+    "RELU6": lambda g, op, p: _requantize(g, op, p, "RELU6"),
+    "RELU_N1_TO_1": lambda g, op, p: _requantize(g, op, p, "RELU_N1_TO_1"),
+    "QUANTIZE": lambda g, op, p: _requantize(g, op, p, "NONE"),
+}
+
+SUPPORTED_OPS = tuple(sorted(_LOWERINGS))
+
+
+def lower(graph) -> list:
+    """One Step per operator, in execution order; ModelError names the first op that cannot be built."""
+    steps = []
+    for op in graph.operators:
+        fn = _LOWERINGS.get(op.op)
+        if fn is None:
+            raise ModelError(f"layer {op.index}: unsupported op {op.op}; supported: {', '.join(SUPPORTED_OPS)}")
+        if len(op.outputs) != 1:
+            raise ModelError(f"layer {op.index} ({op.op}): ops with {len(op.outputs)} outputs are not supported")
+        prefix = f"l{op.index}"
+        try:
+            d = fn(graph, op, prefix)
+        except (KeyError, ValueError, IndexError, TypeError) as exc:
+            raise ModelError(f"layer {op.index} ({op.op}): malformed operator ({type(exc).__name__}: {exc})") from None
+        region = f"{op.index:02d}_{op.op.lower()}"
+        steps.append(Step(index=op.index, op=op.op, region=region, inputs=d["inputs"], output=op.outputs[0],
+                          macs=int(d.get("macs", 0)), consts=d.get("consts", []), params=d.get("params", ""),
+                          call=d.get("call", ""), alias=d.get("alias", False), inplace=d.get("inplace", False)))
+        steps[-1].scratch_expr = d.get("scratch_expr")
+    return steps

@@ -1,0 +1,314 @@
+/*
+ * Portable C int8 kernels: TFLite's reference integer kernels restated loop for loop, so the results are
+ * the reference interpreter's byte for byte on any target. Used as-is on RV32 and ARMv6-M; the Cortex-M4/M7
+ * build replaces the hot ones (see mcb_kernels_dsp.c) and keeps the rest.
+ */
+#include "mcb_kernels.h"
+#include "mcb_fixedpoint.h"
+
+#ifndef MCB_WEAK
+#define MCB_WEAK __attribute__((weak))
+#endif
+
+static inline int32_t requant_channel(const mcb_requant *rq, int32_t acc, int32_t c)
+{
+    int32_t i = rq->per_channel ? c : 0;
+    return mcb_mbqm(acc, rq->multiplier[i], rq->shift[i]);
+}
+
+MCB_WEAK void mcb_conv2d_s8(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
+                            const int32_t *bias, int8_t *output, void *scratch)
+{
+    (void)scratch;
+    const int32_t in_c = p->in_c, out_c = p->out_c;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in_b = input + b * p->in_h * p->in_w * in_c;
+        for (int32_t oy = 0; oy < p->out_h; ++oy) {
+            const int32_t y0 = oy * p->stride_h - p->pad_top;
+            for (int32_t ox = 0; ox < p->out_w; ++ox) {
+                const int32_t x0 = ox * p->stride_w - p->pad_left;
+                for (int32_t oc = 0; oc < out_c; ++oc) {
+                    const int8_t *w = filter + oc * p->k_h * p->k_w * in_c;
+                    int32_t acc = 0;
+                    for (int32_t ky = 0; ky < p->k_h; ++ky) {
+                        const int32_t iy = y0 + p->dilation_h * ky;
+                        if (iy < 0 || iy >= p->in_h) {
+                            continue;
+                        }
+                        for (int32_t kx = 0; kx < p->k_w; ++kx) {
+                            const int32_t ix = x0 + p->dilation_w * kx;
+                            if (ix < 0 || ix >= p->in_w) {
+                                continue;
+                            }
+                            const int8_t *in = in_b + (iy * p->in_w + ix) * in_c;
+                            const int8_t *wk = w + (ky * p->k_w + kx) * in_c;
+                            for (int32_t ic = 0; ic < in_c; ++ic) {
+                                acc += (int32_t)wk[ic] * ((int32_t)in[ic] + p->input_offset);
+                            }
+                        }
+                    }
+                    if (bias) {
+                        acc += bias[oc];
+                    }
+                    acc = requant_channel(&p->rq, acc, oc) + p->output_offset;
+                    *output++ = (int8_t)mcb_clamp(acc, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+MCB_WEAK void mcb_depthwise_conv2d_s8(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
+                                      const int32_t *bias, int8_t *output, void *scratch)
+{
+    (void)scratch;
+    const int32_t in_c = p->in_c, out_c = p->out_c, mult = p->depth_multiplier;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in_b = input + b * p->in_h * p->in_w * in_c;
+        for (int32_t oy = 0; oy < p->out_h; ++oy) {
+            const int32_t y0 = oy * p->stride_h - p->pad_top;
+            for (int32_t ox = 0; ox < p->out_w; ++ox) {
+                const int32_t x0 = ox * p->stride_w - p->pad_left;
+                for (int32_t ic = 0; ic < in_c; ++ic) {
+                    for (int32_t m = 0; m < mult; ++m) {
+                        const int32_t oc = ic * mult + m;
+                        int32_t acc = 0;
+                        for (int32_t ky = 0; ky < p->k_h; ++ky) {
+                            const int32_t iy = y0 + p->dilation_h * ky;
+                            if (iy < 0 || iy >= p->in_h) {
+                                continue;
+                            }
+                            for (int32_t kx = 0; kx < p->k_w; ++kx) {
+                                const int32_t ix = x0 + p->dilation_w * kx;
+                                if (ix < 0 || ix >= p->in_w) {
+                                    continue;
+                                }
+                                int32_t v = (int32_t)in_b[(iy * p->in_w + ix) * in_c + ic] + p->input_offset;
+                                acc += v * (int32_t)filter[(ky * p->k_w + kx) * out_c + oc];
+                            }
+                        }
+                        if (bias) {
+                            acc += bias[oc];
+                        }
+                        acc = requant_channel(&p->rq, acc, oc) + p->output_offset;
+                        output[((b * p->out_h + oy) * p->out_w + ox) * out_c + oc] =
+                            (int8_t)mcb_clamp(acc, p->act_min, p->act_max);
+                    }
+                }
+            }
+        }
+    }
+}
+
+MCB_WEAK void mcb_fully_connected_s8(const mcb_fc_params *p, const int8_t *input, const int8_t *filter,
+                                     const int32_t *bias, int8_t *output, void *scratch)
+{
+    (void)scratch;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in = input + b * p->in_depth;
+        for (int32_t o = 0; o < p->out_depth; ++o) {
+            const int8_t *w = filter + o * p->in_depth;
+            int32_t acc = 0;
+            for (int32_t i = 0; i < p->in_depth; ++i) {
+                acc += (int32_t)w[i] * ((int32_t)in[i] + p->input_offset);
+            }
+            if (bias) {
+                acc += bias[o];
+            }
+            acc = requant_channel(&p->rq, acc, o) + p->output_offset;
+            *output++ = (int8_t)mcb_clamp(acc, p->act_min, p->act_max);
+        }
+    }
+}
+
+/* The window of a pooling output cell, clipped to the input (TFLite counts only the cells inside). */
+static inline void pool_window(const mcb_pool_params *p, int32_t oy, int32_t ox, int32_t *ky0, int32_t *ky1,
+                               int32_t *kx0, int32_t *kx1, int32_t *y0, int32_t *x0)
+{
+    *y0 = oy * p->stride_h - p->pad_top;
+    *x0 = ox * p->stride_w - p->pad_left;
+    *ky0 = *y0 < 0 ? -*y0 : 0;
+    *kx0 = *x0 < 0 ? -*x0 : 0;
+    *ky1 = p->in_h - *y0 < p->k_h ? p->in_h - *y0 : p->k_h;
+    *kx1 = p->in_w - *x0 < p->k_w ? p->in_w - *x0 : p->k_w;
+}
+
+MCB_WEAK void mcb_avg_pool_s8(const mcb_pool_params *p, const int8_t *input, int8_t *output)
+{
+    const int32_t ch = p->channels;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in_b = input + b * p->in_h * p->in_w * ch;
+        for (int32_t oy = 0; oy < p->out_h; ++oy) {
+            for (int32_t ox = 0; ox < p->out_w; ++ox) {
+                int32_t ky0, ky1, kx0, kx1, y0, x0;
+                pool_window(p, oy, ox, &ky0, &ky1, &kx0, &kx1, &y0, &x0);
+                const int32_t count = (ky1 - ky0) * (kx1 - kx0);
+                for (int32_t c = 0; c < ch; ++c) {
+                    int32_t acc = 0;
+                    for (int32_t ky = ky0; ky < ky1; ++ky) {
+                        for (int32_t kx = kx0; kx < kx1; ++kx) {
+                            acc += in_b[((y0 + ky) * p->in_w + (x0 + kx)) * ch + c];
+                        }
+                    }
+                    if (count > 0) {
+                        /* Round half away from zero, as TFLite does. */
+                        acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+                    }
+                    *output++ = (int8_t)mcb_clamp(acc, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+MCB_WEAK void mcb_max_pool_s8(const mcb_pool_params *p, const int8_t *input, int8_t *output)
+{
+    const int32_t ch = p->channels;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in_b = input + b * p->in_h * p->in_w * ch;
+        for (int32_t oy = 0; oy < p->out_h; ++oy) {
+            for (int32_t ox = 0; ox < p->out_w; ++ox) {
+                int32_t ky0, ky1, kx0, kx1, y0, x0;
+                pool_window(p, oy, ox, &ky0, &ky1, &kx0, &kx1, &y0, &x0);
+                for (int32_t c = 0; c < ch; ++c) {
+                    int32_t best = -128;
+                    for (int32_t ky = ky0; ky < ky1; ++ky) {
+                        for (int32_t kx = kx0; kx < kx1; ++kx) {
+                            int32_t v = in_b[((y0 + ky) * p->in_w + (x0 + kx)) * ch + c];
+                            best = v > best ? v : best;
+                        }
+                    }
+                    *output++ = (int8_t)mcb_clamp(best, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+/* Calls fn for every output element with the matching flat indices of both (broadcast) inputs. */
+#define MCB_BROADCAST_LOOP(bc, BODY)                                                                         \
+    do {                                                                                                     \
+        if ((bc)->flat) {                                                                                    \
+            const int32_t n_ = (bc)->out_dims[0] * (bc)->out_dims[1] * (bc)->out_dims[2] * (bc)->out_dims[3]; \
+            for (int32_t o_ = 0; o_ < n_; ++o_) {                                                            \
+                const int32_t i1_ = o_, i2_ = o_;                                                            \
+                BODY                                                                                         \
+            }                                                                                                \
+        } else {                                                                                             \
+            int32_t o_ = 0;                                                                                  \
+            for (int32_t d0 = 0; d0 < (bc)->out_dims[0]; ++d0)                                               \
+                for (int32_t d1 = 0; d1 < (bc)->out_dims[1]; ++d1)                                           \
+                    for (int32_t d2 = 0; d2 < (bc)->out_dims[2]; ++d2)                                       \
+                        for (int32_t d3 = 0; d3 < (bc)->out_dims[3]; ++d3, ++o_) {                           \
+                            const int32_t i1_ = d0 * (bc)->in1_strides[0] + d1 * (bc)->in1_strides[1] +      \
+                                                d2 * (bc)->in1_strides[2] + d3 * (bc)->in1_strides[3];       \
+                            const int32_t i2_ = d0 * (bc)->in2_strides[0] + d1 * (bc)->in2_strides[1] +      \
+                                                d2 * (bc)->in2_strides[2] + d3 * (bc)->in2_strides[3];       \
+                            BODY                                                                             \
+                        }                                                                                    \
+        }                                                                                                    \
+    } while (0)
+
+MCB_WEAK void mcb_add_s8(const mcb_add_params *p, const int8_t *in1, const int8_t *in2, int8_t *output)
+{
+    MCB_BROADCAST_LOOP(&p->bc, {
+        int32_t a = (int32_t)((uint32_t)(in1[i1_] + p->in1_offset) << p->left_shift);
+        int32_t b = (int32_t)((uint32_t)(in2[i2_] + p->in2_offset) << p->left_shift);
+        a = mcb_mbqm(a, p->in1_multiplier, p->in1_shift);
+        b = mcb_mbqm(b, p->in2_multiplier, p->in2_shift);
+        int32_t out = mcb_mbqm(a + b, p->output_multiplier, p->output_shift) + p->output_offset;
+        output[o_] = (int8_t)mcb_clamp(out, p->act_min, p->act_max);
+    });
+}
+
+MCB_WEAK void mcb_mul_s8(const mcb_mul_params *p, const int8_t *in1, const int8_t *in2, int8_t *output)
+{
+    MCB_BROADCAST_LOOP(&p->bc, {
+        int32_t prod = (in1[i1_] + p->in1_offset) * (in2[i2_] + p->in2_offset);
+        int32_t out = mcb_mbqm(prod, p->output_multiplier, p->output_shift) + p->output_offset;
+        output[o_] = (int8_t)mcb_clamp(out, p->act_min, p->act_max);
+    });
+}
+
+MCB_WEAK void mcb_softmax_s8(const mcb_softmax_params *p, const int8_t *input, int8_t *output)
+{
+    for (int32_t r = 0; r < p->rows; ++r) {
+        const int8_t *in = input + r * p->depth;
+        int8_t *out = output + r * p->depth;
+        int32_t max_in_row = -128;
+        for (int32_t c = 0; c < p->depth; ++c) {
+            max_in_row = in[c] > max_in_row ? in[c] : max_in_row;
+        }
+        int32_t sum_of_exps = 0; /* Q12.19 */
+        for (int32_t c = 0; c < p->depth; ++c) {
+            int32_t diff = in[c] - max_in_row;
+            if (diff >= p->diff_min) {
+                int32_t scaled = mcb_srdhm((int32_t)((uint32_t)diff << p->input_left_shift), p->input_multiplier);
+                sum_of_exps += mcb_rdbp(mcb_exp_on_negative_values_q5(scaled), 12);
+            }
+        }
+        /* 1 / sum as TFLite's GetReciprocal: normalise, then 1/(1+x). */
+        int headroom_plus_one = sum_of_exps ? __builtin_clz((uint32_t)sum_of_exps) : 32;
+        int num_bits_over_unit = 12 - headroom_plus_one;
+        int32_t shifted_sum_minus_one =
+            (int32_t)(((uint32_t)sum_of_exps << headroom_plus_one) - ((uint32_t)1 << 31));
+        int32_t shifted_scale = mcb_one_over_one_plus_x(shifted_sum_minus_one);
+        for (int32_t c = 0; c < p->depth; ++c) {
+            int32_t diff = in[c] - max_in_row;
+            int32_t v = -128;
+            if (diff >= p->diff_min) {
+                int32_t scaled = mcb_srdhm((int32_t)((uint32_t)diff << p->input_left_shift), p->input_multiplier);
+                int32_t e = mcb_exp_on_negative_values_q5(scaled);
+                v = mcb_rdbp(mcb_srdhm(shifted_scale, e), num_bits_over_unit + 31 - 8) - 128;
+                v = mcb_clamp(v, -128, 127);
+            }
+            out[c] = (int8_t)v;
+        }
+    }
+}
+
+MCB_WEAK void mcb_requantize_s8(const mcb_requantize_params *p, const int8_t *input, int8_t *output)
+{
+    for (int32_t i = 0; i < p->size; ++i) {
+        int32_t v = mcb_mbqm(input[i] + p->input_offset, p->multiplier, p->shift) + p->output_offset;
+        output[i] = (int8_t)mcb_clamp(v, p->act_min, p->act_max);
+    }
+}
+
+MCB_WEAK void mcb_pad_s8(const mcb_pad_params *p, const int8_t *input, int8_t *output)
+{
+    int32_t od[4];
+    for (int k = 0; k < 4; ++k) {
+        od[k] = p->before[k] + p->in_dims[k] + p->after[k];
+    }
+    for (int32_t d0 = 0; d0 < od[0]; ++d0) {
+        for (int32_t d1 = 0; d1 < od[1]; ++d1) {
+            for (int32_t d2 = 0; d2 < od[2]; ++d2) {
+                const int32_t i0 = d0 - p->before[0], i1 = d1 - p->before[1], i2 = d2 - p->before[2];
+                const int row_inside = i0 >= 0 && i0 < p->in_dims[0] && i1 >= 0 && i1 < p->in_dims[1] &&
+                                       i2 >= 0 && i2 < p->in_dims[2];
+                for (int32_t d3 = 0; d3 < od[3]; ++d3) {
+                    const int32_t i3 = d3 - p->before[3];
+                    if (row_inside && i3 >= 0 && i3 < p->in_dims[3]) {
+                        *output++ = input[((i0 * p->in_dims[1] + i1) * p->in_dims[2] + i2) * p->in_dims[3] + i3];
+                    } else {
+                        *output++ = (int8_t)p->value;
+                    }
+                }
+            }
+        }
+    }
+}
+
+MCB_WEAK void mcb_concat_s8(int32_t outer, int32_t n_inputs, const int8_t *const *inputs,
+                            const int32_t *inner_sizes, int8_t *output)
+{
+    for (int32_t o = 0; o < outer; ++o) {
+        for (int32_t k = 0; k < n_inputs; ++k) {
+            const int8_t *src = inputs[k] + o * inner_sizes[k];
+            for (int32_t i = 0; i < inner_sizes[k]; ++i) {
+                *output++ = src[i];
+            }
+        }
+    }
+}
