@@ -11,6 +11,8 @@ instruction timing table. So this model is ours, and each rule is an assumption 
   together (the branch resolves in a later stage).
 - Result latency (cycles until a dependent instruction can issue): ALU 1, multiply/MAC 2, load 2
   (one load-use bubble), FP 3, VDIV/VSQRT 14, divide = its 2..12 cycles (Cortex-M4 early-termination rule).
+  A multiply result feeding the next multiply-accumulate only as its accumulator is forwarded after 1 cycle,
+  so a dependent MLA/SMLAD chain runs at one per cycle (as on the Cortex-M4).
 - LDM/STM/PUSH/POP move 64 bits per cycle: 1 + ceil(N / 2) cycles.
 - Branches: direct branches predicted by the BTAC cost nothing extra; a conditional branch taken t times in
   c executions is mispredicted min(t, c - t) times (the minority direction, as a 2-bit counter does in a
@@ -86,13 +88,15 @@ class CortexM7(CoreModel):
 
     def _block_cost(self, insns) -> BlockCost:
         ready = {}  # register -> first cycle a dependent instruction may issue
+        acc_ready = {}  # register -> first cycle a multiply-accumulate may add into it (accumulator forwarding)
         cycle = -1  # cycle of the latest issue
         slot_free = False  # the latest issue cycle has a free second slot
         prev = prev_kind = None
         div_sites = []
         for insn in insns:
             kind = _kind(insn.name)
-            operands_ready = max((ready.get(r, 0) for r in insn.reads), default=0)
+            operands_ready = max((acc_ready.get(r, ready.get(r, 0)) if r in insn.accumulators else ready.get(r, 0)
+                                  for r in insn.reads), default=0)
             if prev is not None and slot_free and operands_ready <= cycle and self._pairs(prev, prev_kind, insn, kind):
                 issue = cycle
                 slot_free = False
@@ -112,6 +116,10 @@ class CortexM7(CoreModel):
             for r in insn.writes:
                 # A written-back base register comes from the address stage: ready after one cycle.
                 ready[r] = issue + (1 if r == insn.mem_base and kind in _MEMORY else latency)
+                acc_ready.pop(r, None)
+            if kind == "mul":
+                for r in insn.writes:
+                    acc_ready[r] = issue + 1
             cycle = issue + occupancy - 1
             if occupancy > 1:
                 slot_free = False

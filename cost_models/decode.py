@@ -25,9 +25,12 @@ class Insn:
     mem_index: str | None  # index register of a memory operand (register-offset addressing)
     reg_count: int  # registers in a register list (LDM/STM/PUSH/POP/VLDM/...), else 0
     writes_pc: bool  # a branch or any instruction that loads PC
+    accumulators: frozenset = frozenset()  # registers a multiply-accumulate only adds into (forwarded early)
 
 
 _ARM_CC_AL = getattr(cs_arm, "ARM_CC_AL", None)
+_LONG_ACCUMULATING = ("smlal", "umlal", "umaal", "smlsl")
+_ACCUMULATING = ("mla", "smla", "smlsd", "smmla") + _LONG_ACCUMULATING
 
 
 @functools.lru_cache(maxsize=4)
@@ -74,7 +77,13 @@ def _arm_insn(md, ins) -> Insn:
     cc = getattr(ins, "cc", _ARM_CC_AL)
     conditional = cc not in (_ARM_CC_AL, 0, None) if _ARM_CC_AL is not None else False
     writes_pc = "pc" in writes or name in ("b", "bl", "bx", "blx", "cbz", "cbnz", "tbb", "tbh")
-    return Insn(ins.address, ins.size, name, conditional, reads, writes, base, index, reg_count, writes_pc)
+    accumulators = frozenset()
+    if name.startswith(_ACCUMULATING):
+        regs = [md.reg_name(op.reg) for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
+        # 64-bit accumulates (SMLAL, UMLAL, UMAAL, SMLALD, ...) add into RdLo:RdHi; the others into Ra, last.
+        accumulators = frozenset(regs[:2] if name.startswith(_LONG_ACCUMULATING) else regs[-1:])
+    return Insn(ins.address, ins.size, name, conditional, reads, writes, base, index, reg_count, writes_pc,
+                accumulators)
 
 
 def _rv_insn(md, ins) -> Insn:

@@ -136,3 +136,13 @@ def test_written_back_base_is_ready_early(h7):
     trace = make_trace("armv7e-m", 0x20000000, code, [(0x20000000, len(code), 3, 1, 1)])
     # M4: 2, then 1 (pipelined: r1 is a written-back base, not loaded data), then 2 (address is loaded r4)
     assert estimate(trace, m4, clock_mhz=16).cycles == 2 + 1 + 2
+
+
+def test_m7_mac_chain_forwards_the_accumulator(h7):
+    # Eight MLAs into r3: each only adds into the previous result, which is forwarded: one per cycle.
+    chain = "\n".join(["mla r3, r1, r2, r3"] * 8)
+    assert _m7_cycles(h7, chain).cycles == 8
+    # The same result used as a multiplicand waits for the full 2-cycle multiply latency.
+    assert _m7_cycles(h7, "mla r3, r1, r2, r3\n mla r4, r3, r2, r4").cycles == 3
+    # SMLAL accumulates into r4:r5
+    assert _m7_cycles(h7, "smlal r4, r5, r1, r2\n smlal r4, r5, r1, r2").cycles == 2
