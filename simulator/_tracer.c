@@ -35,6 +35,7 @@ enum { C_READ_HIT, C_READ_MISS, C_WRITE_HIT, C_WRITE_MISS, C_FETCH_HIT, C_FETCH_
 typedef struct {
     uint32_t addr, size, ninsn, ctx;
     uint32_t func; /* function region index whose entry this block is, or NO_FUNC */
+    uint32_t next; /* index + 1 of the block that followed last time: a guess that saves the hash lookup */
     uint64_t count, fallthrough;
 } block_t;
 
@@ -120,6 +121,7 @@ typedef struct tracer {
     /* the marker page: MMIO backed by this buffer, the marker word at marker_offset */
     uint8_t page[4096];
     uint32_t marker_offset;
+    int exact_markers; /* PC is exact at marker stores (a hook watches them), so blocks can be split */
 } tracer_t;
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -284,6 +286,7 @@ static int64_t block_lookup(tracer_t *t, uint32_t addr, uint32_t size)
     b->ctx = t->ctx;
     b->count = 0;
     b->fallthrough = 0;
+    b->next = 0;
     b->func = func_of(t, addr);
     b->ninsn = count_instructions(t, addr, size);
     t->table[h] = t->nblocks + 1;
@@ -379,10 +382,23 @@ void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *use
         t->ctx = f->ctx_before;
         t->nframes--;
     }
-    int64_t i = block_lookup(t, addr, size);
+    int64_t i = -1;
+    if (t->prev >= 0) {
+        uint32_t guess = t->blocks[t->prev].next;
+        if (guess) {
+            block_t *g = &t->blocks[guess - 1];
+            if (g->addr == addr && g->size == size && g->ctx == t->ctx)
+                i = guess - 1;
+        }
+    }
     if (i < 0) {
-        t->emu_stop(t->uc);
-        return;
+        i = block_lookup(t, addr, size);
+        if (i < 0) {
+            t->emu_stop(t->uc);
+            return;
+        }
+        if (t->prev >= 0)
+            t->blocks[t->prev].next = (uint32_t)i + 1;
     }
     if (t->blocks[i].func != NO_FUNC) {
         uint32_t region = t->blocks[i].func;
@@ -505,8 +521,8 @@ static int64_t split_head(tracer_t *t, uint32_t *tail_addr, uint32_t *tail_size)
     block_t *b = &t->blocks[t->prev];
     uint32_t pc = read_reg32(t, t->reg_pc) & ~1u;
     uint8_t insn[2];
-    if (pc < b->addr || pc >= b->addr + b->size || t->mem_read(t->uc, pc, insn, 2) != 0)
-        return -1;
+    if (!t->exact_markers || pc < b->addr || pc >= b->addr + b->size || t->mem_read(t->uc, pc, insn, 2) != 0)
+        return -1; /* PC not known exactly: keep the block whole */
     uint32_t hw = insn[0] | ((uint32_t)insn[1] << 8);
     uint32_t len = t->isa == ISA_THUMB ? ((hw >> 11) >= 0x1D ? 4 : 2) : ((insn[0] & 3) == 3 ? 4 : 2);
     uint32_t next = pc + len, addr = b->addr, end = b->addr + b->size;
@@ -700,9 +716,10 @@ void *tracer_add_div_site(tracer_t *t, uint32_t addr, uint32_t reg_dividend, uin
     return s;
 }
 
-void tracer_set_marker(tracer_t *t, uint32_t offset)
+void tracer_set_marker(tracer_t *t, uint32_t offset, int exact)
 {
     t->marker_offset = offset;
+    t->exact_markers = exact;
 }
 
 void tracer_set_stack(tracer_t *t, uint32_t floor, uint32_t top)

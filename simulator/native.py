@@ -27,7 +27,7 @@ _PROTOTYPES = {
     "tracer_add_function": (ctypes.c_int, [ptr, u32]),
     "tracer_add_cache": (ctypes.c_int, [ptr, u32, u32, u32, u32, u32, P32]),
     "tracer_add_div_site": (ptr, [ptr, u32, u32, u32, u32, u32]),
-    "tracer_set_marker": (None, [ptr, u32]),
+    "tracer_set_marker": (None, [ptr, u32, ctypes.c_int]),
     "tracer_set_stack": (None, [ptr, u32, u32]),
     "tracer_reset": (None, [ptr, u64]),
     "tracer_icount": (u64, [ptr]),

@@ -20,7 +20,8 @@ from simulator.trace import Trace
 
 @pytest.fixture(scope="module", params=[True, False], ids=["memory-traced", "untraced"])
 def trace(request, regions_elf, devices):
-    sim = Simulator(regions_elf, devices["m4"], function_regions=["kernel"], memory_tracing=request.param)
+    sim = Simulator(regions_elf, devices["m4"], function_regions=["kernel"], memory_tracing=request.param,
+                    exact_markers=True)
     return sim.run().trace
 
 
@@ -28,6 +29,17 @@ def test_region_instruction_counts_are_exact(trace):
     assert trace.instructions == 60
     got = {r.name: (r.parent, r.calls, r.instructions) for r in trace.regions}
     assert got == {"outer": (None, 1, 47), "inner": ("outer", 1, 27), "kernel": ("outer", 2, 38)}
+
+
+def test_untraced_default_attributes_whole_blocks(regions_elf, devices):
+    # Without exact markers the block holding a marker store stays in the region it started in: the
+    # marker's own block neighbours move, nothing is lost or counted twice.
+    trace = Simulator(regions_elf, devices["m4"], function_regions=["kernel"], memory_tracing=False).run().trace
+    got = {r.name: r.instructions for r in trace.regions}
+    assert trace.instructions == 60 and got["kernel"] == 38
+    # Blocks end at each bl: [ldr ldr ldr str(begin outer) movs bl] stays outside; [ldr str(begin inner)
+    # movs bl] stays in outer; the last block, 12 instructions from "movs r6" to the bkpt, stays in inner.
+    assert got == {"inner": 23 + 12, "outer": 15 + 4 + 23 + 12, "kernel": 38}
 
 
 def test_region_block_tables_add_up(trace):

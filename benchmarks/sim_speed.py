@@ -1,0 +1,119 @@
+"""Simulation speed: traced runs as a ratio to untraced Unicorn, on the same ELF in the same process.
+
+    python3 -m benchmarks.sim_speed [--repeat N]
+
+The workload is an int8 multiply-accumulate loop of about 20 million instructions, built for a Cortex-M4
+and an RV32IMC device. Three ways of running it are timed (best of N):
+  bare      Unicorn with the memory map and no hooks at all (the limit);
+  blocks    Simulator(memory_tracing=False): native block hook (block counts, fall-throughs, budget);
+  memory    Simulator(memory_tracing=True): also every data load and store, stack, RAM, divisions.
+Targets (issue 2): blocks <= 1.5x bare, memory <= 10x bare.
+"""
+
+import argparse
+from pathlib import Path
+import tempfile
+import time
+
+import unicorn
+
+from cost_models.device import load_device
+from firmware.platform.toolchain import build_elf
+from simulator.engine import Simulator, _Arch
+
+WORKLOAD = r"""
+#include <stdint.h>
+int8_t a[1024], b[1024];
+volatile int32_t sink;
+int main(void)
+{
+    for (int i = 0; i < 1024; i++) {
+        a[i] = (int8_t)(i * 7);
+        b[i] = (int8_t)(i * 13 + 5);
+    }
+    int32_t acc = 0;
+    for (int r = 0; r < ROUNDS; r++) {
+        for (int i = 0; i < 1024; i++) {
+            acc += a[i] * b[(i + r) & 1023];
+        }
+    }
+    sink = acc;
+    return 0;
+}
+"""
+
+DEVICES = {"cortex-m4-80mhz": 3300, "esp32-c3": 2800}  # rounds giving about 20 M instructions each
+
+
+def bare_run(sim):
+    """The same ELF in a fresh Unicorn with no hooks; it stops at the exit trap (BKPT/EBREAK)."""
+    arch = _Arch(sim.device)
+    uc = arch.new_uc()
+    for area in sim.device.memory_map:
+        base, end = area.base & ~0xFFF, (area.end + 0xFFF) & ~0xFFF
+        uc.mem_map(base, end - base)
+    for seg in sim.image.segments:
+        if seg.data:
+            uc.mem_write(seg.address, seg.data)
+    if sim.image.initial_sp is not None:
+        uc.reg_write(arch.sp, sim.image.initial_sp)
+    start = time.perf_counter()
+    try:
+        uc.emu_start(arch.start_address(sim.image.entry), 0xFFFFFFFF)
+    except unicorn.UcError:
+        pass  # the exit trap
+    return time.perf_counter() - start
+
+
+def timed(fn, repeat):
+    best = None
+    for _ in range(repeat):
+        t = fn()
+        best = t if best is None else min(best, t)
+    return best
+
+
+def measure(device_name, rounds, workdir, repeat, out):
+    device = load_device(device_name)
+    src = Path(workdir) / "int8_loop.c"
+    src.write_text(WORKLOAD)
+    elf = Path(workdir) / f"int8_loop-{device_name}.elf"
+    build_elf(device, [src], elf, defines={"ROUNDS": rounds})
+
+    fast = Simulator(elf, device, memory_tracing=False)
+    full = Simulator(elf, device, memory_tracing=True)
+    instructions = fast.run().trace.instructions  # also warms the translation cache
+    full.run()
+
+    def run_timed(sim):
+        def go():
+            start = time.perf_counter()
+            sim.run()
+            return time.perf_counter() - start
+        return go
+
+    bare_run(fast)  # warm-up of a throwaway instance
+    t_bare = timed(lambda: bare_run(fast), repeat)
+    t_blocks = timed(run_timed(fast), repeat)
+    t_memory = timed(run_timed(full), repeat)
+    out.append((device_name, instructions, t_bare, t_blocks, t_memory))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m benchmarks.sim_speed", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="best of N runs per mode (default 3)")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="mcubench-speed-") as tmp:
+        for name, rounds in DEVICES.items():
+            measure(name, rounds, tmp, args.repeat, rows)
+    print(f"{'device':<16} {'instructions':>12} {'bare':>9} {'blocks':>16} {'memory':>16}  MIPS bare/blocks/memory")
+    for name, n, bare, blocks, memory in rows:
+        print(f"{name:<16} {n:>12,} {bare * 1e3:>7.0f}ms {blocks * 1e3:>7.0f}ms {blocks / bare:>5.2f}x "
+              f"{memory * 1e3:>7.0f}ms {memory / bare:>5.2f}x  "
+              f"{n / bare / 1e6:.0f}/{n / blocks / 1e6:.0f}/{n / memory / 1e6:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
