@@ -151,6 +151,9 @@ def _check_cache(path, i, cache, area_names):
     line, ways, size = cache["line_bytes"], cache["ways"], cache["size_bytes"]
     if line <= 0 or line & (line - 1) or ways <= 0 or size <= 0 or size % (line * ways):
         _fail(path, f"{where}: size_bytes must be a multiple of line_bytes x ways, line_bytes a power of two")
+    sets = size // (line * ways)
+    if sets & (sets - 1):
+        _fail(path, f"{where}: {sets} sets (size_bytes / (line_bytes x ways)) is not a power of two")
     for area in cache["areas"]:
         if area not in area_names:
             _fail(path, f"{where}.areas: no memory area named {area!r}")

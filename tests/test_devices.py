@@ -88,6 +88,10 @@ def test_bad_cache_geometry_and_area():
     with pytest.raises(DeviceError, match="multiple"):
         parse_device(raw)
     raw = _raw("stm32h7")
+    raw["caches"][0]["size_bytes"] = 3 * 64  # 3 sets of 2 x 32 bytes
+    with pytest.raises(DeviceError, match="power of two"):
+        parse_device(raw)
+    raw = _raw("stm32h7")
     raw["caches"][0]["areas"] = ["nowhere"]
     with pytest.raises(DeviceError, match="nowhere"):
         parse_device(raw)
