@@ -1,0 +1,90 @@
+"""Keyword spotting: a small DS-CNN on MFCCs of keywords synthesized with espeak-ng (kws_data.py, mfcc.py).
+
+Run (needs the [train] extra and espeak-ng):  nice -n 10 python3 -m benchmarks.training.kws
+Writes benchmarks/suites/default/kws/{kws_dscnn_int8.tflite,test.npz}.
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from benchmarks.training import common
+from benchmarks.training import kws_data as kd
+
+SEED = 7
+TRAIN_SEED, TEST_SEED = 1007, 2007
+TRAIN_PER_CLASS, TEST_PER_CLASS = 350, 17
+CHANNELS, BLOCKS = 32, 4
+OUT_DIR = common.SUITE_DIR / "kws"
+MODEL_NAME = "kws_dscnn_int8.tflite"
+
+
+def build_model(channels=CHANNELS, blocks=BLOCKS):
+    """DS-CNN (Zhang et al., "Hello Edge", 2017, the small variant's shape): conv 10x4 stride 2 -> blocks of
+    [depthwise 3x3, pointwise 1x1], each with batch norm (folded by the converter) and ReLU -> average pool
+    over the whole 25x5 map -> dense 12 -> softmax."""
+    from tensorflow import keras
+    from tensorflow.keras import layers
+
+    inputs = keras.Input((49, 10, 1), batch_size=1)
+    x = layers.Conv2D(channels, (10, 4), strides=(2, 2), padding="same", use_bias=False)(inputs)
+    x = layers.ReLU()(layers.BatchNormalization()(x))
+    for _ in range(blocks):
+        x = layers.DepthwiseConv2D(3, padding="same", use_bias=False)(x)
+        x = layers.ReLU()(layers.BatchNormalization()(x))
+        x = layers.Conv2D(channels, 1, use_bias=False)(x)
+        x = layers.ReLU()(layers.BatchNormalization()(x))
+    x = layers.AveragePooling2D((25, 5))(x)
+    x = layers.Flatten()(x)
+    x = layers.Dropout(0.2)(x)
+    outputs = layers.Dense(len(kd.LABELS), activation="softmax")(x)
+    return keras.Model(inputs, outputs, name="kws_dscnn")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    x_train, y_train = kd.make_set(TRAIN_SEED, TRAIN_PER_CLASS, "train")
+    x_test, y_test = kd.make_set(TEST_SEED, TEST_PER_CLASS, "test")
+    data_s = time.perf_counter() - start
+    # Standardize each MFCC coefficient with the training set's statistics (part of the front end).
+    mean, std = x_train.mean(axis=(0, 1)), x_train.std(axis=(0, 1))
+    z_train = ((x_train - mean) / std)[..., None]
+    z_test = ((x_test - mean) / std)[..., None]
+
+    common.seed_everything(args.seed)
+    import tensorflow as tf
+
+    model = build_model()
+    model.compile(optimizer=tf.keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    schedule = tf.keras.callbacks.LearningRateScheduler(lambda epoch, lr: 3e-3 * 0.5 ** (epoch // 10))
+    model.fit(z_train, y_train, epochs=args.epochs, batch_size=64, shuffle=True, verbose=2, callbacks=[schedule])
+    float_acc = model.evaluate(z_test, y_test, batch_size=1, verbose=0)[1]
+
+    tflite_model = common.convert_int8(model, z_train[np.random.default_rng(args.seed).permutation(len(z_train))])
+    common.check_ops(tflite_model)
+    in_q, _ = common.io_quant(tflite_model)
+    x_test_q = common.quantize(z_test, in_q)
+    common.write_atomic(OUT_DIR / MODEL_NAME, tflite_model)
+    common.save_npz_atomic(OUT_DIR / "test.npz", x=x_test_q, y=y_test, mfcc_mean=mean, mfcc_std=std,
+                           labels=np.array(kd.LABELS))
+
+    outputs = common.interpreter_outputs(OUT_DIR / MODEL_NAME, x_test_q)
+    predicted = outputs.argmax(axis=1)
+    print(f"float test accuracy {float_acc:.4f}  int8 interpreter accuracy {np.mean(predicted == y_test):.4f}")
+    for label, name in enumerate(kd.LABELS):
+        sel = y_test == label
+        print(f"  {name:8s} {np.mean(predicted[sel] == label):.3f}")
+    print(f"MACs {common.count_macs(tflite_model)}  size {len(tflite_model)} bytes  ops {sorted(set(common.model_ops(tflite_model)))}")
+    print(f"data generation {data_s:.1f} s, total wall time {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
