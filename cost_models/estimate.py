@@ -31,6 +31,7 @@ class RegionEstimate:
     instructions: int
     latency_ms: float
     energy_uj: float
+    cycles_by_cause: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -53,6 +54,8 @@ class Estimate:
     assumptions: list = field(default_factory=list)
     sources: list = field(default_factory=list)
     regions: dict = field(default_factory=dict)  # name -> RegionEstimate
+    # pipeline, taken_branches, divides, mispredicts, memory_stalls: they add up to cycles
+    cycles_by_cause: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -87,19 +90,22 @@ def _device_sources(device):
     return sources, assumptions
 
 
-def _span_cycles(model, device, image, view, clock_mhz, tally) -> int:
+def _span_cycles(model, device, image, view, clock_mhz, tally) -> dict:
+    """Cycles of one span by cause: pipeline, taken-branch refills, divides, mispredictions, memory stalls."""
     rows = block_rows(image, model, view.blocks, tally)
-    cycles = 0
+    parts = {"pipeline": 0, "taken_branches": 0, "divides": 0, "mispredicts": 0, "memory_stalls": 0.0}
     for cost, count, taken in rows:
-        cycles += count * cost.base + taken * cost.taken
-    cycles += division_extra(rows, view.divisions, model.divide_cycles, model.divide_worst, tally)
+        parts["pipeline"] += count * cost.base
+        parts["taken_branches"] += taken * cost.taken
+    parts["divides"] = division_extra(rows, view.divisions, model.divide_cycles, model.divide_worst, tally)
     if isinstance(model, CortexM7):
-        cycles += model.branch_cycles(rows)
+        parts["mispredicts"] = model.branch_cycles(rows)
     if isinstance(model, (CortexM4, CortexM0Plus)):
-        cycles += flash_stalls(device, view, rows, clock_mhz, tally)
+        parts["memory_stalls"] = flash_stalls(device, view, rows, clock_mhz, tally)
     else:
-        cycles += miss_stalls(device, view, clock_mhz, tally)
-    return int(round(cycles))
+        parts["memory_stalls"] = miss_stalls(device, view, clock_mhz, tally)
+    parts["memory_stalls"] = int(round(parts["memory_stalls"]))
+    return parts
 
 
 def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> Estimate:
@@ -125,13 +131,15 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
 
     tally = Tally()
     whole = View(trace.blocks, trace.divisions, trace.memory, trace.caches)
-    cycles = _span_cycles(model, device, image, whole, mhz, tally)
+    by_cause = _span_cycles(model, device, image, whole, mhz, tally)
+    cycles = sum(by_cause.values())
     regions = {}
     for r in trace.regions:
-        rc = _span_cycles(model, device, image, View(r.blocks, r.divisions, r.memory, r.caches), mhz, tally)
+        parts = _span_cycles(model, device, image, View(r.blocks, r.divisions, r.memory, r.caches), mhz, tally)
+        rc = sum(parts.values())
         latency_ms, energy_uj = figures(rc)
         regions[r.name] = RegionEstimate(r.name, r.parent, int(r.calls), rc, int(r.instructions), latency_ms,
-                                         energy_uj)
+                                         energy_uj, parts)
     latency_ms, energy_uj = figures(cycles)
 
     sources, assumptions = _device_sources(device)
@@ -152,5 +160,5 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
         avg_power_mw=power_mw, peak_ram_bytes=static + int(trace.stack_high_water_bytes) + int(trace.heap_bytes),
         static_ram_bytes=static, stack_bytes=int(trace.stack_high_water_bytes), heap_bytes=int(trace.heap_bytes),
         flash_bytes=int(trace.image.flash_bytes), proxy_isa=proxy["isa"] if proxy else None,
-        assumptions=notes + assumptions, sources=sources, regions=regions,
+        assumptions=notes + assumptions, sources=sources, regions=regions, cycles_by_cause=by_cause,
     )

@@ -8,7 +8,8 @@ def _kb(n):
 def estimate_text(est, label, out):
     proxy = f", {est.proxy_isa} proxy" if est.proxy_isa else ""
     out.write(f"{label} on {est.device_title} ({est.clock_mhz:g} MHz, {est.voltage_v:g} V{proxy})\n")
-    out.write(f"  cycles       {est.cycles}\n")
+    causes = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in est.cycles_by_cause.items() if v)
+    out.write(f"  cycles       {est.cycles}" + (f" ({causes})" if causes else "") + "\n")
     out.write(f"  instructions {est.instructions}\n")
     out.write(f"  latency      {est.latency_ms:.6g} ms\n")
     out.write(f"  energy       {est.energy_uj:.6g} µJ\n")

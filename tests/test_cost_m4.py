@@ -133,3 +133,15 @@ def test_flash_prefetch_and_cache(m4):
     # Lines: [4,4,4,4,1+... ] -> per execution 4 (target) + 1 + 1 + 1 + 1 = 8 stall cycles over 5 line fetches.
     # With the cache, 5 of 50 line fetches missed: stalls = 10 x 8 x 5/50 = 8.
     assert est.cycles == 10 * (17 + 2) + 8
+
+
+def test_cycles_by_cause_add_up(m4, loop_code):
+    hist = np.zeros(33, np.uint64)
+    hist[31] = 10
+    udiv_address = SRAM + 2 + 2 + 2 + 4 + 2 + 2 + 2 + 2
+    trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 10, 1)],
+                       memory={"sram1": AccessCounts()}, divisions={udiv_address: hist})
+    est = estimate(trace, m4)
+    assert est.cycles_by_cause == {"pipeline": 10 * LOOP_BASE, "taken_branches": 9 * 2, "divides": 10 * 10,
+                                   "mispredicts": 0, "memory_stalls": 0}
+    assert sum(est.cycles_by_cause.values()) == est.cycles
