@@ -117,3 +117,17 @@ def test_flash_with_art_cache(trace, m4):
     cycles = est.regions["mb_straight"].cycles
     assert HAND["mb_straight"] <= cycles <= HAND["mb_straight"] + 2 * 12
     assert cycles < PREFETCH_ONLY < NO_ACCELERATOR
+
+
+def test_cortex_m0plus_loop_matches_hand_calculation(tmp_path):
+    """Cortex-M0+ TRM (DDI 0484C) Table 3-1: PUSH {r4,lr} 1+2; per pass LDR 2, LDR 2, MULS 1 (fast
+    multiplier), STR 2, LDM 1+2, SUBS 1, SUBS 1, BNE 1 (+1 taken) = 13; POP {r4,pc} 3+2. At 16 MHz the
+    STM32G0 flash has 0 wait states (RM0444, range 1: up to 24 MHz)."""
+    from firmware.platform.toolchain import build_elf
+
+    g0 = load_device("stm32g0")
+    elf = tmp_path / "m0.elf"
+    build_elf(g0, [MICROBENCH / "main_m0.c", MICROBENCH / "m0_kernels.S"], elf)
+    trace = engine.Simulator(elf, g0, function_regions=("mb_m0_loop",), **simulation_options(g0)).run().trace
+    est = estimate(trace, g0, clock_mhz=16.0)
+    assert est.regions["mb_m0_loop"].cycles == 3 + 100 * 13 + 99 * 1 + 5
