@@ -131,3 +131,21 @@ def test_cortex_m0plus_loop_matches_hand_calculation(tmp_path):
     trace = engine.Simulator(elf, g0, function_regions=("mb_m0_loop",), **simulation_options(g0)).run().trace
     est = estimate(trace, g0, clock_mhz=16.0)
     assert est.regions["mb_m0_loop"].cycles == 3 + 100 * 13 + 99 * 1 + 5
+
+
+@pytest.mark.parametrize("name, fill", [("esp32", 260), ("esp32-c3", 180)])
+def test_esp_flash_cache_misses_reach_the_cost(tmp_path, name, fill):
+    """The RV32 build runs from flash-mapped IROM: every miss of the simulated flash cache costs a line
+    fill (device file), and the fill time is fixed, so at 240 MHz the ESP32 pays 1.5x the cycles."""
+    from firmware.platform.toolchain import build_elf
+
+    device = load_device(name)
+    elf = tmp_path / "smoke.elf"
+    build_elf(device, [MICROBENCH / "smoke.c"], elf)
+    trace = engine.Simulator(elf, device, **simulation_options(device)).run().trace
+    counts = trace.caches[device.raw["caches"][0]["name"]]
+    misses = counts.fetch_misses + counts.read_misses
+    assert misses > 0 and counts.fetch_hits > 10 * counts.fetch_misses
+    assert estimate(trace, device).cycles_by_cause["memory_stalls"] == misses * fill
+    if name == "esp32":
+        assert estimate(trace, device, clock_mhz=240).cycles_by_cause["memory_stalls"] == misses * fill * 3 // 2
