@@ -34,6 +34,16 @@ class CoreModel:
     def _block_cost(self, insns) -> BlockCost:
         raise NotImplementedError
 
+    def mispredict_cycles(self, rows) -> int:
+        """Cycles lost to mispredicted branches (cores with a predictor override this)."""
+        return 0
+
+    def memory_stalls(self, device, view, rows, clock_mhz, tally) -> float:
+        """Stall cycles of the memory system; by default, line fills of the device's caches."""
+        from .cache_misses import miss_stalls
+
+        return miss_stalls(device, view, clock_mhz, tally)
+
 
 @dataclass
 class View:

@@ -35,6 +35,7 @@ B taken 2 / not taken 1, BL 3, BX/BLX 2.
 import math
 
 from .blocks import BlockCost, CoreModel
+from .flash_fetch import flash_stalls
 
 _LOADS = {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrex", "ldrexb", "ldrexh", "ldrt", "ldrbt", "ldrht",
           "ldrsbt", "ldrsht"}
@@ -91,6 +92,10 @@ class CortexM4(CoreModel):
                       "Cortex-M4 divide latency: 2 + ceil(d/3) cycles, d = clz(divisor) - clz(dividend), max 12"}
 
     divide_cycles = staticmethod(m4_divide_cycles)
+
+    def memory_stalls(self, device, view, rows, clock_mhz, tally) -> float:
+        # Flash behind a prefetch buffer and the ART caches (see flash_fetch.py); SRAM is zero-wait.
+        return flash_stalls(device, view, rows, clock_mhz, tally)
 
     def _block_cost(self, insns) -> BlockCost:
         cycles = []

@@ -132,7 +132,7 @@ class CortexM7(CoreModel):
         )
 
     # --- per-span extras ---------------------------------------------------------------------
-    def branch_cycles(self, rows) -> int:
+    def mispredict_cycles(self, rows) -> int:
         mispredicts = 0
         for cost, count, taken in rows:
             if cost.ends_indirect:

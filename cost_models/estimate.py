@@ -5,11 +5,10 @@ from dataclasses import asdict, dataclass, field
 from mcubench.errors import DeviceError, TraceError, UsageError
 
 from .blocks import Tally, View, block_rows, division_extra
-from .cache_misses import miss_stalls
 from .cortex_m4 import CortexM0Plus, CortexM4
 from .cortex_m7 import CortexM7
 from .decode import CodeImage
-from .flash_fetch import flash_stalls, wait_states
+from .flash_fetch import wait_states
 from .power import operating_point, run_power_mw
 from .riscv_core import InOrderRV
 
@@ -70,7 +69,7 @@ def core_model(device):
     return MODELS[timing["model"]](device)
 
 
-def _device_sources(device):
+def device_sources(device):
     """Every `source` of the device file, split into cited sources and assumptions."""
     found = []
 
@@ -98,13 +97,8 @@ def _span_cycles(model, device, image, view, clock_mhz, tally) -> dict:
         parts["pipeline"] += count * cost.base
         parts["taken_branches"] += taken * cost.taken
     parts["divides"] = division_extra(rows, view.divisions, model.divide_cycles, model.divide_worst, tally)
-    if isinstance(model, CortexM7):
-        parts["mispredicts"] = model.branch_cycles(rows)
-    if isinstance(model, (CortexM4, CortexM0Plus)):
-        parts["memory_stalls"] = flash_stalls(device, view, rows, clock_mhz, tally)
-    else:
-        parts["memory_stalls"] = miss_stalls(device, view, clock_mhz, tally)
-    parts["memory_stalls"] = int(round(parts["memory_stalls"]))
+    parts["mispredicts"] = model.mispredict_cycles(rows)
+    parts["memory_stalls"] = int(round(model.memory_stalls(device, view, rows, clock_mhz, tally)))
     return parts
 
 
@@ -142,7 +136,7 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
                                          energy_uj, parts)
     latency_ms, energy_uj = figures(cycles)
 
-    sources, assumptions = _device_sources(device)
+    sources, assumptions = device_sources(device)
     notes = sorted(model.notes | tally.notes)
     if getattr(model, "line_bytes", None) and device.raw["timing"].get("flash_wait_states"):
         notes.append(f"flash wait states at {mhz:g} MHz: {wait_states(device, mhz)}")

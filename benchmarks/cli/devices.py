@@ -13,7 +13,7 @@ def configure(parser):
 
 def execute(args, out=None):
     from cost_models.device import all_devices, load_device
-    from cost_models.estimate import _device_sources
+    from cost_models.estimate import device_sources
     from cost_models.render import device_text
 
     out = out or sys.stdout
@@ -23,7 +23,7 @@ def execute(args, out=None):
             out.write("\n")
         device_text(device, out)
         if args.sources:
-            sources, assumptions = _device_sources(device)
+            sources, assumptions = device_sources(device)
             for line in sources:
                 out.write(f"  source   {line}\n")
             for line in assumptions:
