@@ -244,9 +244,14 @@ def _requantize(graph, op, prefix, activation):
     _check_int8(op, t_in, t_out)
     m, sh = quantize_multiplier(float(t_in.scale[0]) / float(t_out.scale[0]))
     act_min, act_max = _act(graph, op, t_out, activation)
+    out_zp = int(t_out.zero_point[0])
+    if activation == "RELU6":
+        # TFLite Micro's int8 RELU6 clamps in the input's quantization and does not rescale.
+        m, sh, out_zp = 1 << 30, 1, int(t_in.zero_point[0])
+        act_min, act_max = _act(graph, op, t_in, activation)
     size = int(np.prod(t_in.shape))
     params = (f"static const mcb_requantize_params {prefix}_params = {{{size}, {-int(t_in.zero_point[0])}, "
-              f"{int(t_out.zero_point[0])}, {m}, {sh}, {act_min}, {act_max}}};")
+              f"{out_zp}, {m}, {sh}, {act_min}, {act_max}}};")
     return dict(inputs=[op.inputs[0]], params=params, inplace=True,
                 call=f"mcb_requantize_s8(&{prefix}_params, {{in0}}, {{out}});")
 

@@ -1,0 +1,176 @@
+"""A small .tflite writer: one subgraph from plain tensor and operator descriptions.
+
+Used to make single-op test models with chosen shapes and quantization (the TFLite converter is not a
+dependency). Only the options of the ops the compiler supports are written.
+"""
+
+import flatbuffers
+import numpy as np
+import tflite
+
+_TYPES = {"int8": tflite.TensorType.INT8, "int32": tflite.TensorType.INT32, "float32": tflite.TensorType.FLOAT32,
+          "uint8": tflite.TensorType.UINT8, "int16": tflite.TensorType.INT16, "int64": tflite.TensorType.INT64}
+
+
+def _vector(b, start_fn, values, prepend):
+    start_fn(b, len(values))
+    for v in reversed(list(values)):
+        prepend(v)
+    return b.EndVector()
+
+
+def _act(o):
+    return getattr(tflite.ActivationFunctionType, o.get("activation", "NONE"))
+
+
+def _options(b, op, o):
+    """(BuiltinOptions type, offset) for one operator's options."""
+    T = tflite.BuiltinOptions
+    if op == "CONV_2D":
+        tflite.Conv2DOptionsStart(b)
+        tflite.Conv2DOptionsAddPadding(b, getattr(tflite.Padding, o.get("padding", "VALID")))
+        tflite.Conv2DOptionsAddStrideH(b, o.get("stride_h", 1))
+        tflite.Conv2DOptionsAddStrideW(b, o.get("stride_w", 1))
+        tflite.Conv2DOptionsAddDilationHFactor(b, o.get("dilation_h", 1))
+        tflite.Conv2DOptionsAddDilationWFactor(b, o.get("dilation_w", 1))
+        tflite.Conv2DOptionsAddFusedActivationFunction(b, _act(o))
+        return T.Conv2DOptions, tflite.Conv2DOptionsEnd(b)
+    if op == "DEPTHWISE_CONV_2D":
+        tflite.DepthwiseConv2DOptionsStart(b)
+        tflite.DepthwiseConv2DOptionsAddPadding(b, getattr(tflite.Padding, o.get("padding", "VALID")))
+        tflite.DepthwiseConv2DOptionsAddStrideH(b, o.get("stride_h", 1))
+        tflite.DepthwiseConv2DOptionsAddStrideW(b, o.get("stride_w", 1))
+        tflite.DepthwiseConv2DOptionsAddDilationHFactor(b, o.get("dilation_h", 1))
+        tflite.DepthwiseConv2DOptionsAddDilationWFactor(b, o.get("dilation_w", 1))
+        tflite.DepthwiseConv2DOptionsAddDepthMultiplier(b, o.get("depth_multiplier", 1))
+        tflite.DepthwiseConv2DOptionsAddFusedActivationFunction(b, _act(o))
+        return T.DepthwiseConv2DOptions, tflite.DepthwiseConv2DOptionsEnd(b)
+    if op in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
+        tflite.Pool2DOptionsStart(b)
+        tflite.Pool2DOptionsAddPadding(b, getattr(tflite.Padding, o.get("padding", "VALID")))
+        tflite.Pool2DOptionsAddStrideH(b, o.get("stride_h", 1))
+        tflite.Pool2DOptionsAddStrideW(b, o.get("stride_w", 1))
+        tflite.Pool2DOptionsAddFilterHeight(b, o["filter_h"])
+        tflite.Pool2DOptionsAddFilterWidth(b, o["filter_w"])
+        tflite.Pool2DOptionsAddFusedActivationFunction(b, _act(o))
+        return T.Pool2DOptions, tflite.Pool2DOptionsEnd(b)
+    if op == "FULLY_CONNECTED":
+        tflite.FullyConnectedOptionsStart(b)
+        tflite.FullyConnectedOptionsAddFusedActivationFunction(b, _act(o))
+        return T.FullyConnectedOptions, tflite.FullyConnectedOptionsEnd(b)
+    if op == "ADD":
+        tflite.AddOptionsStart(b)
+        tflite.AddOptionsAddFusedActivationFunction(b, _act(o))
+        return T.AddOptions, tflite.AddOptionsEnd(b)
+    if op == "MUL":
+        tflite.MulOptionsStart(b)
+        tflite.MulOptionsAddFusedActivationFunction(b, _act(o))
+        return T.MulOptions, tflite.MulOptionsEnd(b)
+    if op == "SOFTMAX":
+        tflite.SoftmaxOptionsStart(b)
+        tflite.SoftmaxOptionsAddBeta(b, o.get("beta", 1.0))
+        return T.SoftmaxOptions, tflite.SoftmaxOptionsEnd(b)
+    if op == "CONCATENATION":
+        tflite.ConcatenationOptionsStart(b)
+        tflite.ConcatenationOptionsAddAxis(b, o["axis"])
+        tflite.ConcatenationOptionsAddFusedActivationFunction(b, _act(o))
+        return T.ConcatenationOptions, tflite.ConcatenationOptionsEnd(b)
+    if op in ("MEAN", "SUM"):
+        tflite.ReducerOptionsStart(b)
+        tflite.ReducerOptionsAddKeepDims(b, bool(o.get("keep_dims", False)))
+        return T.ReducerOptions, tflite.ReducerOptionsEnd(b)
+    return T.NONE, None
+
+
+def write_model(tensors, operators, inputs, outputs) -> bytes:
+    """tensors: dicts (name, shape, dtype, scale, zero_point, data=None, quantized_dimension=0);
+    operators: dicts (op, inputs, outputs, options); inputs/outputs: tensor indices."""
+    b = flatbuffers.Builder(1024)
+    # Buffer 0 is the empty buffer by convention; each constant tensor gets its own.
+    buffer_offsets = [(tflite.BufferStart(b), tflite.BufferEnd(b))[1]]
+    tensor_buffer = []
+    for t in tensors:
+        if t.get("data") is None:
+            tensor_buffer.append(0)
+            continue
+        raw = np.ascontiguousarray(np.asarray(t["data"], dtype=t["dtype"])).tobytes()
+        data = b.CreateNumpyVector(np.frombuffer(raw, dtype=np.uint8))
+        tflite.BufferStart(b)
+        tflite.BufferAddData(b, data)
+        buffer_offsets.append(tflite.BufferEnd(b))
+        tensor_buffer.append(len(buffer_offsets) - 1)
+
+    tensor_offsets = []
+    for t, buf in zip(tensors, tensor_buffer):
+        name = b.CreateString(t["name"])
+        shape = b.CreateNumpyVector(np.asarray(t["shape"], dtype=np.int32))
+        quant = None
+        if t.get("scale") is not None:
+            scale = b.CreateNumpyVector(np.atleast_1d(np.asarray(t["scale"], dtype=np.float32)))
+            zp = b.CreateNumpyVector(np.atleast_1d(np.asarray(t["zero_point"], dtype=np.int64)))
+            tflite.QuantizationParametersStart(b)
+            tflite.QuantizationParametersAddScale(b, scale)
+            tflite.QuantizationParametersAddZeroPoint(b, zp)
+            tflite.QuantizationParametersAddQuantizedDimension(b, t.get("quantized_dimension", 0))
+            quant = tflite.QuantizationParametersEnd(b)
+        tflite.TensorStart(b)
+        tflite.TensorAddShape(b, shape)
+        tflite.TensorAddType(b, _TYPES[t["dtype"]])
+        tflite.TensorAddBuffer(b, buf)
+        tflite.TensorAddName(b, name)
+        if quant is not None:
+            tflite.TensorAddQuantization(b, quant)
+        tensor_offsets.append(tflite.TensorEnd(b))
+
+    codes = []
+    for o in operators:
+        if o["op"] not in codes:
+            codes.append(o["op"])
+    op_offsets = []
+    for o in operators:
+        ins = b.CreateNumpyVector(np.asarray(o["inputs"], dtype=np.int32))
+        outs = b.CreateNumpyVector(np.asarray(o["outputs"], dtype=np.int32))
+        opt_type, opt = _options(b, o["op"], o.get("options", {}))
+        tflite.OperatorStart(b)
+        tflite.OperatorAddOpcodeIndex(b, codes.index(o["op"]))
+        tflite.OperatorAddInputs(b, ins)
+        tflite.OperatorAddOutputs(b, outs)
+        if opt is not None:
+            tflite.OperatorAddBuiltinOptionsType(b, opt_type)
+            tflite.OperatorAddBuiltinOptions(b, opt)
+        op_offsets.append(tflite.OperatorEnd(b))
+
+    tensors_vec = _vector(b, tflite.SubGraphStartTensorsVector, tensor_offsets, b.PrependUOffsetTRelative)
+    ops_vec = _vector(b, tflite.SubGraphStartOperatorsVector, op_offsets, b.PrependUOffsetTRelative)
+    in_vec = b.CreateNumpyVector(np.asarray(inputs, dtype=np.int32))
+    out_vec = b.CreateNumpyVector(np.asarray(outputs, dtype=np.int32))
+    sg_name = b.CreateString("main")
+    tflite.SubGraphStart(b)
+    tflite.SubGraphAddTensors(b, tensors_vec)
+    tflite.SubGraphAddOperators(b, ops_vec)
+    tflite.SubGraphAddInputs(b, in_vec)
+    tflite.SubGraphAddOutputs(b, out_vec)
+    tflite.SubGraphAddName(b, sg_name)
+    subgraph = tflite.SubGraphEnd(b)
+
+    code_offsets = []
+    for name in codes:
+        code = getattr(tflite.BuiltinOperator, name)
+        tflite.OperatorCodeStart(b)
+        tflite.OperatorCodeAddBuiltinCode(b, code)
+        tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(code, 127))
+        tflite.OperatorCodeAddVersion(b, 1)
+        code_offsets.append(tflite.OperatorCodeEnd(b))
+
+    codes_vec = _vector(b, tflite.ModelStartOperatorCodesVector, code_offsets, b.PrependUOffsetTRelative)
+    subgraphs_vec = _vector(b, tflite.ModelStartSubgraphsVector, [subgraph], b.PrependUOffsetTRelative)
+    buffers_vec = _vector(b, tflite.ModelStartBuffersVector, buffer_offsets, b.PrependUOffsetTRelative)
+    desc = b.CreateString("mcubench test model")
+    tflite.ModelStart(b)
+    tflite.ModelAddVersion(b, 3)
+    tflite.ModelAddOperatorCodes(b, codes_vec)
+    tflite.ModelAddSubgraphs(b, subgraphs_vec)
+    tflite.ModelAddBuffers(b, buffers_vec)
+    tflite.ModelAddDescription(b, desc)
+    b.Finish(tflite.ModelEnd(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
