@@ -14,6 +14,7 @@ import numpy as np
 class BlockCost:
     base: int  # cycles of one execution with the final branch not taken and no memory stalls
     taken: int  # extra cycles each time the final branch is taken
+    not_taken: int = 0  # extra cycles each time it is not taken (the block is left by falling through)
     line_cycles: tuple = ()  # ((line address, core cycles spent on instructions in that line), ...) in order
     div_sites: tuple = ()  # ((address, cycles already counted in base), ...)
     ends_conditional: bool = False  # final instruction is a conditional branch

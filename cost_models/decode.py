@@ -26,6 +26,7 @@ class Insn:
     reg_count: int  # registers in a register list (LDM/STM/PUSH/POP/VLDM/...), else 0
     writes_pc: bool  # a branch or any instruction that loads PC
     accumulators: frozenset = frozenset()  # registers a multiply-accumulate only adds into (forwarded early)
+    target: int | None = None  # address a direct branch goes to when taken
 
 
 _ARM_CC_AL = getattr(cs_arm, "ARM_CC_AL", None)
@@ -90,11 +91,14 @@ def _rv_insn(md, ins) -> Insn:
     name = ins.mnemonic[2:] if ins.mnemonic.startswith("c.") else ins.mnemonic  # c.lw times like lw
     regs = []
     base = None
+    offset = None
     for op in ins.operands:
         if op.type == capstone.riscv.RISCV_OP_REG:
             regs.append(md.reg_name(op.reg))
         elif op.type == capstone.riscv.RISCV_OP_MEM and op.mem.base:
             base = md.reg_name(op.mem.base)
+        elif op.type == capstone.riscv.RISCV_OP_IMM:
+            offset = op.imm
     # Stores and branches only read their registers; everything else writes its first register operand.
     if name.startswith(("sb", "sh", "sw", "b")) or name in ("j", "jr", "ret", "nop", "ebreak", "ecall", "fence"):
         reads, writes = set(regs), set()
@@ -108,8 +112,10 @@ def _rv_insn(md, ins) -> Insn:
         reads.add(base)
     writes.discard("zero")
     writes_pc = name in _RV_BRANCHES or name in _RV_JUMPS
+    # Capstone gives RV32 branch and JAL targets as offsets from the instruction.
+    target = ins.address + offset if offset is not None and name in _RV_BRANCHES | {"j", "jal"} else None
     return Insn(ins.address, ins.size, name, name in _RV_BRANCHES, frozenset(reads), frozenset(writes), base,
-                None, 0, writes_pc)
+                None, 0, writes_pc, target=target)
 
 
 class CodeImage:

@@ -65,7 +65,7 @@ TIMING_MODELS = {
     "esp32c3": {"branch_taken_cycles": _NUMBER, "load_use_cycles": _NUMBER, "mul_cycles": _NUMBER,
                 "div_cycles": _NUMBER},
     "lx6-proxy": {"branch_taken_cycles": _NUMBER, "load_use_cycles": _NUMBER, "mul_cycles": _NUMBER,
-                  "div_cycles": _NUMBER},
+                  "div_cycles": _NUMBER, "zero_overhead_loops": bool},
 }
 CACHE_ROLES = ("instruction", "data", "unified")
 

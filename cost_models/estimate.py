@@ -95,7 +95,7 @@ def _span_cycles(model, device, image, view, clock_mhz, tally) -> dict:
     parts = {"pipeline": 0, "taken_branches": 0, "divides": 0, "mispredicts": 0, "memory_stalls": 0.0}
     for cost, count, taken in rows:
         parts["pipeline"] += count * cost.base
-        parts["taken_branches"] += taken * cost.taken
+        parts["taken_branches"] += taken * cost.taken + (count - taken) * cost.not_taken
     parts["divides"] = division_extra(rows, view.divisions, model.divide_cycles, model.divide_worst, tally)
     parts["mispredicts"] = model.mispredict_cycles(rows)
     parts["memory_stalls"] = int(round(model.memory_stalls(device, view, rows, clock_mhz, tally)))

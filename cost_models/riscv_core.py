@@ -6,6 +6,10 @@ Per instruction: ALU, LUI/AUIPC, stores 1 cycle; loads 1, plus `load_use_cycles`
 reads the loaded register; MUL/MULH* `mul_cycles`; DIV/REM* `div_cycles`; a conditional branch 1, plus
 `branch_taken_cycles` when taken; JAL/JALR 1 + `branch_taken_cycles` (always taken). The figures come from
 the device file's [timing] table, where each is marked as an assumption with its reasoning.
+
+With `zero_overhead_loops` (the ESP32's LX6 has Xtensa's loop option: LOOP/LOOPNEZ/LOOPGTZ, which GCC
+uses for counted innermost loops), a block that branches back to its own start is taken to be such a loop:
+its closing branch costs nothing while it loops, and 1 cycle (the LOOP set-up) each time the loop is left.
 """
 
 from .blocks import BlockCost, CoreModel
@@ -24,8 +28,12 @@ class InOrderRV(CoreModel):
         self.mul = int(timing.get("mul_cycles", 1))
         self.div = int(timing.get("div_cycles", 33))
         self.divide_worst = self.div
+        self.zero_overhead_loops = bool(timing.get("zero_overhead_loops", False))
         self.notes = {f"{self.name}: taken branch +{self.taken_cycles}, load-use +{self.load_use}, "
                       f"multiply {self.mul}, divide {self.div} cycles (device file assumptions)"}
+        if self.zero_overhead_loops:
+            self.notes.add(f"{self.name}: single-block loops closed by a backward branch run as zero-overhead "
+                           "LOOPs (branch free while looping, 1 cycle per loop exit)")
 
     def divide_cycles(self, d: int) -> int:
         return self.div  # no published early termination: a fixed latency
@@ -47,6 +55,8 @@ class InOrderRV(CoreModel):
                 c = 1
             total += c
         last = insns[-1] if insns else None
+        if self.zero_overhead_loops and last is not None and last.conditional and last.target == insns[0].address:
+            return BlockCost(base=total - 1, taken=0, not_taken=1, ends_conditional=True)
         return BlockCost(
             base=total, taken=self.taken_cycles if last is not None and last.writes_pc else 0,
             ends_conditional=bool(last and last.conditional),
