@@ -89,7 +89,8 @@ class CortexM4(CoreModel):
         self.refill = int(timing.get("branch_refill_cycles", 2))
         self.line_bytes = int(timing.get("flash", {}).get("line_bytes", 8))
         self.notes = {f"Cortex-M4 taken-branch refill P = {self.refill} cycles (TRM range 1..3)",
-                      "Cortex-M4 divide latency: 2 + ceil(d/3) cycles, d = clz(divisor) - clz(dividend), max 12"}
+                      "Cortex-M4 divide latency: 2 + ceil(d/3) cycles, d = clz(divisor) - clz(dividend), max 12",
+                      "Cortex-M4 IT: 1 cycle (the TRM's fold onto a preceding 16-bit instruction is not assumed)"}
 
     divide_cycles = staticmethod(m4_divide_cycles)
 
