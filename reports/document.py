@@ -76,7 +76,7 @@ def run_table(results) -> Table:
         rows.append([r.model_title, fmt.device_label(r), r.isa, fmt.mhz(r.clock_mhz), f"{r.voltage_v:g} V",
                      fmt.count(r.macs), fmt.count(r.instructions), fmt.count(r.cycles),
                      fmt.ratio(r.cycles / r.macs if r.macs else None), fmt.mw(r.avg_power_mw),
-                     fmt.mw(r.idle_power_mw), " ".join(x for x in (r.compiler, r.cflags) if x) or fmt.DASH])
+                     fmt.mw(r.idle_power_mw), fmt.compiler(r.compiler, r.cflags)])
     return Table(headers, rows, numeric=[3, 4, 5, 6, 7, 8, 9, 10])
 
 

@@ -4,6 +4,7 @@ Every renderer formats through these helpers so the Markdown, HTML and plots say
 """
 
 import math
+import re
 
 DASH = "–"  # shown where a figure does not apply (no MACs, no accuracy)
 
@@ -72,6 +73,15 @@ def device_label(row) -> str:
     if row.proxy_isa:
         return f"{row.device_title} ({row.proxy_isa.upper()} proxy)"
     return row.device_title
+
+
+# Compiler flags worth a table cell: optimisation level and target; the full command line is in the CSV.
+_SHOWN_FLAGS = re.compile(r"-O\S*|-mcpu=\S+|-march=\S+|-mabi=\S+|-mfpu=\S+|-mfloat-abi=\S+|-mthumb")
+
+
+def compiler(name, cflags) -> str:
+    flags = [f for f in cflags.split() if _SHOWN_FLAGS.fullmatch(f)]
+    return " ".join([name] + flags if name else flags) or DASH
 
 
 def years(y) -> str:

@@ -118,6 +118,7 @@ def _memory_bars(results):
                label="peak RAM", zorder=3)
     ax.set_xticks(range(len(rows)), [f"{r.model_title}\n{fmt.device_label(r)}" for r in rows], fontsize=7,
                   rotation=30, ha="right")
+    ax.margins(y=0.08)  # room for the peak marker above the tallest bar
     ax.set_ylabel("RAM (KB)")
     ax.set_title("RAM by kind")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))

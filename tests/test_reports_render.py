@@ -100,6 +100,16 @@ def test_layer_shares_add_up_to_the_whole_inference(results):
     assert sum(cycles) == row.cycles
 
 
+def test_run_details_show_the_target_and_optimisation_flags_only(results):
+    row = results.rows[0]
+    row.cflags = ("-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 -ffunction-sections -g "
+                  "-Wall -I/home/someone/build/include -DNDEBUG")
+    markdown = _render(render_markdown, results)
+    assert f"| {row.compiler} -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 |" in markdown
+    assert "/home/someone" not in markdown
+    assert "/home/someone" in _render(render_csv, results)
+
+
 def test_csv_holds_every_figure_of_every_row(results):
     rows = list(csv.DictReader(io.StringIO(_render(render_csv, results))))
     assert len(rows) == len(results.rows)
