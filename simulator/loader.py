@@ -42,7 +42,7 @@ class Symbols:
 
     def name_at(self, address: int):
         i = bisect_right(self.starts, address) - 1
-        if i >= 0 and address < max(self.ends[i], self.starts[i] + 1):
+        if i >= 0 and address < self.ends[i]:
             return self.names[i]
         return None
 
@@ -171,6 +171,11 @@ def _symbols(elf) -> Symbols:
             if sym.name not in symbols.by_name or sym["st_info"]["bind"] == "STB_GLOBAL":
                 symbols.by_name[sym.name] = value
     functions.sort()
+    # Hand-written assembly often leaves function sizes at 0: such a function runs up to the next one.
+    for i, (start, end, fname) in enumerate(functions):
+        if end == start:
+            following = functions[i + 1][0] if i + 1 < len(functions) else start + 0x10000
+            functions[i] = (start, max(following, start + 1), fname)
     symbols.starts = [f[0] for f in functions]
     symbols.ends = [f[1] for f in functions]
     symbols.names = [f[2] for f in functions]

@@ -32,3 +32,27 @@ def test_runs_repeat_from_reset(key, count_elfs, devices):
     first, second = sim.run().trace, sim.run().trace
     assert first.instructions == second.instructions == EXPECTED[key][1]
     assert np.array_equal(first.blocks.count, second.blocks.count)
+
+
+def test_counts_stay_exact_across_semihosting_stops(firmware_dir, devices):
+    from conftest import EXAMPLES, assemble
+
+    arm = assemble(EXAMPLES / "semihost_arm.S", firmware_dir / "semihost_m4.elf", "armv7e-m", 0x08000000, "reset")
+    rv = assemble(EXAMPLES / "semihost_rv32.S", firmware_dir / "semihost_rv.elf", "rv32imc", 0x42000000)
+    for elf, device, total in ((arm, devices["m4"], 6), (rv, devices["rv"], 11)):
+        trace = simulate(elf, device)
+        assert (trace.console, trace.exit_status, trace.instructions) == ("A", 5, total)
+
+
+def test_undefined_instruction_is_a_fault(firmware_dir, devices):
+    from conftest import EXAMPLES, assemble
+    from mcubench.errors import FirmwareFault
+
+    elf = assemble(EXAMPLES / "udf_arm.S", firmware_dir / "udf_m4.elf", "armv7e-m", 0x08000000, "reset")
+    with pytest.raises(FirmwareFault, match="reset"):
+        simulate(elf, devices["m4"])
+
+
+def test_elf_given_as_bytes(count_elfs, devices):
+    trace = simulate(count_elfs["rv"].read_bytes(), devices["rv"])
+    assert trace.instructions == 26
