@@ -1,0 +1,63 @@
+"""Firmware from compile_model run on the simulator: the four MLPerf Tiny models and single-op models give
+the TFLite Micro interpreter's output byte for byte on the simulated Cortex-M4, Cortex-M7 and RV32."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cost_models.device import load_device
+from firmware import compile_model
+from tests.test_kernels_ops import GENERATORS, tflm_run
+
+engine = pytest.importorskip("simulator.engine")
+
+MODELS = Path(__file__).resolve().parents[2] / "shared" / "models" / "mlperf-tiny"
+NAMES = ["ad01_int8", "kws_ref_model", "pretrainedResnet_quant", "vww_96_int8"]
+DEVICES = ["cortex-m4-80mhz", "stm32h7", "esp32-c3"]
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("MCUBENCH_CACHE", str(tmp_path_factory.getbasetemp() / "fw-cache"))
+
+
+def run_firmware(fw, device, xs):
+    sim = engine.Simulator(fw.elf_path, device, memory_tracing=False)
+    outs, regions = [], None
+    for x in xs:
+        res = sim.run(writes={fw.input.address: x.tobytes()}, reads={"out": (fw.output.address, fw.output.nbytes)})
+        assert res.trace.exit_status == 0
+        outs.append(np.frombuffer(res.reads["out"], dtype=np.int8).copy())
+        regions = [r.name for r in res.trace.regions]
+    return np.stack(outs), regions
+
+
+@pytest.mark.skipif(not MODELS.is_dir(), reason="MLPerf Tiny models not present in ../shared")
+@pytest.mark.parametrize("device_name", DEVICES)
+@pytest.mark.parametrize("name", NAMES)
+def test_model_bit_exact_on_simulated_device(name, device_name):
+    device = load_device(device_name)
+    path = MODELS / f"{name}.tflite"
+    fw = compile_model(path, device)
+    xs = np.random.default_rng(3).integers(-128, 128, size=(2, *fw.input.shape)).astype(np.int8)
+    ours, regions = run_firmware(fw, device, xs)
+    assert np.array_equal(ours, tflm_run(path.read_bytes(), xs))
+    # One region for the whole inference and one per layer.
+    assert "inference" in regions
+    assert {layer.region for layer in fw.layers} <= set(regions)
+
+
+@pytest.mark.parametrize("device_name", ["cortex-m4-80mhz", "esp32-c3"])
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SOFTMAX", "AVERAGE_POOL_2D"])
+def test_op_bit_exact_on_simulated_device(tmp_path, op, device_name):
+    device = load_device(device_name)
+    for case in range(3):
+        rng = np.random.default_rng([case, len(op), 99])
+        model = GENERATORS[op](rng)
+        path = tmp_path / f"{op}-{case}.tflite"
+        path.write_bytes(model)
+        fw = compile_model(path, device)
+        xs = rng.integers(-128, 128, size=(2, *fw.input.shape)).astype(np.int8)
+        ours, _ = run_firmware(fw, device, xs)
+        assert np.array_equal(ours, tflm_run(model, xs)), f"case {case}"
