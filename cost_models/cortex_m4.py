@@ -21,8 +21,9 @@ file gives the value used). Rules we apply:
 - Any load or store whose address register was written by the data-processing instruction just before
   it: +1 cycle (3.3.2: "there is no forwarding path for this scenario").
 - LDRD/STRD: 1 + N with N = 2 registers. LDM/STM/PUSH/POP: 1 + N; loading PC adds P.
-- B, BL, BX, BLX, CBZ/CBNZ: 1, plus P when taken. TBB/TBH: 3 + P (3.3.2: two cycles for the load, one
-  for the add, then the refill). Any other write of PC adds P when taken.
+- B, BL, BX, BLX, CBZ/CBNZ: 1, plus P when taken. TBB/TBH: 3 + 3 (3.3.2: two cycles for the load, one
+  for the add, three for the pipeline reload); LDR PC: 2 + 3 (3.3.2: "at least five cycles"). Any other
+  write of PC (POP/LDM with PC, MOV/ADD PC) adds P when taken.
 - IT: 1 (we do not assume the fold onto a preceding 16-bit instruction that the TRM says can happen).
 - FPU: VADD/VSUB/VMUL/VNMUL/VABS/VNEG/VCMP/VCVT/VMOV/VMRS: 1; VMLA/VMLS/VNMLA/VNMLS/VFMA/VFMS/VFNMA/VFNMS:
   3; VDIV/VSQRT: 14; VLDR/VSTR: 2; VLDM/VSTM/VPUSH/VPOP: 1 + N.
@@ -139,6 +140,8 @@ class CortexM4(CoreModel):
             prev = insn
         last = insns[-1] if insns else None
         taken = self.refill if last is not None and last.writes_pc else 0
+        if last is not None and last.writes_pc and last.name in ("ldr", "tbb", "tbh"):
+            taken = 3  # 3.3.2: LDR PC and TBB/TBH are blocking, "three cycles for the pipeline reload"
         return BlockCost(
             base=sum(cycles), taken=taken, line_cycles=_line_cycles(insns, cycles, self.line_bytes),
             div_sites=tuple(div_sites),

@@ -145,3 +145,11 @@ def test_cycles_by_cause_add_up(m4, loop_code):
     assert est.cycles_by_cause == {"pipeline": 10 * LOOP_BASE, "taken_branches": 9 * 2, "divides": 10 * 10,
                                    "mispredicts": 0, "memory_stalls": 0}
     assert sum(est.cycles_by_cause.values()) == est.cycles
+
+
+def test_blocking_pc_loads(m4):
+    # TRM 3.3.2: LDR PC is at least 2 + 3 = 5 cycles; TBB at least 2 + 1 + 3 = 6; POP {pc} is 1 + N + P.
+    for source, cycles in (("ldr pc, [r0]", 5), ("tbb [r0, r1]", 6), ("pop {r4, pc}", 1 + 2 + 2)):
+        code = assemble_thumb(source)
+        trace = make_trace("armv7e-m", SRAM, code, [(SRAM, len(code), 1, 1, 0)])
+        assert estimate(trace, m4, clock_mhz=16).cycles == cycles, source
