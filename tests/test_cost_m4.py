@@ -153,3 +153,11 @@ def test_blocking_pc_loads(m4):
         code = assemble_thumb(source)
         trace = make_trace("armv7e-m", SRAM, code, [(SRAM, len(code), 1, 1, 0)])
         assert estimate(trace, m4, clock_mhz=16).cycles == cycles, source
+
+
+def test_fpu_timings(m4):
+    # Cortex-M4 TRM Table 7-1 (FPv4-SP): VADD 1, VMLA 3, VDIV 14, VLDR 2, VPUSH 1 + N
+    src = ".fpu fpv4-sp-d16\nvadd.f32 s0, s1, s2\nvmla.f32 s0, s1, s2\nvdiv.f32 s0, s1, s2\nvldr s0, [r0]\nvpush {s16-s19}"
+    code = assemble_thumb(src)
+    trace = make_trace("armv7e-m", SRAM, code, [(SRAM, len(code), 5, 1, 1)])
+    assert estimate(trace, m4, clock_mhz=16).cycles == 1 + 3 + 14 + 2 + (1 + 4)
