@@ -107,3 +107,9 @@ def test_fresh_run_equals_recosted_saved_trace(tmp_path, capsys):
     a = json.loads(fresh.read_text())["estimates"]
     b = json.loads(recost.read_text())["estimates"]
     assert a == b and a[0]["regions"]["mb_udiv"]["cycles"] > 0
+
+
+def test_devices_unknown_name_is_one_line(capsys):
+    assert main(["devices", "nosuch"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unknown device 'nosuch'" in err[0] and "stm32h7" in err[0]
