@@ -42,3 +42,55 @@ def test_band_edges_cover_the_spectrum_in_order():
     edges = vd.band_edges()
     assert len(edges) == vd.N_BANDS + 1 and np.all(np.diff(edges) >= 1)
     assert edges[-1] == vd.FRAME // 2
+
+
+# ---- keyword spotting: MFCC front end and espeak-ng clips ----
+
+import pytest
+
+from benchmarks.training import kws_data as kd
+from benchmarks.training import mfcc as mf
+
+needs_espeak = pytest.mark.skipif(not kd.espeak_available(), reason="espeak-ng is not installed")
+
+
+def test_mfcc_shape_and_dct_is_orthonormal():
+    assert mf.mfcc(np.zeros(mf.SAMPLE_RATE)).shape == (49, 10)
+    full = mf.dct_matrix(mf.N_MEL, mf.N_MEL)
+    assert np.allclose(full @ full.T, np.eye(mf.N_MEL))
+
+
+def test_mel_filters_peak_where_a_tone_lands():
+    # A 1 kHz tone puts most filter-bank energy into the filter whose centre is nearest 1 kHz on the mel scale.
+    t = np.arange(mf.SAMPLE_RATE) / mf.SAMPLE_RATE
+    frame = mf.frames(np.sin(2 * np.pi * 1000 * t))[0] * np.hanning(mf.FRAME_LENGTH)
+    energies = mf.mel_filterbank() @ (np.abs(np.fft.rfft(frame, mf.FFT_LENGTH)) ** 2)
+    centers = mf.mel_to_hz(np.linspace(mf.hz_to_mel(mf.MEL_LO_HZ), mf.hz_to_mel(mf.MEL_HI_HZ), mf.N_MEL + 2))[1:-1]
+    assert np.argmax(energies) == np.argmin(np.abs(centers - 1000))
+
+
+def test_resample_keeps_a_tone():
+    t = np.arange(22050) / 22050
+    y = kd.resample(np.sin(2 * np.pi * 440 * t), 22050, 16000)
+    assert len(y) == 16000
+    assert np.argmax(np.abs(np.fft.rfft(y))) == 440
+    assert np.allclose(y[1000:15000], np.sin(2 * np.pi * 440 * np.arange(16000) / 16000)[1000:15000], atol=1e-3)
+
+
+@needs_espeak
+def test_kws_set_is_deterministic_for_a_seed():
+    a, ya = kd.make_set(5, 1, "test")
+    b, yb = kd.make_set(5, 1, "test")
+    c, _ = kd.make_set(6, 1, "test")
+    assert a.shape == (len(kd.LABELS), 49, 10) and list(ya) == list(range(len(kd.LABELS)))
+    assert np.array_equal(a, b) and np.array_equal(ya, yb)
+    assert not np.array_equal(a, c)
+
+
+@needs_espeak
+def test_every_voice_variant_changes_the_sound():
+    # Guards against espeak-ng silently ignoring a variant (it does for "en-gb+<variant>").
+    base = {voice: kd.synthesize("stop", voice, "m1", 160, 50) for voice in kd.TRAIN_VOICES + kd.TEST_VOICES}
+    for voice, reference in base.items():
+        other = kd.synthesize("stop", voice, "f2", 160, 50)
+        assert len(other) != len(reference) or not np.allclose(other, reference), voice

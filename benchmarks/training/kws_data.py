@@ -28,11 +28,15 @@ UNKNOWN_WORDS = [
     "yet", "know", "cup", "town", "lift", "write", "stock", "goat", "often", "done",
 ]
 
-# Voices (accents) and variants: the test split gets ones that training never hears.
-TRAIN_VOICES = ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-gb-x-gbclan"]
+# Voices (accents) and variants: the test split gets ones that training never hears. ("en" is espeak-ng's
+# British English; its alias "en-gb" silently ignores the +variant suffix in espeak-ng 1.51.)
+TRAIN_VOICES = ["en-us", "en", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-gb-x-gbclan"]
 TEST_VOICES = ["en-us-nyc", "en-gb-x-gbcwmd"]
-TRAIN_VARIANTS = ["m1", "m2", "m3", "m4", "m5", "f1", "f2", "f3", "klatt", "klatt2", "Alex", "Andy", "john",
-                  "linda", "max", "steph"]
+TRAIN_VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m8", "f1", "f2", "f3", "klatt", "klatt2", "klatt4", "Alex", "Alicia",
+                  "Andrea", "Andy", "adam", "anika", "antonio", "belinda", "benjamin", "boris", "caleb", "croak",
+                  "Denis", "ed", "edward", "Gene", "gustave", "Hugo", "iven", "Jacky", "john", "Lee", "linda",
+                  "marcelo", "max", "Michael", "miguel", "Mike", "Nguyen", "pablo", "paul", "quincy", "rob",
+                  "robert", "steph", "zac"]
 TEST_VARIANTS = ["m6", "m7", "f4", "f5", "klatt3", "aunty", "david", "Annie"]
 
 SPEED_WPM = (110, 210)
