@@ -1,8 +1,8 @@
 """Operating point (clock, supply voltage) and power from the device's datasheet figures.
 
-Run-mode supply current comes from the [[power.run]] points: linear in the clock between (and beyond) the
-two nearest points, which is how CMOS dynamic current behaves at a fixed core voltage; one point scales
-proportionally. Power = supply voltage x current: the chips here feed the core from an internal regulator,
+Run-mode supply current comes from the [[power.run]] points: linear in the clock between the two nearest
+points (and above the highest), which is how CMOS dynamic current behaves at a fixed core voltage; below
+the lowest point (or with a single point) it scales in proportion to the clock. Power = supply voltage x current: the chips here feed the core from an internal regulator,
 so the current barely changes with the supply voltage inside its allowed range.
 """
 
@@ -41,14 +41,15 @@ def operating_point(device, clock_mhz=None, voltage_v=None):
 
 def run_current_ma(device, mhz) -> float:
     points = sorted((p["mhz"], p["current_ma"]) for p in _need(device, "power")["run"])
-    if len(points) == 1:
-        f0, i0 = points[0]
-        return i0 * mhz / f0
-    # The two points nearest in clock define the line.
+    f_low, i_low = points[0]
+    if len(points) == 1 or mhz <= f_low:
+        # Below the lowest datasheet point, scale that point with the clock: never below zero, and the
+        # static part it ignores is small next to the sleep figures the duty-cycle uses anyway.
+        return i_low * mhz / f_low
+    # Between points, and above the highest one, the two nearest points define the line.
     nearest = sorted(points, key=lambda p: abs(p[0] - mhz))[:2]
     (f0, i0), (f1, i1) = sorted(nearest)
-    current = i0 + (i1 - i0) * (mhz - f0) / (f1 - f0)
-    return max(current, 0.0)
+    return i0 + (i1 - i0) * (mhz - f0) / (f1 - f0)
 
 
 def run_power_mw(device, mhz, volts) -> float:

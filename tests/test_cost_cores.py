@@ -147,3 +147,13 @@ def test_m7_mac_chain_forwards_the_accumulator(h7):
     assert _m7_cycles(h7, "mla r3, r1, r2, r3\n mla r4, r3, r2, r4").cycles == 3
     # SMLAL accumulates into r4:r5
     assert _m7_cycles(h7, "smlal r4, r5, r1, r2\n smlal r4, r5, r1, r2").cycles == 2
+
+
+def test_run_current_interpolation():
+    from cost_models.power import run_current_ma
+
+    m4 = load_device("cortex-m4-80mhz")  # points: 26 MHz 2.9 mA, 80 MHz 10.2 mA
+    assert run_current_ma(m4, 80) == pytest.approx(10.2)
+    assert run_current_ma(m4, 53) == pytest.approx(2.9 + (10.2 - 2.9) * 27 / 54)
+    assert run_current_ma(m4, 13) == pytest.approx(2.9 / 2)  # below the lowest point: proportional
+    assert all(run_current_ma(m4, f) > 0 for f in (1, 2, 4, 8))
