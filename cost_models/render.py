@@ -54,3 +54,10 @@ def device_text(device, out):
                   f"{run_power_mw(device, mhz, volts):.4g} mW\n")
         sleep = power["sleep"]
         out.write(f"  sleep    {sleep['mode']}: {sleep['current_ua']:g} µA = {sleep_power_mw(device, volts):.3g} mW\n")
+
+
+def duty_text(d, out):
+    out.write(f"  duty cycle   {d['inferences_per_s']:g}/s: active {100 * d['active_fraction']:.3g}% of the time, "
+              f"{d['sleep_mode']} between runs ({d['sleep_power_mw']:.3g} mW): average {d['avg_power_mw']:.4g} mW\n")
+    if "battery_life_years" in d:
+        out.write(f"  battery life {d['battery_life_years']:.3g} years\n")

@@ -113,3 +113,16 @@ def test_devices_unknown_name_is_one_line(capsys):
     assert main(["devices", "nosuch"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "unknown device 'nosuch'" in err[0] and "stm32h7" in err[0]
+
+
+def test_duty_cycle_options(saved_trace, tmp_path, capsys):
+    path, trace = saved_trace
+    out_json = tmp_path / "d.json"
+    assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz", "--rate", "10", "--battery-mah", "1000",
+                 "--json", str(out_json)]) == 0
+    assert "battery life" in capsys.readouterr().out
+    record = json.loads(out_json.read_text())
+    from cost_models import duty_cycle
+    m4 = load_device("cortex-m4-80mhz")
+    assert record["duty_cycle"][0] == duty_cycle(estimate(trace, m4), m4, 10.0, battery_mah=1000)
+    assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz", "--battery-mah", "1000"]) == 1

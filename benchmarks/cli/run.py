@@ -22,6 +22,10 @@ def configure(parser):
                         help="also report every call of this function (repeatable)")
     parser.add_argument("--proxy-isa", metavar="ISA", help="for proxy devices (esp32): the ISA of the proxy build")
     parser.add_argument("--explain", action="store_true", help="also print the assumptions and sources behind each estimate")
+    parser.add_argument("--rate", type=float, metavar="HZ",
+                        help="duty cycle: runs per second, sleeping in between; prints average power")
+    parser.add_argument("--battery-mah", type=float, metavar="MAH", help="with --rate: battery capacity for the life estimate")
+    parser.add_argument("--battery-v", type=float, metavar="V", help="with --battery-mah: battery voltage (default: the supply)")
     # For `mcubench run model.tflite` (benchmarks.model_run):
     parser.add_argument("--input", metavar="IN.npy", help="model input (int8, the model's shape)")
     parser.add_argument("--output", metavar="OUT.npy", help="write the model's output tensor here")
@@ -54,9 +58,9 @@ def execute(args, out=None):
 
         return run_model(args)
     from benchmarks.results import write_json_atomic
-    from cost_models import estimate
+    from cost_models import duty_cycle, estimate
     from cost_models.device import load_device
-    from cost_models.render import estimate_text
+    from cost_models.render import duty_text, estimate_text
 
     if not args.firmware and not args.trace:
         raise UsageError("give a firmware ELF to run, or --trace SAVED.json to re-cost")
@@ -66,17 +70,24 @@ def execute(args, out=None):
         raise UsageError("--region needs a run; a saved trace keeps the regions it was traced with")
     if args.firmware and not Path(args.firmware).is_file():
         raise UsageError(f"{args.firmware}: no such file")
+    if (args.battery_mah is not None or args.battery_v is not None) and args.rate is None:
+        raise UsageError("--battery-mah and --battery-v need --rate")
     names = [n.strip() for n in args.device.split(",") if n.strip()]
     if not names:
         raise UsageError("--device needs at least one device name")
     devices = [load_device(n) for n in names]
     label = Path(args.firmware or args.trace).name
     estimates = []
+    duty = []
     for device, trace in zip(devices, _traces(args, devices)):
         est = estimate(trace, device, clock_mhz=args.clock_mhz, voltage_v=args.voltage, proxy_isa=args.proxy_isa)
         if trace.exit_status:
             out.write(f"note: firmware exited with status {trace.exit_status}\n")
         estimate_text(est, label, out)
+        if args.rate is not None:
+            d = duty_cycle(est, device, args.rate, battery_mah=args.battery_mah, battery_v=args.battery_v)
+            duty_text(d, out)
+            duty.append(d)
         if args.explain:
             for line in est.assumptions:
                 out.write(f"  assumed: {line}\n")
@@ -86,5 +97,7 @@ def execute(args, out=None):
     if args.json:
         record = {"firmware": label, "from_trace": bool(args.trace),
                   "estimates": [e.to_dict() for e in estimates]}
+        if duty:
+            record["duty_cycle"] = duty
         write_json_atomic(args.json, record)
     return 0
