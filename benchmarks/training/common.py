@@ -167,19 +167,29 @@ def quantize(x, quant):
 
 
 def interpreter_outputs(model_path, xs):
-    """int8 outputs of the TFLite interpreter (ai_edge_litert) for int8 inputs without batch dimension."""
-    from ai_edge_litert.interpreter import Interpreter
+    """int8 outputs of the TFLite reference interpreter for int8 inputs, flattened: [N, outputs]."""
+    from benchmarks.runner import reference_outputs
 
-    interpreter = Interpreter(model_path=str(model_path))
-    interpreter.allocate_tensors()
-    inp = interpreter.get_input_details()[0]
-    out = interpreter.get_output_details()[0]
-    outputs = []
-    for x in xs:
-        interpreter.set_tensor(inp["index"], np.asarray(x, dtype=np.int8).reshape(inp["shape"]))
-        interpreter.invoke()
-        outputs.append(interpreter.get_tensor(out["index"]).reshape(-1).copy())
-    return np.stack(outputs)
+    return np.stack([out.reshape(-1) for out in reference_outputs(model_path, xs)])
+
+
+def training_args(doc, seed, epochs, argv=None):
+    """The options every training script takes: --epochs and --seed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=epochs)
+    parser.add_argument("--seed", type=int, default=seed)
+    return parser.parse_args(argv)
+
+
+def print_model_facts(tflite_model, start, data_s=None):
+    """MACs, size, ops and wall time: the figures PROVENANCE.md records."""
+    import time
+
+    print(f"MACs {count_macs(tflite_model)}  size {len(tflite_model)} bytes  ops {sorted(set(model_ops(tflite_model)))}")
+    data = f"data generation {data_s:.1f} s, " if data_s is not None else ""
+    print(f"{data}total wall time {time.perf_counter() - start:.1f} s")
 
 
 def write_atomic(path, data: bytes):

@@ -8,7 +8,6 @@ Run (needs the [train] extra):  nice -n 10 python3 -m benchmarks.training.images
 Writes benchmarks/suites/default/images/{digits_resnet_int8.tflite,test.npz}.
 """
 
-import argparse
 import time
 
 import numpy as np
@@ -82,10 +81,7 @@ def build_model():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
+    args = common.training_args(__doc__, SEED, 30, argv)
 
     start = time.perf_counter()
     common.seed_everything(args.seed)
@@ -112,8 +108,7 @@ def main(argv=None):
     outputs = common.interpreter_outputs(OUT_DIR / MODEL_NAME, x_test_q)
     int8_acc = float(np.mean(outputs.argmax(axis=1) == y_test))
     print(f"float test accuracy {float_acc:.4f}  int8 interpreter accuracy {int8_acc:.4f}")
-    print(f"MACs {common.count_macs(tflite_model)}  size {len(tflite_model)} bytes  ops {sorted(set(common.model_ops(tflite_model)))}")
-    print(f"wall time {time.perf_counter() - start:.1f} s")
+    common.print_model_facts(tflite_model, start)
     return 0
 
 

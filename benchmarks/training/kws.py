@@ -4,7 +4,6 @@ Run (needs the [train] extra and espeak-ng):  nice -n 10 python3 -m benchmarks.t
 Writes benchmarks/suites/default/kws/{kws_dscnn_int8.tflite,test.npz}.
 """
 
-import argparse
 import time
 
 import numpy as np
@@ -43,10 +42,7 @@ def build_model(channels=CHANNELS, blocks=BLOCKS):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
+    args = common.training_args(__doc__, SEED, 30, argv)
 
     start = time.perf_counter()
     x_train, y_train = kd.make_set(TRAIN_SEED, TRAIN_PER_CLASS, "train")
@@ -81,8 +77,7 @@ def main(argv=None):
     for label, name in enumerate(kd.LABELS):
         sel = y_test == label
         print(f"  {name:8s} {np.mean(predicted[sel] == label):.3f}")
-    print(f"MACs {common.count_macs(tflite_model)}  size {len(tflite_model)} bytes  ops {sorted(set(common.model_ops(tflite_model)))}")
-    print(f"data generation {data_s:.1f} s, total wall time {time.perf_counter() - start:.1f} s")
+    common.print_model_facts(tflite_model, start, data_s)
     return 0
 
 

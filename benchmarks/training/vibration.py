@@ -6,7 +6,6 @@ Run (needs the [train] extra):  nice -n 10 python3 -m benchmarks.training.vibrat
 Writes benchmarks/suites/default/vibration/{vibration_ae_int8.tflite,test.npz}.
 """
 
-import argparse
 import time
 
 import numpy as np
@@ -39,10 +38,7 @@ def build_model():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=60)
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
+    args = common.training_args(__doc__, SEED, 60, argv)
 
     start = time.perf_counter()
     x_train, _ = vd.make_set(TRAIN_SEED, N_TRAIN)
@@ -81,8 +77,7 @@ def main(argv=None):
     for k in (vd.OUTER_RACE, vd.INNER_RACE, vd.UNBALANCE):
         sel = (kind == vd.NORMAL) | (kind == k)
         print(f"  AUC normal vs {vd.KIND_NAMES[k]}: {roc_auc(err[sel], y_test[sel]):.4f}")
-    print(f"MACs {common.count_macs(tflite_model)}  size {len(tflite_model)} bytes  ops {sorted(set(common.model_ops(tflite_model)))}")
-    print(f"data generation {data_s:.1f} s, total wall time {time.perf_counter() - start:.1f} s")
+    common.print_model_facts(tflite_model, start, data_s)
     return 0
 
 
