@@ -13,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: renders to memory, works without a display
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 import numpy as np  # noqa: E402
@@ -125,18 +126,26 @@ def _memory_bars(results):
     return _png(fig)
 
 
+_LINESTYLES = ("-", "--", ":", "-.")
+
+
 def _battery_chart(results, battery):
+    """Colour says the device (as in the latency chart), line style the model: readable with many rows."""
+    devices = _devices_in_order(results)
+    colours = {device: f"C{i % 10}" for i, (device, _) in enumerate(devices)}
+    models = models_in_order(results)
+    styles = {model: _LINESTYLES[i % len(_LINESTYLES)] for i, (model, _) in enumerate(models)}
     fig = Figure(figsize=(7.5, 5.5), layout="constrained")
     ax = fig.add_subplot()
-    for i, r in enumerate(results.rows):
+    for r in results.rows:
         top = max_rate(r)
         if not np.isfinite(top):
             continue
         rates = np.logspace(-3, np.log10(top), 60)
         life = [battery_years(r, f, battery) for f in rates]
-        line, = ax.plot(rates, life, color=f"C{i % 10}", label=f"{r.model_title} / {fmt.device_label(r)}")
+        ax.plot(rates, life, color=colours[r.device], linestyle=styles[r.model])
         # The line ends where inferences run back to back: the core never sleeps.
-        ax.plot(rates[-1], life[-1], "o", color=line.get_color(), markersize=4)
+        ax.plot(rates[-1], life[-1], "o", color=colours[r.device], markersize=4)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.xaxis.set_major_formatter(_plain)
@@ -145,7 +154,10 @@ def _battery_chart(results, battery):
     ax.set_ylabel("battery life (years)")
     ax.set_title(f"Battery life on {battery.describe()}, sleeping at idle power between inferences")
     ax.grid(True, which="both", alpha=0.3)
-    fig.legend(loc="outside lower center", ncols=2, fontsize=7, frameon=False)
+    handles = [Line2D([], [], color=colours[d], linewidth=2) for d, _ in devices]
+    handles += [Line2D([], [], color="black", linestyle=styles[m]) for m, _ in models]
+    labels = [label for _, label in devices] + [title for _, title in models]
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=7, frameon=False)
     return _png(fig)
 
 
