@@ -77,6 +77,7 @@ def _arm_insn(md, ins) -> Insn:
             base = md.reg_name(reg_ops[0].reg)
     cc = getattr(ins, "cc", _ARM_CC_AL)
     conditional = cc not in (_ARM_CC_AL, 0, None) if _ARM_CC_AL is not None else False
+    conditional = conditional or name in ("cbz", "cbnz")  # compare-and-branch: conditional without a cc
     writes_pc = "pc" in writes or name in ("b", "bl", "bx", "blx", "cbz", "cbnz", "tbb", "tbh")
     accumulators = frozenset()
     if name.startswith(_ACCUMULATING):

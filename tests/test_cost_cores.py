@@ -157,3 +157,9 @@ def test_run_current_interpolation():
     assert run_current_ma(m4, 53) == pytest.approx(2.9 + (10.2 - 2.9) * 27 / 54)
     assert run_current_ma(m4, 13) == pytest.approx(2.9 / 2)  # below the lowest point: proportional
     assert all(run_current_ma(m4, f) > 0 for f in (1, 2, 4, 8))
+
+
+def test_m7_cbz_loops_are_predicted_like_conditional_branches(h7):
+    # CBNZ taken 99 times in 100: one misprediction, as for BNE
+    est = _m7_cycles(h7, "subs r0, #1\n cbnz r0, 1f\n1:", count=100, fallthrough=1)
+    assert est.cycles_by_cause["mispredicts"] == 8
