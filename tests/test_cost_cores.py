@@ -161,5 +161,6 @@ def test_run_current_interpolation():
 
 def test_m7_cbz_loops_are_predicted_like_conditional_branches(h7):
     # CBNZ taken 99 times in 100: one misprediction, as for BNE
-    est = _m7_cycles(h7, "subs r0, #1\n cbnz r0, 1f\n1:", count=100, fallthrough=1)
-    assert est.cycles_by_cause["mispredicts"] == 8
+    code = assemble_thumb("subs r0, #1\n cbnz r0, 1f\n nop\n1:", cpu="cortex-m7")
+    trace = make_trace("armv7e-m", ITCM, code, [(ITCM, 4, 2, 100, 1)])  # the block ends at the CBNZ
+    assert estimate(trace, h7).cycles_by_cause["mispredicts"] == 8
