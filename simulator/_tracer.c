@@ -18,6 +18,7 @@ typedef void uc_engine;
 typedef int (*reg_read_fn)(uc_engine *, int, void *);
 typedef int (*mem_read_fn)(uc_engine *, uint64_t, void *, uint64_t);
 typedef int (*emu_stop_fn)(uc_engine *);
+typedef int (*reg_write_fn)(uc_engine *, int, const void *);
 
 enum { ISA_THUMB = 0, ISA_RV32 = 1 };
 enum { FRAME_MARK = 0, FRAME_FUNC = 1 };
@@ -71,7 +72,8 @@ typedef struct tracer {
     reg_read_fn reg_read;
     mem_read_fn mem_read;
     emu_stop_fn emu_stop;
-    uint32_t isa, reg_sp, reg_ret, reg_pc;
+    reg_write_fn reg_write;
+    uint32_t isa, reg_sp, reg_ret, reg_pc, reg_xpsr;
 
     /* blocks: open-addressing hash of (addr, size, ctx) -> index into blocks[] */
     block_t *blocks;
@@ -369,6 +371,26 @@ static void caches_data(tracer_t *t, uint32_t addr, uint32_t size, int write)
 /* ---------------------------------------------------------------------------------------------- */
 /* hooks */
 
+/*
+ * Work-around for a Unicorn 2.1 bug (unicorn-engine/unicorn issue #2309): when a memory hook fires on a
+ * load or store inside a Thumb IT block, Unicorn stores that instruction's IT state into the CPU state
+ * and nothing clears it after the IT block, so the next translated block runs as if it were still
+ * conditional (instructions silently skipped). The IT state in the CPU state is only read when a new
+ * block is looked up, so clearing it here is safe: the running block keeps its own IT tracking.
+ */
+#define XPSR_IT_BITS 0x0600FC00u
+
+static inline void clear_stale_it_state(tracer_t *t)
+{
+    if (t->isa != ISA_THUMB || !t->reg_write)
+        return;
+    uint32_t xpsr = read_reg32(t, t->reg_xpsr);
+    if (xpsr & XPSR_IT_BITS) {
+        xpsr &= ~XPSR_IT_BITS;
+        t->reg_write(t->uc, t->reg_xpsr, &xpsr);
+    }
+}
+
 void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     tracer_t *t = user;
@@ -450,6 +472,7 @@ void tracer_mem_read_hook(uc_engine *uc, int type, uint64_t address, int size, i
     tracer_t *t = user;
     uint32_t addr = (uint32_t)address;
     (void)uc, (void)type, (void)value;
+    clear_stale_it_state(t);
     uint64_t *m = &t->ctxs[t->ctx].mem[area_index(t, addr) * 4];
     m[0]++;
     m[2] += (uint32_t)size;
@@ -462,6 +485,7 @@ void tracer_mem_write_hook(uc_engine *uc, int type, uint64_t address, int size, 
     tracer_t *t = user;
     uint32_t addr = (uint32_t)address;
     (void)uc, (void)type, (void)value;
+    clear_stale_it_state(t);
     uint64_t *m = &t->ctxs[t->ctx].mem[area_index(t, addr) * 4];
     m[1]++;
     m[3] += (uint32_t)size;
@@ -554,7 +578,8 @@ static void finish_split(tracer_t *t, int64_t head, uint32_t tail_addr, uint32_t
    PC exact at marker stores (it synchronises PC only for accesses some hook watches). */
 void tracer_sync_hook(uc_engine *uc, int type, uint64_t address, int size, int64_t value, void *user)
 {
-    (void)uc, (void)type, (void)address, (void)size, (void)value, (void)user;
+    (void)uc, (void)type, (void)address, (void)size, (void)value;
+    clear_stale_it_state(user);
 }
 
 /* The marker page: the word at marker_offset begins a region (a name's address) or ends one (0). */
@@ -720,6 +745,12 @@ void tracer_set_marker(tracer_t *t, uint32_t offset, int exact)
 {
     t->marker_offset = offset;
     t->exact_markers = exact;
+}
+
+void tracer_set_reg_write(tracer_t *t, void *reg_write, uint32_t reg_xpsr)
+{
+    t->reg_write = (reg_write_fn)reg_write;
+    t->reg_xpsr = reg_xpsr;
 }
 
 void tracer_set_stack(tracer_t *t, uint32_t floor, uint32_t top)

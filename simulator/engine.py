@@ -229,6 +229,8 @@ class Simulator:
             if lib.tracer_add_cache(tracer, cache.line_bytes, cache.sets, cache.ways, flags, len(ranges), flat) != 0:
                 raise UsageError(f"cache {cache.name!r} cannot be modelled (at most 8 caches of 8 ranges)")
         lib.tracer_set_stack(tracer, self._stack_floor, self._stack_top)
+        if arch.arm:
+            lib.tracer_set_reg_write(tracer, _fn("uc_reg_write"), arm_const.UC_ARM_REG_XPSR)
         self._hook(uc_const.UC_HOOK_BLOCK, native.callback_address("tracer_block_hook"), tracer)
         if self.memory_tracing:
             self._hook(uc_const.UC_HOOK_MEM_READ, native.callback_address("tracer_mem_read_hook"), tracer)

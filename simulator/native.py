@@ -29,6 +29,7 @@ _PROTOTYPES = {
     "tracer_add_div_site": (ptr, [ptr, u32, u32, u32, u32, u32]),
     "tracer_set_marker": (None, [ptr, u32, ctypes.c_int]),
     "tracer_set_stack": (None, [ptr, u32, u32]),
+    "tracer_set_reg_write": (None, [ptr, ptr, u32]),
     "tracer_reset": (None, [ptr, u64]),
     "tracer_icount": (u64, [ptr]),
     "tracer_budget_hit": (ctypes.c_int, [ptr]),

@@ -56,3 +56,15 @@ def test_undefined_instruction_is_a_fault(firmware_dir, devices):
 def test_elf_given_as_bytes(count_elfs, devices):
     trace = simulate(count_elfs["rv"].read_bytes(), devices["rv"])
     assert trace.instructions == 26
+
+
+@pytest.mark.parametrize("memory_tracing", [True, False])
+def test_loads_in_it_blocks_run_correctly_when_traced(memory_tracing, firmware_dir, devices):
+    from conftest import EXAMPLES, assemble
+
+    elf = assemble(EXAMPLES / "it_block_arm.S", firmware_dir / "it_block.elf", "armv7e-m", 0x08000000, "reset")
+    trace = simulate(elf, devices["m4"], memory_tracing=memory_tracing, exact_markers=True)
+    assert (trace.exit_status, trace.instructions) == (0, 29)
+    if memory_tracing:
+        assert trace.memory["sram1"].reads == 4
+        assert trace.memory["flash"].reads == 1  # ldr r1 literal (ldr r2, =0x20000000 assembles to a mov)
