@@ -47,3 +47,11 @@ def test_vibration_output_shares_the_input_quantization(suite):
     # score("auc") is given the output quantization only; the model was built so that it fits the input.
     model = next(m for m in suite.models if m.name == "vibration")
     assert (model.output.scale, model.output.zero_point) == (model.input.scale, model.input.zero_point)
+
+
+def test_any_prefix_of_a_test_set_mixes_the_classes(suite):
+    # The runner may score only the first N samples (`--samples N`).
+    for model in suite.models:
+        _, y = model.load_dataset()
+        classes = len(np.unique(y))
+        assert len(np.unique(y[:classes])) == classes, model.name

@@ -101,6 +101,8 @@ def main(argv=None):
     tflite_model = common.convert_int8(model, x_train)
     common.check_ops(tflite_model)
     in_q, _ = common.io_quant(tflite_model)
+    order = common.round_robin(y_test)
+    x_test, y_test = x_test[order], y_test[order]
     x_test_q = common.quantize(x_test, in_q)
     common.write_atomic(OUT_DIR / MODEL_NAME, tflite_model)
     common.save_npz_atomic(OUT_DIR / "test.npz", x=x_test_q, y=y_test.astype(np.int16))

@@ -66,6 +66,8 @@ def main(argv=None):
     tflite_model = common.convert_int8(model, z_train[np.random.default_rng(args.seed).permutation(len(z_train))])
     common.check_ops(tflite_model)
     in_q, _ = common.io_quant(tflite_model)
+    order = common.round_robin(y_test)
+    z_test, y_test = z_test[order], y_test[order]
     x_test_q = common.quantize(z_test, in_q)
     common.write_atomic(OUT_DIR / MODEL_NAME, tflite_model)
     common.save_npz_atomic(OUT_DIR / "test.npz", x=x_test_q, y=y_test, mfcc_mean=mean, mfcc_std=std,

@@ -65,6 +65,9 @@ def main(argv=None):
     # The metric compares input and reconstruction; giving the output tensor the input's scale and zero
     # point lets it do so with the output quantization alone (what the runner passes to score()).
     tflite_model = common.set_output_quant(converted, *in_q)
+    order = common.round_robin(kind)                       # faults dealt out kind by kind,
+    order = order[common.round_robin(y_test[order])]       # then alternating with healthy machines
+    z_test, y_test, kind = z_test[order], y_test[order], kind[order]
     x_test_q = common.quantize(z_test, in_q)
     common.write_atomic(OUT_DIR / MODEL_NAME, tflite_model)
     common.save_npz_atomic(OUT_DIR / "test.npz", x=x_test_q, y=y_test, kind=kind,
