@@ -214,6 +214,14 @@ def test_check_command_end_to_end(results, tmp_path, capsys):
     assert code == 0 and "baseline updated" in out
     assert _run(capsys, "check", slower, "--baseline", base)[0] == 0
 
+    results.rows = [r for r in results.rows if r.device != "esp32"]
+    fewer = tmp_path / "fewer.json"
+    save_results(results, fewer)
+    code, out, err = _run(capsys, "check", fewer, "--baseline", base, "--update-baseline")
+    assert code == 0
+    assert "removed from the baseline (not in these results): kws_ref_model on esp32, ad01_int8 on esp32" in out
+    assert len(load_baseline(base).entries) == 4
+
 
 def _one_line_error(code, out, err):
     assert code == 1

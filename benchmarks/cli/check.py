@@ -46,5 +46,8 @@ def execute(args):
         baseline = make_baseline(results, previous=previous)
         save_baseline(baseline, args.baseline)
         print(f"baseline updated: {args.baseline} ({len(baseline.entries)} model x device pairs)")
+        if comparison.missing:
+            gone = ", ".join(f"{m} on {d}" for m, d in comparison.missing)
+            print(f"removed from the baseline (not in these results): {gone}")
         return 0
     return 1 if comparison.failed else 0
