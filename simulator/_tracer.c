@@ -45,6 +45,7 @@ typedef struct {
     uint64_t *mem;   /* [area][reads, writes, read_bytes, write_bytes] */
     uint64_t *cache; /* [cache][C_NCOUNTERS] */
     uint64_t *div;   /* [site][HIST_BINS], allocated on first division */
+    uint64_t *cond;  /* [conditional-load site] executions, allocated on first use */
 } context_t;
 
 typedef struct {
@@ -66,6 +67,11 @@ typedef struct {
     struct tracer *t;
     uint32_t index, addr, reg_dividend, reg_divisor, is_signed;
 } div_site_t;
+
+typedef struct {
+    struct tracer *t;
+    uint32_t index;
+} cond_site_t;
 
 typedef struct tracer {
     uc_engine *uc;
@@ -120,6 +126,10 @@ typedef struct tracer {
     div_site_t *sites;
     uint32_t nsites;
 
+    /* conditionally executed loads (Thumb IT blocks), counted when they execute */
+    cond_site_t *cond_sites;
+    uint32_t ncond, cond_cap;
+
     /* the marker page: MMIO backed by this buffer, the marker word at marker_offset */
     uint8_t page[4096];
     uint32_t marker_offset;
@@ -144,6 +154,7 @@ static int ctx_alloc_counters(tracer_t *t, context_t *c)
     c->mem = calloc((size_t)(t->nareas + 1) * 4, sizeof(uint64_t)); /* + the unmapped bucket */
     c->cache = calloc((size_t)(t->ncaches ? t->ncaches : 1) * C_NCOUNTERS, sizeof(uint64_t));
     c->div = NULL;
+    c->cond = NULL;
     return c->mem && c->cache;
 }
 
@@ -582,6 +593,21 @@ void tracer_sync_hook(uc_engine *uc, int type, uint64_t address, int size, int64
     clear_stale_it_state(user);
 }
 
+/* A code hook on a load inside an IT block: Unicorn calls it only when the condition passes. */
+void tracer_cond_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    cond_site_t *s = user;
+    tracer_t *t = s->t;
+    (void)uc, (void)address, (void)size;
+    context_t *c = &t->ctxs[t->ctx];
+    if (!c->cond) {
+        c->cond = calloc(t->ncond, sizeof(uint64_t));
+        if (!c->cond)
+            return;
+    }
+    c->cond[s->index]++;
+}
+
 /* The marker page: the word at marker_offset begins a region (a name's address) or ends one (0). */
 uint64_t tracer_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
 {
@@ -741,6 +767,22 @@ void *tracer_add_div_site(tracer_t *t, uint32_t addr, uint32_t reg_dividend, uin
     return s;
 }
 
+void *tracer_add_cond_site(tracer_t *t, uint32_t capacity)
+{
+    if (!t->cond_sites) {
+        t->cond_sites = calloc(capacity, sizeof(cond_site_t));
+        if (!t->cond_sites)
+            return NULL;
+        t->cond_cap = capacity;
+    }
+    if (t->ncond >= t->cond_cap)
+        return NULL;
+    cond_site_t *s = &t->cond_sites[t->ncond];
+    s->t = t;
+    s->index = t->ncond++;
+    return s;
+}
+
 void tracer_set_marker(tracer_t *t, uint32_t offset, int exact)
 {
     t->marker_offset = offset;
@@ -766,6 +808,7 @@ void tracer_reset(tracer_t *t, uint64_t budget)
         free(t->ctxs[i].mem);
         free(t->ctxs[i].cache);
         free(t->ctxs[i].div);
+        free(t->ctxs[i].cond);
     }
     t->nctx = 1;
     t->ctxs[0].parent = 0;
@@ -818,8 +861,9 @@ void tracer_blocks(tracer_t *t, uint32_t *addr, uint32_t *size, uint32_t *ninsn,
     }
 }
 
-/* Per context: parent, region, (nareas + 1) x 4 memory counters, ncaches x 6, nsites x 33. */
-void tracer_contexts(tracer_t *t, uint32_t *parent, uint32_t *region, uint64_t *mem, uint64_t *cache, uint64_t *div)
+/* Per context: parent, region, (nareas + 1) x 4 memory counters, ncaches x 6, nsites x 33, ncond. */
+void tracer_contexts(tracer_t *t, uint32_t *parent, uint32_t *region, uint64_t *mem, uint64_t *cache, uint64_t *div,
+                     uint64_t *cond)
 {
     size_t nm = (size_t)(t->nareas + 1) * 4, nc = (size_t)t->ncaches * C_NCOUNTERS,
            nd = (size_t)t->nsites * HIST_BINS;
@@ -834,6 +878,12 @@ void tracer_contexts(tracer_t *t, uint32_t *parent, uint32_t *region, uint64_t *
                 memcpy(&div[i * nd], t->ctxs[i].div, nd * sizeof(uint64_t));
             else
                 memset(&div[i * nd], 0, nd * sizeof(uint64_t));
+        }
+        if (t->ncond) {
+            if (t->ctxs[i].cond)
+                memcpy(&cond[(size_t)i * t->ncond], t->ctxs[i].cond, t->ncond * sizeof(uint64_t));
+            else
+                memset(&cond[(size_t)i * t->ncond], 0, t->ncond * sizeof(uint64_t));
         }
     }
 }
@@ -859,6 +909,7 @@ void tracer_free(tracer_t *t)
         free(t->ctxs[i].mem);
         free(t->ctxs[i].cache);
         free(t->ctxs[i].div);
+        free(t->ctxs[i].cond);
     }
     for (uint32_t r = 0; r < t->nram; r++)
         free(t->ram_bits[r]);
@@ -867,6 +918,7 @@ void tracer_free(tracer_t *t)
         free(t->caches[i].stamps);
     }
     free(t->sites);
+    free(t->cond_sites);
     free(t->blocks);
     free(t->table);
     free(t->ctxs);

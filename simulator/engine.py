@@ -23,6 +23,7 @@ from simulator.divisions import find_division_sites
 from simulator.loader import load_image
 from simulator.regions import build_regions, rolled_up
 from simulator.semihosting import RV_EBREAK, RV_SLLI, RV_SRAI, Semihost
+from simulator.static_reads import LoadDecoder, find_conditional_load_sites
 from simulator.trace import AccessCounts, BlockTable, CacheCounts, Trace
 
 PAGE = 0x1000
@@ -130,11 +131,14 @@ class Simulator:
     """A firmware loaded for a device; run() as often as needed, each run from the reset state."""
 
     def __init__(self, elf, device, *, memory_tracing=True, caches=(), function_regions=(),
-                 budget_instructions=200_000_000, exact_markers=None):
+                 budget_instructions=200_000_000, exact_markers=None, static_reads=True):
         """exact_markers: split blocks exactly at region marker stores. It needs Unicorn to keep PC exact
         at the marker store, which a hook on the marker word buys at about 2x the untraced run time when
         memory is not traced anyway; by default (None) it is on only with memory tracing, and untraced
-        runs attribute the block holding a marker store to the region it started in."""
+        runs attribute the block holding a marker store to the region it started in.
+
+        static_reads: count loads from the data/stack RAM area by decoding the executed blocks instead of
+        hooking each one (see simulator/static_reads.py); the counts are the same, the run is faster."""
         self.device = device
         self.exact_markers = memory_tracing if exact_markers is None else bool(exact_markers)
         self.image = load_image(elf, device)
@@ -151,6 +155,7 @@ class Simulator:
         self._areas = list(device.memory_map)
         self._ram = [a for a in self._areas if a.kind in _RAM_KINDS]
         self._stack_top, self._stack_floor = self._stack_range()
+        self._static_area = self._choose_static_area() if static_reads and self.memory_tracing else None
         self._uc = self._arch.new_uc()
         self._lib = native.library()
         self._tracer = None
@@ -179,6 +184,18 @@ class Simulator:
             if stack_area.contains(seg.run_address) and floor < end <= top:
                 floor = end
         return top, floor
+
+    def _choose_static_area(self):
+        """Index of the area whose loads are counted from the code, or None when that cannot be exact."""
+        if not self.exact_markers:
+            return None  # loads would be attributed to the region a split block started in
+        area = self.device.memory_map.by_name(self.device.placement["data"])
+        if area.kind not in _RAM_KINDS:
+            return None
+        if any(c.read and any(lo < area.end and area.base < hi for lo, hi in (c.ranges or [(0, 1 << 32)]))
+               for c in self.caches):
+            return None  # a data cache needs every load's address
+        return self._areas.index(area)
 
     def symbol_address(self, name: str) -> int:
         """Address of a symbol in the firmware (functions without the Thumb bit); RegionError if absent."""
@@ -232,8 +249,26 @@ class Simulator:
         if arch.arm:
             lib.tracer_set_reg_write(tracer, _fn("uc_reg_write"), arm_const.UC_ARM_REG_XPSR)
         self._hook(uc_const.UC_HOOK_BLOCK, native.callback_address("tracer_block_hook"), tracer)
+        self._cond_sites = []
+        self._load_decoder = None
         if self.memory_tracing:
-            self._hook(uc_const.UC_HOOK_MEM_READ, native.callback_address("tracer_mem_read_hook"), tracer)
+            read_hook = native.callback_address("tracer_mem_read_hook")
+            if self._static_area is None:
+                self._hook(uc_const.UC_HOOK_MEM_READ, read_hook, tracer)
+            else:
+                # Watch loads everywhere except the static area (Unicorn's ranges are inclusive).
+                area = self._areas[self._static_area]
+                if area.base > 0:
+                    self._hook(uc_const.UC_HOOK_MEM_READ, read_hook, tracer, 0, area.base - 1)
+                if area.end < 1 << 32:
+                    self._hook(uc_const.UC_HOOK_MEM_READ, read_hook, tracer, area.end, (1 << 32) - 1)
+                self._load_decoder = LoadDecoder(self.device.isa)
+                if arch.arm:
+                    self._cond_sites = find_conditional_load_sites(self.image.code)
+                for address in self._cond_sites:
+                    user = lib.tracer_add_cond_site(tracer, len(self._cond_sites))
+                    self._hook(uc_const.UC_HOOK_CODE, native.callback_address("tracer_cond_hook"), user,
+                               address, address)
             self._hook(uc_const.UC_HOOK_MEM_WRITE, native.callback_address("tracer_mem_write_hook"), tracer)
         # Division sites: one code hook per site, so other instructions pay nothing.
         self._div_sites = find_division_sites(self.image.code, self.device.isa) if self.memory_tracing else []
@@ -399,9 +434,12 @@ class Simulator:
         mem = np.zeros((nctx, nareas + 1, 4), dtype=np.uint64)
         cache = np.zeros((nctx, max(ncaches, 1), 6), dtype=np.uint64)
         div = np.zeros((nctx, max(nsites, 1), 33), dtype=np.uint64)
+        cond = np.zeros((nctx, max(len(self._cond_sites), 1)), dtype=np.uint64)
         p32, p64 = ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint64)
         lib.tracer_contexts(t, parent.ctypes.data_as(p32), region.ctypes.data_as(p32), mem.ctypes.data_as(p64),
-                            cache.ctypes.data_as(p64), div.ctypes.data_as(p64))
+                            cache.ctypes.data_as(p64), div.ctypes.data_as(p64), cond.ctypes.data_as(p64))
+        if self._static_area is not None:
+            self._add_static_reads(mem, cond, addr, size, ctx, count)
         nmarks = lib.tracer_nmarks(t)
         marks = np.zeros(max(nmarks, 1), dtype=np.uint32)
         calls = np.zeros(len(self._function_entries) + nmarks + 1, dtype=np.uint64)
@@ -424,6 +462,34 @@ class Simulator:
         trace.regions = build_regions(parts, parent, region, region_names, calls, self._areas, self.caches,
                                       self._div_sites, self.memory_tracing)
         return trace
+
+    def _add_static_reads(self, mem, cond, addr, size, ctx, count):
+        """Loads of the unwatched area per context: all loads executed minus those watched elsewhere."""
+        nctx = mem.shape[0]
+        reads = np.zeros(nctx, dtype=np.int64)
+        read_bytes = np.zeros(nctx, dtype=np.int64)
+        conditional = {}
+        for a, n, c, k in zip(addr.tolist(), size.tolist(), ctx.tolist(), count.tolist()):
+            if not k:
+                continue
+            loads = self._load_decoder.block(a, self._uc.mem_read(a, n))
+            reads[c] += k * loads.reads
+            read_bytes[c] += k * loads.read_bytes
+            conditional.update(loads.conditional)
+        for i, site in enumerate(self._cond_sites):
+            if site in conditional:
+                accesses, nbytes = conditional[site]
+                reads += cond[:, i].astype(np.int64) * accesses
+                read_bytes += cond[:, i].astype(np.int64) * nbytes
+        s = self._static_area
+        others = [i for i in range(mem.shape[1]) if i != s]
+        reads -= mem[:, others, 0].sum(axis=1).astype(np.int64)
+        read_bytes -= mem[:, others, 2].sum(axis=1).astype(np.int64)
+        if (reads < 0).any() or (read_bytes < 0).any():
+            raise SimulationError(f"{self.image.name}: decoded loads disagree with the traced ones; "
+                                  "rerun with static_reads=False and report this firmware")
+        mem[:, s, 0] += reads.astype(np.uint64)
+        mem[:, s, 2] += read_bytes.astype(np.uint64)
 
     def _marker_name(self, address):
         try:

@@ -40,14 +40,15 @@ _PROTOTYPES = {
     "tracer_stack_low": (u32, [ptr]),
     "tracer_current_region_depth": (u32, [ptr]),
     "tracer_blocks": (None, [ptr, P32, P32, P32, P32, P64, P64]),
-    "tracer_contexts": (None, [ptr, P32, P32, P64, P64, P64]),
+    "tracer_contexts": (None, [ptr, P32, P32, P64, P64, P64, P64]),
+    "tracer_add_cond_site": (ptr, [ptr, u32]),
     "tracer_marks": (None, [ptr, P32, P64]),
     "tracer_ram_bits": (None, [ptr, u32, P8]),
     "tracer_free": (None, [ptr]),
 }
 
 # The callbacks Python hands to uc_hook_add / uc_mmio_map as plain function pointers.
-CALLBACKS = ("tracer_block_hook", "tracer_mem_read_hook", "tracer_mem_write_hook", "tracer_div_hook", "tracer_sync_hook",
+CALLBACKS = ("tracer_block_hook", "tracer_mem_read_hook", "tracer_mem_write_hook", "tracer_div_hook", "tracer_sync_hook", "tracer_cond_hook",
              "tracer_mmio_read", "tracer_mmio_write")
 
 

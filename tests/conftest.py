@@ -73,7 +73,7 @@ def c_elfs(firmware_dir, devices):
     from firmware.platform.toolchain import build_elf
 
     out = {}
-    for example in ("hello", "fault", "runaway", "unmodified"):
+    for example in ("hello", "fault", "runaway", "unmodified", "kernels"):
         for key, device in devices.items():
             path = firmware_dir / f"{example}-{key}.elf"
             build_elf(device, [EXAMPLES / f"{example}.c"], path)
