@@ -33,11 +33,13 @@ def test_default_models_use_only_supported_ops(suite):
         assert set(model_ops(model.file.read_bytes())) <= ALLOWED_OPS, model.name
 
 
+@pytest.mark.parametrize("reference", ["tflm", "litert"])
 @pytest.mark.parametrize("name", sorted(FLOORS))
-def test_interpreter_accuracy_above_floor(suite, name):
+def test_interpreter_accuracy_above_floor(suite, name, reference):
+    # tflm: TFLite Micro, the kernels the firmware reproduces; litert: the TFLite interpreter's reference kernels.
     model = next(m for m in suite.models if m.name == name)
     x, y = model.load_dataset()
-    outputs = interpreter_outputs(model.file, x)
+    outputs = interpreter_outputs(model.file, x, reference)
     value = score(model.metric, outputs, y, model_output_quant=(model.output.scale, model.output.zero_point),
                   inputs=x)
     assert value >= FLOORS[name], f"{name}: {model.metric} {value:.3f} under the floor {FLOORS[name]}"

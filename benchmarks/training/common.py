@@ -166,24 +166,38 @@ def quantize(x, quant):
     return np.clip(np.round(np.asarray(x, dtype=np.float64) / scale) + zero_point, -128, 127).astype(np.int8)
 
 
-def interpreter_outputs(model_path, xs):
-    """int8 outputs of the TFLite interpreter's reference kernels for int8 inputs, flattened: [N, outputs].
+def interpreter_outputs(model_path, xs, reference="tflm"):
+    """int8 outputs of a TFLite reference interpreter for int8 inputs, flattened: [N, outputs].
 
-    BUILTIN_REF, not the default resolver: the default one runs optimized (XNNPACK) kernels whose int8
-    rounding differs; on the suite's DS-CNN 45 % of the outputs differ in some element. The reference
-    kernels are what TFLite Micro and the firmware follow.
+    reference="tflm": TFLite Micro's interpreter (the tflite-micro package), the kernels the firmware
+    reproduces bit for bit. reference="litert": the TFLite interpreter (ai_edge_litert) with its reference
+    kernels (OpResolverType.BUILTIN_REF). The two differ by 1 LSB in some FULLY_CONNECTED outputs, and the
+    TFLite interpreter's default (optimized, XNNPACK) kernels differ again, e.g. in the DS-CNN.
     """
-    from ai_edge_litert.interpreter import Interpreter, OpResolverType
-
-    interpreter = Interpreter(model_path=str(model_path), experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
-    interpreter.allocate_tensors()
-    inp = interpreter.get_input_details()[0]
-    out = interpreter.get_output_details()[0]
+    xs = [np.asarray(x, dtype=np.int8) for x in xs]
     outputs = []
-    for x in xs:
-        interpreter.set_tensor(inp["index"], np.asarray(x, dtype=np.int8).reshape(inp["shape"]))
-        interpreter.invoke()
-        outputs.append(interpreter.get_tensor(out["index"]).reshape(-1).copy())
+    if reference == "tflm":
+        from tflite_micro.python.tflite_micro import runtime
+
+        interpreter = runtime.Interpreter.from_file(str(model_path))
+        shape = interpreter.get_input_details(0)["shape"]
+        for x in xs:
+            interpreter.set_input(x.reshape(shape), 0)
+            interpreter.invoke()
+            outputs.append(interpreter.get_output(0).reshape(-1).copy())
+    elif reference == "litert":
+        from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+        interpreter = Interpreter(model_path=str(model_path), experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+        interpreter.allocate_tensors()
+        inp = interpreter.get_input_details()[0]
+        out = interpreter.get_output_details()[0]
+        for x in xs:
+            interpreter.set_tensor(inp["index"], x.reshape(inp["shape"]))
+            interpreter.invoke()
+            outputs.append(interpreter.get_tensor(out["index"]).reshape(-1).copy())
+    else:
+        raise ValueError(f"unknown reference {reference!r}")
     return np.stack(outputs)
 
 
