@@ -27,6 +27,7 @@ FIRMWARE_DIR = Path(__file__).resolve().parent.parent
 RUNTIME_DIR = FIRMWARE_DIR / "runtime"
 STACK_BYTES = 4096  # the deepest kernel call chain needs well under 1 KB; the rest is margin
 KERNEL_CHOICES = ("auto", "portable", "dsp")
+_CTYPE_BYTES = {"int8_t": 1, "int16_t": 2, "int32_t": 4}
 
 
 @dataclass(frozen=True)
@@ -130,12 +131,15 @@ def kernel_sources(kernels):
     return [s for s in sources if s.exists()]
 
 
-def _weights_bytes(steps):
-    total = 0
-    for step in steps:
-        for const in step.consts:
-            total += len(np.asarray(const.values).reshape(-1)) * (1 if const.ctype == "int8_t" else 4)
-    return total
+def _weights_bytes(graph):
+    """Bytes of the model's constant tensors that operators use (filters, biases, constant operands)."""
+    used = {i for op in graph.operators for i in op.inputs if i >= 0}
+    return sum(graph.tensors[i].nbytes for i in used if graph.tensors[i].data is not None)
+
+
+def _constants_bytes(steps):
+    """Bytes of the constants the firmware holds: packed weights plus requantization tables."""
+    return sum(len(np.asarray(c.values).reshape(-1)) * _CTYPE_BYTES[c.ctype] for s in steps for c in s.consts)
 
 
 def _shape(t):
@@ -148,10 +152,7 @@ def translate(model_path, kernels="portable"):
     if len(graph.inputs) != 1 or len(graph.outputs) != 1:
         raise ModelError(f"{model_path}: models with {len(graph.inputs)} inputs and {len(graph.outputs)} outputs "
                          "are not supported (one of each)")
-    steps = lower(graph)
-    from .scratch import scratch_bytes
-    for step in steps:
-        step.scratch_bytes = scratch_bytes(kernels, step, graph)
+    steps = lower(graph, kernels)
     plan = plan_arena(graph, steps)
     return graph, steps, plan, generate_c(graph, steps, plan)
 
@@ -175,6 +176,19 @@ def _symbols(elf_path, names):
                     break
             found[name] = (vma, lma)
     return found
+
+
+def _sizes(elf_path):
+    """Flash and RAM the linked image takes, by section class (what `size` would print)."""
+    sizes = {"text_bytes": 0, "rodata_bytes": 0, "data_bytes": 0, "bss_bytes": 0}
+    with open(elf_path, "rb") as f:
+        for sec in ELFFile(f).iter_sections():
+            name = sec.name
+            for key, prefixes in (("text_bytes", (".text", ".vectors")), ("rodata_bytes", (".rodata",)),
+                                  ("data_bytes", (".data",)), ("bss_bytes", (".bss",))):
+                if name.startswith(prefixes):
+                    sizes[key] += sec["sh_size"]
+    return sizes
 
 
 def _check_fit(device, graph, plan, weights_bytes):
@@ -228,8 +242,9 @@ def compile_model(model_path, device, out_dir=None, kernels="auto") -> Firmware:
 
 def _build(model_path, device, kernels, cached, build_elf):
     graph, steps, plan, source = translate(model_path, kernels)
-    weights = _weights_bytes(steps)
-    _check_fit(device, graph, plan, weights)
+    weights = _weights_bytes(graph)
+    constants = _constants_bytes(steps)
+    _check_fit(device, graph, plan, constants)
     cached.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=cached.parent) as tmp:
         tmp = Path(tmp)
@@ -255,7 +270,8 @@ def _build(model_path, device, kernels, cached, build_elf):
         fw = Firmware(cached / "firmware.elf", graph.name, device.name, kernels,
                       tensor_info(t_in, "mcb_input", syms["mcb_input"][1]),
                       tensor_info(t_out, "mcb_output", out_addr), layers, plan.arena_bytes,
-                      plan.lower_bound_bytes, weights, info.compiler, info.cflags, plan.to_dict())
+                      plan.lower_bound_bytes, weights, info.compiler, info.cflags,
+                      dict(plan.to_dict(), constants_bytes=constants, **_sizes(tmp / "firmware.elf")))
         (tmp / "firmware.json").write_text(json.dumps(fw.to_dict(), indent=1))
         (tmp / "plan.json").write_text(json.dumps(plan.to_dict(), indent=1))
         (tmp / "layers.json").write_text(json.dumps([asdict(l) for l in layers], indent=1))

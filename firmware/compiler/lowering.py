@@ -84,7 +84,30 @@ def _bias(prefix, graph, op, k):
     return [ConstArray(f"{prefix}_bias", "int32_t", t.data.reshape(-1).astype(np.int64))], f"{prefix}_bias"
 
 
-def _conv(graph, op, prefix, depthwise):
+def _k4_rows(w2d):
+    """The DSP kernels' filter layout: rows padded with zeros to K4 (a multiple of 4), and each pair of
+    rows interleaved four bytes at a time (an odd last row stays plain). Flattened."""
+    rows, k = w2d.shape
+    k4 = (k + 3) // 4 * 4
+    padded = np.zeros((rows, k4), np.int64)
+    padded[:, :k] = w2d
+    pairs = rows // 2 * 2
+    interleaved = padded[:pairs].reshape(pairs // 2, 2, k4 // 4, 4).transpose(0, 2, 1, 3).reshape(-1)
+    return np.concatenate([interleaved, padded[pairs:].reshape(-1)])
+
+
+def _dsp_scratch(k):
+    return 3 * 2 * ((k + 3) // 4 * 4)
+
+
+def _dw_dsp_pack(w):
+    """Depthwise filter [1][kh][kw][C] -> int16 [C/4][tap][c0, c2, c1, c3] (group-major)."""
+    taps = w.reshape(-1, w.shape[-1]).astype(np.int64)
+    groups = taps.reshape(taps.shape[0], -1, 4)[:, :, [0, 2, 1, 3]]
+    return groups.transpose(1, 0, 2).reshape(-1)
+
+
+def _conv(graph, op, prefix, depthwise, kernels="portable"):
     t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_w, t_out)
     if t_w.data is None:
@@ -108,22 +131,32 @@ def _conv(graph, op, prefix, depthwise):
     pad_top = _padding(o["padding"], in_h, k_h, o["stride_h"], o["dilation_h"], out_h)
     pad_left = _padding(o["padding"], in_w, k_w, o["stride_w"], o["dilation_w"], out_w)
     act_min, act_max = _act(graph, op, t_out, o["activation"])
-    consts = [ConstArray(f"{prefix}_filter", "int8_t", t_w.data.reshape(-1).astype(np.int64))]
+    filter = ConstArray(f"{prefix}_filter", "int8_t", t_w.data.reshape(-1).astype(np.int64))
+    fn = "mcb_depthwise_conv2d_s8" if depthwise else "mcb_conv2d_s8"
+    scratch = 0
+    if kernels == "dsp":
+        if depthwise and mult == 1 and in_c % 4 == 0:
+            filter = ConstArray(f"{prefix}_filter", "int16_t", _dw_dsp_pack(t_w.data))
+            fn += "_dsp"
+        elif not depthwise:
+            k = k_h * k_w * in_c
+            filter = ConstArray(f"{prefix}_filter", "int8_t", _k4_rows(t_w.data.reshape(out_c, k)))
+            fn += "_dsp"
+            scratch = _dsp_scratch(k)
+    consts = [filter]
     bias_consts, bias_name = _bias(prefix, graph, op, 2)
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
     params = (f"static const mcb_conv_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, {out_w}, "
               f"{out_c}, {k_h}, {k_w}, {o['stride_h']}, {o['stride_w']}, {o['dilation_h']}, {o['dilation_w']}, "
               f"{pad_top}, {pad_left}, {mult}, {-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, "
               f"{act_min}, {act_max}, {rq}}};")
-    fn = "mcb_depthwise_conv2d_s8" if depthwise else "mcb_conv2d_s8"
-    call = f"{fn}(&{prefix}_params, {{in0}}, {prefix}_filter, {bias_name}, {{out}}, {{scratch}});"
+    call = f"{fn}(&{prefix}_params, {{in0}}, (const int8_t *){prefix}_filter, {bias_name}, {{out}}, {{scratch}});"
     macs = b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
-    scratch = f"MCB_DW_SCRATCH_BYTES({in_c}, {k_h}, {k_w})" if depthwise else f"MCB_CONV_SCRATCH_BYTES({in_c}, {k_h}, {k_w})"
     return dict(inputs=[op.inputs[0]], consts=consts + bias_consts + rq_consts, params=params, call=call,
-                macs=macs, scratch_expr=scratch)
+                macs=macs, scratch=scratch)
 
 
-def _fully_connected(graph, op, prefix):
+def _fully_connected(graph, op, prefix, kernels="portable"):
     t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_w, t_out)
     if t_w.data is None:
@@ -134,13 +167,17 @@ def _fully_connected(graph, op, prefix):
     batches = int(np.prod(t_in.shape)) // in_depth
     act_min, act_max = _act(graph, op, t_out, op.options["activation"])
     consts = [ConstArray(f"{prefix}_filter", "int8_t", t_w.data.reshape(-1).astype(np.int64))]
+    fn, scratch = "mcb_fully_connected_s8", 0
+    if kernels == "dsp":
+        consts = [ConstArray(f"{prefix}_filter", "int8_t", _k4_rows(t_w.data.astype(np.int64)))]
+        fn, scratch = "mcb_fully_connected_s8_dsp", _dsp_scratch(in_depth)
     bias_consts, bias_name = _bias(prefix, graph, op, 2)
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
     params = (f"static const mcb_fc_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, "
               f"{-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, {act_min}, {act_max}, {rq}}};")
-    call = f"mcb_fully_connected_s8(&{prefix}_params, {{in0}}, {prefix}_filter, {bias_name}, {{out}}, {{scratch}});"
+    call = f"{fn}(&{prefix}_params, {{in0}}, {prefix}_filter, {bias_name}, {{out}}, {{scratch}});"
     return dict(inputs=[op.inputs[0]], consts=consts + bias_consts + rq_consts, params=params, call=call,
-                macs=batches * in_depth * out_depth, scratch_expr=f"MCB_FC_SCRATCH_BYTES({in_depth})")
+                macs=batches * in_depth * out_depth, scratch=scratch)
 
 
 def _pool(graph, op, prefix):
@@ -308,8 +345,8 @@ def _reshape(graph, op, prefix):
 
 
 _LOWERINGS = {
-    "CONV_2D": lambda g, op, p: _conv(g, op, p, depthwise=False),
-    "DEPTHWISE_CONV_2D": lambda g, op, p: _conv(g, op, p, depthwise=True),
+    "CONV_2D": lambda g, op, p, k: _conv(g, op, p, False, k),
+    "DEPTHWISE_CONV_2D": lambda g, op, p, k: _conv(g, op, p, True, k),
     "FULLY_CONNECTED": _fully_connected,
     "AVERAGE_POOL_2D": _pool,
     "MAX_POOL_2D": _pool,
@@ -331,7 +368,11 @@ _LOWERINGS = {
 SUPPORTED_OPS = tuple(sorted(_LOWERINGS))
 
 
-def lower(graph) -> list:
+# Lowerings that pack constants differently for the DSP kernels take the kernel choice too.
+_KERNEL_AWARE = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
+
+
+def lower(graph, kernels="portable") -> list:
     """One Step per operator, in execution order; ModelError names the first op that cannot be built."""
     steps = []
     for op in graph.operators:
@@ -342,12 +383,12 @@ def lower(graph) -> list:
             raise ModelError(f"layer {op.index} ({op.op}): ops with {len(op.outputs)} outputs are not supported")
         prefix = f"l{op.index}"
         try:
-            d = fn(graph, op, prefix)
+            d = fn(graph, op, prefix, kernels) if op.op in _KERNEL_AWARE else fn(graph, op, prefix)
         except (KeyError, ValueError, IndexError, TypeError) as exc:
             raise ModelError(f"layer {op.index} ({op.op}): malformed operator ({type(exc).__name__}: {exc})") from None
         region = f"{op.index:02d}_{op.op.lower()}"
         steps.append(Step(index=op.index, op=op.op, region=region, inputs=d["inputs"], output=op.outputs[0],
                           macs=int(d.get("macs", 0)), consts=d.get("consts", []), params=d.get("params", ""),
-                          call=d.get("call", ""), alias=d.get("alias", False), inplace=d.get("inplace", False)))
-        steps[-1].scratch_expr = d.get("scratch_expr")
+                          call=d.get("call", ""), alias=d.get("alias", False), inplace=d.get("inplace", False),
+                          scratch_bytes=d.get("scratch", 0)))
     return steps

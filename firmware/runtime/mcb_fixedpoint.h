@@ -31,12 +31,18 @@ static inline int32_t mcb_rdbp(int32_t x, int exponent)
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-/* x * multiplier * 2^shift, TFLite's MultiplyByQuantizedMultiplier (double rounding). */
+/*
+ * x * multiplier * 2^shift, TFLite's MultiplyByQuantizedMultiplier (double rounding).
+ * The doubling high multiply is written as (x * m + 2^30) >> 31: for the non-negative multipliers
+ * QuantizeMultiplier produces it equals gemmlowp's SaturatingRoundingDoublingHighMul (whose only
+ * saturating case needs m = INT32_MIN), and compiles to one multiply-accumulate (SMLAL on Arm).
+ */
 static inline int32_t mcb_mbqm(int32_t x, int32_t multiplier, int32_t shift)
 {
     int left = shift > 0 ? shift : 0;
     int right = shift > 0 ? 0 : -shift;
-    return mcb_rdbp(mcb_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
+    int64_t prod = (int64_t)(int32_t)((uint32_t)x << left) * multiplier + (1ll << 30);
+    return mcb_rdbp((int32_t)(prod >> 31), right);
 }
 
 static inline int32_t mcb_clamp(int32_t x, int32_t lo, int32_t hi)

@@ -6,10 +6,10 @@
  * equal the TFLite reference interpreter byte for byte. All layouts are NHWC, weights as in the
  * .tflite file: CONV_2D [out_c][k_h][k_w][in_c], DEPTHWISE [1][k_h][k_w][out_c], FC [out][in].
  *
- * Two implementations sit behind these signatures: portable C (mcb_kernels_*.c, any target) and,
- * later, Cortex-M4/M7 DSP variants. A variant may use `scratch` (arena memory the compiler reserves
- * for the duration of the layer, MCB_*_SCRATCH_BYTES of it, 4-byte aligned); the portable code
- * ignores it. Parameters are const structs the code generator places in flash.
+ * Two implementations share these signatures: portable C (mcb_kernels_portable.c, any target) and
+ * Cortex-M4/M7 DSP variants (the *_dsp functions below). A variant may use `scratch` (arena memory the
+ * compiler reserves for the duration of the layer, 16-byte aligned); the portable code ignores it.
+ * Parameters are const structs the code generator places in flash.
  *
  * Multipliers are Q31 (TFLite QuantizeMultiplier) and shifts are signed: positive = left shift.
  */
@@ -157,10 +157,22 @@ typedef struct {
 
 void mcb_mean_s8(const mcb_mean_params *p, const int8_t *input, int8_t *output);
 
-/* Scratch bytes a kernel variant may use (0 for the portable kernels). The compiler reserves the
- * largest value a layer can ask for; a DSP variant redefines these before including this header. */
-#ifndef MCB_CONV_SCRATCH_BYTES
-#define MCB_CONV_SCRATCH_BYTES(in_c, k_h, k_w) 0
-#endif
+/*
+ * Cortex-M4/M7 DSP variants (mcb_kernels_dsp.c, ARMv7E-M only): the same signatures, constants packed
+ * by the compiler for them. Conv/FC filters: rows of K = k_h*k_w*in_c rounded up to K4 (a multiple of
+ * 4) with zeros, and the rows of each channel pair (2i, 2i+1) interleaved four bytes at a time (an odd
+ * last row stays plain). Depthwise filters: int16 [in_c / 4][tap][c0, c2, c1, c3] (multiplier 1 and
+ * in_c a multiple of 4 only). Scratch: conv and FC need MCB_DSP_SCRATCH_BYTES(K) (an interleaved pair
+ * of int16 im2col columns and one plain column), depthwise none.
+ */
+#define MCB_DSP_K4(k) (((k) + 3) & ~3)
+#define MCB_DSP_SCRATCH_BYTES(k) (3 * 2 * MCB_DSP_K4(k))
+
+void mcb_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
+                       const int32_t *bias, int8_t *output, void *scratch);
+void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
+                                 const int32_t *bias, int8_t *output, void *scratch);
+void mcb_fully_connected_s8_dsp(const mcb_fc_params *p, const int8_t *input, const int8_t *filter,
+                                const int32_t *bias, int8_t *output, void *scratch);
 
 #endif
