@@ -139,3 +139,39 @@ def test_suite_from_models_has_no_datasets_and_default_devices(tmp_path):
     assert all(m.dataset is None and m.load_dataset() is None for m in suite.models)
     with pytest.raises(SuiteError, match="missing.tflite"):
         suite_from_models([tmp_path / "missing.tflite"])
+
+
+@needs_ref
+def test_unknown_device(tmp_path):
+    path = write_suite(tmp_path)
+    path.write_text(path.read_text().replace('"cortex-m4-80mhz"', '"cortex-m9"'))
+    expect_error(path, "suite.toml", "devices", "cortex-m9")
+
+
+@needs_ref
+def test_duplicate_model_name(tmp_path):
+    path = write_suite(tmp_path)
+    text = path.read_text()
+    path.write_text(text + text[text.index("[[model]]"):])
+    expect_error(path, "suite.toml", "name", "duplicate", "kws")
+
+
+@needs_ref
+def test_dataset_without_metric(tmp_path):
+    path = write_suite(tmp_path)
+    path.write_text(path.read_text().replace('metric = "top1"', ""))
+    expect_error(path, "suite.toml", "metric", "missing")
+
+
+@needs_ref
+def test_non_integer_labels(tmp_path):
+    expect_error(write_suite(tmp_path, y=np.linspace(0, 1, 5)), "test.npz", "y", "integers")
+
+
+@needs_ref
+def test_dataset_file_missing_or_not_npz(tmp_path):
+    path = write_suite(tmp_path)
+    (tmp_path / "test.npz").unlink()
+    expect_error(path, "suite.toml", "dataset", "not found")
+    (tmp_path / "test.npz").write_bytes(b"not a zip")
+    expect_error(path, "test.npz", "dataset", "not a readable .npz")
