@@ -134,6 +134,7 @@ typedef struct tracer {
     uint8_t page[4096];
     uint32_t marker_offset;
     int exact_markers; /* PC is exact at marker stores (a hook watches them), so blocks can be split */
+    int it_pending;    /* a conditional (IT-block) memory instruction is executing: see clear_stale_it_state */
 } tracer_t;
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -388,12 +389,14 @@ static void caches_data(tracer_t *t, uint32_t addr, uint32_t size, int write)
  * and nothing clears it after the IT block, so the next translated block runs as if it were still
  * conditional (instructions silently skipped). The IT state in the CPU state is only read when a new
  * block is looked up, so clearing it here is safe: the running block keeps its own IT tracking.
+ * Reading xPSR on every access would cost a third of the traced run, so the code hooks on the
+ * conditional memory instructions (tracer_cond_hook) raise it_pending and only then is it checked.
  */
 #define XPSR_IT_BITS 0x0600FC00u
 
 static inline void clear_stale_it_state(tracer_t *t)
 {
-    if (t->isa != ISA_THUMB || !t->reg_write)
+    if (!t->it_pending || !t->reg_write)
         return;
     uint32_t xpsr = read_reg32(t, t->reg_xpsr);
     if (xpsr & XPSR_IT_BITS) {
@@ -407,6 +410,7 @@ void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *use
     tracer_t *t = user;
     uint32_t addr = (uint32_t)address;
     (void)uc;
+    t->it_pending = 0;
     /* A function region ends when control reaches its return address with the stack popped. */
     while (t->nframes && t->frames[t->nframes - 1].ret == addr) {
         frame_t *f = &t->frames[t->nframes - 1];
@@ -593,12 +597,13 @@ void tracer_sync_hook(uc_engine *uc, int type, uint64_t address, int size, int64
     clear_stale_it_state(user);
 }
 
-/* A code hook on a load inside an IT block: Unicorn calls it only when the condition passes. */
+/* A code hook on a load or store inside an IT block: Unicorn calls it only when the condition passes. */
 void tracer_cond_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     cond_site_t *s = user;
     tracer_t *t = s->t;
     (void)uc, (void)address, (void)size;
+    t->it_pending = 1;
     context_t *c = &t->ctxs[t->ctx];
     if (!c->cond) {
         c->cond = calloc(t->ncond, sizeof(uint64_t));
@@ -836,6 +841,7 @@ void tracer_reset(tracer_t *t, uint64_t budget)
         c->clock = 0;
     }
     memset(t->page, 0, sizeof(t->page));
+    t->it_pending = 0;
 }
 
 /* Results. */

@@ -23,7 +23,7 @@ from simulator.divisions import find_division_sites
 from simulator.loader import load_image
 from simulator.regions import build_regions, rolled_up
 from simulator.semihosting import RV_EBREAK, RV_SLLI, RV_SRAI, Semihost
-from simulator.static_reads import LoadDecoder, find_conditional_load_sites
+from simulator.static_reads import LoadDecoder, find_conditional_access_sites
 from simulator.trace import AccessCounts, BlockTable, CacheCounts, Trace
 
 PAGE = 0x1000
@@ -263,13 +263,13 @@ class Simulator:
                 if area.end < 1 << 32:
                     self._hook(uc_const.UC_HOOK_MEM_READ, read_hook, tracer, area.end, (1 << 32) - 1)
                 self._load_decoder = LoadDecoder(self.device.isa)
-                if arch.arm:
-                    self._cond_sites = find_conditional_load_sites(self.image.code)
-                for address in self._cond_sites:
-                    user = lib.tracer_add_cond_site(tracer, len(self._cond_sites))
-                    self._hook(uc_const.UC_HOOK_CODE, native.callback_address("tracer_cond_hook"), user,
-                               address, address)
             self._hook(uc_const.UC_HOOK_MEM_WRITE, native.callback_address("tracer_mem_write_hook"), tracer)
+        if arch.arm and (self.memory_tracing or (self.exact_markers and self.device.marker_address is not None)):
+            # Conditional memory instructions: counted (loads) and flagged for the IT-state work-around.
+            self._cond_sites = find_conditional_access_sites(self.image.code)
+            for address in self._cond_sites:
+                user = lib.tracer_add_cond_site(tracer, len(self._cond_sites))
+                self._hook(uc_const.UC_HOOK_CODE, native.callback_address("tracer_cond_hook"), user, address, address)
         # Division sites: one code hook per site, so other instructions pay nothing.
         self._div_sites = find_division_sites(self.image.code, self.device.isa) if self.memory_tracing else []
         for site in self._div_sites:

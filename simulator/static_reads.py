@@ -107,8 +107,14 @@ class LoadDecoder:
         return out
 
 
-def find_conditional_load_sites(code):
-    """Addresses of loads inside Thumb IT blocks in the executable segments [(address, bytes)].
+def _is_store(insn):
+    # Every Thumb store mnemonic starts with "st" (STR*, STM*, STREX*, STL*) or is PUSH/VPUSH/VSTR/VSTM.
+    name = insn.mnemonic
+    return name.startswith(("st", "push", "vpush", "vstr", "vstm"))
+
+
+def find_conditional_access_sites(code):
+    """Addresses of loads and stores inside Thumb IT blocks in the executable segments [(address, bytes)].
 
     Every halfword that looks like an IT instruction (0xBFxy, mask y != 0) is decoded with what follows;
     a false match can only add a hook whose count the engine ignores (it keeps the counts of loads the
@@ -128,6 +134,6 @@ def find_conditional_load_sites(code):
                     continue
                 if insn.cc in (A.ARM_CC_AL, A.ARM_CC_INVALID):
                     break
-                if decoder._thumb_load(insn) is not None:
+                if decoder._thumb_load(insn) is not None or _is_store(insn):
                     sites.add(insn.address)
     return sorted(sites)

@@ -58,12 +58,12 @@ def test_elf_given_as_bytes(count_elfs, devices):
     assert trace.instructions == 26
 
 
-@pytest.mark.parametrize("memory_tracing", [True, False])
-def test_loads_in_it_blocks_run_correctly_when_traced(memory_tracing, firmware_dir, devices):
+@pytest.mark.parametrize("memory_tracing,static_reads", [(True, False), (True, True), (False, False)])
+def test_loads_in_it_blocks_run_correctly_when_traced(memory_tracing, static_reads, firmware_dir, devices):
     from conftest import EXAMPLES, assemble
 
     elf = assemble(EXAMPLES / "it_block_arm.S", firmware_dir / "it_block.elf", "armv7e-m", 0x08000000, "reset")
-    trace = simulate(elf, devices["m4"], memory_tracing=memory_tracing, exact_markers=True)
+    trace = simulate(elf, devices["m4"], memory_tracing=memory_tracing, exact_markers=True, static_reads=static_reads)
     assert (trace.exit_status, trace.instructions) == (0, 29)
     if memory_tracing:
         assert trace.memory["sram1"].reads == 4
