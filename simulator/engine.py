@@ -161,6 +161,7 @@ class Simulator:
         self._tracer = None
         self._keep = []  # ctypes objects the native side points to
         self._map_memory()
+        self._load_read_only_segments()
         self._setup_tracer()
         self._setup_python_hooks()
         self._context = self._uc.context_save()
@@ -347,12 +348,23 @@ class Simulator:
         except unicorn.UcError:
             raise SimulationError(f"cannot read {n} bytes at {address:#010x}: not mapped") from None
 
+    def _load_read_only_segments(self):
+        # Once: the firmware cannot write flash, and each Unicorn write to read-only memory changes its
+        # protection back and forth, which fragments Unicorn's memory map and slows later runs.
+        for seg in self.image.segments:
+            if seg.data and not self._writable(seg.address):
+                self._uc.mem_write(seg.address, seg.data)
+
+    def _writable(self, address):
+        area = self.device.memory_map.area_at(address)
+        return area is not None and _PERMS[area.kind] & uc_const.UC_PROT_WRITE
+
     def _reset_memory(self, writes):
         uc = self._uc
         for area in self._ram:
             uc.mem_write(area.base, self._paint[area.name])
         for seg in self.image.segments:
-            if seg.data:
+            if seg.data and self._writable(seg.address):
                 uc.mem_write(seg.address, seg.data)
         for address, data in (writes or {}).items():
             area = self.device.memory_map.area_at(address, max(len(data), 1))
