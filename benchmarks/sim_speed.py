@@ -10,7 +10,8 @@ weights are). Three ways of running it are timed (best of N):
   memory    Simulator(memory_tracing=True): also every data load and store, stack, RAM, divisions.
             Loads from the data RAM are counted from the decoded blocks (simulator/static_reads.py);
             loads from flash and all stores go through the native memory hook.
-Targets (issue 2): blocks <= 1.5x bare, memory <= 10x bare.
+Targets (issue 2): blocks <= 1.5x bare, memory <= 10x bare. With --model, real models compiled by
+mcubench are timed too (memory mode then also simulates the device's caches, as the cost model asks).
 """
 
 import argparse
@@ -109,15 +110,21 @@ def measure(device_name, rounds, flash_weights, workdir, repeat, out):
                        WEIGHTS=",".join(str((i * 13 + 5) % 256 - 128) for i in range(1024)))
     build_elf(device, [src], elf, defines=defines)
 
+    label = f"{device_name} ({'flash' if flash_weights else 'RAM'} weights)"
+    out.append(time_modes(label, elf, device, {}, {}, repeat))
+
+
+def time_modes(label, elf, device, traced_options, writes, repeat):
+    """(label, instructions, seconds bare, blocks, memory); memory mode with traced_options added."""
     fast = Simulator(elf, device, memory_tracing=False)
-    full = Simulator(elf, device, memory_tracing=True)
-    instructions = fast.run().trace.instructions  # also warms the translation cache
-    full.run()
+    full = Simulator(elf, device, memory_tracing=True, **traced_options)
+    instructions = fast.run(writes=writes).trace.instructions  # also warms the translation cache
+    full.run(writes=writes)
 
     def run_timed(sim):
         def go():
             start = time.perf_counter()
-            sim.run()
+            sim.run(writes=writes)
             return time.perf_counter() - start
         return go
 
@@ -126,22 +133,40 @@ def measure(device_name, rounds, flash_weights, workdir, repeat, out):
     t_bare = timed(bare.run, repeat)
     t_blocks = timed(run_timed(fast), repeat)
     t_memory = timed(run_timed(full), repeat)
-    label = f"{device_name} ({'flash' if flash_weights else 'RAM'} weights)"
-    out.append((label, instructions, t_bare, t_blocks, t_memory))
+    return label, instructions, t_bare, t_blocks, t_memory
+
+
+def measure_model(path, device_name, repeat, out):
+    """A real model compiled by mcubench, traced with the options its cost model asks for (caches)."""
+    from cost_models import simulation_options
+    from firmware import compile_model
+
+    device = load_device(device_name)
+    fw = compile_model(path, device)
+    options = {k: v for k, v in simulation_options(device).items() if k != "memory_tracing"}
+    writes = {fw.input.address: bytes(fw.input.nbytes)}
+    out.append(time_modes(f"{Path(path).stem[:18]} on {device_name}", fw.elf_path, device, options, writes, repeat))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m benchmarks.sim_speed", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="best of N runs per mode (default 5)")
+    parser.add_argument("--model", action="append", default=[], metavar="MODEL.tflite",
+                        help="also time this model compiled by mcubench (repeatable)")
+    parser.add_argument("--device", action="append", default=[], metavar="NAME",
+                        help="devices for --model (default: cortex-m4-80mhz and esp32-c3)")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory(prefix="mcubench-speed-") as tmp:
         for flash_weights in (False, True):
             for name, rounds in DEVICES.items():
                 measure(name, rounds, flash_weights, tmp, args.repeat, rows)
-    print(f"{'workload':<32} {'instructions':>12} {'bare':>9} {'blocks':>16} {'memory':>16}  MIPS bare/blocks/memory")
+    for model in args.model:
+        for name in args.device or list(DEVICES):
+            measure_model(model, name, args.repeat, rows)
+    print(f"{'workload':<40} {'instructions':>12} {'bare':>9} {'blocks':>16} {'memory':>16}  MIPS bare/blocks/memory")
     for name, n, bare, blocks, memory in rows:
-        print(f"{name:<32} {n:>12,} {bare * 1e3:>7.0f}ms {blocks * 1e3:>7.0f}ms {blocks / bare:>5.2f}x "
+        print(f"{name:<40} {n:>12,} {bare * 1e3:>7.0f}ms {blocks * 1e3:>7.0f}ms {blocks / bare:>5.2f}x "
               f"{memory * 1e3:>7.0f}ms {memory / bare:>5.2f}x  "
               f"{n / bare / 1e6:.0f}/{n / blocks / 1e6:.0f}/{n / memory / 1e6:.0f}")
     return 0
