@@ -212,13 +212,14 @@ def round_robin(keys):
     return np.lexsort((keys, occurrence))
 
 
-def training_args(doc, seed, epochs, argv=None):
-    """The options every training script takes: --epochs and --seed."""
+def training_args(doc, seed, epochs, out_dir, argv=None):
+    """The options every training script takes: --epochs, --seed and --out (where the model and test set go)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--out", type=Path, default=out_dir, help=f"output directory (default: {out_dir})")
     return parser.parse_args(argv)
 
 

@@ -41,8 +41,17 @@ def build_model(channels=CHANNELS, blocks=BLOCKS):
     return keras.Model(inputs, outputs, name="kws_dscnn")
 
 
+def committed_test_set(mfccs, labels, mean, std, input_quant):
+    """The arrays of test.npz from the generated test MFCCs: standardized, quantized with the model's input
+    quantization, dealt out class by class so any prefix mixes the classes."""
+    order = common.round_robin(labels)
+    z = ((mfccs[order] - mean) / std)[..., None]
+    return {"x": common.quantize(z, input_quant), "y": labels[order], "mfcc_mean": mean, "mfcc_std": std,
+            "labels": np.array(kd.LABELS)}
+
+
 def main(argv=None):
-    args = common.training_args(__doc__, SEED, 30, argv)
+    args = common.training_args(__doc__, SEED, 30, OUT_DIR, argv)
 
     start = time.perf_counter()
     x_train, y_train = kd.make_set(TRAIN_SEED, TRAIN_PER_CLASS, "train")
@@ -66,14 +75,12 @@ def main(argv=None):
     tflite_model = common.convert_int8(model, z_train[np.random.default_rng(args.seed).permutation(len(z_train))])
     common.check_ops(tflite_model)
     in_q, _ = common.io_quant(tflite_model)
-    order = common.round_robin(y_test)
-    z_test, y_test = z_test[order], y_test[order]
-    x_test_q = common.quantize(z_test, in_q)
-    common.write_atomic(OUT_DIR / MODEL_NAME, tflite_model)
-    common.save_npz_atomic(OUT_DIR / "test.npz", x=x_test_q, y=y_test, mfcc_mean=mean, mfcc_std=std,
-                           labels=np.array(kd.LABELS))
+    test_set = committed_test_set(x_test, y_test, mean, std, in_q)
+    x_test_q, y_test = test_set["x"], test_set["y"]
+    common.write_atomic(args.out / MODEL_NAME, tflite_model)
+    common.save_npz_atomic(args.out / "test.npz", **test_set)
 
-    outputs = common.interpreter_outputs(OUT_DIR / MODEL_NAME, x_test_q)
+    outputs = common.interpreter_outputs(args.out / MODEL_NAME, x_test_q)
     predicted = outputs.argmax(axis=1)
     print(f"float test accuracy {float_acc:.4f}  int8 interpreter accuracy {np.mean(predicted == y_test):.4f}")
     for label, name in enumerate(kd.LABELS):

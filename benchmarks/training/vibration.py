@@ -37,8 +37,18 @@ def build_model():
     return keras.Model(inputs, outputs, name="vibration_ae")
 
 
+def committed_test_set(features, kind, mean, std, input_quant):
+    """The arrays of test.npz from the generated test features: standardized, quantized with the model's
+    input quantization, healthy and faulty alternating (faults kind by kind) so any prefix has both."""
+    order = common.round_robin(kind)
+    order = order[common.round_robin((kind[order] != vd.NORMAL).astype(np.int8))]
+    z = (features[order] - mean) / std
+    return {"x": common.quantize(z, input_quant), "y": (kind[order] != vd.NORMAL).astype(np.int8),
+            "kind": kind[order], "feature_mean": mean, "feature_std": std}
+
+
 def main(argv=None):
-    args = common.training_args(__doc__, SEED, 60, argv)
+    args = common.training_args(__doc__, SEED, 60, OUT_DIR, argv)
 
     start = time.perf_counter()
     x_train, _ = vd.make_set(TRAIN_SEED, N_TRAIN)
@@ -65,15 +75,12 @@ def main(argv=None):
     # The metric compares input and reconstruction; giving the output tensor the input's scale and zero
     # point lets it do so with the output quantization alone (what the runner passes to score()).
     tflite_model = common.set_output_quant(converted, *in_q)
-    order = common.round_robin(kind)                       # faults dealt out kind by kind,
-    order = order[common.round_robin(y_test[order])]       # then alternating with healthy machines
-    z_test, y_test, kind = z_test[order], y_test[order], kind[order]
-    x_test_q = common.quantize(z_test, in_q)
-    common.write_atomic(OUT_DIR / MODEL_NAME, tflite_model)
-    common.save_npz_atomic(OUT_DIR / "test.npz", x=x_test_q, y=y_test, kind=kind,
-                           feature_mean=mean, feature_std=std)
+    test_set = committed_test_set(x_test, kind, mean, std, in_q)
+    x_test_q, y_test, kind = test_set["x"], test_set["y"], test_set["kind"]
+    common.write_atomic(args.out / MODEL_NAME, tflite_model)
+    common.save_npz_atomic(args.out / "test.npz", **test_set)
 
-    outputs = common.interpreter_outputs(OUT_DIR / MODEL_NAME, x_test_q)
+    outputs = common.interpreter_outputs(args.out / MODEL_NAME, x_test_q)
     err = reconstruction_error(outputs, x_test_q, in_q)
     print(f"input quant {in_q}  converter's output quant {out_q} (replaced by the input's)")
     print(f"float AUC {float_auc:.4f}  int8 interpreter AUC {roc_auc(err, y_test):.4f}")
