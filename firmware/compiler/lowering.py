@@ -62,9 +62,14 @@ def _padding(padding, in_size, filter_size, stride, dilation, out_size):
     return 0
 
 
-def _requant_arrays(prefix, input_scale, filter_scales, output_scale):
+def _requant_arrays(prefix, input_scale, filter_scales, output_scale, channels=None):
+    """Per-channel multiplier and shift tables; a per-tensor scale is repeated over `channels` when given
+    (the DSP kernels index the tables by channel unconditionally)."""
     mults, shifts = [], []
-    for fs in np.atleast_1d(filter_scales):
+    scales = np.atleast_1d(filter_scales)
+    if channels is not None and len(scales) == 1:
+        scales = np.repeat(scales, channels)
+    for fs in scales:
         real = float(input_scale) * float(fs) / float(output_scale)
         m, s = quantize_multiplier(real)
         mults.append(m)
@@ -96,8 +101,12 @@ def _k4_rows(w2d):
     return np.concatenate([interleaved, padded[pairs:].reshape(-1)])
 
 
+DSP_BLOCK_COLS = 8  # MCB_DSP_BLOCK_COLS in mcb_kernels_dsp.c
+
+
 def _dsp_scratch(k):
-    return 3 * 2 * ((k + 3) // 4 * 4)
+    """int16 im2col columns for a block of output pixels, plus one plain column (mcb_kernels.h)."""
+    return (DSP_BLOCK_COLS + 1) * 2 * ((k + 3) // 4 * 4)
 
 
 def _dw_dsp_pack(w):
@@ -145,7 +154,8 @@ def _conv(graph, op, prefix, depthwise, kernels="portable"):
             scratch = _dsp_scratch(k)
     consts = [filter]
     bias_consts, bias_name = _bias(prefix, graph, op, 2)
-    rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
+    rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
+                                    out_c if fn.endswith("_dsp") else None)
     params = (f"static const mcb_conv_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, {out_w}, "
               f"{out_c}, {k_h}, {k_w}, {o['stride_h']}, {o['stride_w']}, {o['dilation_h']}, {o['dilation_w']}, "
               f"{pad_top}, {pad_left}, {mult}, {-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, "
@@ -172,7 +182,8 @@ def _fully_connected(graph, op, prefix, kernels="portable"):
         consts = [ConstArray(f"{prefix}_filter", "int8_t", _k4_rows(t_w.data.astype(np.int64)))]
         fn, scratch = "mcb_fully_connected_s8_dsp", _dsp_scratch(in_depth)
     bias_consts, bias_name = _bias(prefix, graph, op, 2)
-    rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
+    rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
+                                    out_depth if fn.endswith("_dsp") else None)
     params = (f"static const mcb_fc_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, "
               f"{-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, {act_min}, {act_max}, {rq}}};")
     call = f"{fn}(&{prefix}_params, {{in0}}, {prefix}_filter, {bias_name}, {{out}}, {{scratch}});"

@@ -41,11 +41,35 @@ static inline int32_t sxtab16_ror8(int32_t a, uint32_t x)
     return r;
 }
 
-static inline int32_t requant(const mcb_requant *rq, int32_t acc, int32_t c, int32_t out_offset,
-                              int32_t act_min, int32_t act_max)
+/*
+ * mcb_mbqm in fewer instructions, same result. Per channel, the split of the shift is found once
+ * (channel_q); per output, after the SMLAL, TFLite's RoundingDivideByPOT(r, e) (round half away from
+ * zero) is (r + 2^(e-1) + (r < 0 ? -1 : 0)) >> e for e >= 1. That sum cannot overflow: |r| < |acc|
+ * since the multiplier is below 2^31, and accumulators of int8 layers stay far below 2^31. The kernels
+ * index the tables by channel (the compiler expands per-tensor tables for them).
+ */
+typedef struct {
+    int32_t mult, left, right, round;
+} chq;
+
+static inline chq channel_q(const int32_t *mult, const int32_t *shift, int32_t c)
 {
-    int32_t i = rq->per_channel ? c : 0;
-    return mcb_clamp(mcb_mbqm(acc, rq->multiplier[i], rq->shift[i]) + out_offset, act_min, act_max);
+    chq q;
+    const int32_t s = shift[c];
+    q.mult = mult[c];
+    q.left = s > 0 ? s : 0;
+    q.right = q.left - s;
+    q.round = q.right > 0 ? 1 << (q.right - 1) : 0;
+    return q;
+}
+
+static inline int8_t requant_q(int32_t acc, chq q, int32_t out_offset, int32_t act_min, int32_t act_max)
+{
+    int32_t r = (int32_t)(((int64_t)(int32_t)((uint32_t)acc << q.left) * q.mult + (1 << 30)) >> 31);
+    if (q.right > 0) {
+        r = (r + q.round + (r >> 31)) >> q.right;
+    }
+    return (int8_t)mcb_clamp(r + out_offset, act_min, act_max);
 }
 
 /*
@@ -105,24 +129,34 @@ static void im2col(const mcb_conv_params *p, const int8_t *in_b, int32_t oy, int
     }
 }
 
+/* Output pixels (or batch rows) whose im2col columns are built and kept together, so each channel
+ * pair's weights are read from flash once per block instead of once per pixel pair. */
+#define MCB_DSP_BLOCK_COLS 8
+
 /*
- * out[j][c] = requant(bias[c] + sum_k filter[c][k] * col_j[k]) for one or two columns j (two output
- * pixels or batch rows). Channels go in pairs whose filter rows the compiler interleaved four bytes at a
- * time, so one pointer walks both rows and one the column pair: each weight word feeds two columns and
- * each column word two channels (2x2 register tile).
+ * out[j][c] = requant(bias[c] + sum_k filter[c][k] * col_j[k]) for the n_cols (<= 8) columns j of a
+ * block, stored at out + j * out_stride + c. Channels go in pairs whose filter rows the compiler
+ * interleaved four bytes at a time, and columns in pairs interleaved the same way, so one pointer walks
+ * both rows and one a column pair: each weight word feeds two columns and each column word two channels
+ * (a 2x2 register tile of accumulators).
  */
-static void gemm_s8_s16(const int8_t *filter, const int32_t *bias, const int32_t *cols, int32_t n_cols,
-                        int32_t k4, int32_t out_c, const mcb_requant *rq, int32_t out_offset, int32_t act_min,
-                        int32_t act_max, int8_t *out0, int8_t *out1)
+static void gemm_block(const int8_t *filter, const int32_t *bias, const int32_t *cols, int32_t n_cols, int32_t k4,
+                       int32_t out_c, const mcb_requant *rq, int32_t out_offset, int32_t act_min, int32_t act_max,
+                       int8_t *out, int32_t out_stride)
 {
+    const int32_t *mult = rq->multiplier, *shift = rq->shift;
     const int32_t groups = k4 / 4;
+    const int32_t pair_words = k4; /* one interleaved column pair, in words */
     int32_t c = 0;
     for (; c + 1 < out_c; c += 2) {
-        const int32_t *pw = (const int32_t *)(const void *)(filter + c * k4);
-        const int32_t *pc = cols;
-        int32_t b0 = bias ? bias[c] : 0, b1 = bias ? bias[c + 1] : 0;
-        int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
-        if (n_cols == 2) {
+        const int32_t *w_pair = (const int32_t *)(const void *)(filter + c * k4);
+        const chq q0 = channel_q(mult, shift, c), q1 = channel_q(mult, shift, c + 1);
+        const int32_t b0 = bias ? bias[c] : 0, b1 = bias ? bias[c + 1] : 0;
+        int32_t j = 0;
+        for (; j + 1 < n_cols; j += 2) {
+            const int32_t *pw = w_pair;
+            const int32_t *pc = cols + (j / 2) * pair_words;
+            int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
             for (int32_t g = groups; g > 0; --g) {
                 uint32_t wa = (uint32_t)pw[0], wb = (uint32_t)pw[1];
                 int32_t wa0 = __sxtb16(wa), wa1 = sxtb16_ror8(wa);
@@ -141,9 +175,17 @@ static void gemm_s8_s16(const int8_t *filter, const int32_t *bias, const int32_t
                 pw += 2;
                 pc += 4;
             }
-            out1[c] = (int8_t)requant(rq, a01, c, out_offset, act_min, act_max);
-            out1[c + 1] = (int8_t)requant(rq, a11, c + 1, out_offset, act_min, act_max);
-        } else {
+            int8_t *o = out + j * out_stride + c;
+            o[0] = requant_q(a00, q0, out_offset, act_min, act_max);
+            o[1] = requant_q(a10, q1, out_offset, act_min, act_max);
+            o[out_stride] = requant_q(a01, q0, out_offset, act_min, act_max);
+            o[out_stride + 1] = requant_q(a11, q1, out_offset, act_min, act_max);
+        }
+        if (j < n_cols) {
+            /* An odd last column (one output pixel or batch row): a 2x1 tile. */
+            const int32_t *pw = w_pair;
+            const int32_t *pc = cols + (j / 2) * pair_words;
+            int32_t a00 = b0, a10 = b1;
             for (int32_t g = groups; g > 0; --g) {
                 uint32_t wa = (uint32_t)pw[0], wb = (uint32_t)pw[1];
                 int32_t x0 = pc[0], x1 = pc[1];
@@ -154,29 +196,33 @@ static void gemm_s8_s16(const int8_t *filter, const int32_t *bias, const int32_t
                 pw += 2;
                 pc += 4;
             }
+            int8_t *o = out + j * out_stride + c;
+            o[0] = requant_q(a00, q0, out_offset, act_min, act_max);
+            o[1] = requant_q(a10, q1, out_offset, act_min, act_max);
         }
-        out0[c] = (int8_t)requant(rq, a00, c, out_offset, act_min, act_max);
-        out0[c + 1] = (int8_t)requant(rq, a10, c + 1, out_offset, act_min, act_max);
     }
     if (c < out_c) {
         /* The odd last channel: its row stands alone. */
-        const int32_t *pw = (const int32_t *)(const void *)(filter + c * k4);
-        const int32_t *pc = cols;
-        int32_t a00 = bias ? bias[c] : 0, a01 = a00;
-        for (int32_t g = groups; g > 0; --g) {
-            uint32_t w = (uint32_t)*pw++;
-            int32_t w0 = __sxtb16(w), w1 = sxtb16_ror8(w);
-            a00 = __smlad(w0, pc[0], a00);
-            a00 = __smlad(w1, pc[1], a00);
-            if (n_cols == 2) {
+        const chq q0 = channel_q(mult, shift, c);
+        const int32_t b0 = bias ? bias[c] : 0;
+        for (int32_t j = 0; j < n_cols; j += 2) {
+            const int32_t *pw = (const int32_t *)(const void *)(filter + c * k4);
+            const int32_t *pc = cols + (j / 2) * pair_words;
+            int32_t a00 = b0, a01 = b0;
+            for (int32_t g = groups; g > 0; --g) {
+                uint32_t w = (uint32_t)*pw++;
+                int32_t w0 = __sxtb16(w), w1 = sxtb16_ror8(w);
+                a00 = __smlad(w0, pc[0], a00);
+                a00 = __smlad(w1, pc[1], a00);
                 a01 = __smlad(w0, pc[2], a01);
                 a01 = __smlad(w1, pc[3], a01);
+                pc += 4;
             }
-            pc += 4;
-        }
-        out0[c] = (int8_t)requant(rq, a00, c, out_offset, act_min, act_max);
-        if (n_cols == 2) {
-            out1[c] = (int8_t)requant(rq, a01, c, out_offset, act_min, act_max);
+            int8_t *o = out + j * out_stride + c;
+            o[0] = requant_q(a00, q0, out_offset, act_min, act_max);
+            if (j + 1 < n_cols) {
+                o[out_stride] = requant_q(a01, q0, out_offset, act_min, act_max);
+            }
         }
     }
 }
@@ -187,27 +233,22 @@ void mcb_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8
     const int32_t k4 = MCB_DSP_K4(p->k_h * p->k_w * p->in_c);
     const int32_t n_pixels = p->out_h * p->out_w;
     int32_t *cols = (int32_t *)scratch;
-    int16_t *plain = (int16_t *)(cols + k4);
+    int16_t *plain = (int16_t *)(cols + MCB_DSP_BLOCK_COLS * k4 / 2);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + b * p->in_h * p->in_w * p->in_c;
         int8_t *out_b = output + b * n_pixels * p->out_c;
         int32_t oy = 0, ox = 0;
-        for (int32_t px = 0; px < n_pixels; px += 2) {
-            const int32_t n_cols = px + 1 < n_pixels ? 2 : 1;
-            im2col(p, in_b, oy, ox, k4, cols, 0, plain);
-            if (++ox == p->out_w) {
-                ox = 0;
-                ++oy;
-            }
-            if (n_cols == 2) {
-                im2col(p, in_b, oy, ox, k4, cols, 1, plain);
+        for (int32_t px = 0; px < n_pixels; px += MCB_DSP_BLOCK_COLS) {
+            const int32_t n_cols = n_pixels - px < MCB_DSP_BLOCK_COLS ? n_pixels - px : MCB_DSP_BLOCK_COLS;
+            for (int32_t j = 0; j < n_cols; ++j) {
+                im2col(p, in_b, oy, ox, k4, cols + (j / 2) * k4, j & 1, plain);
                 if (++ox == p->out_w) {
                     ox = 0;
                     ++oy;
                 }
             }
-            gemm_s8_s16(filter, bias, cols, n_cols, k4, p->out_c, &p->rq, p->output_offset, p->act_min,
-                        p->act_max, out_b + px * p->out_c, out_b + (px + 1) * p->out_c);
+            gemm_block(filter, bias, cols, n_cols, k4, p->out_c, &p->rq, p->output_offset, p->act_min, p->act_max,
+                       out_b + px * p->out_c, p->out_c);
         }
     }
 }
@@ -217,69 +258,74 @@ void mcb_fully_connected_s8_dsp(const mcb_fc_params *p, const int8_t *input, con
 {
     const int32_t k4 = MCB_DSP_K4(p->in_depth);
     int32_t *cols = (int32_t *)scratch;
-    int16_t *plain = (int16_t *)(cols + k4);
+    int16_t *plain = (int16_t *)(cols + MCB_DSP_BLOCK_COLS * k4 / 2);
     const mcb_conv_params row = {1, 1, 1, p->in_depth, 1, 1, p->out_depth, 1, 1, 1, 1, 1, 1, 0, 0, 1,
                                  p->input_offset, p->output_offset, p->act_min, p->act_max, p->rq};
-    for (int32_t b = 0; b < p->batches; b += 2) {
-        const int32_t n_cols = b + 1 < p->batches ? 2 : 1;
-        im2col(&row, input + b * p->in_depth, 0, 0, k4, cols, 0, plain);
-        if (n_cols == 2) {
-            im2col(&row, input + (b + 1) * p->in_depth, 0, 0, k4, cols, 1, plain);
+    for (int32_t b = 0; b < p->batches; b += MCB_DSP_BLOCK_COLS) {
+        const int32_t n_cols = p->batches - b < MCB_DSP_BLOCK_COLS ? p->batches - b : MCB_DSP_BLOCK_COLS;
+        for (int32_t j = 0; j < n_cols; ++j) {
+            im2col(&row, input + (b + j) * p->in_depth, 0, 0, k4, cols + (j / 2) * k4, j & 1, plain);
         }
-        gemm_s8_s16(filter, bias, cols, n_cols, k4, p->out_depth, &p->rq, p->output_offset, p->act_min,
-                    p->act_max, output + b * p->out_depth, output + (b + 1) * p->out_depth);
+        gemm_block(filter, bias, cols, n_cols, k4, p->out_depth, &p->rq, p->output_offset, p->act_min, p->act_max,
+                   output + b * p->out_depth, p->out_depth);
     }
 }
 
 /*
  * Depthwise, multiplier 1, channels a multiple of 4: four channels per step, one SMLABB/SMLATT each per
- * tap. The window clipped to the input is found once per output pixel; weights are group-major
- * ([group][tap][c0, c2, c1, c3] int16), so one pointer walks a group's taps.
+ * tap. Groups of four channels are the outer loop, so a group's weights ([group][tap][c0, c2, c1, c3]
+ * int16, contiguous) stay in the flash accelerator's small data cache while every output pixel uses them.
  */
 void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
                                  const int32_t *bias, int8_t *output, void *scratch)
 {
     (void)scratch;
     const int32_t ch = p->in_c, groups = p->in_c / 4, taps = p->k_h * p->k_w;
-    const int32_t *w = (const int32_t *)(const void *)filter;
     const int32_t offset2 = (int32_t)(((uint32_t)(uint16_t)p->input_offset << 16) | (uint16_t)p->input_offset);
     const int32_t step_x = p->dilation_w * ch, step_y = p->dilation_h * p->in_w * ch;
-    int8_t *o = output;
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *in_b = input + b * p->in_h * p->in_w * ch;
-        for (int32_t oy = 0; oy < p->out_h; ++oy) {
-            const int32_t y0 = oy * p->stride_h - p->pad_top;
-            int32_t ky0 = 0, ky1 = p->k_h;
-            while (ky0 < ky1 && y0 + p->dilation_h * ky0 < 0) {
-                ++ky0;
-            }
-            while (ky1 > ky0 && y0 + p->dilation_h * (ky1 - 1) >= p->in_h) {
-                --ky1;
-            }
-            for (int32_t ox = 0; ox < p->out_w; ++ox) {
-                const int32_t x0 = ox * p->stride_w - p->pad_left;
-                int32_t kx0 = 0, kx1 = p->k_w;
-                while (kx0 < kx1 && x0 + p->dilation_w * kx0 < 0) {
-                    ++kx0;
+    const int32_t out_offset = p->output_offset, act_min = p->act_min, act_max = p->act_max;
+    for (int32_t g = 0; g < groups; ++g) {
+        const int32_t c = 4 * g;
+        const int32_t *w_group = (const int32_t *)(const void *)filter + g * taps * 2;
+        const chq q0 = channel_q(p->rq.multiplier, p->rq.shift, c);
+        const chq q1 = channel_q(p->rq.multiplier, p->rq.shift, c + 1);
+        const chq q2 = channel_q(p->rq.multiplier, p->rq.shift, c + 2);
+        const chq q3 = channel_q(p->rq.multiplier, p->rq.shift, c + 3);
+        int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        if (bias) {
+            b0 = bias[c];
+            b1 = bias[c + 1];
+            b2 = bias[c + 2];
+            b3 = bias[c + 3];
+        }
+        for (int32_t b = 0; b < p->batches; ++b) {
+            const int8_t *in_b = input + b * p->in_h * p->in_w * ch + c;
+            int8_t *o = output + b * p->out_h * p->out_w * ch + c;
+            for (int32_t oy = 0; oy < p->out_h; ++oy) {
+                const int32_t y0 = oy * p->stride_h - p->pad_top;
+                int32_t ky0 = 0, ky1 = p->k_h;
+                while (ky0 < ky1 && y0 + p->dilation_h * ky0 < 0) {
+                    ++ky0;
                 }
-                while (kx1 > kx0 && x0 + p->dilation_w * (kx1 - 1) >= p->in_w) {
-                    --kx1;
+                while (ky1 > ky0 && y0 + p->dilation_h * (ky1 - 1) >= p->in_h) {
+                    --ky1;
                 }
-                const int32_t n_kx = kx1 - kx0, n_ky = ky1 - ky0;
-                const int8_t *in_first = in_b + ((y0 + p->dilation_h * ky0) * p->in_w + x0 + p->dilation_w * kx0) * ch;
-                const int32_t first_tap = ky0 * p->k_w + kx0;
-                const int32_t row_skip = 2 * (p->k_w - n_kx); /* weight words from a row's end to the next */
-                for (int32_t g = 0; g < groups; ++g) {
-                    const int32_t c = 4 * g;
-                    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-                    if (bias) {
-                        a0 = bias[c];
-                        a1 = bias[c + 1];
-                        a2 = bias[c + 2];
-                        a3 = bias[c + 3];
+                const int32_t n_ky = ky1 - ky0;
+                const int8_t *in_row = in_b + (y0 + p->dilation_h * ky0) * p->in_w * ch;
+                for (int32_t ox = 0; ox < p->out_w; ++ox, o += ch) {
+                    const int32_t x0 = ox * p->stride_w - p->pad_left;
+                    int32_t kx0 = 0, kx1 = p->k_w;
+                    while (kx0 < kx1 && x0 + p->dilation_w * kx0 < 0) {
+                        ++kx0;
                     }
-                    const int32_t *pw = w + (g * taps + first_tap) * 2;
-                    const int8_t *row = in_first + c;
+                    while (kx1 > kx0 && x0 + p->dilation_w * (kx1 - 1) >= p->in_w) {
+                        --kx1;
+                    }
+                    const int32_t n_kx = kx1 - kx0;
+                    const int32_t row_skip = 2 * (p->k_w - n_kx); /* weight words from a row's end to the next */
+                    const int32_t *pw = w_group + (ky0 * p->k_w + kx0) * 2;
+                    const int8_t *row = in_row + (x0 + p->dilation_w * kx0) * ch;
+                    int32_t a0 = b0, a1 = b1, a2 = b2, a3 = b3;
                     for (int32_t ky = n_ky; ky > 0; --ky) {
                         const int8_t *pin = row;
                         for (int32_t kx = n_kx; kx > 0; --kx) {
@@ -297,11 +343,10 @@ void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, 
                         row += step_y;
                         pw += row_skip;
                     }
-                    o[0] = (int8_t)requant(&p->rq, a0, c, p->output_offset, p->act_min, p->act_max);
-                    o[1] = (int8_t)requant(&p->rq, a1, c + 1, p->output_offset, p->act_min, p->act_max);
-                    o[2] = (int8_t)requant(&p->rq, a2, c + 2, p->output_offset, p->act_min, p->act_max);
-                    o[3] = (int8_t)requant(&p->rq, a3, c + 3, p->output_offset, p->act_min, p->act_max);
-                    o += 4;
+                    o[0] = requant_q(a0, q0, out_offset, act_min, act_max);
+                    o[1] = requant_q(a1, q1, out_offset, act_min, act_max);
+                    o[2] = requant_q(a2, q2, out_offset, act_min, act_max);
+                    o[3] = requant_q(a3, q3, out_offset, act_min, act_max);
                 }
             }
         }
