@@ -62,8 +62,9 @@ def test_unknown_region_symbol(c_elfs, devices):
         Simulator(c_elfs["unmodified", "m4"], devices["m4"], function_regions=["no_such_function"])
 
 
-def test_painted_and_traced_stack_agree(c_elfs, devices):
-    traced = simulate(c_elfs["hello", "m4"], devices["m4"])
-    painted = simulate(c_elfs["hello", "m4"], devices["m4"], memory_tracing=False)
+@pytest.mark.parametrize("key", KEYS)
+def test_painted_and_traced_stack_agree(key, c_elfs, devices):
+    traced = simulate(c_elfs["hello", key], devices[key])
+    painted = simulate(c_elfs["hello", key], devices[key], memory_tracing=False)
     assert traced.stack_high_water_bytes == painted.stack_high_water_bytes > 0
     assert not painted.memory and traced.memory

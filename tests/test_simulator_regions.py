@@ -75,3 +75,16 @@ def test_trace_json_round_trip(trace):
     again = Trace.from_dict(trace.to_dict())
     assert again.instructions == trace.instructions
     assert [r.instructions for r in again.regions] == [r.instructions for r in trace.regions]
+
+
+@pytest.mark.parametrize("memory_tracing", [True, False])
+def test_rv32_regions_are_exact(memory_tracing, firmware_dir, devices):
+    from conftest import EXAMPLES, assemble
+
+    elf = assemble(EXAMPLES / "regions_rv32.S", firmware_dir / "regions_rv.elf", "rv32imc", 0x42000000)
+    sim = Simulator(elf, devices["rv"], function_regions=["kernel"], memory_tracing=memory_tracing,
+                    exact_markers=True)
+    trace = sim.run().trace
+    assert trace.instructions == 20
+    got = {r.name: (r.parent, r.calls, r.instructions) for r in trace.regions}
+    assert got == {"kernel": ("outer", 1, 8), "outer": (None, 1, 11)}
