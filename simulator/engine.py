@@ -202,14 +202,25 @@ class Simulator:
         """Address of a symbol in the firmware (functions without the Thumb bit); RegionError if absent."""
         return self.image.symbol_address(name)
 
+    def _page_spans(self):
+        """[(base, end, perms)]: the areas rounded out to Unicorn's 4 KB pages, overlaps merged."""
+        spans = []
+        for area in self._areas:
+            base, end = area.base & ~(PAGE - 1), (area.end + PAGE - 1) & ~(PAGE - 1)
+            if spans and base < spans[-1][1]:  # two small areas share a page: map it once, allow both
+                last = spans.pop()
+                base, perms = last[0], last[2] | _PERMS[area.kind]
+                end = max(end, last[1])
+            else:
+                perms = _PERMS[area.kind]
+            spans.append((base, end, perms))
+        return spans
+
     def _map_memory(self):
         uc = self._uc
         marker = self.device.marker_address
         marker_page = marker & ~(PAGE - 1) if marker is not None else None
-        for area in self._areas:
-            base = area.base & ~(PAGE - 1)
-            end = (area.end + PAGE - 1) & ~(PAGE - 1)
-            perms = _PERMS[area.kind]
+        for base, end, perms in self._page_spans():
             if marker_page is not None and base <= marker_page < end:
                 # The marker is an MMIO page of its own; the rest of the area is ordinary memory.
                 if marker_page > base:

@@ -68,3 +68,15 @@ def test_loads_in_it_blocks_run_correctly_when_traced(memory_tracing, static_rea
     if memory_tracing:
         assert trace.memory["sram1"].reads == 4
         assert trace.memory["flash"].reads == 1  # ldr r1 literal (ldr r2, =0x20000000 assembles to a mov)
+
+
+def test_areas_smaller_than_a_page_share_it(count_elfs, devices):
+    from cost_models.device import parse_device
+
+    raw = dict(devices["m4"].raw)
+    raw["memory"] = raw["memory"] + [
+        {"name": "tiny_a", "kind": "sram", "base": 0x30000000, "size": 0x400, "source": "test"},
+        {"name": "tiny_b", "kind": "peripheral", "base": 0x30000400, "size": 0x400, "source": "test"},
+    ]
+    trace = simulate(count_elfs["m4"], parse_device(raw))
+    assert trace.instructions == 24 and set(trace.memory) >= {"tiny_a", "tiny_b"}

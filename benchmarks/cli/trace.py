@@ -20,7 +20,8 @@ def configure(parser):
     parser.add_argument("--budget", type=int, default=200_000_000, metavar="N",
                         help="stop with an error after N instructions (default: %(default)s)")
     parser.add_argument("--no-memory-trace", action="store_true",
-                        help="do not trace data accesses (faster; stack and RAM use come from stack painting)")
+                        help="do not trace data accesses (faster; stack and RAM use come from stack painting, and "
+                        "a marked region starts or ends at the block holding its marker store)")
 
 
 def write_json_atomically(path, data):
