@@ -159,7 +159,6 @@ class Simulator:
         self._uc = self._arch.new_uc()
         self._lib = native.library()
         self._tracer = None
-        self._keep = []  # ctypes objects the native side points to
         self._map_memory()
         self._load_read_only_segments()
         self._setup_tracer()

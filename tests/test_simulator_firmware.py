@@ -68,3 +68,17 @@ def test_painted_and_traced_stack_agree(key, c_elfs, devices):
     painted = simulate(c_elfs["hello", key], devices[key], memory_tracing=False)
     assert traced.stack_high_water_bytes == painted.stack_high_water_bytes > 0
     assert not painted.memory and traced.memory
+
+
+@pytest.mark.parametrize("key", ["m4", "rv"])
+def test_a_simulator_recovers_after_a_failed_run(key, c_elfs, devices):
+    sim = Simulator(c_elfs["unmodified", key], devices[key], function_regions=["invoke"])
+    good = sim.run().trace
+    with pytest.raises(BudgetExceeded):
+        sim.run(budget_instructions=100)
+    again = sim.run().trace
+    assert again.instructions == good.instructions and again.region("invoke").calls == 3
+    faulty = Simulator(c_elfs["fault", key], devices[key])
+    for _ in range(2):
+        with pytest.raises(FirmwareFault):
+            faulty.run()
