@@ -54,3 +54,24 @@ def test_decoded_loads_equal_hooked_loads(example, key, c_elfs, devices):
         assert a.region("fib").calls == b.region("fib").calls > 100
         assert a.region("fib").instructions < a.instructions
         assert len(b.regions) == 4  # requantize, copy (marked), fib, dispatch
+
+
+# Loads from the data RAM counted by hand. ARM: ldr, ldrb, ldrh, ldrsb, ldrsh (5), ldrd (2), ldm (4),
+# ldmdb (2), ldrex, vldr s, vldr d (one 8-byte access each), vldmia s2-s5 (4), vldmia d2-d3 (2 x 8 B),
+# pop (4), vpop d0-d1 (2 x 8 B), the executed one of ldreq/ldrne = 29 accesses, 126 bytes (tbb and tbh
+# read the code in flash). RV32: lw, lh, lhu, lb, lbu, c.lw, c.lwsp = 7 accesses, 18 bytes.
+@pytest.mark.parametrize("source,key,isa,text,bss,entry,expected", [
+    ("loads_arm.S", "m4", "armv7e-m", 0x08000000, 0x20000000, "reset", (29, 126)),
+    ("loads_rv32.S", "rv", "rv32imc", 0x42000000, 0x3FC80000, None, (7, 18)),
+])
+def test_every_load_form_decodes_like_the_hook_sees_it(source, key, isa, text, bss, entry, expected, firmware_dir,
+                                                       devices):
+    from conftest import EXAMPLES, assemble
+
+    elf = assemble(EXAMPLES / source, firmware_dir / f"{source}.elf", isa, text, entry, bss_address=bss)
+    hooked = Simulator(elf, devices[key], static_reads=False).run().trace
+    decoded = Simulator(elf, devices[key]).run().trace
+    assert hooked.exit_status == decoded.exit_status == 0
+    ram = devices[key].placement["data"]
+    assert (hooked.memory[ram].reads, hooked.memory[ram].read_bytes) == expected
+    assert vars(hooked.memory[ram]) == vars(decoded.memory[ram])
