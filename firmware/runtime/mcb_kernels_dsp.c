@@ -107,17 +107,43 @@ static void im2col(const mcb_conv_params *p, const int8_t *in_b, int32_t oy, int
         }
         return;
     }
-    /* General path: a plain int16 run zero padded to K4, then packed group by group. */
+    /* General path: a plain int16 run zero padded to K4, then packed group by group. The taps of a row
+     * that fall inside the input are one contiguous run of NHWC memory when dilation_w is 1. */
     int16_t *q = plain;
+    const int32_t row_len = p->k_w * in_c;
+    int32_t kx0 = 0, kx1 = p->k_w;
+    while (kx0 < kx1 && x0 + p->dilation_w * kx0 < 0) {
+        ++kx0;
+    }
+    while (kx1 > kx0 && x0 + p->dilation_w * (kx1 - 1) >= p->in_w) {
+        --kx1;
+    }
     for (int32_t ky = 0; ky < p->k_h; ++ky) {
         const int32_t iy = y0 + p->dilation_h * ky;
-        for (int32_t kx = 0; kx < p->k_w; ++kx) {
-            const int32_t ix = x0 + p->dilation_w * kx;
-            const int inside = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w;
-            const int8_t *src = in_b + (iy * p->in_w + ix) * in_c;
-            for (int32_t c = 0; c < in_c; ++c) {
-                *q++ = inside ? (int16_t)(src[c] + p->input_offset) : 0;
+        if (iy < 0 || iy >= p->in_h || kx0 == kx1) {
+            for (int32_t i = 0; i < row_len; ++i) {
+                *q++ = 0;
             }
+            continue;
+        }
+        for (int32_t i = 0; i < kx0 * in_c; ++i) {
+            *q++ = 0;
+        }
+        const int8_t *src = in_b + (iy * p->in_w + x0 + p->dilation_w * kx0) * in_c;
+        if (p->dilation_w == 1) {
+            const int32_t n = (kx1 - kx0) * in_c;
+            for (int32_t i = 0; i < n; ++i) {
+                *q++ = (int16_t)(src[i] + p->input_offset);
+            }
+        } else {
+            for (int32_t kx = kx0; kx < kx1; ++kx, src += p->dilation_w * in_c) {
+                for (int32_t c = 0; c < in_c; ++c) {
+                    *q++ = (int16_t)(src[c] + p->input_offset);
+                }
+            }
+        }
+        for (int32_t i = kx1 * in_c; i < row_len; ++i) {
+            *q++ = 0;
         }
     }
     while (q < plain + k4) {
@@ -127,6 +153,46 @@ static void im2col(const mcb_conv_params *p, const int8_t *in_b, int32_t oy, int
         dst[0] = (int32_t)(((uint32_t)(uint16_t)plain[k + 2] << 16) | (uint16_t)plain[k]);
         dst[1] = (int32_t)(((uint32_t)(uint16_t)plain[k + 3] << 16) | (uint16_t)plain[k + 1]);
     }
+}
+
+/*
+ * The 2x2 tile's inner loop, written out because the compiler spills its 13 live values: per group of
+ * four k, one LDRD of the two channels' weight words, two LDRD of the column pair, four SXTB16 and eight
+ * SMLAD (16 MACs in 17 instructions). groups >= 1; pw and pc word aligned.
+ */
+static inline void mac_2x2(const int32_t *pw, const int32_t *pc, int32_t groups, int32_t *a00, int32_t *a01,
+                           int32_t *a10, int32_t *a11)
+{
+    int32_t c00 = *a00, c01 = *a01, c10 = *a10, c11 = *a11;
+    int32_t wa, wb, x0, x1, t0, t1;
+    __asm__ volatile(
+        "1:\n\t"
+        "ldrd %[wa], %[wb], [%[pw]], #8\n\t"
+        "ldrd %[x0], %[x1], [%[pc]], #8\n\t"
+        "sxtb16 %[t0], %[wa]\n\t"
+        "sxtb16 %[t1], %[wb]\n\t"
+        "sxtb16 %[wa], %[wa], ror #8\n\t"
+        "sxtb16 %[wb], %[wb], ror #8\n\t"
+        "smlad %[c00], %[t0], %[x0], %[c00]\n\t"
+        "smlad %[c10], %[t1], %[x0], %[c10]\n\t"
+        "smlad %[c00], %[wa], %[x1], %[c00]\n\t"
+        "smlad %[c10], %[wb], %[x1], %[c10]\n\t"
+        "ldrd %[x0], %[x1], [%[pc]], #8\n\t"
+        "smlad %[c01], %[t0], %[x0], %[c01]\n\t"
+        "smlad %[c11], %[t1], %[x0], %[c11]\n\t"
+        "smlad %[c01], %[wa], %[x1], %[c01]\n\t"
+        "smlad %[c11], %[wb], %[x1], %[c11]\n\t"
+        "subs %[n], %[n], #1\n\t"
+        "bne 1b\n\t"
+        : [c00] "+r"(c00), [c01] "+r"(c01), [c10] "+r"(c10), [c11] "+r"(c11), [pw] "+r"(pw), [pc] "+r"(pc),
+          [n] "+r"(groups), [wa] "=&r"(wa), [wb] "=&r"(wb), [x0] "=&r"(x0), [x1] "=&r"(x1), [t0] "=&r"(t0),
+          [t1] "=&r"(t1)
+        :
+        : "cc", "memory");
+    *a00 = c00;
+    *a01 = c01;
+    *a10 = c10;
+    *a11 = c11;
 }
 
 /* Output pixels (or batch rows) whose im2col columns are built and kept together, so each channel
@@ -157,24 +223,7 @@ static void gemm_block(const int8_t *filter, const int32_t *bias, const int32_t 
             const int32_t *pw = w_pair;
             const int32_t *pc = cols + (j / 2) * pair_words;
             int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
-            for (int32_t g = groups; g > 0; --g) {
-                uint32_t wa = (uint32_t)pw[0], wb = (uint32_t)pw[1];
-                int32_t wa0 = __sxtb16(wa), wa1 = sxtb16_ror8(wa);
-                int32_t wb0 = __sxtb16(wb), wb1 = sxtb16_ror8(wb);
-                int32_t x0 = pc[0], x1 = pc[1];
-                a00 = __smlad(wa0, x0, a00);
-                a00 = __smlad(wa1, x1, a00);
-                a10 = __smlad(wb0, x0, a10);
-                a10 = __smlad(wb1, x1, a10);
-                x0 = pc[2];
-                x1 = pc[3];
-                a01 = __smlad(wa0, x0, a01);
-                a01 = __smlad(wa1, x1, a01);
-                a11 = __smlad(wb0, x0, a11);
-                a11 = __smlad(wb1, x1, a11);
-                pw += 2;
-                pc += 4;
-            }
+            mac_2x2(pw, pc, groups, &a00, &a01, &a10, &a11);
             int8_t *o = out + j * out_stride + c;
             o[0] = requant_q(a00, q0, out_offset, act_min, act_max);
             o[1] = requant_q(a10, q1, out_offset, act_min, act_max);
@@ -284,6 +333,16 @@ void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, 
     const int32_t offset2 = (int32_t)(((uint32_t)(uint16_t)p->input_offset << 16) | (uint16_t)p->input_offset);
     const int32_t step_x = p->dilation_w * ch, step_y = p->dilation_h * p->in_w * ch;
     const int32_t out_offset = p->output_offset, act_min = p->act_min, act_max = p->act_max;
+    /* Input offsets of the taps, for windows that need no clipping (up to 7x7 kernels). */
+    int32_t tap_offset[49];
+    const int use_table = taps <= 49;
+    if (use_table) {
+        for (int32_t ky = 0, t = 0; ky < p->k_h; ++ky) {
+            for (int32_t kx = 0; kx < p->k_w; ++kx, ++t) {
+                tap_offset[t] = ky * step_y + kx * step_x;
+            }
+        }
+    }
     for (int32_t g = 0; g < groups; ++g) {
         const int32_t c = 4 * g;
         const int32_t *w_group = (const int32_t *)(const void *)filter + g * taps * 2;
@@ -312,8 +371,31 @@ void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, 
                 }
                 const int32_t n_ky = ky1 - ky0;
                 const int8_t *in_row = in_b + (y0 + p->dilation_h * ky0) * p->in_w * ch;
+                const int row_inside = n_ky == p->k_h;
                 for (int32_t ox = 0; ox < p->out_w; ++ox, o += ch) {
                     const int32_t x0 = ox * p->stride_w - p->pad_left;
+                    if (row_inside && use_table && x0 >= 0 && x0 + p->dilation_w * (p->k_w - 1) < p->in_w) {
+                        /* The whole window is inside the input: one flat loop over the taps. */
+                        const int8_t *base = in_row + x0 * ch;
+                        const int32_t *pw = w_group;
+                        int32_t a0 = b0, a1 = b1, a2 = b2, a3 = b3;
+                        for (int32_t t = 0; t < taps; ++t) {
+                            uint32_t x = load32(base + tap_offset[t]);
+                            int32_t w02 = pw[0], w13 = pw[1];
+                            int32_t x02 = __sxtab16(offset2, x);
+                            a0 = __smlabb(x02, w02, a0);
+                            a2 = __smlatt(x02, w02, a2);
+                            int32_t x13 = sxtab16_ror8(offset2, x);
+                            a1 = __smlabb(x13, w13, a1);
+                            a3 = __smlatt(x13, w13, a3);
+                            pw += 2;
+                        }
+                        o[0] = requant_q(a0, q0, out_offset, act_min, act_max);
+                        o[1] = requant_q(a1, q1, out_offset, act_min, act_max);
+                        o[2] = requant_q(a2, q2, out_offset, act_min, act_max);
+                        o[3] = requant_q(a3, q3, out_offset, act_min, act_max);
+                        continue;
+                    }
                     int32_t kx0 = 0, kx1 = p->k_w;
                     while (kx0 < kx1 && x0 + p->dilation_w * kx0 < 0) {
                         ++kx0;
