@@ -405,6 +405,17 @@ static inline void clear_stale_it_state(tracer_t *t)
     }
 }
 
+/* The rare part of the block hook: a block not seen after its predecessor, or a function entry. */
+static int64_t block_slow(tracer_t *t, uint32_t addr, uint32_t size)
+{
+    int64_t i = block_lookup(t, addr, size);
+    if (i < 0)
+        return -1;
+    if (t->prev >= 0)
+        t->blocks[t->prev].next = (uint32_t)i + 1;
+    return i;
+}
+
 void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     tracer_t *t = user;
@@ -419,23 +430,17 @@ void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *use
         t->ctx = f->ctx_before;
         t->nframes--;
     }
+    /* Fast path: the block that followed the previous one last time (loops, straight-line code). */
     int64_t i = -1;
-    if (t->prev >= 0) {
-        uint32_t guess = t->blocks[t->prev].next;
-        if (guess) {
-            block_t *g = &t->blocks[guess - 1];
-            if (g->addr == addr && g->size == size && g->ctx == t->ctx)
-                i = guess - 1;
-        }
+    block_t *p = t->prev >= 0 ? &t->blocks[t->prev] : NULL;
+    if (p && p->next) {
+        block_t *g = &t->blocks[p->next - 1];
+        if (g->addr == addr && g->size == size && g->ctx == t->ctx)
+            i = p->next - 1;
     }
-    if (i < 0) {
-        i = block_lookup(t, addr, size);
-        if (i < 0) {
-            t->emu_stop(t->uc);
-            return;
-        }
-        if (t->prev >= 0)
-            t->blocks[t->prev].next = (uint32_t)i + 1;
+    if (i < 0 && (i = block_slow(t, addr, size)) < 0) {
+        t->emu_stop(t->uc);
+        return;
     }
     if (t->blocks[i].func != NO_FUNC) {
         uint32_t region = t->blocks[i].func;
@@ -444,8 +449,7 @@ void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *use
         /* A branch back to the entry inside the same call is not a new call. */
         if (!(top && top->kind == FRAME_FUNC && top->region == region && top->sp == sp)) {
             push_frame(t, FRAME_FUNC, region, read_reg32(t, t->reg_ret) & ~1u, sp);
-            i = block_lookup(t, addr, size);
-            if (i < 0) {
+            if ((i = block_lookup(t, addr, size)) < 0) {
                 t->emu_stop(t->uc);
                 return;
             }
@@ -454,9 +458,8 @@ void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *use
     block_t *b = &t->blocks[i];
     b->count++;
     if (t->prev >= 0) {
-        block_t *p = &t->blocks[t->prev];
-        if (p->addr + p->size == addr)
-            p->fallthrough++;
+        p = &t->blocks[t->prev]; /* block_lookup may have moved the table */
+        p->fallthrough += p->addr + p->size == addr;
     }
     t->prev = i;
     if (t->nfetch_caches)
