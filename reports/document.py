@@ -163,6 +163,12 @@ def build_document(results, battery: Battery = Battery(), plot_names=()):
     acc = accuracy_table(results)
     if acc is not None:
         doc += [Heading(2, "Accuracy on the simulated firmware"), acc]
+        # The firmware's int8 kernels are meant to match the interpreter bit for bit; say so when not.
+        differing = [f"{r.model_title} on {fmt.device_label(r)}" for r in results.rows
+                     if r.accuracy is not None and r.accuracy.reference_agreement < 1.0]
+        if differing:
+            doc.append(Paragraph("Outputs differ from the TFLite interpreter's on some samples for: "
+                                 + "; ".join(differing) + "."))
 
     doc.append(Heading(2, "Per-layer figures"))
     for model, title in models_in_order(results):

@@ -69,6 +69,8 @@ def make_results():
             accuracy = Accuracy(m["metric"], m["acc"], 200, 1.0)
             if model == "ad01_int8" and name == "esp32":
                 accuracy = None  # run without its data set
+            if model == "kws_ref_model" and name == "esp32-c3":
+                accuracy = Accuracy(m["metric"], 0.905, 200, 0.985)  # three outputs off the interpreter's
             rows.append(ResultRow(
                 model=model, model_title=m["title"], model_sha256=("a1" if model.startswith("kws") else "b2") * 32,
                 device=name, device_title=dev["title"], device_version=1, isa=dev["isa"], proxy_isa=dev["proxy"],
