@@ -35,6 +35,10 @@ _NEVER = 0xFFFFFFFF
 # QEMU's exception number for BKPT (target/arm/cpu.h EXCP_BKPT), as Unicorn reports it to UC_HOOK_INTR.
 _EXCP_BKPT = 7
 _SEMIHOST_BKPT = 0xBEAB  # BKPT #0xAB, Thumb encoding
+# The other exception numbers QEMU's Arm model reports (target/arm/cpu.h), named for fault messages.
+_ARM_EXCEPTIONS = {1: "undefined instruction", 2: "SVC", 3: "prefetch abort", 4: "data abort", 7: "breakpoint",
+                   8: "exception return", 17: "coprocessor (FPU) access while disabled", 18: "invalid state",
+                   19: "stack overflow", 22: "unaligned access", 0x10001: "WFI/WFE (core halted)"}
 
 _ACCESS = {
     uc_const.UC_MEM_READ_UNMAPPED: "read of unmapped address",
@@ -329,8 +333,9 @@ class Simulator:
                     # Unicorn leaves PC at the BKPT: step over it, staying in Thumb state.
                     uc.reg_write(self._arch.pc, (pc + 2) | 1)
                 return
-            raise FirmwareFault(f"{self.image.name}: unexpected exception {intno} at {self.image.describe(pc)}",
-                                pc=pc, symbol=self.image.symbols.name_at(pc))
+            what = _ARM_EXCEPTIONS.get(intno, f"exception {intno}")
+            raise FirmwareFault(f"{self.image.name}: firmware fault: {what} at {self.image.describe(pc)}",
+                                pc=pc, symbol=self.image.symbols.name_at(pc), address=pc, access="execute")
         except Exception as exc:  # noqa: BLE001 - kept and re-raised after emu_start
             self._keep_error(exc)
 
