@@ -62,9 +62,18 @@ def _padding(padding, in_size, filter_size, stride, dilation, out_size):
     return 0
 
 
-def _requant_arrays(prefix, input_scale, filter_scales, output_scale, channels=None):
+def _acc_bound(w_rows, bias):
+    """Largest |accumulator| per output channel: |input + offset| <= 255 for int8 data."""
+    bound = 255 * np.abs(w_rows.astype(np.int64)).sum(axis=1)
+    if bias is not None:
+        bound = bound + np.abs(bias.astype(np.int64))
+    return bound
+
+
+def _requant_arrays(prefix, input_scale, filter_scales, output_scale, channels=None, acc_bound=None):
     """Per-channel multiplier and shift tables; a per-tensor scale is repeated over `channels` when given
-    (the DSP kernels index the tables by channel unconditionally)."""
+    (the DSP kernels index the tables by channel unconditionally). acc_bound (per channel) sets the
+    headroom flag: every |acc << left shift| below 2^30."""
     mults, shifts = [], []
     scales = np.atleast_1d(filter_scales)
     if channels is not None and len(scales) == 1:
@@ -75,9 +84,14 @@ def _requant_arrays(prefix, input_scale, filter_scales, output_scale, channels=N
         mults.append(m)
         shifts.append(s)
     per_channel = 1 if len(mults) > 1 else 0
+    headroom = 0
+    if acc_bound is not None:
+        lefts = np.maximum(np.array(shifts, np.int64), 0)
+        bound = np.broadcast_to(np.asarray(acc_bound, np.int64), lefts.shape)
+        headroom = int(bool(np.all((bound << lefts) < (1 << 30))))
     consts = [ConstArray(f"{prefix}_mult", "int32_t", np.array(mults, np.int64)),
               ConstArray(f"{prefix}_shift", "int32_t", np.array(shifts, np.int64))]
-    return consts, f"{{{prefix}_mult, {prefix}_shift, {per_channel}}}"
+    return consts, f"{{{prefix}_mult, {prefix}_shift, {per_channel}, {headroom}}}"
 
 
 def _bias(prefix, graph, op, k):
@@ -154,8 +168,10 @@ def _conv(graph, op, prefix, depthwise, kernels="portable"):
             scratch = _dsp_scratch(k)
     consts = [filter]
     bias_consts, bias_name = _bias(prefix, graph, op, 2)
+    w_rows = t_w.data.reshape(-1, out_c).T if depthwise else t_w.data.reshape(out_c, -1)
+    bias_data = graph.tensors[op.inputs[2]].data if len(op.inputs) > 2 and op.inputs[2] >= 0 else None
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
-                                    out_c if fn.endswith("_dsp") else None)
+                                    out_c if fn.endswith("_dsp") else None, _acc_bound(w_rows, bias_data))
     params = (f"static const mcb_conv_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, {out_w}, "
               f"{out_c}, {k_h}, {k_w}, {o['stride_h']}, {o['stride_w']}, {o['dilation_h']}, {o['dilation_w']}, "
               f"{pad_top}, {pad_left}, {mult}, {-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, "
@@ -182,8 +198,9 @@ def _fully_connected(graph, op, prefix, kernels="portable"):
         consts = [ConstArray(f"{prefix}_filter", "int8_t", _k4_rows(t_w.data.astype(np.int64)))]
         fn, scratch = "mcb_fully_connected_s8_dsp", _dsp_scratch(in_depth)
     bias_consts, bias_name = _bias(prefix, graph, op, 2)
+    bias_data = graph.tensors[op.inputs[2]].data if len(op.inputs) > 2 and op.inputs[2] >= 0 else None
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
-                                    out_depth if fn.endswith("_dsp") else None)
+                                    out_depth if fn.endswith("_dsp") else None, _acc_bound(t_w.data, bias_data))
     params = (f"static const mcb_fc_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, "
               f"{-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, {act_min}, {act_max}, {rq}}};")
     call = f"{fn}(&{prefix}_params, {{in0}}, {prefix}_filter, {bias_name}, {{out}}, {{scratch}});"

@@ -24,6 +24,9 @@ typedef struct {
     const int32_t *multiplier;
     const int32_t *shift;
     int32_t per_channel;
+    /* 1 when the compiler proved every |accumulator << left shift| < 2^30 for this layer (from its
+     * weights and biases), which lets the DSP kernels requantize with one SMMULR; portable code ignores it. */
+    int32_t headroom;
 } mcb_requant;
 
 /* CONV_2D and DEPTHWISE_CONV_2D. */

@@ -43,32 +43,41 @@ static inline int32_t sxtab16_ror8(int32_t a, uint32_t x)
 
 /*
  * mcb_mbqm in fewer instructions, same result. Per channel, the split of the shift is found once
- * (channel_q); per output, after the SMLAL, TFLite's RoundingDivideByPOT(r, e) (round half away from
- * zero) is (r + 2^(e-1) + (r < 0 ? -1 : 0)) >> e for e >= 1. That sum cannot overflow: |r| < |acc|
- * since the multiplier is below 2^31, and accumulators of int8 layers stay far below 2^31. The kernels
- * index the tables by channel (the compiler expands per-tensor tables for them).
+ * (channel_q). Per output, the doubling high multiply r = (x * m + 2^30) >> 31 is either an SMLAL or,
+ * when the compiler proved |x| < 2^30 for the layer (mcb_requant.headroom), one SMMULR of 2x and m
+ * ((2xm + 2^31) >> 32 is the same number). Then TFLite's RoundingDivideByPOT(r, e), round half away from
+ * zero, is (r + 2^(e-1) - (r < 0)) >> e for e >= 1 (smask turns the sign term off for e = 0); the sum
+ * cannot overflow since |r| < |x|. The kernels index the tables by channel (the compiler expands
+ * per-tensor tables for them).
  */
 typedef struct {
-    int32_t mult, left, right, round;
+    int32_t mult, left, right, round, smask;
 } chq;
 
-static inline chq channel_q(const int32_t *mult, const int32_t *shift, int32_t c)
+static inline chq channel_q(const mcb_requant *rq, int32_t c, const int fast)
 {
     chq q;
-    const int32_t s = shift[c];
-    q.mult = mult[c];
+    const int32_t s = rq->shift[c];
+    q.mult = rq->multiplier[c];
     q.left = s > 0 ? s : 0;
     q.right = q.left - s;
     q.round = q.right > 0 ? 1 << (q.right - 1) : 0;
+    q.smask = q.right > 0 ? -1 : 0;
+    q.left += fast ? 1 : 0;
     return q;
 }
 
-static inline int8_t requant_q(int32_t acc, chq q, int32_t out_offset, int32_t act_min, int32_t act_max)
+static inline int8_t requant_q(int32_t acc, chq q, const int fast, int32_t out_offset, int32_t act_min,
+                               int32_t act_max)
 {
-    int32_t r = (int32_t)(((int64_t)(int32_t)((uint32_t)acc << q.left) * q.mult + (1 << 30)) >> 31);
-    if (q.right > 0) {
-        r = (r + q.round + (r >> 31)) >> q.right;
+    int32_t r;
+    const int32_t x = (int32_t)((uint32_t)acc << q.left);
+    if (fast) {
+        __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(x), "r"(q.mult));
+    } else {
+        r = (int32_t)(((int64_t)x * q.mult + (1 << 30)) >> 31);
     }
+    r = (r + q.round + ((r >> 31) & q.smask)) >> q.right;
     return (int8_t)mcb_clamp(r + out_offset, act_min, act_max);
 }
 
@@ -206,29 +215,29 @@ static inline void mac_2x2(const int32_t *pw, const int32_t *pc, int32_t groups,
  * both rows and one a column pair: each weight word feeds two columns and each column word two channels
  * (a 2x2 register tile of accumulators).
  */
-static void gemm_block(const int8_t *filter, const int32_t *bias, const int32_t *cols, int32_t n_cols, int32_t k4,
-                       int32_t out_c, const mcb_requant *rq, int32_t out_offset, int32_t act_min, int32_t act_max,
-                       int8_t *out, int32_t out_stride)
+static inline __attribute__((always_inline)) void gemm_block_body(
+    const int8_t *filter, const int32_t *bias, const int32_t *cols, int32_t n_cols, int32_t k4, int32_t out_c,
+    const mcb_requant *rq, int32_t out_offset, int32_t act_min, int32_t act_max, int8_t *out, int32_t out_stride,
+    const int fast)
 {
-    const int32_t *mult = rq->multiplier, *shift = rq->shift;
     const int32_t groups = k4 / 4;
     const int32_t pair_words = k4; /* one interleaved column pair, in words */
     int32_t c = 0;
     for (; c + 1 < out_c; c += 2) {
         const int32_t *w_pair = (const int32_t *)(const void *)(filter + c * k4);
-        const chq q0 = channel_q(mult, shift, c), q1 = channel_q(mult, shift, c + 1);
+        const chq q0 = channel_q(rq, c, fast), q1 = channel_q(rq, c + 1, fast);
         const int32_t b0 = bias ? bias[c] : 0, b1 = bias ? bias[c + 1] : 0;
+        /* Accumulate the whole block first, then requantize channel by channel: the two phases each keep
+         * their few live values in registers. */
+        int32_t acc0[MCB_DSP_BLOCK_COLS], acc1[MCB_DSP_BLOCK_COLS];
         int32_t j = 0;
         for (; j + 1 < n_cols; j += 2) {
-            const int32_t *pw = w_pair;
-            const int32_t *pc = cols + (j / 2) * pair_words;
             int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
-            mac_2x2(pw, pc, groups, &a00, &a01, &a10, &a11);
-            int8_t *o = out + j * out_stride + c;
-            o[0] = requant_q(a00, q0, out_offset, act_min, act_max);
-            o[1] = requant_q(a10, q1, out_offset, act_min, act_max);
-            o[out_stride] = requant_q(a01, q0, out_offset, act_min, act_max);
-            o[out_stride + 1] = requant_q(a11, q1, out_offset, act_min, act_max);
+            mac_2x2(w_pair, cols + (j / 2) * pair_words, groups, &a00, &a01, &a10, &a11);
+            acc0[j] = a00;
+            acc0[j + 1] = a01;
+            acc1[j] = a10;
+            acc1[j + 1] = a11;
         }
         if (j < n_cols) {
             /* An odd last column (one output pixel or batch row): a 2x1 tile. */
@@ -245,14 +254,21 @@ static void gemm_block(const int8_t *filter, const int32_t *bias, const int32_t 
                 pw += 2;
                 pc += 4;
             }
-            int8_t *o = out + j * out_stride + c;
-            o[0] = requant_q(a00, q0, out_offset, act_min, act_max);
-            o[1] = requant_q(a10, q1, out_offset, act_min, act_max);
+            acc0[j] = a00;
+            acc1[j] = a10;
+        }
+        int8_t *o = out + c;
+        for (j = 0; j < n_cols; ++j, o += out_stride) {
+            o[0] = requant_q(acc0[j], q0, fast, out_offset, act_min, act_max);
+        }
+        o = out + c + 1;
+        for (j = 0; j < n_cols; ++j, o += out_stride) {
+            o[0] = requant_q(acc1[j], q1, fast, out_offset, act_min, act_max);
         }
     }
     if (c < out_c) {
         /* The odd last channel: its row stands alone. */
-        const chq q0 = channel_q(mult, shift, c);
+        const chq q0 = channel_q(rq, c, fast);
         const int32_t b0 = bias ? bias[c] : 0;
         for (int32_t j = 0; j < n_cols; j += 2) {
             const int32_t *pw = (const int32_t *)(const void *)(filter + c * k4);
@@ -268,11 +284,22 @@ static void gemm_block(const int8_t *filter, const int32_t *bias, const int32_t 
                 pc += 4;
             }
             int8_t *o = out + j * out_stride + c;
-            o[0] = requant_q(a00, q0, out_offset, act_min, act_max);
+            o[0] = requant_q(a00, q0, fast, out_offset, act_min, act_max);
             if (j + 1 < n_cols) {
-                o[out_stride] = requant_q(a01, q0, out_offset, act_min, act_max);
+                o[out_stride] = requant_q(a01, q0, fast, out_offset, act_min, act_max);
             }
         }
+    }
+}
+
+static void gemm_block(const int8_t *filter, const int32_t *bias, const int32_t *cols, int32_t n_cols, int32_t k4,
+                       int32_t out_c, const mcb_requant *rq, int32_t out_offset, int32_t act_min, int32_t act_max,
+                       int8_t *out, int32_t out_stride)
+{
+    if (rq->headroom) {
+        gemm_block_body(filter, bias, cols, n_cols, k4, out_c, rq, out_offset, act_min, act_max, out, out_stride, 1);
+    } else {
+        gemm_block_body(filter, bias, cols, n_cols, k4, out_c, rq, out_offset, act_min, act_max, out, out_stride, 0);
     }
 }
 
@@ -325,10 +352,10 @@ void mcb_fully_connected_s8_dsp(const mcb_fc_params *p, const int8_t *input, con
  * tap. Groups of four channels are the outer loop, so a group's weights ([group][tap][c0, c2, c1, c3]
  * int16, contiguous) stay in the flash accelerator's small data cache while every output pixel uses them.
  */
-void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
-                                 const int32_t *bias, int8_t *output, void *scratch)
+static inline __attribute__((always_inline)) void depthwise_body(const mcb_conv_params *p, const int8_t *input,
+                                                                 const int8_t *filter, const int32_t *bias,
+                                                                 int8_t *output, const int fast)
 {
-    (void)scratch;
     const int32_t ch = p->in_c, groups = p->in_c / 4, taps = p->k_h * p->k_w;
     const int32_t offset2 = (int32_t)(((uint32_t)(uint16_t)p->input_offset << 16) | (uint16_t)p->input_offset);
     const int32_t step_x = p->dilation_w * ch, step_y = p->dilation_h * p->in_w * ch;
@@ -346,10 +373,10 @@ void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, 
     for (int32_t g = 0; g < groups; ++g) {
         const int32_t c = 4 * g;
         const int32_t *w_group = (const int32_t *)(const void *)filter + g * taps * 2;
-        const chq q0 = channel_q(p->rq.multiplier, p->rq.shift, c);
-        const chq q1 = channel_q(p->rq.multiplier, p->rq.shift, c + 1);
-        const chq q2 = channel_q(p->rq.multiplier, p->rq.shift, c + 2);
-        const chq q3 = channel_q(p->rq.multiplier, p->rq.shift, c + 3);
+        const chq q0 = channel_q(&p->rq, c, fast);
+        const chq q1 = channel_q(&p->rq, c + 1, fast);
+        const chq q2 = channel_q(&p->rq, c + 2, fast);
+        const chq q3 = channel_q(&p->rq, c + 3, fast);
         int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
         if (bias) {
             b0 = bias[c];
@@ -390,10 +417,10 @@ void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, 
                             a3 = __smlatt(x13, w13, a3);
                             pw += 2;
                         }
-                        o[0] = requant_q(a0, q0, out_offset, act_min, act_max);
-                        o[1] = requant_q(a1, q1, out_offset, act_min, act_max);
-                        o[2] = requant_q(a2, q2, out_offset, act_min, act_max);
-                        o[3] = requant_q(a3, q3, out_offset, act_min, act_max);
+                        o[0] = requant_q(a0, q0, fast, out_offset, act_min, act_max);
+                        o[1] = requant_q(a1, q1, fast, out_offset, act_min, act_max);
+                        o[2] = requant_q(a2, q2, fast, out_offset, act_min, act_max);
+                        o[3] = requant_q(a3, q3, fast, out_offset, act_min, act_max);
                         continue;
                     }
                     int32_t kx0 = 0, kx1 = p->k_w;
@@ -425,13 +452,24 @@ void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, 
                         row += step_y;
                         pw += row_skip;
                     }
-                    o[0] = requant_q(a0, q0, out_offset, act_min, act_max);
-                    o[1] = requant_q(a1, q1, out_offset, act_min, act_max);
-                    o[2] = requant_q(a2, q2, out_offset, act_min, act_max);
-                    o[3] = requant_q(a3, q3, out_offset, act_min, act_max);
+                    o[0] = requant_q(a0, q0, fast, out_offset, act_min, act_max);
+                    o[1] = requant_q(a1, q1, fast, out_offset, act_min, act_max);
+                    o[2] = requant_q(a2, q2, fast, out_offset, act_min, act_max);
+                    o[3] = requant_q(a3, q3, fast, out_offset, act_min, act_max);
                 }
             }
         }
+    }
+}
+
+void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
+                                 const int32_t *bias, int8_t *output, void *scratch)
+{
+    (void)scratch;
+    if (p->rq.headroom) {
+        depthwise_body(p, input, filter, bias, output, 1);
+    } else {
+        depthwise_body(p, input, filter, bias, output, 0);
     }
 }
 
