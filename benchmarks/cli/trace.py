@@ -70,7 +70,7 @@ def execute(args):
     sim = Simulator(args.elf, device, memory_tracing=not args.no_memory_trace, function_regions=args.region,
                     budget_instructions=args.budget)
     trace = sim.run().trace
-    summary(trace, sys.stdout)
-    if args.json:
+    if args.json:  # first, so a closed stdout cannot lose the result
         write_json_atomically(args.json, trace.to_dict())
+    summary(trace, sys.stdout)
     return 0
