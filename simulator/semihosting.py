@@ -35,7 +35,10 @@ class Semihost:
     def _string(self, address):
         out = bytearray()
         while len(out) < _MAX_STRING:
-            chunk = self._read(address + len(out), 64)
+            try:
+                chunk = self._read(address + len(out), 64)
+            except SimulationError:  # the string may end just before unmapped memory
+                chunk = self._read(address + len(out), 1)
             end = chunk.find(b"\0")
             if end >= 0:
                 return bytes(out + chunk[:end])
