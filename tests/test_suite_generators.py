@@ -44,6 +44,31 @@ def test_band_edges_cover_the_spectrum_in_order():
     assert edges[-1] == vd.FRAME // 2
 
 
+# ---- shapes ----
+
+from benchmarks.training import shapes_data as sd
+
+
+def test_shapes_set_is_deterministic_and_the_shape_is_visible():
+    a, ya = sd.make_set(3, 2)
+    b, yb = sd.make_set(3, 2)
+    assert a.shape == (2 * len(sd.CLASSES), sd.SIZE, sd.SIZE, 1) and a.dtype == np.float32
+    assert np.array_equal(a, b) and np.array_equal(ya, yb) and not np.array_equal(a, sd.make_set(4, 2)[0])
+    assert 0.0 <= a.min() and a.max() <= 1.0
+
+
+def test_shape_masks_have_the_expected_area():
+    # Area of each mask against geometry: circle pi r^2, square 2 r^2 (circumradius r), triangle
+    # (3 sqrt(3) / 4) r^2. The radius is the first draw of _shape_mask, so a twin generator reads it.
+    for name, area in (("circle", np.pi), ("square", 2.0), ("triangle", 3 * np.sqrt(3) / 4)):
+        rng = np.random.default_rng(11)
+        twin = np.random.default_rng(11)
+        mask = sd._shape_mask(sd.CLASSES.index(name), rng)
+        radius = twin.uniform(6.0, 15.0)
+        measured = mask.sum() / sd.SUPER ** 2
+        assert abs(measured - area * radius ** 2) < 0.03 * area * radius ** 2, name
+
+
 # ---- keyword spotting: MFCC front end and espeak-ng clips ----
 
 import pytest

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from benchmarks.suite import default_suite_path, load_suite
-from benchmarks.training import images, kws, kws_data, vibration, vibration_data
+from benchmarks.training import images, kws, kws_data, shapes, shapes_data, vibration, vibration_data
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +62,9 @@ def test_kws_test_set_is_the_documented_synthesis(models):
     stored = committed(model)
     mfccs, labels = kws_data.make_set(kws.TEST_SEED, kws.TEST_PER_CLASS, "test")
     assert_same(kws.committed_test_set(mfccs, labels, stored["mfcc_mean"], stored["mfcc_std"], quant(model)), stored)
+
+
+def test_shapes_test_set_is_the_documented_generator(models):
+    model = models["shapes"]
+    x_test, y_test = shapes_data.make_set(shapes.TEST_SEED, shapes.TEST_PER_CLASS)
+    assert_same(shapes.committed_test_set(x_test, y_test, quant(model)), committed(model))
