@@ -87,7 +87,9 @@ def _requant_arrays(prefix, input_scale, filter_scales, output_scale, channels=N
     headroom = 0
     if acc_bound is not None:
         lefts = np.maximum(np.array(shifts, np.int64), 0)
-        bound = np.broadcast_to(np.asarray(acc_bound, np.int64), lefts.shape)
+        bound = np.asarray(acc_bound, np.int64)
+        if len(lefts) == 1:
+            bound = bound.max(keepdims=True)
         headroom = int(bool(np.all((bound << lefts) < (1 << 30))))
     consts = [ConstArray(f"{prefix}_mult", "int32_t", np.array(mults, np.int64)),
               ConstArray(f"{prefix}_shift", "int32_t", np.array(shifts, np.int64))]
