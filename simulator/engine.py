@@ -277,7 +277,6 @@ class Simulator:
                     self._hook(uc_const.UC_HOOK_MEM_READ, read_hook, tracer, 0, area.base - 1)
                 if area.end < 1 << 32:
                     self._hook(uc_const.UC_HOOK_MEM_READ, read_hook, tracer, area.end, (1 << 32) - 1)
-                self._load_decoder = LoadDecoder(self.device.isa)
             self._hook(uc_const.UC_HOOK_MEM_WRITE, native.callback_address("tracer_mem_write_hook"), tracer)
         if arch.arm and (self.memory_tracing or (self.exact_markers and self.device.marker_address is not None)):
             # Conditional memory instructions: counted (loads) and flagged for the IT-state work-around.
@@ -285,6 +284,8 @@ class Simulator:
             for address in self._cond_sites:
                 user = lib.tracer_add_cond_site(tracer, len(self._cond_sites))
                 self._hook(uc_const.UC_HOOK_CODE, native.callback_address("tracer_cond_hook"), user, address, address)
+        if self._static_area is not None:
+            self._load_decoder = LoadDecoder(self.device.isa, hooked=self._cond_sites)
         # Division sites: one code hook per site, so other instructions pay nothing.
         self._div_sites = find_division_sites(self.image.code, self.device.isa) if self.memory_tracing else []
         for site in self._div_sites:

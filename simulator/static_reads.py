@@ -22,9 +22,9 @@ import numpy as np
 
 @dataclass
 class BlockLoads:
-    reads: int = 0  # accesses by unconditional loads in one execution of the block
+    reads: int = 0  # accesses by the block's loads that run on every execution of the block
     read_bytes: int = 0
-    conditional: dict = field(default_factory=dict)  # load address -> (accesses, bytes), counted by hooks
+    conditional: dict = field(default_factory=dict)  # hooked load address -> (accesses, bytes)
 
 
 # Thumb loads: capstone id -> (accesses, bytes per access); None = one access per listed register.
@@ -44,8 +44,10 @@ _REGISTER_LISTS = {A.ARM_INS_LDM: 1, A.ARM_INS_LDMDB: 1, A.ARM_INS_LDMIB: 1, A.A
 class LoadDecoder:
     """Loads per executed block, decoded once per (address, size) and cached across runs."""
 
-    def __init__(self, isa):
+    def __init__(self, isa, hooked=()):
+        """hooked: addresses of instructions with their own code hook; their loads are counted by it."""
         self.isa = isa
+        self._hooked = frozenset(hooked)
         self._cache = {}
         if isa != "rv32imc":
             self._cs = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB | capstone.CS_MODE_MCLASS)
@@ -77,7 +79,11 @@ class LoadDecoder:
                 continue
             accesses, size = load
             nbytes = accesses * size
-            if insn.cc not in (A.ARM_CC_AL, A.ARM_CC_INVALID):
+            # Hooked loads are counted by their hook, which fires exactly when they execute; this also
+            # covers a block that starts inside an IT block (split at a page boundary), where the
+            # decoder cannot see the IT instruction. An IT-block load without a hook cannot happen:
+            # the scan hooks them all.
+            if insn.address in self._hooked:
                 out.conditional[insn.address] = (accesses, nbytes)
             else:
                 out.reads += accesses
@@ -117,8 +123,8 @@ def find_conditional_access_sites(code):
     """Addresses of loads and stores inside Thumb IT blocks in the executable segments [(address, bytes)].
 
     Every halfword that looks like an IT instruction (0xBFxy, mask y != 0) is decoded with what follows;
-    a false match can only add a hook whose count the engine ignores (it keeps the counts of loads the
-    per-block decode confirms as conditional), never miss a real IT block.
+    a false match only adds a hook on an instruction that is not conditional, whose count is then exact
+    all the same, and no real IT block is missed.
     """
     decoder = LoadDecoder("armv7e-m")
     md = decoder._cs

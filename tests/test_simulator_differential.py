@@ -75,3 +75,15 @@ def test_every_load_form_decodes_like_the_hook_sees_it(source, key, isa, text, b
     ram = devices[key].placement["data"]
     assert (hooked.memory[ram].reads, hooked.memory[ram].read_bytes) == expected
     assert vars(hooked.memory[ram]) == vars(decoded.memory[ram])
+
+
+def test_it_block_split_by_a_page_boundary(firmware_dir, devices):
+    from conftest import EXAMPLES, assemble
+
+    elf = assemble(EXAMPLES / "it_page_arm.S", firmware_dir / "it_page.elf", "armv7e-m", 0x08000000, "reset",
+                   bss_address=0x20000000)
+    hooked = Simulator(elf, devices["m4"], static_reads=False).run().trace
+    decoded = Simulator(elf, devices["m4"]).run().trace
+    assert hooked.memory["sram1"].reads == 4  # r0 = 1 and 3 pass "ne", r0 = 2 skips both loads
+    assert vars(hooked.memory["sram1"]) == vars(decoded.memory["sram1"])
+    assert hooked.instructions == decoded.instructions
