@@ -51,6 +51,11 @@ def test_inputs_stored_with_batch_dimension_are_accepted(tmp_path):
     assert x_loaded.shape == (3, 49, 10, 1)
 
 
+def edit(path, old, new):
+    path.write_text(path.read_text().replace(old, new))
+    return path
+
+
 def expect_error(path, *fragments):
     with pytest.raises(SuiteError) as err:
         load_suite(path)
@@ -72,9 +77,7 @@ def test_unknown_top_level_key(tmp_path):
 
 @needs_ref
 def test_missing_model_file(tmp_path):
-    path = write_suite(tmp_path)
-    path.write_text(path.read_text().replace(str(KWS_REF), "nothere.tflite"))
-    expect_error(path, "suite.toml", "file", "not found", "nothere.tflite")
+    expect_error(edit(write_suite(tmp_path), str(KWS_REF), "nothere.tflite"), "suite.toml", "file", "not found", "nothere.tflite")
 
 
 @needs_ref
@@ -106,16 +109,12 @@ def test_dataset_without_labels(tmp_path):
 
 @needs_ref
 def test_unknown_metric(tmp_path):
-    path = write_suite(tmp_path)
-    path.write_text(path.read_text().replace('metric = "top1"', 'metric = "f1"'))
-    expect_error(path, "suite.toml", "metric", "f1")
+    expect_error(edit(write_suite(tmp_path), 'metric = "top1"', 'metric = "f1"'), "suite.toml", "metric", "f1")
 
 
 @needs_ref
 def test_auc_needs_binary_labels(tmp_path):
-    path = write_suite(tmp_path)
-    path.write_text(path.read_text().replace('metric = "top1"', 'metric = "auc"'))
-    expect_error(path, "test.npz", "y", "auc")
+    expect_error(edit(write_suite(tmp_path), 'metric = "top1"', 'metric = "auc"'), "test.npz", "y", "auc")
 
 
 def test_missing_suite_file_and_bad_toml(tmp_path):
@@ -143,9 +142,7 @@ def test_suite_from_models_has_no_datasets_and_default_devices(tmp_path):
 
 @needs_ref
 def test_unknown_device(tmp_path):
-    path = write_suite(tmp_path)
-    path.write_text(path.read_text().replace('"cortex-m4-80mhz"', '"cortex-m9"'))
-    expect_error(path, "suite.toml", "devices", "cortex-m9")
+    expect_error(edit(write_suite(tmp_path), '"cortex-m4-80mhz"', '"cortex-m9"'), "suite.toml", "devices", "cortex-m9")
 
 
 @needs_ref
@@ -158,9 +155,7 @@ def test_duplicate_model_name(tmp_path):
 
 @needs_ref
 def test_dataset_without_metric(tmp_path):
-    path = write_suite(tmp_path)
-    path.write_text(path.read_text().replace('metric = "top1"', ""))
-    expect_error(path, "suite.toml", "metric", "missing")
+    expect_error(edit(write_suite(tmp_path), 'metric = "top1"', ""), "suite.toml", "metric", "missing")
 
 
 @needs_ref

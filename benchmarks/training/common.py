@@ -223,6 +223,28 @@ def training_args(doc, seed, epochs, out_dir, argv=None):
     return parser.parse_args(argv)
 
 
+def fit_classifier(model, x, y, x_test, y_test, epochs, lr, halve_every=None, batch_size=64):
+    """Train a softmax classifier (Adam, sparse cross-entropy, learning rate halved every `halve_every`
+    epochs if given); its float accuracy on the test set."""
+    import tensorflow as tf
+
+    model.compile(optimizer=tf.keras.optimizers.Adam(lr), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    callbacks = []
+    if halve_every:
+        callbacks.append(tf.keras.callbacks.LearningRateScheduler(lambda epoch, _: lr * 0.5 ** (epoch // halve_every)))
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=2, callbacks=callbacks)
+    return model.evaluate(x_test, y_test, batch_size=1, verbose=0)[1]
+
+
+def print_classifier_accuracy(outputs, labels, names, float_accuracy):
+    """Overall and per-class int8 accuracy, next to the float model's."""
+    predicted = outputs.argmax(axis=1)
+    print(f"float test accuracy {float_accuracy:.4f}  int8 interpreter accuracy {np.mean(predicted == labels):.4f}")
+    for label, name in enumerate(names):
+        print(f"  {name:8s} {np.mean(predicted[labels == label] == label):.3f}")
+
+
 def print_model_facts(tflite_model, start, data_s=None):
     """MACs, size, ops and wall time: the figures PROVENANCE.md records."""
     import time

@@ -92,7 +92,6 @@ def main(argv=None):
 
     start = time.perf_counter()
     common.seed_everything(args.seed)
-    import tensorflow as tf
 
     x_train, y_train, x_test, y_test = load_split(args.seed)
     rng = np.random.default_rng(args.seed + 1)
@@ -100,10 +99,7 @@ def main(argv=None):
     y_aug = np.concatenate([y_train] * 4)
 
     model = build_model()
-    model.compile(optimizer=tf.keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    model.fit(x_aug, y_aug, epochs=args.epochs, batch_size=64, shuffle=True, verbose=2)
-    float_acc = model.evaluate(x_test, y_test, verbose=0)[1]
+    float_acc = common.fit_classifier(model, x_aug, y_aug, x_test, y_test, args.epochs, 2e-3)
 
     tflite_model = common.convert_int8(model, x_train)
     common.check_ops(tflite_model)
@@ -114,8 +110,7 @@ def main(argv=None):
     common.save_npz_atomic(args.out / "test.npz", **test_set)
 
     outputs = common.interpreter_outputs(args.out / MODEL_NAME, x_test_q)
-    int8_acc = float(np.mean(outputs.argmax(axis=1) == y_test))
-    print(f"float test accuracy {float_acc:.4f}  int8 interpreter accuracy {int8_acc:.4f}")
+    common.print_classifier_accuracy(outputs, y_test, [str(d) for d in range(10)], float_acc)
     common.print_model_facts(tflite_model, start)
     return 0
 

@@ -63,14 +63,9 @@ def main(argv=None):
     z_test = ((x_test - mean) / std)[..., None]
 
     common.seed_everything(args.seed)
-    import tensorflow as tf
 
     model = build_model()
-    model.compile(optimizer=tf.keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    schedule = tf.keras.callbacks.LearningRateScheduler(lambda epoch, lr: 3e-3 * 0.5 ** (epoch // 10))
-    model.fit(z_train, y_train, epochs=args.epochs, batch_size=64, shuffle=True, verbose=2, callbacks=[schedule])
-    float_acc = model.evaluate(z_test, y_test, batch_size=1, verbose=0)[1]
+    float_acc = common.fit_classifier(model, z_train, y_train, z_test, y_test, args.epochs, 3e-3, halve_every=10)
 
     tflite_model = common.convert_int8(model, z_train[np.random.default_rng(args.seed).permutation(len(z_train))])
     common.check_ops(tflite_model)
@@ -81,11 +76,7 @@ def main(argv=None):
     common.save_npz_atomic(args.out / "test.npz", **test_set)
 
     outputs = common.interpreter_outputs(args.out / MODEL_NAME, x_test_q)
-    predicted = outputs.argmax(axis=1)
-    print(f"float test accuracy {float_acc:.4f}  int8 interpreter accuracy {np.mean(predicted == y_test):.4f}")
-    for label, name in enumerate(kd.LABELS):
-        sel = y_test == label
-        print(f"  {name:8s} {np.mean(predicted[sel] == label):.3f}")
+    common.print_classifier_accuracy(outputs, y_test, kd.LABELS, float_acc)
     common.print_model_facts(tflite_model, start, data_s)
     return 0
 

@@ -55,14 +55,9 @@ def main(argv=None):
     data_s = time.perf_counter() - start
 
     common.seed_everything(args.seed)
-    import tensorflow as tf
 
     model = build_model()
-    model.compile(optimizer=tf.keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    schedule = tf.keras.callbacks.LearningRateScheduler(lambda epoch, lr: 3e-3 * 0.5 ** (epoch // 7))
-    model.fit(x_train, y_train, epochs=args.epochs, batch_size=64, shuffle=True, verbose=2, callbacks=[schedule])
-    float_acc = model.evaluate(x_test, y_test, batch_size=1, verbose=0)[1]
+    float_acc = common.fit_classifier(model, x_train, y_train, x_test, y_test, args.epochs, 3e-3, halve_every=7)
 
     tflite_model = common.convert_int8(model, x_train[np.random.default_rng(args.seed).permutation(len(x_train))])
     common.check_ops(tflite_model)
@@ -72,11 +67,7 @@ def main(argv=None):
     common.save_npz_atomic(args.out / "test.npz", **test_set)
 
     outputs = common.interpreter_outputs(args.out / MODEL_NAME, test_set["x"])
-    predicted = outputs.argmax(axis=1)
-    print(f"float test accuracy {float_acc:.4f}  int8 interpreter accuracy {np.mean(predicted == test_set['y']):.4f}")
-    for label, name in enumerate(sd.CLASSES):
-        sel = test_set["y"] == label
-        print(f"  {name:8s} {np.mean(predicted[sel] == label):.3f}")
+    common.print_classifier_accuracy(outputs, test_set["y"], sd.CLASSES, float_acc)
     common.print_model_facts(tflite_model, start, data_s)
     return 0
 
