@@ -259,7 +259,7 @@ def _binary_inputs(graph, op, prefix):
     return exprs, acts, consts
 
 
-def _add(graph, op, prefix):
+def _add(graph, op, prefix, kernels="portable"):
     t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     _check_int8(op, t1, t2, t_out)
     left_shift = 20
@@ -275,7 +275,7 @@ def _add(graph, op, prefix):
               f"{int(t_out.zero_point[0])}, {mo}, {sho}, {act_min}, {act_max}}};")
     exprs, acts, consts = _binary_inputs(graph, op, prefix)
     return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts),
-                call=f"mcb_add_s8(&{prefix}_params, {exprs[0]}, {exprs[1]}, {{out}});")
+                call=f"mcb_add_s8{'_dsp' if kernels == 'dsp' else ''}(&{prefix}_params, {exprs[0]}, {exprs[1]}, {{out}});")
 
 
 def _mul(graph, op, prefix):
@@ -399,7 +399,7 @@ SUPPORTED_OPS = tuple(sorted(_LOWERINGS))
 
 
 # Lowerings that pack constants differently for the DSP kernels take the kernel choice too.
-_KERNEL_AWARE = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
+_KERNEL_AWARE = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD")
 
 
 def lower(graph, kernels="portable") -> list:

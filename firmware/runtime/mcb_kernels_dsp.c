@@ -473,4 +473,50 @@ void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, 
     }
 }
 
+/* One input's (or the sum's) rescaling in ADD: TFLite's MultiplyByQuantizedMultiplierSmallerThanOneExp. */
+typedef struct {
+    int32_t mult, right, round, smask;
+} addq;
+
+static inline addq add_q(int32_t mult, int32_t shift)
+{
+    addq q;
+    q.mult = mult;
+    q.right = shift < 0 ? -shift : 0;
+    q.round = q.right > 0 ? 1 << (q.right - 1) : 0;
+    q.smask = q.right > 0 ? -1 : 0;
+    return q;
+}
+
+/* x < 2^30 in magnitude (see requant_q): the doubling high multiply is one SMMULR of 2x. */
+static inline int32_t add_scale(int32_t x, addq q)
+{
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(x << 1), "r"(q.mult));
+    return (r + q.round + ((r >> 31) & q.smask)) >> q.right;
+}
+
+/*
+ * ADD of same-shape int8 tensors. With TFLite's left shift of 20, |(x + offset) << 20| <= 255 * 2^20
+ * < 2^28, each rescaled input is smaller still and their sum below 2^29, so every multiply fits the
+ * SMMULR form. Other shapes (broadcasting) or a different left shift go to the portable kernel.
+ */
+void mcb_add_s8_dsp(const mcb_add_params *p, const int8_t *in1, const int8_t *in2, int8_t *output)
+{
+    if (!p->bc.flat || p->left_shift > 20) {
+        mcb_add_s8(p, in1, in2, output);
+        return;
+    }
+    const int32_t n = p->bc.out_dims[0] * p->bc.out_dims[1] * p->bc.out_dims[2] * p->bc.out_dims[3];
+    const addq q1 = add_q(p->in1_multiplier, p->in1_shift), q2 = add_q(p->in2_multiplier, p->in2_shift);
+    const addq qo = add_q(p->output_multiplier, p->output_shift);
+    const int32_t off1 = p->in1_offset, off2 = p->in2_offset, ls = p->left_shift;
+    const int32_t out_offset = p->output_offset, act_min = p->act_min, act_max = p->act_max;
+    for (int32_t i = 0; i < n; ++i) {
+        const int32_t a = add_scale((in1[i] + off1) << ls, q1);
+        const int32_t b = add_scale((in2[i] + off2) << ls, q2);
+        output[i] = (int8_t)mcb_clamp(add_scale(a + b, qo) + out_offset, act_min, act_max);
+    }
+}
+
 #endif
