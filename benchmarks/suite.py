@@ -139,7 +139,8 @@ def _read_dataset(path, model_input, metric, model_output, where):
             _fail(where, key, f"array missing (the .npz holds {sorted(arrays) or 'nothing'}; needs x and y)")
     x, y = arrays["x"], arrays["y"]
     if x.dtype != np.int8:
-        _fail(where, "x", f"dtype {x.dtype}, the model input needs int8 (quantize with the input tensor's scale and zero point)")
+        _fail(where, "x", f"dtype {x.dtype}, the model input needs int8 "
+                          "(quantize with the input tensor's scale and zero point)")
     want = _batchless(model_input.shape) if model_input else None
     if want is not None:
         if x.ndim == len(want) + 2 and x.shape[1] == 1 and tuple(x.shape[2:]) == want:

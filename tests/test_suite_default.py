@@ -9,7 +9,8 @@ from benchmarks.training.common import ALLOWED_OPS, interpreter_outputs, model_o
 
 # Floors, a few points under what each committed model measured (see PROVENANCE.md next to each data
 # set), so a wrong model, a mis-quantized test set or a broken metric fails, while the number stays
-# meaningful: chance is 0.10 for 10 digit classes, 1/12 for the keyword classes, 1/6 for the shapes, and an AUC of 0.5 for the anomaly detector.
+# meaningful: chance is 0.10 for 10 digit classes, 1/12 for the keyword classes, 1/6 for the shapes,
+# and an AUC of 0.5 for the anomaly detector.
 FLOORS = {"images": 0.95, "vibration": 0.80, "kws": 0.78, "shapes": 0.85}
 
 

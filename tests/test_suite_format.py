@@ -67,7 +67,8 @@ def expect_error(path, *fragments):
 
 @needs_ref
 def test_unknown_key_in_model(tmp_path):
-    expect_error(write_suite(tmp_path, model_lines='acuracy = "x"'), str(tmp_path / "suite.toml"), "acuracy", "unknown key")
+    path = write_suite(tmp_path, model_lines='acuracy = "x"')
+    expect_error(path, str(tmp_path / "suite.toml"), "acuracy", "unknown key")
 
 
 @needs_ref
@@ -77,7 +78,8 @@ def test_unknown_top_level_key(tmp_path):
 
 @needs_ref
 def test_missing_model_file(tmp_path):
-    expect_error(edit(write_suite(tmp_path), str(KWS_REF), "nothere.tflite"), "suite.toml", "file", "not found", "nothere.tflite")
+    path = edit(write_suite(tmp_path), str(KWS_REF), "nothere.tflite")
+    expect_error(path, "suite.toml", "file", "not found", "nothere.tflite")
 
 
 @needs_ref
@@ -92,7 +94,8 @@ def test_label_outside_the_model_outputs(tmp_path):
 
 @needs_ref
 def test_dataset_shape_not_matching_model(tmp_path):
-    expect_error(write_suite(tmp_path, x=np.zeros((5, 49, 9, 1), np.int8)), "test.npz", "x", "(5, 49, 9, 1)", "49, 10, 1")
+    path = write_suite(tmp_path, x=np.zeros((5, 49, 9, 1), np.int8))
+    expect_error(path, "test.npz", "x", "(5, 49, 9, 1)", "49, 10, 1")
 
 
 @needs_ref

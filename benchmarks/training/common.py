@@ -249,7 +249,8 @@ def print_model_facts(tflite_model, start, data_s=None):
     """MACs, size, ops and wall time: the figures PROVENANCE.md records."""
     import time
 
-    print(f"MACs {count_macs(tflite_model)}  size {len(tflite_model)} bytes  ops {sorted(set(model_ops(tflite_model)))}")
+    ops = sorted(set(model_ops(tflite_model)))
+    print(f"MACs {count_macs(tflite_model)}  size {len(tflite_model)} bytes  ops {ops}")
     data = f"data generation {data_s:.1f} s, " if data_s is not None else ""
     print(f"{data}total wall time {time.perf_counter() - start:.1f} s")
 
