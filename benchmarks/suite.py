@@ -294,7 +294,7 @@ def roc_auc(scores, labels) -> float:
     pos, neg = scores[labels == 1], scores[labels == 0]
     if len(pos) == 0 or len(neg) == 0:
         raise SuiteError(f"auc: needs both normal (0) and anomalous (1) samples among the {len(scores)} scored "
-                         f"(with --samples, score at least 2 of a suite test set: they alternate)")
+                         "(with --samples N, the first N samples must include both)")
     # Average ranks over ties, then U = (sum of positive ranks) - n_pos (n_pos + 1) / 2.
     order = np.argsort(scores, kind="mergesort")
     sorted_scores = scores[order]
