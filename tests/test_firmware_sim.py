@@ -8,7 +8,8 @@ import pytest
 
 from cost_models.device import load_device
 from firmware import compile_model
-from tests.test_kernels_ops import GENERATORS, tflm_run
+from tests.test_kernels_ops import GENERATORS, random_inputs, tflm_run
+from firmware.compiler.tflite_reader import read_model
 
 engine = pytest.importorskip("simulator.engine")
 
@@ -49,7 +50,8 @@ def test_model_bit_exact_on_simulated_device(name, device_name):
 
 
 @pytest.mark.parametrize("device_name", ["cortex-m4-80mhz", "esp32-c3"])
-@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SOFTMAX", "AVERAGE_POOL_2D"])
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SOFTMAX", "AVERAGE_POOL_2D",
+                                "LOGISTIC", "TANH", "MEAN", "QUANTIZE_DEQUANTIZE_FLOAT"])
 def test_op_bit_exact_on_simulated_device(tmp_path, op, device_name):
     device = load_device(device_name)
     for case in range(3):
@@ -58,6 +60,7 @@ def test_op_bit_exact_on_simulated_device(tmp_path, op, device_name):
         path = tmp_path / f"{op}-{case}.tflite"
         path.write_bytes(model)
         fw = compile_model(path, device)
-        xs = rng.integers(-128, 128, size=(2, *fw.input.shape)).astype(np.int8)
+        graph = read_model(path)
+        xs = random_inputs(rng, graph.tensors[graph.inputs[0]], 2)
         ours, _ = run_firmware(fw, device, xs)
         assert np.array_equal(ours, tflm_run(model, xs)), f"case {case}"

@@ -188,6 +188,37 @@ def reshape_model(rng):
     return write_model([inp, relu, flat, new_shape, out], ops, [0], [4])
 
 
+def logistic_tanh_model(rng, op):
+    shape = [1, int(rng.integers(1, 6)), int(rng.integers(1, 6)), int(rng.integers(1, 8))]
+    inp = _act_tensor("in", shape, rng, scale=rng.uniform(0.005, 0.2))
+    scale, zp = (1 / 256, -128) if op == "LOGISTIC" else (1 / 128, 0)
+    out = dict(name="out", shape=shape, dtype="int8", scale=np.float32(scale), zero_point=zp)
+    return write_model([inp, out], [dict(op=op, inputs=[0], outputs=[1])], [0], [1])
+
+
+def mean_model(rng):
+    shape = [1, int(rng.integers(1, 7)), int(rng.integers(1, 7)), int(rng.integers(1, 9))]
+    inp = _act_tensor("in", shape, rng)
+    keep = bool(rng.random() < 0.5)
+    out = _act_tensor("out", [1, 1, 1, shape[3]] if keep else [1, shape[3]], rng,
+                      scale=float(inp["scale"]) * rng.uniform(0.5, 2.0))
+    axes = dict(name="axes", shape=[2], dtype="int32", data=np.array([1, 2], np.int32))
+    ops = [dict(op="MEAN", inputs=[0, 2], outputs=[1], options=dict(keep_dims=keep))]
+    return write_model([inp, out, axes], ops, [0], [1])
+
+
+def quantize_float_model(rng):
+    """float input -> QUANTIZE -> RELU -> DEQUANTIZE -> float output (a float-interface int8 model)."""
+    shape = [1, int(rng.integers(1, 6)), int(rng.integers(1, 6)), int(rng.integers(1, 6))]
+    f_in = dict(name="f_in", shape=shape, dtype="float32")
+    q = _act_tensor("q", shape, rng)
+    r = _act_tensor("r", shape, rng)
+    f_out = dict(name="f_out", shape=shape, dtype="float32")
+    ops = [dict(op="QUANTIZE", inputs=[0], outputs=[1]), dict(op="RELU", inputs=[1], outputs=[2]),
+           dict(op="DEQUANTIZE", inputs=[2], outputs=[3])]
+    return write_model([f_in, q, r, f_out], ops, [0], [3])
+
+
 GENERATORS = {
     "CONV_2D": lambda rng: conv_model(rng, depthwise=False),
     "DEPTHWISE_CONV_2D": lambda rng: conv_model(rng, depthwise=True),
@@ -204,9 +235,13 @@ GENERATORS = {
     "PAD": pad_model,
     "CONCATENATION": concat_model,
     "RESHAPE": reshape_model,
+    "LOGISTIC": lambda rng: logistic_tanh_model(rng, "LOGISTIC"),
+    "TANH": lambda rng: logistic_tanh_model(rng, "TANH"),
+    "MEAN": mean_model,
+    "QUANTIZE_DEQUANTIZE_FLOAT": quantize_float_model,
 }
 
-CASES_PER_OP = 6
+CASES_PER_OP = 4
 
 
 def tflm_run(model_bytes, xs):
@@ -217,8 +252,15 @@ def tflm_run(model_bytes, xs):
     for x in xs:
         interpreter.set_input(x, 0)
         interpreter.invoke()
-        outs.append(interpreter.get_output(0).reshape(-1).copy())
+        outs.append(np.frombuffer(interpreter.get_output(0).tobytes(), np.int8))  # raw bytes, any type
     return np.stack(outs)
+
+
+def random_inputs(rng, t_in, n):
+    """n random inputs for a model input tensor: int8 values, or floats over a few quantization steps."""
+    if t_in.dtype == "float32":
+        return (rng.normal(0, 3, size=(n, *t_in.shape)) * rng.choice([0.1, 1.0, 10.0])).astype(np.float32)
+    return rng.integers(-128, 128, size=(n, *t_in.shape)).astype(np.int8)
 
 
 def check_on_host(tmp_path, model_bytes, rng, n_inputs=3):
@@ -226,7 +268,7 @@ def check_on_host(tmp_path, model_bytes, rng, n_inputs=3):
     path.write_bytes(model_bytes)
     graph = build_host_executable(path, tmp_path / "m")
     t_in, t_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
-    xs = rng.integers(-128, 128, size=(n_inputs, *t_in.shape)).astype(np.int8)
+    xs = random_inputs(rng, t_in, n_inputs)
     ours = run_host(tmp_path / "m", xs, t_out.nbytes)
     ref = tflm_run(model_bytes, xs)
     assert ours.shape == ref.shape

@@ -6,6 +6,7 @@ kernels compute them in Prepare.
 """
 
 from dataclasses import dataclass, field
+import math
 
 import numpy as np
 
@@ -323,6 +324,68 @@ def _requantize(graph, op, prefix, activation):
                 call=f"mcb_requantize_s8(&{prefix}_params, {{in0}}, {{out}});")
 
 
+def _activation(graph, op, prefix):
+    """LOGISTIC and TANH: TFLite's input rescaling to Q4.27 (frexp, not QuantizeMultiplier)."""
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in, t_out)
+    want = (1 / 256, -128) if op.op == "LOGISTIC" else (1 / 128, 0)
+    if abs(float(t_out.scale[0]) - want[0]) > 1e-9 or int(t_out.zero_point[0]) != want[1]:
+        raise ModelError(f"layer {op.index} ({op.op}): int8 output must have scale {want[0]} and zero point {want[1]}")
+    integer_bits = 4
+    real = float(t_in.scale[0]) * float(1 << (31 - integer_bits))
+    q, left_shift = math.frexp(real)
+    multiplier = int(math.floor(q * (1 << 31) + 0.5))
+    radius = int(math.floor(((1 << integer_bits) - 1) * (1 << (31 - integer_bits)) / 2.0 ** left_shift))
+    size = int(np.prod(t_in.shape))
+    params = (f"static const mcb_activation_params {prefix}_params = {{{size}, {int(t_in.zero_point[0])}, {radius}, "
+              f"{multiplier}, {left_shift}}};")
+    fn = "mcb_logistic_s8" if op.op == "LOGISTIC" else "mcb_tanh_s8"
+    return dict(inputs=[op.inputs[0]], params=params, inplace=True, call=f"{fn}(&{prefix}_params, {{in0}}, {{out}});")
+
+
+def _quantize(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    if t_in.dtype == "int8":
+        return _requantize(graph, op, prefix, "NONE")
+    if t_in.dtype != "float32":
+        raise ModelError(f"layer {op.index} (QUANTIZE): {t_in.dtype} input is not supported (float32 or int8)")
+    _check_int8(op, t_out)
+    size = int(np.prod(t_in.shape))
+    scale = repr(float(t_out.scale[0]))
+    return dict(inputs=[op.inputs[0]],
+                call=f"mcb_quantize_f32_s8({size}, {scale}f, {int(t_out.zero_point[0])}, (const float *){{in0}}, {{out}});")
+
+
+def _dequantize(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in)
+    if t_out.dtype != "float32":
+        raise ModelError(f"layer {op.index} (DEQUANTIZE): {t_out.dtype} output is not supported (float32)")
+    size = int(np.prod(t_in.shape))
+    scale = repr(float(t_in.scale[0]))
+    return dict(inputs=[op.inputs[0]],
+                call=f"mcb_dequantize_s8_f32({size}, {scale}f, {int(t_in.zero_point[0])}, {{in0}}, (float *){{out}});")
+
+
+def _mean(graph, op, prefix):
+    """MEAN over the spatial axes of a 4-D tensor (global average pooling), TFLite's integer mean."""
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in, t_out)
+    axes = graph.tensors[op.inputs[1]].data
+    rank = len(t_in.shape)
+    if axes is None or rank != 4 or sorted(int(a) % rank for a in axes.reshape(-1)) != [1, 2]:
+        raise ModelError(f"layer {op.index} (MEAN): only the mean over axes 1 and 2 of a 4-D tensor is supported")
+    b, h, w, c = t_in.shape
+    n = h * w
+    m, sh = quantize_multiplier(float(t_in.scale[0]) / float(t_out.scale[0]))
+    # TFLite folds 1/n into the multiplier with floor(log2 n) extra bits (capped as it caps them).
+    extra = min(n.bit_length() - 1, 32, 31 + sh)
+    m, sh = (m << extra) // n, sh - extra
+    params = (f"static const mcb_mean_params {prefix}_params = {{{b}, {n}, {c}, {int(t_in.zero_point[0])}, "
+              f"{int(t_out.zero_point[0])}, {m}, {sh}}};")
+    return dict(inputs=[op.inputs[0]], params=params, call=f"mcb_mean_s8(&{prefix}_params, {{in0}}, {{out}});")
+
+
 def _pad(graph, op, prefix):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_out)
@@ -392,7 +455,11 @@ _LOWERINGS = {
     "RELU": lambda g, op, p: _requantize(g, op, p, "RELU"),
     "RELU6": lambda g, op, p: _requantize(g, op, p, "RELU6"),
     "RELU_N1_TO_1": lambda g, op, p: _requantize(g, op, p, "RELU_N1_TO_1"),
-    "QUANTIZE": lambda g, op, p: _requantize(g, op, p, "NONE"),
+    "QUANTIZE": _quantize,
+    "DEQUANTIZE": _dequantize,
+    "LOGISTIC": _activation,
+    "TANH": _activation,
+    "MEAN": _mean,
 }
 
 SUPPORTED_OPS = tuple(sorted(_LOWERINGS))

@@ -77,18 +77,20 @@ static inline int32_t mcb_exp_quarter(int32_t a)
     return constant_term + mcb_srdhm(constant_term, x + poly);
 }
 
-/* exp(a) for a <= 0 given with 5 integer bits (Q5.26); result Q0.31. */
-static inline int32_t mcb_exp_on_negative_values_q5(int32_t a)
+/* exp(a) for a <= 0 given with `integer_bits` integer bits (1..5; Q5.26 for softmax); result Q0.31.
+ * gemmlowp's exp_on_negative_values: exp of the remainder modulo 1/4 by a polynomial, times exp(-2^k)
+ * for each set bit of the rest. */
+static inline int32_t mcb_exp_on_negative_values(int32_t a, int integer_bits)
 {
-    const int fractional_bits = 26;
+    const int fractional_bits = 31 - integer_bits;
     const int32_t one_quarter = 1 << (fractional_bits - 2);
     const int32_t mask = one_quarter - 1;
     int32_t a_mod_quarter_minus_one_quarter = (a & mask) - one_quarter;
-    int32_t result = mcb_exp_quarter(mcb_sat_shl(a_mod_quarter_minus_one_quarter, 5));
+    int32_t result = mcb_exp_quarter(mcb_sat_shl(a_mod_quarter_minus_one_quarter, integer_bits));
     int32_t remainder = a_mod_quarter_minus_one_quarter - a;
-    /* exp(-2^k) for k = -2..4, Q0.31 */
+    /* exp(-2^k) for k = -2..4, Q0.31; only the exponents below integer_bits exist. */
     static const int32_t multipliers[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
-    for (int k = 0; k < 7; ++k) {
+    for (int k = 0; k < integer_bits + 2 && k < 7; ++k) {
         if (remainder & (1 << (fractional_bits - 2 + k))) {
             result = mcb_srdhm(result, multipliers[k]);
         }
@@ -99,8 +101,13 @@ static inline int32_t mcb_exp_on_negative_values_q5(int32_t a)
     return result;
 }
 
-/* 1 / (1 + x) for x in [0, 1), both Q0.31 (Newton-Raphson as gemmlowp does it). */
-static inline int32_t mcb_one_over_one_plus_x(int32_t a)
+static inline int32_t mcb_exp_on_negative_values_q5(int32_t a)
+{
+    return mcb_exp_on_negative_values(a, 5);
+}
+
+/* The Newton-Raphson iterations gemmlowp uses for 1/(1 + a), a in [0, 1) Q0.31: x ~ 1/(1+a) in Q2.29. */
+static inline int32_t mcb_newton_reciprocal_q2(int32_t a)
 {
     int64_t sum = (int64_t)a + INT32_MAX;
     int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
@@ -112,7 +119,19 @@ static inline int32_t mcb_one_over_one_plus_x(int32_t a)
         int32_t one_minus = (1 << 29) - hdx;
         x = x + mcb_sat_shl(mcb_srdhm(x, one_minus), 2);
     }
-    return mcb_sat_shl(x, 1);
+    return x;
+}
+
+/* (1 - a) / (1 + a) for a in [0, 1), Q0.31 (gemmlowp one_minus_x_over_one_plus_x_for_x_in_0_1). */
+static inline int32_t mcb_one_minus_x_over_one_plus_x(int32_t a)
+{
+    return mcb_sat_shl(mcb_newton_reciprocal_q2(a) - (1 << 29), 2);
+}
+
+/* 1 / (1 + x) for x in [0, 1), both Q0.31 (gemmlowp one_over_one_plus_x_for_x_in_0_1). */
+static inline int32_t mcb_one_over_one_plus_x(int32_t a)
+{
+    return mcb_sat_shl(mcb_newton_reciprocal_q2(a), 1);
 }
 
 #endif

@@ -151,11 +151,13 @@ void mcb_pad_s8(const mcb_pad_params *p, const int8_t *input, int8_t *output);
 void mcb_concat_s8(int32_t outer, int32_t n_inputs, const int8_t *const *inputs, const int32_t *inner_sizes,
                    int8_t *output);
 
-/* MEAN over the middle axis of [outer][reduce][inner] (TFLite's int8 mean with requantization). */
+/* MEAN over the middle axis of [outer][reduce][inner], TFLite's integer QuantizedMeanOrSum: the sum of
+ * (x - input zero point) requantized by one multiplier in which the compiler folded 1/reduce
+ * ((m << floor(log2 reduce)) / reduce, shift adjusted, as TFLite does). */
 typedef struct {
     int32_t outer, reduce, inner;
     int32_t input_zero_point, output_zero_point;
-    int32_t multiplier, shift;       /* input_scale / output_scale, folded with 1/reduce as TFLite does */
+    int32_t multiplier, shift;
 } mcb_mean_params;
 
 void mcb_mean_s8(const mcb_mean_params *p, const int8_t *input, int8_t *output);
