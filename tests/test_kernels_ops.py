@@ -32,10 +32,10 @@ def _dequant(t, x):
     return (x.astype(np.float64) - t["zero_point"]) * float(t["scale"])
 
 
-def conv_model(rng, depthwise=False):
+def conv_model(rng, depthwise=False, channels=None):
     h, w = rng.integers(3, 12, size=2)
-    c = int(rng.integers(1, 9))
-    mult = int(rng.integers(1, 3)) if depthwise else 1
+    c = int(rng.integers(1, 9)) if channels is None else int(rng.choice(channels))
+    mult = int(rng.integers(1, 3)) if depthwise and channels is None else 1
     oc = c * mult if depthwise else int(rng.integers(1, 12))
     kh, kw = (int(k) for k in rng.integers(1, 4, size=2))
     sh, sw = (int(s) for s in rng.integers(1, 3, size=2))
@@ -89,6 +89,23 @@ def fc_model(rng):
                     data=rng.integers(-3000, 3000, size=n_out).astype(np.int32)),
                dict(name="out", shape=[batches, n_out], dtype="int8", scale=out_scale, zero_point=out_zp)]
     ops = [dict(op="FULLY_CONNECTED", inputs=[0, 1, 2], outputs=[3], options=dict(activation=str(rng.choice(ACTS))))]
+    return write_model(tensors, ops, [0], [3])
+
+
+def fc_without_headroom_model(rng):
+    """A long FC whose requantization multiplier exceeds 1 (a left shift): the compiler cannot prove
+    accumulator headroom, so the DSP kernel takes its SMLAL requantization path."""
+    n_in, n_out = int(rng.integers(900, 1200)), int(rng.integers(3, 9))
+    inp = _act_tensor("in", (1, n_in), rng, scale=0.05)
+    wscale = np.float32(0.01)
+    out_scale = np.float32(float(inp["scale"]) * float(wscale) / rng.uniform(150, 300))
+    tensors = [inp,
+               dict(name="w", shape=[n_out, n_in], dtype="int8", scale=wscale, zero_point=0,
+                    data=rng.integers(-127, 128, size=(n_out, n_in)).astype(np.int8)),
+               dict(name="b", shape=[n_out], dtype="int32", scale=np.float32(inp["scale"]) * wscale, zero_point=0,
+                    data=rng.integers(-100, 100, size=n_out).astype(np.int32)),
+               dict(name="out", shape=[1, n_out], dtype="int8", scale=out_scale, zero_point=0)]
+    ops = [dict(op="FULLY_CONNECTED", inputs=[0, 1, 2], outputs=[3], options=dict(activation="NONE"))]
     return write_model(tensors, ops, [0], [3])
 
 
@@ -223,6 +240,9 @@ GENERATORS = {
     "CONV_2D": lambda rng: conv_model(rng, depthwise=False),
     "DEPTHWISE_CONV_2D": lambda rng: conv_model(rng, depthwise=True),
     "FULLY_CONNECTED": fc_model,
+    "FULLY_CONNECTED_NO_HEADROOM": fc_without_headroom_model,
+    "DEPTHWISE_CONV_2D_C4": lambda rng: conv_model(rng, depthwise=True, channels=[4, 8, 12]),
+    "CONV_2D_C4": lambda rng: conv_model(rng, depthwise=False, channels=[4, 8, 16]),
     "AVERAGE_POOL_2D": lambda rng: pool_model(rng, "AVERAGE_POOL_2D"),
     "MAX_POOL_2D": lambda rng: pool_model(rng, "MAX_POOL_2D"),
     "ADD": lambda rng: binary_model(rng, "ADD"),
