@@ -12,13 +12,12 @@ Baseline file (JSON, schema "mcubench.baseline/1"):
 
 from dataclasses import asdict, dataclass, field
 import json
-import os
 from pathlib import Path
-import tempfile
 from xml.etree import ElementTree as ET
 
 from mcubench.errors import ResultsError
 from reports import format as fmt
+from mcubench.atomic import write_text_atomic
 
 BASELINE_SCHEMA = "mcubench.baseline/1"
 
@@ -187,23 +186,6 @@ def load_baseline(path) -> Baseline:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ResultsError(f"{path}: cannot read baseline: {exc}") from None
     return baseline_from_dict(data, str(path))
-
-
-def write_text_atomic(path, text):
-    """Write text via a temporary file in the same folder and a rename: never a half-written file."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ResultsError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def save_baseline(baseline: Baseline, path):

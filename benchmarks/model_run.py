@@ -5,15 +5,13 @@ seed; --output writes the output tensor exactly as the firmware left it, so it c
 TFLite interpreter.
 """
 
-import os
+import io
 import sys
-import tempfile
-from pathlib import Path
 
 import numpy as np
 
 from mcubench.errors import UsageError
-from benchmarks.results import write_json_atomic
+from mcubench.atomic import write_bytes_atomic, write_json_atomic
 
 
 def load_input(path, fw):
@@ -29,16 +27,9 @@ def load_input(path, fw):
 
 
 def save_npy_atomic(path, array):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npy")
-    os.close(fd)
-    try:
-        np.save(tmp, array)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def _layer_table(fw, est):

@@ -8,12 +8,11 @@ missing required fields.
 import dataclasses
 from dataclasses import MISSING, asdict, dataclass, field
 import json
-import os
 from pathlib import Path
-import tempfile
 
 from mcubench import __version__
 from mcubench.errors import ResultsError
+from mcubench.atomic import write_json_atomic  # noqa: F401 (callers import it from here)
 
 RESULTS_SCHEMA = "mcubench.results/1"
 
@@ -146,23 +145,6 @@ def load_results(path) -> Results:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ResultsError(f"{path}: cannot read results: {exc}") from None
     return results_from_dict(data, str(path))
-
-
-def write_json_atomic(path, data):
-    """Write JSON to path via a temporary file in the same folder, so no half-written file is left."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ResultsError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def save_results(results: Results, path):

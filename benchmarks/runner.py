@@ -97,40 +97,10 @@ class ModelOnDevice:
         return self._output(self._fast.run(writes=writes, reads=reads))
 
 
-def reference_outputs(model_path, xs):
-    """Outputs of the TFLite reference interpreter (the numerics oracle) for each input."""
-    from ai_edge_litert.interpreter import Interpreter
-
-    interpreter = Interpreter(model_path=str(model_path))
-    interpreter.allocate_tensors()
-    inp = interpreter.get_input_details()[0]
-    out = interpreter.get_output_details()[0]
-    outputs = []
-    for x in xs:
-        interpreter.set_tensor(inp["index"], np.asarray(x, dtype=np.int8).reshape(inp["shape"]))
-        interpreter.invoke()
-        outputs.append(interpreter.get_tensor(out["index"]).copy())
-    return outputs
-
-
-def _collect_sources(table, path, out):
-    """Every `source` string in a device description, with the dotted path of what it backs."""
-    if isinstance(table, dict):
-        label = table.get("name", path)
-        if isinstance(table.get("source"), str):
-            out.append((str(label), table["source"]))
-        for key, value in table.items():
-            _collect_sources(value, f"{path}.{key}" if path else key, out)
-    elif isinstance(table, list):
-        for i, item in enumerate(table):
-            _collect_sources(item, f"{path}[{i}]", out)
-
-
 def device_info(device) -> DeviceInfo:
-    found = []
-    _collect_sources(device.raw, "", found)
-    sources = [f"{what}: {text}" for what, text in found if not text.lower().startswith("assumption")]
-    assumptions = [f"{what}: {text}" for what, text in found if text.lower().startswith("assumption")]
+    from cost_models.estimate import device_sources
+
+    sources, assumptions = device_sources(device)
     clock = device.raw.get("clock", {}).get("default_mhz", 0)
     return DeviceInfo(device.name, device.title, device.version, device.core, clock, sources, assumptions)
 
@@ -154,6 +124,7 @@ def benchmark_one(model, device, *, max_samples=None, progress=None, clock_mhz=N
     """Measure one suite model on one device: a ResultRow."""
     from cost_models import estimate, duty_cycle
     from benchmarks.suite import score
+    from benchmarks.reference import interpreter_outputs
 
     mod = ModelOnDevice(model.file, device)
     fw = mod.fw
@@ -183,9 +154,10 @@ def benchmark_one(model, device, *, max_samples=None, progress=None, clock_mhz=N
                 progress.advance(f"{model.name} on {device.name}: samples")
         wall_per_sample = (time.perf_counter() - start) / len(xs)
         outputs = np.stack(outputs)
-        refs = reference_outputs(model.file, xs)
-        agree = sum(np.array_equal(o.reshape(-1), r.reshape(-1)) for o, r in zip(outputs, refs)) / len(xs)
-        value = score(model.metric, outputs, ys, model_output_quant=(fw.output.scale, fw.output.zero_point), inputs=xs)
+        refs = interpreter_outputs(model.file, xs)
+        agree = float(np.mean([np.array_equal(o.reshape(-1), r) for o, r in zip(outputs, refs)]))
+        value = score(model.metric, outputs, ys, model_output_quant=(fw.output.scale, fw.output.zero_point),
+                      inputs=xs, model_input_quant=(fw.input.scale, fw.input.zero_point))
         accuracy = Accuracy(model.metric, float(value), int(len(xs)), float(agree))
 
     idle = duty_cycle(est, device, inferences_per_s=0.0)["avg_power_mw"]

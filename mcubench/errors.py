@@ -67,3 +67,7 @@ class SuiteError(McubenchError):
 
 class ResultsError(McubenchError):
     """A results or baseline record that cannot be read."""
+
+
+class OutputError(McubenchError):
+    """An output file or folder cannot be written."""

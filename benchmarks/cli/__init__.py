@@ -5,6 +5,7 @@ Each subcommand module defines NAME, HELP, configure(parser) and execute(args) -
 
 import argparse
 import importlib
+import os
 import sys
 
 from mcubench import __version__
@@ -56,6 +57,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("mcubench: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`mcubench devices | head`): not an error; silence the flush at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug, not bad input: say so in one line, offer the traceback
         if args.traceback:
             raise

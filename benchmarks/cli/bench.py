@@ -32,18 +32,6 @@ class _ProgressBar:
         self.stream.flush()
 
 
-def _summary_table(results):
-    lines = ["| Model | Device | Latency | Energy/Inference | Peak RAM | Flash | Accuracy |",
-             "|---|---|---|---|---|---|---|"]
-    for r in results.rows:
-        acc = "" if r.accuracy is None else (
-            f"AUC {r.accuracy.value:.2f}" if r.accuracy.metric == "auc" else f"{100 * r.accuracy.value:.1f}%")
-        device = r.device_title + (f" ({r.proxy_isa.upper()} proxy)" if r.proxy_isa else "")
-        lines.append(f"| {r.model_title} | {device} | {r.latency_ms:.2f} ms | {r.energy_uj:.1f} µJ | "
-                     f"{r.peak_ram_bytes / 1024:.1f} KB | {r.flash_bytes / 1024:.1f} KB | {acc} |")
-    return "\n".join(lines)
-
-
 def execute(args):
     from mcubench.errors import UsageError
     from benchmarks.suite import default_suite_path, load_suite, suite_from_models
@@ -68,7 +56,10 @@ def execute(args):
         from reports import render_all
 
         render_all(results, args.report)
-    print(_summary_table(results))
+    from reports.document import summary_table
+    from reports.markdown import markdown_table
+
+    print(markdown_table(summary_table(results)))
     if args.json:
         print(f"results: {args.json}")
     if args.report:

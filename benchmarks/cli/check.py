@@ -23,7 +23,8 @@ def execute(args):
 
     from mcubench.errors import UsageError
     from benchmarks.gate import (compare, format_junit, format_markdown, format_text, load_baseline,
-                                 make_baseline, save_baseline, write_text_atomic)
+                                 make_baseline, save_baseline)
+    from mcubench.atomic import write_text_atomic
     from benchmarks.results import load_results
 
     if args.tolerance is not None and not args.tolerance >= 0:

@@ -1,10 +1,9 @@
 """`mcubench trace`: run one firmware ELF on a device's memory map and write its Trace as JSON."""
 
 import json
-import os
 from pathlib import Path
 import sys
-import tempfile
+from mcubench.atomic import write_json_atomic
 
 NAME = "trace"
 HELP = "simulate a firmware ELF and report instructions, memory traffic, stack and regions"
@@ -22,19 +21,6 @@ def configure(parser):
     parser.add_argument("--no-memory-trace", action="store_true",
                         help="do not trace data accesses (faster; stack and RAM use come from stack painting, and "
                         "a marked region starts or ends at the block holding its marker store)")
-
-
-def write_json_atomically(path, data):
-    """Writes the file completely or not at all."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def summary(trace, out):
@@ -71,6 +57,6 @@ def execute(args):
                     budget_instructions=args.budget)
     trace = sim.run().trace
     if args.json:  # first, so a closed stdout cannot lose the result
-        write_json_atomically(args.json, trace.to_dict())
+        write_json_atomic(args.json, trace.to_dict(), indent=None)
     summary(trace, sys.stdout)
     return 0

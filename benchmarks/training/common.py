@@ -12,6 +12,9 @@ import tempfile
 
 import numpy as np
 
+from benchmarks.reference import interpreter_outputs  # noqa: F401 (the training scripts use it)
+from mcubench.atomic import write_bytes_atomic as write_atomic
+
 SUITE_DIR = Path(__file__).resolve().parent.parent / "suites" / "default"
 
 # The ops the firmware compiler supports first; a suite model must use nothing else.
@@ -166,41 +169,6 @@ def quantize(x, quant):
     return np.clip(np.round(np.asarray(x, dtype=np.float64) / scale) + zero_point, -128, 127).astype(np.int8)
 
 
-def interpreter_outputs(model_path, xs, reference="tflm"):
-    """int8 outputs of a TFLite reference interpreter for int8 inputs, flattened: [N, outputs].
-
-    reference="tflm": TFLite Micro's interpreter (the tflite-micro package), the kernels the firmware
-    reproduces bit for bit. reference="litert": the TFLite interpreter (ai_edge_litert) with its reference
-    kernels (OpResolverType.BUILTIN_REF). The two differ by 1 LSB in some FULLY_CONNECTED outputs, and the
-    TFLite interpreter's default (optimized, XNNPACK) kernels differ again, e.g. in the DS-CNN.
-    """
-    xs = [np.asarray(x, dtype=np.int8) for x in xs]
-    outputs = []
-    if reference == "tflm":
-        from tflite_micro.python.tflite_micro import runtime
-
-        interpreter = runtime.Interpreter.from_file(str(model_path))
-        shape = interpreter.get_input_details(0)["shape"]
-        for x in xs:
-            interpreter.set_input(x.reshape(shape), 0)
-            interpreter.invoke()
-            outputs.append(interpreter.get_output(0).reshape(-1).copy())
-    elif reference == "litert":
-        from ai_edge_litert.interpreter import Interpreter, OpResolverType
-
-        interpreter = Interpreter(model_path=str(model_path), experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
-        interpreter.allocate_tensors()
-        inp = interpreter.get_input_details()[0]
-        out = interpreter.get_output_details()[0]
-        for x in xs:
-            interpreter.set_tensor(inp["index"], x.reshape(inp["shape"]))
-            interpreter.invoke()
-            outputs.append(interpreter.get_tensor(out["index"]).reshape(-1).copy())
-    else:
-        raise ValueError(f"unknown reference {reference!r}")
-    return np.stack(outputs)
-
-
 def round_robin(keys):
     """A permutation that deals the samples out class by class (first of each class, then second, ...), keeping
     the order within a class, so that any prefix of a test set (`--samples N`) mixes the classes."""
@@ -253,20 +221,6 @@ def print_model_facts(tflite_model, start, data_s=None):
     print(f"MACs {count_macs(tflite_model)}  size {len(tflite_model)} bytes  ops {ops}")
     data = f"data generation {data_s:.1f} s, " if data_s is not None else ""
     print(f"{data}total wall time {time.perf_counter() - start:.1f} s")
-
-
-def write_atomic(path, data: bytes):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; committed files are world-readable
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def save_npz_atomic(path, **arrays):

@@ -1,0 +1,59 @@
+"""End-to-end: `mcubench bench` on real models, through firmware build, simulation and cost models."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.cli import main
+from benchmarks.results import load_results
+
+SHARED_MODELS = Path(__file__).resolve().parents[1].parent / "shared" / "models" / "mlperf-tiny"
+
+
+def test_bench_unlabelled_model_writes_results(tmp_path, capsys):
+    out = tmp_path / "results.json"
+    code = main(["bench", "--models", str(SHARED_MODELS / "ad01_int8.tflite"),
+                 "--devices", "cortex-m4-80mhz,esp32-c3", "--json", str(out), "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    results = load_results(out)
+    assert [(r.model, r.device) for r in results.rows] == [("ad01_int8", "cortex-m4-80mhz"), ("ad01_int8", "esp32-c3")]
+    for row in results.rows:
+        assert row.accuracy is None
+        assert row.macs == 264_192  # the FC autoencoder's MACs, summed from its layer shapes
+        assert row.cycles >= row.instructions > row.macs / 4
+        assert row.latency_ms == pytest.approx(row.cycles / (row.clock_mhz * 1e3))
+        assert row.energy_uj == pytest.approx(row.avg_power_mw * row.latency_ms, rel=1e-9)
+        assert row.peak_ram_bytes >= row.arena_bytes
+        assert row.flash_bytes >= row.weights_bytes
+        assert sum(layer.cycles for layer in row.layers) <= row.cycles
+        assert len(row.layers) >= 10
+    assert "| Model | Device |" in capsys.readouterr().out
+
+
+def test_bench_default_suite_scores_accuracy_bit_exact(tmp_path, capsys):
+    out = tmp_path / "results.json"
+    code = main(["bench", "--devices", "cortex-m4-80mhz", "--samples", "8", "--json", str(out), "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    results = load_results(out)
+    assert results.rows, "the default suite has models"
+    for row in results.rows:
+        assert row.accuracy is not None and row.accuracy.samples == 8
+        assert row.accuracy.reference_agreement == 1.0  # firmware output equals the TFLite interpreter's
+        assert 0.0 <= row.accuracy.value <= 1.0
+
+
+def test_bench_unknown_device_is_one_line_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "results.json"
+    code = main(["bench", "--models", str(SHARED_MODELS / "ad01_int8.tflite"), "--devices", "no-such-chip",
+                 "--json", str(out)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.count("\n") == 1 and "no-such-chip" in err and "cortex-m4-80mhz" in err
+    assert not out.exists()
+
+
+def test_bench_missing_model_file_is_one_line(tmp_path, capsys):
+    code = main(["bench", "--models", str(tmp_path / "missing.tflite"), "--devices", "cortex-m4-80mhz"])
+    err = capsys.readouterr().err
+    assert code != 0 and err.count("\n") == 1 and "missing.tflite" in err
