@@ -71,15 +71,11 @@ def _acc_bound(w_rows, bias):
     return bound
 
 
-def _requant_arrays(prefix, input_scale, filter_scales, output_scale, channels=None, acc_bound=None):
-    """Per-channel multiplier and shift tables; a per-tensor scale is repeated over `channels` when given
-    (the DSP kernels index the tables by channel unconditionally). acc_bound (per channel) sets the
-    headroom flag: every |acc << left shift| below 2^30."""
+def _requant_arrays(prefix, input_scale, filter_scales, output_scale, acc_bound=None):
+    """Multiplier and shift tables (one entry per channel, or one for a per-tensor scale). acc_bound (per
+    channel) sets the headroom flag: every |acc << left shift| below 2^30."""
     mults, shifts = [], []
-    scales = np.atleast_1d(filter_scales)
-    if channels is not None and len(scales) == 1:
-        scales = np.repeat(scales, channels)
-    for fs in scales:
+    for fs in np.atleast_1d(filter_scales):
         real = float(input_scale) * float(fs) / float(output_scale)
         m, s = quantize_multiplier(real)
         mults.append(m)
@@ -121,9 +117,11 @@ def _k4_rows(w2d):
 DSP_BLOCK_COLS = 8  # MCB_DSP_BLOCK_COLS in mcb_kernels_dsp.c
 
 
-def _dsp_scratch(k):
-    """int16 im2col columns for a block of output pixels, plus one plain column (mcb_kernels.h)."""
-    return (DSP_BLOCK_COLS + 1) * 2 * ((k + 3) // 4 * 4)
+def _dsp_scratch(k, columns, in_c):
+    """int16 im2col columns for a block of output pixels (or batch rows), in pairs, plus one plain column
+    for the general im2col path: MCB_DSP_SCRATCH_BYTES in mcb_kernels.h."""
+    block = (min(columns, DSP_BLOCK_COLS) + 1) // 2 * 2
+    return 2 * ((k + 3) // 4 * 4) * (block + (1 if in_c % 4 else 0))
 
 
 def _dw_dsp_pack(w):
@@ -168,13 +166,13 @@ def _conv(graph, op, prefix, depthwise, kernels="portable"):
             k = k_h * k_w * in_c
             filter = ConstArray(f"{prefix}_filter", "int8_t", _k4_rows(t_w.data.reshape(out_c, k)))
             fn += "_dsp"
-            scratch = _dsp_scratch(k)
+            scratch = _dsp_scratch(k, out_h * out_w, in_c)
     consts = [filter]
     bias_consts, bias_name = _bias(prefix, graph, op, 2)
     w_rows = t_w.data.reshape(-1, out_c).T if depthwise else t_w.data.reshape(out_c, -1)
     bias_data = graph.tensors[op.inputs[2]].data if len(op.inputs) > 2 and op.inputs[2] >= 0 else None
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
-                                    out_c if fn.endswith("_dsp") else None, _acc_bound(w_rows, bias_data))
+                                    acc_bound=_acc_bound(w_rows, bias_data))
     params = (f"static const mcb_conv_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, {out_w}, "
               f"{out_c}, {k_h}, {k_w}, {o['stride_h']}, {o['stride_w']}, {o['dilation_h']}, {o['dilation_w']}, "
               f"{pad_top}, {pad_left}, {mult}, {-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, "
@@ -199,11 +197,11 @@ def _fully_connected(graph, op, prefix, kernels="portable"):
     fn, scratch = "mcb_fully_connected_s8", 0
     if kernels == "dsp":
         consts = [ConstArray(f"{prefix}_filter", "int8_t", _k4_rows(t_w.data.astype(np.int64)))]
-        fn, scratch = "mcb_fully_connected_s8_dsp", _dsp_scratch(in_depth)
+        fn, scratch = "mcb_fully_connected_s8_dsp", _dsp_scratch(in_depth, batches, in_depth)
     bias_consts, bias_name = _bias(prefix, graph, op, 2)
     bias_data = graph.tensors[op.inputs[2]].data if len(op.inputs) > 2 and op.inputs[2] >= 0 else None
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
-                                    out_depth if fn.endswith("_dsp") else None, _acc_bound(t_w.data, bias_data))
+                                    acc_bound=_acc_bound(t_w.data, bias_data))
     params = (f"static const mcb_fc_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, "
               f"{-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, {act_min}, {act_max}, {rq}}};")
     call = f"{fn}(&{prefix}_params, {{in0}}, {prefix}_filter, {bias_name}, {{out}}, {{scratch}});"

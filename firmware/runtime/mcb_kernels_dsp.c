@@ -47,8 +47,7 @@ static inline int32_t sxtab16_ror8(int32_t a, uint32_t x)
  * when the compiler proved |x| < 2^30 for the layer (mcb_requant.headroom), one SMMULR of 2x and m
  * ((2xm + 2^31) >> 32 is the same number). Then TFLite's RoundingDivideByPOT(r, e), round half away from
  * zero, is (r + 2^(e-1) - (r < 0)) >> e for e >= 1 (smask turns the sign term off for e = 0); the sum
- * cannot overflow since |r| < |x|. The kernels index the tables by channel (the compiler expands
- * per-tensor tables for them).
+ * cannot overflow since |r| < |x|.
  */
 typedef struct {
     int32_t mult, left, right, round, smask;
@@ -57,8 +56,9 @@ typedef struct {
 static inline chq channel_q(const mcb_requant *rq, int32_t c, const int fast)
 {
     chq q;
-    const int32_t s = rq->shift[c];
-    q.mult = rq->multiplier[c];
+    const int32_t i = rq->per_channel ? c : 0;
+    const int32_t s = rq->shift[i];
+    q.mult = rq->multiplier[i];
     q.left = s > 0 ? s : 0;
     q.right = q.left - s;
     q.round = q.right > 0 ? 1 << (q.right - 1) : 0;
@@ -208,6 +208,15 @@ static inline void mac_2x2(const int32_t *pw, const int32_t *pc, int32_t groups,
  * pair's weights are read from flash once per block instead of once per pixel pair. */
 #define MCB_DSP_BLOCK_COLS 8
 
+/* Scratch layout: the interleaved column pairs of one block, then (general im2col path only) one plain
+ * int16 column. Sized for min(columns, block) rounded up to a pair, as the compiler reserves it. */
+static inline int16_t *plain_column(int32_t *cols, int32_t total_cols, int32_t k4)
+{
+    int32_t block = total_cols < MCB_DSP_BLOCK_COLS ? total_cols : MCB_DSP_BLOCK_COLS;
+    block = (block + 1) & ~1;
+    return (int16_t *)(cols + block * k4 / 2);
+}
+
 /*
  * out[j][c] = requant(bias[c] + sum_k filter[c][k] * col_j[k]) for the n_cols (<= 8) columns j of a
  * block, stored at out + j * out_stride + c. Channels go in pairs whose filter rows the compiler
@@ -309,7 +318,7 @@ void mcb_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8
     const int32_t k4 = MCB_DSP_K4(p->k_h * p->k_w * p->in_c);
     const int32_t n_pixels = p->out_h * p->out_w;
     int32_t *cols = (int32_t *)scratch;
-    int16_t *plain = (int16_t *)(cols + MCB_DSP_BLOCK_COLS * k4 / 2);
+    int16_t *plain = plain_column(cols, n_pixels, k4);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + b * p->in_h * p->in_w * p->in_c;
         int8_t *out_b = output + b * n_pixels * p->out_c;
@@ -334,7 +343,7 @@ void mcb_fully_connected_s8_dsp(const mcb_fc_params *p, const int8_t *input, con
 {
     const int32_t k4 = MCB_DSP_K4(p->in_depth);
     int32_t *cols = (int32_t *)scratch;
-    int16_t *plain = (int16_t *)(cols + MCB_DSP_BLOCK_COLS * k4 / 2);
+    int16_t *plain = plain_column(cols, p->batches, k4);
     const mcb_conv_params row = {1, 1, 1, p->in_depth, 1, 1, p->out_depth, 1, 1, 1, 1, 1, 1, 0, 0, 1,
                                  p->input_offset, p->output_offset, p->act_min, p->act_max, p->rq};
     for (int32_t b = 0; b < p->batches; b += MCB_DSP_BLOCK_COLS) {
