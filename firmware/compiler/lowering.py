@@ -114,14 +114,12 @@ def _k4_rows(w2d):
     return np.concatenate([interleaved, padded[pairs:].reshape(-1)])
 
 
-DSP_BLOCK_COLS = 8  # MCB_DSP_BLOCK_COLS in mcb_kernels_dsp.c
-
-
 def _dsp_scratch(k, columns, in_c):
     """int16 im2col columns for a block of output pixels (or batch rows), in pairs, plus one plain column
-    for the general im2col path: MCB_DSP_SCRATCH_BYTES in mcb_kernels.h."""
-    block = (min(columns, DSP_BLOCK_COLS) + 1) // 2 * 2
-    return 2 * ((k + 3) // 4 * 4) * (block + (1 if in_c % 4 else 0))
+    for the general im2col path: MCB_DSP_SCRATCH_BYTES in mcb_kernels.h (block_cols in mcb_kernels_dsp.c)."""
+    k4 = (k + 3) // 4 * 4
+    block = (min(columns, 16 if k4 <= 128 else 8) + 1) // 2 * 2
+    return 2 * k4 * (block + (1 if in_c % 4 else 0))
 
 
 def _dw_dsp_pack(w):

@@ -168,13 +168,15 @@ void mcb_mean_s8(const mcb_mean_params *p, const int8_t *input, int8_t *output);
  * 4) with zeros, and the rows of each channel pair (2i, 2i+1) interleaved four bytes at a time (an odd
  * last row stays plain). Depthwise filters: int16 [in_c / 4][tap][c0, c2, c1, c3] (multiplier 1 and
  * in_c a multiple of 4 only). Scratch: conv and FC need MCB_DSP_SCRATCH_BYTES(K, columns, in_c), with
- * columns the output pixels (conv) or batch rows (FC): int16 im2col columns for a block of up to 8 of
- * them, interleaved in pairs, plus one plain column when in_c is not a multiple of 4. Depthwise none.
+ * columns the output pixels (conv) or batch rows (FC): int16 im2col columns for a block of them
+ * (up to 16 when K4 <= 128, else 8), interleaved in pairs, plus one plain column when in_c is not a
+ * multiple of 4. Depthwise none.
  */
 #define MCB_DSP_K4(k) (((k) + 3) & ~3)
-#define MCB_DSP_BLOCK(n) ((((n) < 8 ? (n) : 8) + 1) & ~1)
+#define MCB_DSP_BLOCK_LIMIT(k) (MCB_DSP_K4(k) <= 128 ? 16 : 8)
+#define MCB_DSP_BLOCK(k, n) ((((n) < MCB_DSP_BLOCK_LIMIT(k) ? (n) : MCB_DSP_BLOCK_LIMIT(k)) + 1) & ~1)
 #define MCB_DSP_SCRATCH_BYTES(k, n, in_c) \
-    (2 * MCB_DSP_K4(k) * (MCB_DSP_BLOCK(n) + (((in_c) & 3) ? 1 : 0)))
+    (2 * MCB_DSP_K4(k) * (MCB_DSP_BLOCK(k, n) + (((in_c) & 3) ? 1 : 0)))
 
 void mcb_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
                        const int32_t *bias, int8_t *output, void *scratch);

@@ -205,21 +205,27 @@ static inline void mac_2x2(const int32_t *pw, const int32_t *pc, int32_t groups,
 }
 
 /* Output pixels (or batch rows) whose im2col columns are built and kept together, so each channel
- * pair's weights are read from flash once per block instead of once per pixel pair. */
-#define MCB_DSP_BLOCK_COLS 8
+ * pair's weights are read from flash once per block instead of once per pixel pair: 16 for short
+ * columns (K4 <= 128, at most 4 KB of scratch), 8 otherwise. */
+#define MCB_DSP_BLOCK_MAX 16
+
+static inline int32_t block_cols(int32_t k4)
+{
+    return k4 <= 128 ? 16 : 8;
+}
 
 /* Scratch layout: the interleaved column pairs of one block, then (general im2col path only) one plain
  * int16 column. Sized for min(columns, block) rounded up to a pair, as the compiler reserves it. */
 static inline int16_t *plain_column(int32_t *cols, int32_t total_cols, int32_t k4)
 {
-    int32_t block = total_cols < MCB_DSP_BLOCK_COLS ? total_cols : MCB_DSP_BLOCK_COLS;
+    int32_t block = total_cols < block_cols(k4) ? total_cols : block_cols(k4);
     block = (block + 1) & ~1;
     return (int16_t *)(cols + block * k4 / 2);
 }
 
 /*
  * out[j][c] = requant(bias[c] + sum_k filter[c][k] * col_j[k]) for the n_cols (<= 8) columns j of a
- * block, stored at out + j * out_stride + c. Channels go in pairs whose filter rows the compiler
+ * block, stored at out + j * out_stride + c (n_cols <= MCB_DSP_BLOCK_MAX). Channels go in pairs whose filter rows the compiler
  * interleaved four bytes at a time, and columns in pairs interleaved the same way, so one pointer walks
  * both rows and one a column pair: each weight word feeds two columns and each column word two channels
  * (a 2x2 register tile of accumulators).
@@ -238,7 +244,7 @@ static inline __attribute__((always_inline)) void gemm_block_body(
         const int32_t b0 = bias ? bias[c] : 0, b1 = bias ? bias[c + 1] : 0;
         /* Accumulate the whole block first, then requantize channel by channel: the two phases each keep
          * their few live values in registers. */
-        int32_t acc0[MCB_DSP_BLOCK_COLS], acc1[MCB_DSP_BLOCK_COLS];
+        int32_t acc0[MCB_DSP_BLOCK_MAX], acc1[MCB_DSP_BLOCK_MAX];
         int32_t j = 0;
         for (; j + 1 < n_cols; j += 2) {
             int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
@@ -323,8 +329,9 @@ void mcb_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8
         const int8_t *in_b = input + b * p->in_h * p->in_w * p->in_c;
         int8_t *out_b = output + b * n_pixels * p->out_c;
         int32_t oy = 0, ox = 0;
-        for (int32_t px = 0; px < n_pixels; px += MCB_DSP_BLOCK_COLS) {
-            const int32_t n_cols = n_pixels - px < MCB_DSP_BLOCK_COLS ? n_pixels - px : MCB_DSP_BLOCK_COLS;
+        const int32_t block = block_cols(k4);
+        for (int32_t px = 0; px < n_pixels; px += block) {
+            const int32_t n_cols = n_pixels - px < block ? n_pixels - px : block;
             for (int32_t j = 0; j < n_cols; ++j) {
                 im2col(p, in_b, oy, ox, k4, cols + (j / 2) * k4, j & 1, plain);
                 if (++ox == p->out_w) {
@@ -346,8 +353,9 @@ void mcb_fully_connected_s8_dsp(const mcb_fc_params *p, const int8_t *input, con
     int16_t *plain = plain_column(cols, p->batches, k4);
     const mcb_conv_params row = {1, 1, 1, p->in_depth, 1, 1, p->out_depth, 1, 1, 1, 1, 1, 1, 0, 0, 1,
                                  p->input_offset, p->output_offset, p->act_min, p->act_max, p->rq};
-    for (int32_t b = 0; b < p->batches; b += MCB_DSP_BLOCK_COLS) {
-        const int32_t n_cols = p->batches - b < MCB_DSP_BLOCK_COLS ? p->batches - b : MCB_DSP_BLOCK_COLS;
+    const int32_t block = block_cols(k4);
+    for (int32_t b = 0; b < p->batches; b += block) {
+        const int32_t n_cols = p->batches - b < block ? p->batches - b : block;
         for (int32_t j = 0; j < n_cols; ++j) {
             im2col(&row, input + (b + j) * p->in_depth, 0, 0, k4, cols + (j / 2) * k4, j & 1, plain);
         }
