@@ -118,7 +118,7 @@ def _dsp_scratch(k, columns, in_c):
     """int16 im2col columns for a block of output pixels (or batch rows), in pairs, plus one plain column
     for the general im2col path: MCB_DSP_SCRATCH_BYTES in mcb_kernels.h (block_cols in mcb_kernels_dsp.c)."""
     k4 = (k + 3) // 4 * 4
-    block = (min(columns, 16 if k4 <= 128 else 8) + 1) // 2 * 2
+    block = (min(columns, 16 if k4 <= 144 else 8) + 1) // 2 * 2
     return 2 * k4 * (block + (1 if in_c % 4 else 0))
 
 

@@ -169,11 +169,11 @@ void mcb_mean_s8(const mcb_mean_params *p, const int8_t *input, int8_t *output);
  * last row stays plain). Depthwise filters: int16 [in_c / 4][tap][c0, c2, c1, c3] (multiplier 1 and
  * in_c a multiple of 4 only). Scratch: conv and FC need MCB_DSP_SCRATCH_BYTES(K, columns, in_c), with
  * columns the output pixels (conv) or batch rows (FC): int16 im2col columns for a block of them
- * (up to 16 when K4 <= 128, else 8), interleaved in pairs, plus one plain column when in_c is not a
+ * (up to 16 when K4 <= 144, else 8), interleaved in pairs, plus one plain column when in_c is not a
  * multiple of 4. Depthwise none.
  */
 #define MCB_DSP_K4(k) (((k) + 3) & ~3)
-#define MCB_DSP_BLOCK_LIMIT(k) (MCB_DSP_K4(k) <= 128 ? 16 : 8)
+#define MCB_DSP_BLOCK_LIMIT(k) (MCB_DSP_K4(k) <= 144 ? 16 : 8)
 #define MCB_DSP_BLOCK(k, n) ((((n) < MCB_DSP_BLOCK_LIMIT(k) ? (n) : MCB_DSP_BLOCK_LIMIT(k)) + 1) & ~1)
 #define MCB_DSP_SCRATCH_BYTES(k, n, in_c) \
     (2 * MCB_DSP_K4(k) * (MCB_DSP_BLOCK(k, n) + (((in_c) & 3) ? 1 : 0)))

@@ -206,12 +206,12 @@ static inline void mac_2x2(const int32_t *pw, const int32_t *pc, int32_t groups,
 
 /* Output pixels (or batch rows) whose im2col columns are built and kept together, so each channel
  * pair's weights are read from flash once per block instead of once per pixel pair: 16 for short
- * columns (K4 <= 128, at most 4 KB of scratch), 8 otherwise. */
+ * columns (K4 <= 144, at most 4.6 KB of scratch), 8 otherwise. */
 #define MCB_DSP_BLOCK_MAX 16
 
 static inline int32_t block_cols(int32_t k4)
 {
-    return k4 <= 128 ? 16 : 8;
+    return k4 <= 144 ? 16 : 8;
 }
 
 /* Scratch layout: the interleaved column pairs of one block, then (general im2col path only) one plain
