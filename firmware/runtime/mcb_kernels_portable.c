@@ -16,43 +16,88 @@ static inline int32_t requant_channel(const mcb_requant *rq, int32_t acc, int32_
     return mcb_mbqm(acc, rq->multiplier[i], rq->shift[i]);
 }
 
+/* The taps of a convolution window that fall inside the input: [k0, k1) along one axis. */
+static inline void clip_window(int32_t origin, int32_t k, int32_t dilation, int32_t size, int32_t *k0, int32_t *k1)
+{
+    int32_t lo = 0, hi = k;
+    while (lo < hi && origin + dilation * lo < 0) {
+        ++lo;
+    }
+    while (hi > lo && origin + dilation * (hi - 1) >= size) {
+        --hi;
+    }
+    *k0 = lo;
+    *k1 = hi;
+}
+
+/*
+ * Four output channels per pass over the window: each input value is loaded and offset once for four
+ * multiply-adds (the sums are the same as TFLite's, in another order, so the result is identical).
+ */
 MCB_WEAK void mcb_conv2d_s8(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
                             const int32_t *bias, int8_t *output, void *scratch)
 {
     (void)scratch;
-    const int32_t in_c = p->in_c, out_c = p->out_c;
+    const int32_t in_c = p->in_c, out_c = p->out_c, off = p->input_offset;
+    const int32_t k_size = p->k_h * p->k_w * in_c;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + b * p->in_h * p->in_w * in_c;
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             const int32_t y0 = oy * p->stride_h - p->pad_top;
+            int32_t ky0, ky1;
+            clip_window(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 const int32_t x0 = ox * p->stride_w - p->pad_left;
-                for (int32_t oc = 0; oc < out_c; ++oc) {
-                    const int8_t *w = filter + oc * p->k_h * p->k_w * in_c;
-                    int32_t acc = 0;
-                    for (int32_t ky = 0; ky < p->k_h; ++ky) {
+                int32_t kx0, kx1;
+                clip_window(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
+                int32_t oc = 0;
+                for (; oc + 3 < out_c; oc += 4) {
+                    const int8_t *w0 = filter + oc * k_size;
+                    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                    for (int32_t ky = ky0; ky < ky1; ++ky) {
                         const int32_t iy = y0 + p->dilation_h * ky;
-                        if (iy < 0 || iy >= p->in_h) {
-                            continue;
-                        }
-                        for (int32_t kx = 0; kx < p->k_w; ++kx) {
-                            const int32_t ix = x0 + p->dilation_w * kx;
-                            if (ix < 0 || ix >= p->in_w) {
-                                continue;
-                            }
-                            const int8_t *in = in_b + (iy * p->in_w + ix) * in_c;
-                            const int8_t *wk = w + (ky * p->k_w + kx) * in_c;
+                        for (int32_t kx = kx0; kx < kx1; ++kx) {
+                            const int8_t *in = in_b + (iy * p->in_w + x0 + p->dilation_w * kx) * in_c;
+                            const int8_t *w = w0 + (ky * p->k_w + kx) * in_c;
                             for (int32_t ic = 0; ic < in_c; ++ic) {
-                                acc += (int32_t)wk[ic] * ((int32_t)in[ic] + p->input_offset);
+                                const int32_t x = (int32_t)in[ic] + off;
+                                a0 += (int32_t)w[ic] * x;
+                                a1 += (int32_t)w[ic + k_size] * x;
+                                a2 += (int32_t)w[ic + 2 * k_size] * x;
+                                a3 += (int32_t)w[ic + 3 * k_size] * x;
+                            }
+                        }
+                    }
+                    if (bias) {
+                        a0 += bias[oc];
+                        a1 += bias[oc + 1];
+                        a2 += bias[oc + 2];
+                        a3 += bias[oc + 3];
+                    }
+                    output[oc] = (int8_t)mcb_clamp(requant_channel(&p->rq, a0, oc) + p->output_offset, p->act_min, p->act_max);
+                    output[oc + 1] = (int8_t)mcb_clamp(requant_channel(&p->rq, a1, oc + 1) + p->output_offset, p->act_min, p->act_max);
+                    output[oc + 2] = (int8_t)mcb_clamp(requant_channel(&p->rq, a2, oc + 2) + p->output_offset, p->act_min, p->act_max);
+                    output[oc + 3] = (int8_t)mcb_clamp(requant_channel(&p->rq, a3, oc + 3) + p->output_offset, p->act_min, p->act_max);
+                }
+                for (; oc < out_c; ++oc) {
+                    const int8_t *w0 = filter + oc * k_size;
+                    int32_t acc = 0;
+                    for (int32_t ky = ky0; ky < ky1; ++ky) {
+                        const int32_t iy = y0 + p->dilation_h * ky;
+                        for (int32_t kx = kx0; kx < kx1; ++kx) {
+                            const int8_t *in = in_b + (iy * p->in_w + x0 + p->dilation_w * kx) * in_c;
+                            const int8_t *w = w0 + (ky * p->k_w + kx) * in_c;
+                            for (int32_t ic = 0; ic < in_c; ++ic) {
+                                acc += (int32_t)w[ic] * ((int32_t)in[ic] + off);
                             }
                         }
                     }
                     if (bias) {
                         acc += bias[oc];
                     }
-                    acc = requant_channel(&p->rq, acc, oc) + p->output_offset;
-                    *output++ = (int8_t)mcb_clamp(acc, p->act_min, p->act_max);
+                    output[oc] = (int8_t)mcb_clamp(requant_channel(&p->rq, acc, oc) + p->output_offset, p->act_min, p->act_max);
                 }
+                output += out_c;
             }
         }
     }
@@ -62,39 +107,41 @@ MCB_WEAK void mcb_depthwise_conv2d_s8(const mcb_conv_params *p, const int8_t *in
                                       const int32_t *bias, int8_t *output, void *scratch)
 {
     (void)scratch;
-    const int32_t in_c = p->in_c, out_c = p->out_c, mult = p->depth_multiplier;
+    const int32_t in_c = p->in_c, out_c = p->out_c, mult = p->depth_multiplier, off = p->input_offset;
+    const int32_t step_x = p->dilation_w * in_c, step_y = p->dilation_h * p->in_w * in_c;
+    const int32_t wrow = p->k_w * out_c; /* filter bytes per kernel row */
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *in_b = input + b * p->in_h * p->in_w * in_c;
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             const int32_t y0 = oy * p->stride_h - p->pad_top;
+            int32_t ky0, ky1;
+            clip_window(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 const int32_t x0 = ox * p->stride_w - p->pad_left;
+                int32_t kx0, kx1;
+                clip_window(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
+                /* The first tap inside the window, in the input and in the filter. */
+                const int8_t *in_first = in_b + ((y0 + p->dilation_h * ky0) * p->in_w + x0 + p->dilation_w * kx0) * in_c;
+                const int8_t *w_first = filter + (ky0 * p->k_w + kx0) * out_c;
                 for (int32_t ic = 0; ic < in_c; ++ic) {
                     for (int32_t m = 0; m < mult; ++m) {
                         const int32_t oc = ic * mult + m;
                         int32_t acc = 0;
-                        for (int32_t ky = 0; ky < p->k_h; ++ky) {
-                            const int32_t iy = y0 + p->dilation_h * ky;
-                            if (iy < 0 || iy >= p->in_h) {
-                                continue;
-                            }
-                            for (int32_t kx = 0; kx < p->k_w; ++kx) {
-                                const int32_t ix = x0 + p->dilation_w * kx;
-                                if (ix < 0 || ix >= p->in_w) {
-                                    continue;
-                                }
-                                int32_t v = (int32_t)in_b[(iy * p->in_w + ix) * in_c + ic] + p->input_offset;
-                                acc += v * (int32_t)filter[(ky * p->k_w + kx) * out_c + oc];
+                        const int8_t *in_row = in_first + ic, *w_row = w_first + oc;
+                        for (int32_t ky = ky0; ky < ky1; ++ky, in_row += step_y, w_row += wrow) {
+                            const int8_t *in = in_row, *w = w_row;
+                            for (int32_t kx = kx0; kx < kx1; ++kx, in += step_x, w += out_c) {
+                                acc += ((int32_t)*in + off) * (int32_t)*w;
                             }
                         }
                         if (bias) {
                             acc += bias[oc];
                         }
                         acc = requant_channel(&p->rq, acc, oc) + p->output_offset;
-                        output[((b * p->out_h + oy) * p->out_w + ox) * out_c + oc] =
-                            (int8_t)mcb_clamp(acc, p->act_min, p->act_max);
+                        output[oc] = (int8_t)mcb_clamp(acc, p->act_min, p->act_max);
                     }
                 }
+                output += out_c;
             }
         }
     }
@@ -104,20 +151,41 @@ MCB_WEAK void mcb_fully_connected_s8(const mcb_fc_params *p, const int8_t *input
                                      const int32_t *bias, int8_t *output, void *scratch)
 {
     (void)scratch;
+    const int32_t n = p->in_depth, off = p->input_offset;
     for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *in = input + b * p->in_depth;
-        for (int32_t o = 0; o < p->out_depth; ++o) {
-            const int8_t *w = filter + o * p->in_depth;
+        const int8_t *in = input + b * n;
+        int32_t o = 0;
+        /* Four weight rows per pass over the input row. */
+        for (; o + 3 < p->out_depth; o += 4) {
+            const int8_t *w = filter + o * n;
+            int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            for (int32_t i = 0; i < n; ++i) {
+                const int32_t x = (int32_t)in[i] + off;
+                a0 += (int32_t)w[i] * x;
+                a1 += (int32_t)w[i + n] * x;
+                a2 += (int32_t)w[i + 2 * n] * x;
+                a3 += (int32_t)w[i + 3 * n] * x;
+            }
+            const int32_t acc[4] = {a0, a1, a2, a3};
+            for (int32_t k = 0; k < 4; ++k) {
+                int32_t v = acc[k] + (bias ? bias[o + k] : 0);
+                v = requant_channel(&p->rq, v, o + k) + p->output_offset;
+                output[o + k] = (int8_t)mcb_clamp(v, p->act_min, p->act_max);
+            }
+        }
+        for (; o < p->out_depth; ++o) {
+            const int8_t *w = filter + o * n;
             int32_t acc = 0;
-            for (int32_t i = 0; i < p->in_depth; ++i) {
-                acc += (int32_t)w[i] * ((int32_t)in[i] + p->input_offset);
+            for (int32_t i = 0; i < n; ++i) {
+                acc += (int32_t)w[i] * ((int32_t)in[i] + off);
             }
             if (bias) {
                 acc += bias[o];
             }
             acc = requant_channel(&p->rq, acc, o) + p->output_offset;
-            *output++ = (int8_t)mcb_clamp(acc, p->act_min, p->act_max);
+            output[o] = (int8_t)mcb_clamp(acc, p->act_min, p->act_max);
         }
+        output += p->out_depth;
     }
 }
 
