@@ -167,37 +167,49 @@ static void im2col(const mcb_conv_params *p, const int8_t *in_b, int32_t oy, int
 /*
  * The 2x2 tile's inner loop, written out because the compiler spills its 13 live values: per group of
  * four k, one LDRD of the two channels' weight words, two LDRD of the column pair, four SXTB16 and eight
- * SMLAD (16 MACs in 17 instructions). groups >= 1; pw and pc word aligned.
+ * SMLAD (16 MACs in 15 instructions plus the loop's). groups >= 1; pw and pc word aligned.
  */
 static inline void mac_2x2(const int32_t *pw, const int32_t *pc, int32_t groups, int32_t *a00, int32_t *a01,
                            int32_t *a10, int32_t *a11)
 {
     int32_t c00 = *a00, c01 = *a01, c10 = *a10, c11 = *a11;
     int32_t wa, wb, x0, x1, t0, t1;
+    /* Two groups per loop iteration (an odd first group alone): the branch costs as much as 4 MACs. */
+#define MCB_MAC_2X2_GROUP                                   \
+    "ldrd %[wa], %[wb], [%[pw]], #8\n\t"                  \
+    "ldrd %[x0], %[x1], [%[pc]], #8\n\t"                  \
+    "sxtb16 %[t0], %[wa]\n\t"                             \
+    "sxtb16 %[t1], %[wb]\n\t"                             \
+    "sxtb16 %[wa], %[wa], ror #8\n\t"                     \
+    "sxtb16 %[wb], %[wb], ror #8\n\t"                     \
+    "smlad %[c00], %[t0], %[x0], %[c00]\n\t"              \
+    "smlad %[c10], %[t1], %[x0], %[c10]\n\t"              \
+    "smlad %[c00], %[wa], %[x1], %[c00]\n\t"              \
+    "smlad %[c10], %[wb], %[x1], %[c10]\n\t"              \
+    "ldrd %[x0], %[x1], [%[pc]], #8\n\t"                  \
+    "smlad %[c01], %[t0], %[x0], %[c01]\n\t"              \
+    "smlad %[c11], %[t1], %[x0], %[c11]\n\t"              \
+    "smlad %[c01], %[wa], %[x1], %[c01]\n\t"              \
+    "smlad %[c11], %[wb], %[x1], %[c11]\n\t"
     __asm__ volatile(
+        "tst %[n], #1\n\t"
+        "beq 2f\n\t"
+        MCB_MAC_2X2_GROUP
+        "2:\n\t"
+        "lsrs %[n], %[n], #1\n\t"
+        "beq 3f\n\t"
         "1:\n\t"
-        "ldrd %[wa], %[wb], [%[pw]], #8\n\t"
-        "ldrd %[x0], %[x1], [%[pc]], #8\n\t"
-        "sxtb16 %[t0], %[wa]\n\t"
-        "sxtb16 %[t1], %[wb]\n\t"
-        "sxtb16 %[wa], %[wa], ror #8\n\t"
-        "sxtb16 %[wb], %[wb], ror #8\n\t"
-        "smlad %[c00], %[t0], %[x0], %[c00]\n\t"
-        "smlad %[c10], %[t1], %[x0], %[c10]\n\t"
-        "smlad %[c00], %[wa], %[x1], %[c00]\n\t"
-        "smlad %[c10], %[wb], %[x1], %[c10]\n\t"
-        "ldrd %[x0], %[x1], [%[pc]], #8\n\t"
-        "smlad %[c01], %[t0], %[x0], %[c01]\n\t"
-        "smlad %[c11], %[t1], %[x0], %[c11]\n\t"
-        "smlad %[c01], %[wa], %[x1], %[c01]\n\t"
-        "smlad %[c11], %[wb], %[x1], %[c11]\n\t"
+        MCB_MAC_2X2_GROUP
+        MCB_MAC_2X2_GROUP
         "subs %[n], %[n], #1\n\t"
         "bne 1b\n\t"
+        "3:\n\t"
         : [c00] "+r"(c00), [c01] "+r"(c01), [c10] "+r"(c10), [c11] "+r"(c11), [pw] "+r"(pw), [pc] "+r"(pc),
           [n] "+r"(groups), [wa] "=&r"(wa), [wb] "=&r"(wb), [x0] "=&r"(x0), [x1] "=&r"(x1), [t0] "=&r"(t0),
           [t1] "=&r"(t1)
         :
         : "cc", "memory");
+#undef MCB_MAC_2X2_GROUP
     *a00 = c00;
     *a01 = c01;
     *a10 = c10;
