@@ -6,8 +6,9 @@
  * equal the TFLite reference interpreter byte for byte. All layouts are NHWC, weights as in the
  * .tflite file: CONV_2D [out_c][k_h][k_w][in_c], DEPTHWISE [1][k_h][k_w][out_c], FC [out][in].
  *
- * Two implementations share these signatures: portable C (mcb_kernels_portable.c, any target) and
- * Cortex-M4/M7 DSP variants (the *_dsp functions below). A variant may use `scratch` (arena memory the
+ * Two implementations share these signatures: portable C (mcb_kernels_portable.c and
+ * mcb_kernels_extra.c, any target) and Cortex-M4/M7 DSP variants (the *_dsp functions below, in
+ * mcb_kernels_dsp.c), which the compiler calls on ARMv7E-M devices. A variant may use `scratch` (arena memory the
  * compiler reserves for the duration of the layer, 16-byte aligned); the portable code ignores it.
  * Parameters are const structs the code generator places in flash.
  *

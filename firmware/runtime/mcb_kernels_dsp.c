@@ -3,9 +3,11 @@
  * pairs per instruction, SXTB16 / SXTAB16 widen (and offset) four int8 values in two instructions.
  *
  * Results equal the portable kernels bit for bit: the products and the int32 sums are the same, only
- * their order changes, and requantization is the shared mcb_mbqm. What differs is the layout of the
- * constants, which the compiler packs for these kernels (firmware/compiler/lowering.py):
- *   conv / FC filters: [out_c][K4] int8, K = k_h*k_w*in_c rounded up to a multiple of 4 with zeros;
+ * their order changes, and requantization computes TFLite's MultiplyByQuantizedMultiplier exactly
+ * (requant_q). What differs is the layout of the constants, which the compiler packs for these kernels
+ * (firmware/compiler/lowering.py, described in mcb_kernels.h):
+ *   conv / FC filters: rows of K4 int8 (K = k_h*k_w*in_c rounded up to 4 with zeros), row pairs
+ *   interleaved four bytes at a time;
  *   depthwise filters: int16 [in_c/4][tap][c0, c2, c1, c3] (multiplier 1, in_c a multiple of 4).
  * Columns of the im2col scratch hold (input + offset) as int16 in the order k0, k2, k1, k3 per group of
  * four, the order SXTB16 gives the weights in, so no repacking is needed in the inner loop.
@@ -13,7 +15,6 @@
 #if defined(__ARM_FEATURE_DSP)
 
 #include <arm_acle.h>
-#include <string.h>
 
 #include "mcb_fixedpoint.h"
 #include "mcb_kernels.h"
