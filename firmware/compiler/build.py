@@ -240,6 +240,15 @@ def compile_model(model_path, device, out_dir=None, kernels="auto") -> Firmware:
     return fw
 
 
+def _weight_cache_bytes(device) -> int:
+    """Size of the data cache in front of the memory that holds the weights (0 if none): the DSP kernels
+    size their passes over the weights to it (mcb_kernels_dsp.c)."""
+    area = device.placement["rodata"]
+    sizes = [int(c["size_bytes"]) for c in device.raw.get("caches", [])
+             if c.get("role") in ("data", "unified") and area in c.get("areas", [])]
+    return min(sizes) if sizes else 0
+
+
 def _build(model_path, device, kernels, cached, build_elf):
     graph, steps, plan, source = translate(model_path, kernels)
     weights = _weights_bytes(graph)
@@ -250,6 +259,8 @@ def _build(model_path, device, kernels, cached, build_elf):
         tmp = Path(tmp)
         (tmp / "model.c").write_text(source)
         defines = {"MCB_KERNELS_DSP": None} if kernels == "dsp" else None
+        if kernels == "dsp" and _weight_cache_bytes(device):
+            defines["MCB_WEIGHT_CACHE_BYTES"] = _weight_cache_bytes(device)
         try:
             info = build_elf(device, [tmp / "model.c", RUNTIME_DIR / "mcb_main.c", *kernel_sources(kernels)],
                              tmp / "firmware.elf", opt="-O2", include_dirs=[RUNTIME_DIR], defines=defines,

@@ -170,12 +170,13 @@ static void im2col(const mcb_conv_params *p, const int8_t *in_b, int32_t oy, int
  * four k, one LDRD of the two channels' weight words, two LDRD of the column pair, four SXTB16 and eight
  * SMLAD (16 MACs in 15 instructions plus the loop's). groups >= 1; pw and pc word aligned.
  */
-static inline void mac_2x2(const int32_t *pw, const int32_t *pc, int32_t groups, int32_t *a00, int32_t *a01,
-                           int32_t *a10, int32_t *a11)
+static inline __attribute__((always_inline)) void mac_2x2(const int32_t *pw, const int32_t *pc, int32_t groups,
+                                                          int32_t *a00, int32_t *a01, int32_t *a10, int32_t *a11)
 {
     int32_t c00 = *a00, c01 = *a01, c10 = *a10, c11 = *a11;
     int32_t wa, wb, x0, x1, t0, t1;
-    /* Two groups per loop iteration (an odd first group alone): the branch costs as much as 4 MACs. */
+    /* Four groups per loop iteration (the n % 4 first groups straight-line): the loop's subs and taken
+     * branch cost as much as 4 MACs. */
 #define MCB_MAC_2X2_GROUP                                   \
     "ldrd %[wa], %[wb], [%[pw]], #8\n\t"                  \
     "ldrd %[x0], %[x1], [%[pc]], #8\n\t"                  \
@@ -197,9 +198,16 @@ static inline void mac_2x2(const int32_t *pw, const int32_t *pc, int32_t groups,
         "beq 2f\n\t"
         MCB_MAC_2X2_GROUP
         "2:\n\t"
-        "lsrs %[n], %[n], #1\n\t"
+        "tst %[n], #2\n\t"
+        "beq 4f\n\t"
+        MCB_MAC_2X2_GROUP
+        MCB_MAC_2X2_GROUP
+        "4:\n\t"
+        "lsrs %[n], %[n], #2\n\t"
         "beq 3f\n\t"
         "1:\n\t"
+        MCB_MAC_2X2_GROUP
+        MCB_MAC_2X2_GROUP
         MCB_MAC_2X2_GROUP
         MCB_MAC_2X2_GROUP
         "subs %[n], %[n], #1\n\t"
@@ -221,6 +229,17 @@ static inline void mac_2x2(const int32_t *pw, const int32_t *pc, int32_t groups,
  * pair's weights are read from flash once per block instead of once per pixel pair: 16 for short
  * columns (K4 <= 144, at most 4.6 KB of scratch), 8 otherwise. */
 #define MCB_DSP_BLOCK_MAX 16
+/* With a small data cache in front of the weights (the STM32L4's 256 B ART data cache; the build passes
+ * its size), a channel pair's rows longer than the cache (8 bytes a group) are walked in chunks of at most
+ * 3/4 of it, leaving room for the other constants: a chunk then stays cached for all the block's columns
+ * instead of missing on each. Larger caches (the M7's 16 KB) hold whole rows, and chunking only costs. */
+#if defined(MCB_WEIGHT_CACHE_BYTES) && MCB_WEIGHT_CACHE_BYTES <= 1024
+#define MCB_DSP_CACHED (MCB_WEIGHT_CACHE_BYTES / 8)
+#define MCB_DSP_CHUNK (MCB_WEIGHT_CACHE_BYTES * 3 / 32)
+#else
+#define MCB_DSP_CACHED 0x7fffffff
+#define MCB_DSP_CHUNK 0x7fffffff
+#endif
 
 static inline int32_t block_cols(int32_t k4)
 {
@@ -258,15 +277,39 @@ static inline __attribute__((always_inline)) void gemm_block_body(
         /* Accumulate the whole block first, then requantize channel by channel: the two phases each keep
          * their few live values in registers. */
         int32_t acc0[MCB_DSP_BLOCK_MAX], acc1[MCB_DSP_BLOCK_MAX];
-        int32_t j = 0;
-        for (; j + 1 < n_cols; j += 2) {
-            int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
-            mac_2x2(w_pair, cols + (j / 2) * pair_words, groups, &a00, &a01, &a10, &a11);
-            acc0[j] = a00;
-            acc0[j + 1] = a01;
-            acc1[j] = a10;
-            acc1[j + 1] = a11;
+        if (n_cols < 2) {
+            /* Only the 2x1 tile below (a fully connected layer's single batch row). */
+        } else if (groups <= MCB_DSP_CACHED) {
+            for (int32_t j = 0; j + 1 < n_cols; j += 2) {
+                int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
+                mac_2x2(w_pair, cols + (j / 2) * pair_words, groups, &a00, &a01, &a10, &a11);
+                acc0[j] = a00;
+                acc0[j + 1] = a01;
+                acc1[j] = a10;
+                acc1[j + 1] = a11;
+            }
+        } else {
+            const int32_t n_chunks = (groups + MCB_DSP_CHUNK - 1) / MCB_DSP_CHUNK;
+            const int32_t chunk = (groups + n_chunks - 1) / n_chunks;
+            for (int32_t g0 = 0; g0 < groups; g0 += chunk) {
+                const int32_t gn = groups - g0 < chunk ? groups - g0 : chunk;
+                for (int32_t j = 0; j + 1 < n_cols; j += 2) {
+                    int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
+                    if (g0 > 0) {
+                        a00 = acc0[j];
+                        a01 = acc0[j + 1];
+                        a10 = acc1[j];
+                        a11 = acc1[j + 1];
+                    }
+                    mac_2x2(w_pair + 2 * g0, cols + (j / 2) * pair_words + 4 * g0, gn, &a00, &a01, &a10, &a11);
+                    acc0[j] = a00;
+                    acc0[j + 1] = a01;
+                    acc1[j] = a10;
+                    acc1[j + 1] = a11;
+                }
+            }
         }
+        int32_t j = n_cols & ~1;
         if (j < n_cols) {
             /* An odd last column (one output pixel or batch row): a 2x1 tile. */
             const int32_t *pw = w_pair;
