@@ -50,9 +50,11 @@ def test_model_bit_exact_on_simulated_device(name, device_name):
 
 
 # The *_C4 and NO_HEADROOM cases reach the DSP kernels' other paths (four-channel depthwise, the fast
-# im2col, SMLAL requantization) on the Cortex-M4.
+# im2col, SMLAL requantization) on the Cortex-M4; ADD_LARGE(_RELU6) its ADD
+# lookup tables (with and without the SSAT clamp).
 @pytest.mark.parametrize("device_name", ["cortex-m4-80mhz", "esp32-c3"])
-@pytest.mark.parametrize("op", ["DEPTHWISE_CONV_2D_C4", "CONV_2D_C4", "FULLY_CONNECTED_NO_HEADROOM","CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SOFTMAX", "AVERAGE_POOL_2D",
+@pytest.mark.parametrize("op", ["DEPTHWISE_CONV_2D_C4", "CONV_2D_C4", "FULLY_CONNECTED_NO_HEADROOM","CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "ADD_LARGE",
+                                "ADD_LARGE_RELU6", "SOFTMAX", "AVERAGE_POOL_2D",
                                 "LOGISTIC", "TANH", "MEAN", "QUANTIZE_DEQUANTIZE_FLOAT"])
 def test_op_bit_exact_on_simulated_device(tmp_path, op, device_name):
     device = load_device(device_name)

@@ -122,10 +122,13 @@ def pool_model(rng, op):
     return write_model([inp, out], [dict(op=op, inputs=[0], outputs=[1], options=opts)], [0], [1])
 
 
-def binary_model(rng, op):
-    shape = [1] + [int(d) for d in rng.integers(1, 6, size=3)]
+def binary_model(rng, op, large=False, activation=None):
+    if large:  # from 1024 elements, odd counts too: the DSP ADD's table paths
+        shape = [1, int(rng.integers(8, 17)), int(rng.integers(8, 17)), int(rng.integers(9, 18))]
+    else:
+        shape = [1] + [int(d) for d in rng.integers(1, 6, size=3)]
     shape2 = list(shape)
-    if rng.random() < 0.4:  # broadcast one or two dimensions
+    if not large and rng.random() < 0.4:  # broadcast one or two dimensions
         for d in rng.choice([1, 2, 3], size=int(rng.integers(1, 3)), replace=False):
             shape2[d] = 1
     a, b = _act_tensor("a", shape, rng), _act_tensor("b", shape2, rng)
@@ -135,7 +138,8 @@ def binary_model(rng, op):
         span = 128 * 128 * float(a["scale"]) * float(b["scale"])
     out_scale, out_zp = _quant_for(np.array([-span, span]), rng)
     out = dict(name="out", shape=shape, dtype="int8", scale=out_scale, zero_point=out_zp)
-    ops = [dict(op=op, inputs=[0, 1], outputs=[2], options=dict(activation=str(rng.choice(ACTS))))]
+    activation = activation or str(rng.choice(ACTS))
+    ops = [dict(op=op, inputs=[0, 1], outputs=[2], options=dict(activation=activation))]
     # Two graph inputs are not supported by the harness: make the second operand a constant.
     b["data"] = rng.integers(-128, 128, size=shape2).astype(np.int8)
     return write_model([a, b, out], ops, [0], [2])
@@ -246,6 +250,8 @@ GENERATORS = {
     "AVERAGE_POOL_2D": lambda rng: pool_model(rng, "AVERAGE_POOL_2D"),
     "MAX_POOL_2D": lambda rng: pool_model(rng, "MAX_POOL_2D"),
     "ADD": lambda rng: binary_model(rng, "ADD"),
+    "ADD_LARGE": lambda rng: binary_model(rng, "ADD", large=True),
+    "ADD_LARGE_RELU6": lambda rng: binary_model(rng, "ADD", large=True, activation="RELU6"),
     "ADD_TWO_ACTIVATIONS": add_two_activations_model,
     "MUL": lambda rng: binary_model(rng, "MUL"),
     "SOFTMAX": softmax_model,

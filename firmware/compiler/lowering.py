@@ -256,6 +256,9 @@ def _binary_inputs(graph, op, prefix):
     return exprs, acts, consts
 
 
+_ADD_TABLES_BYTES = 2 * 256 * 4
+
+
 def _add(graph, op, prefix, kernels="portable"):
     t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     _check_int8(op, t1, t2, t_out)
@@ -271,8 +274,13 @@ def _add(graph, op, prefix, kernels="portable"):
               f"{-int(t1.zero_point[0])}, {m1}, {sh1}, {-int(t2.zero_point[0])}, {m2}, {sh2}, "
               f"{int(t_out.zero_point[0])}, {mo}, {sho}, {act_min}, {act_max}}};")
     exprs, acts, consts = _binary_inputs(graph, op, prefix)
-    return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts),
-                call=f"mcb_add_s8{'_dsp' if kernels == 'dsp' else ''}(&{prefix}_params, {exprs[0]}, {exprs[1]}, {{out}});")
+    if kernels != "dsp":
+        call = f"mcb_add_s8(&{prefix}_params, {exprs[0]}, {exprs[1]}, {{out}});"
+        return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts), call=call)
+    # Two 256-entry int32 tables of the rescaled inputs (mcb_add_s8_dsp): worth building from 1024 elements.
+    scratch = _ADD_TABLES_BYTES if flat and int(np.prod(t_out.shape)) >= 1024 else 0
+    call = f"mcb_add_s8_dsp(&{prefix}_params, {exprs[0]}, {exprs[1]}, {{out}}, {{scratch}});"
+    return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts), call=call, scratch=scratch)
 
 
 def _mul(graph, op, prefix):

@@ -185,6 +185,7 @@ void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, 
                                  const int32_t *bias, int8_t *output, void *scratch);
 void mcb_fully_connected_s8_dsp(const mcb_fc_params *p, const int8_t *input, const int8_t *filter,
                                 const int32_t *bias, int8_t *output, void *scratch);
-void mcb_add_s8_dsp(const mcb_add_params *p, const int8_t *in1, const int8_t *in2, int8_t *output);
+void mcb_add_s8_dsp(const mcb_add_params *p, const int8_t *in1, const int8_t *in2, int8_t *output,
+                    void *scratch);
 
 #endif

@@ -573,8 +573,11 @@ static inline int32_t add_scale(int32_t x, addq q)
  * ADD of same-shape int8 tensors. With TFLite's left shift of 20, |(x + offset) << 20| <= 255 * 2^20
  * < 2^28, each rescaled input is smaller still and their sum below 2^29, so every multiply fits the
  * SMMULR form. Other shapes (broadcasting) or a different left shift go to the portable kernel.
+ * With scratch (2 KB, which the compiler reserves for large enough tensors), each input's rescaled term
+ * comes from a 256-entry table built once: an int8 input takes only 256 values, and the table holds the
+ * same numbers the per-element rescaling would compute.
  */
-void mcb_add_s8_dsp(const mcb_add_params *p, const int8_t *in1, const int8_t *in2, int8_t *output)
+void mcb_add_s8_dsp(const mcb_add_params *p, const int8_t *in1, const int8_t *in2, int8_t *output, void *scratch)
 {
     if (!p->bc.flat || p->left_shift > 20) {
         mcb_add_s8(p, in1, in2, output);
@@ -585,6 +588,62 @@ void mcb_add_s8_dsp(const mcb_add_params *p, const int8_t *in1, const int8_t *in
     const addq qo = add_q(p->output_multiplier, p->output_shift);
     const int32_t off1 = p->in1_offset, off2 = p->in2_offset, ls = p->left_shift;
     const int32_t out_offset = p->output_offset, act_min = p->act_min, act_max = p->act_max;
+    if (scratch && qo.right <= 22) {
+        /* The tables hold the rescaled terms doubled, the SMMULR operand of the output rescaling; the
+         * output offset joins its rounding term, (r + round + (offset << e)) >> e = ((r + round) >> e)
+         * + offset, which cannot overflow for e <= 22 (|r| < 2^29, |offset| <= 2^8). */
+        int32_t *t1 = (int32_t *)scratch, *t2 = t1 + 256;
+        for (int32_t v = -128; v < 128; ++v) {
+            t1[v + 128] = add_scale((v + off1) << ls, q1) << 1;
+            t2[v + 128] = add_scale((v + off2) << ls, q2) << 1;
+        }
+        const int32_t *c1 = t1 + 128, *c2 = t2 + 128;
+        const int32_t mult = qo.mult, round = qo.round + (int32_t)((uint32_t)out_offset << qo.right);
+        const int32_t smask = qo.smask, right = qo.right;
+        int32_t i = 0;
+        if (right >= 1 && act_max == 127 && n >= 2) {
+            /* Two elements per iteration, written out since the compiler spills and branches around the
+             * clamp: the rounding sign term is r >> 31 (e >= 1), and SSAT does the upper clamp. */
+            const int8_t *p1 = in1, *p2 = in2;
+            int8_t *po = output;
+            const int8_t *end = in1 + (n & ~1);
+            int32_t x, y;
+            __asm__ volatile(
+#define MCB_ADD_ONE                                   \
+                "ldrsb %[x], [%[p1]], #1\n\t"          \
+                "ldrsb %[y], [%[p2]], #1\n\t"          \
+                "ldr %[x], [%[c1], %[x], lsl #2]\n\t"  \
+                "ldr %[y], [%[c2], %[y], lsl #2]\n\t"  \
+                "add %[x], %[x], %[y]\n\t"             \
+                "smmulr %[x], %[x], %[mult]\n\t"       \
+                "add %[y], %[round], %[x], asr #31\n\t" \
+                "add %[x], %[x], %[y]\n\t"             \
+                "asr %[x], %[x], %[right]\n\t"         \
+                "cmp %[x], %[amin]\n\t"                \
+                "it lt\n\t"                            \
+                "movlt %[x], %[amin]\n\t"              \
+                "ssat %[x], #8, %[x]\n\t"              \
+                "strb %[x], [%[po]], #1\n\t"
+                "1:\n\t"
+                MCB_ADD_ONE
+                MCB_ADD_ONE
+                "cmp %[p1], %[end]\n\t"
+                "bne 1b\n\t"
+#undef MCB_ADD_ONE
+                : [p1] "+r"(p1), [p2] "+r"(p2), [po] "+r"(po), [x] "=&r"(x), [y] "=&r"(y)
+                : [c1] "r"(c1), [c2] "r"(c2), [mult] "r"(mult), [round] "r"(round), [right] "r"(right),
+                  [amin] "r"(act_min), [end] "r"(end)
+                : "cc", "memory");
+            i = n & ~1;
+        }
+        for (; i < n; ++i) {
+            int32_t r;
+            __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(c1[in1[i]] + c2[in2[i]]), "r"(mult));
+            r = (r + round + ((r >> 31) & smask)) >> right;
+            output[i] = (int8_t)mcb_clamp(r, act_min, act_max);
+        }
+        return;
+    }
     for (int32_t i = 0; i < n; ++i) {
         const int32_t a = add_scale((in1[i] + off1) << ls, q1);
         const int32_t b = add_scale((in2[i] + off2) << ls, q2);
