@@ -154,7 +154,7 @@ def translate(model_path, kernels="portable"):
                          "are not supported (one of each)")
     steps = lower(graph, kernels)
     plan = plan_arena(graph, steps)
-    return graph, steps, plan, generate_c(graph, steps, plan)
+    return graph, steps, plan, generate_c(graph, steps, plan, kernels)
 
 
 def _symbols(elf_path, names):
