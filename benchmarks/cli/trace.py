@@ -44,6 +44,7 @@ def summary(trace, out):
 
 
 def execute(args):
+    from cost_models import simulation_options
     from cost_models.device import load_device
     from mcubench.errors import UsageError
     from simulator.engine import Simulator
@@ -53,8 +54,10 @@ def execute(args):
     if args.json and not Path(args.json).resolve().parent.is_dir():
         raise UsageError(f"--json {args.json}: directory does not exist")
     device = load_device(args.device)
-    sim = Simulator(args.elf, device, memory_tracing=not args.no_memory_trace, function_regions=args.region,
-                    budget_instructions=args.budget)
+    # The device's caches (flash accelerator, L1) are simulated as `mcubench run` does, so that a saved
+    # trace re-costs (`mcubench run --trace`) to the same figures as a fresh run.
+    options = simulation_options(device) if not args.no_memory_trace else {"memory_tracing": False}
+    sim = Simulator(args.elf, device, function_regions=args.region, budget_instructions=args.budget, **options)
     trace = sim.run().trace
     if args.json:  # first, so a closed stdout cannot lose the result
         write_json_atomic(args.json, trace.to_dict(), indent=None)
