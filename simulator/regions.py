@@ -48,6 +48,29 @@ def rolled_up(parts, mask, areas, caches, sites) -> Totals:
     return Totals(table, memory, cache_counts, divisions)
 
 
+def _enclosing_region(parent, region, names, ids):
+    """Innermost region around every call of a region (a function called from several layers sits in
+    their common parent), or None at top level."""
+    common = None
+    for c in range(1, parent.size):
+        if int(region[c]) not in ids:
+            continue
+        chain = []
+        p = int(parent[c])
+        while p != 0:
+            chain.append(names[int(region[p])])
+            p = int(parent[p])
+        chain.reverse()  # outermost first
+        if common is None:
+            common = chain
+        else:
+            n = 0
+            while n < min(len(common), len(chain)) and common[n] == chain[n]:
+                n += 1
+            common = common[:n]
+    return common[-1] if common else None
+
+
 def build_regions(parts, parent, region, names, calls, areas, caches, sites, memory_traced):
     """[RegionTrace], one per region name, in the order the names were configured or first seen."""
     nctx = parent.size
@@ -59,10 +82,7 @@ def build_regions(parts, parent, region, names, calls, areas, caches, sites, mem
         ids = {i for i, n in enumerate(names) if n == name}
         mask = np.array([bool(p & ids) for p in paths], dtype=bool)
         totals = rolled_up(parts, mask, areas, caches, sites)
-        first = next((c for c in range(1, nctx) if int(region[c]) in ids), None)
-        parent_name = None
-        if first is not None and parent[first] != 0:
-            parent_name = names[int(region[parent[first]])]
+        parent_name = _enclosing_region(parent, region, names, ids)
         out.append(RegionTrace(
             name=name, parent=parent_name, calls=int(sum(int(calls[i]) for i in ids)), blocks=totals.blocks,
             memory=totals.memory if memory_traced else {}, caches=totals.caches, divisions=totals.divisions,
