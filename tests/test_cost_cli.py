@@ -87,7 +87,7 @@ def test_bad_input_is_one_line_and_writes_nothing(saved_trace, tmp_path, capsys,
 
 
 def test_fresh_run_equals_recosted_saved_trace(tmp_path, capsys):
-    engine = pytest.importorskip("simulator.engine")
+    import simulator.engine as engine
     from pathlib import Path
 
     from cost_models import simulation_options

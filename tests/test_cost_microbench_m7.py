@@ -8,7 +8,7 @@ import pytest
 from cost_models import estimate, simulation_options
 from cost_models.device import load_device
 
-engine = pytest.importorskip("simulator.engine")
+import simulator.engine as engine
 
 MICROBENCH = Path(__file__).resolve().parent.parent / "firmware" / "microbench"
 WORDS_SMALL = 2 * 2048  # two passes over 8 KB

@@ -115,7 +115,6 @@ def test_clock_range_and_timing_model_checked():
 @pytest.mark.parametrize("device", DEVICES, ids=lambda d: d.name)
 def test_device_runs_real_firmware_end_to_end(device, tmp_path, capsys):
     """Build a small C workload for the device, run it with `mcubench run`, check the figures hang together."""
-    pytest.importorskip("simulator.engine")
     import json
     from pathlib import Path
 

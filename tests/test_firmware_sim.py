@@ -11,7 +11,7 @@ from firmware import compile_model
 from tests.test_kernels_ops import GENERATORS, random_inputs, tflm_run
 from firmware.compiler.tflite_reader import read_model
 
-engine = pytest.importorskip("simulator.engine")
+import simulator.engine as engine
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models" / "mlperf-tiny"
 NAMES = ["ad01_int8", "kws_ref_model", "pretrainedResnet_quant", "vww_96_int8"]
