@@ -120,23 +120,28 @@ def _layers(fw, estimate):
     return layers
 
 
-def benchmark_one(model, device, *, max_samples=None, progress=None, clock_mhz=None, voltage_v=None):
-    """Measure one suite model on one device: a ResultRow."""
+def _test_set(model, max_samples):
+    """(x, y) of the model's data set, at most max_samples of them, or None without a data set."""
+    dataset = model.load_dataset()
+    if dataset is None:
+        return None
+    xs, ys = dataset
+    return (xs[:max_samples], ys[:max_samples]) if max_samples else (xs, ys)
+
+
+def benchmark_one(model, device, test_set, references, *, progress=None, clock_mhz=None, voltage_v=None):
+    """Measure one suite model on one device: a ResultRow.
+
+    test_set: (x, y) or None; references: the TFLite Micro outputs for x (they do not depend on the device,
+    so the caller computes them once per model).
+    """
     from cost_models import estimate, duty_cycle
     from benchmarks.suite import score
-    from benchmarks.reference import interpreter_outputs
 
     mod = ModelOnDevice(model.file, device)
     fw = mod.fw
-    dataset = model.load_dataset() if model.dataset else None
-    if dataset is not None:
-        xs, ys = dataset
-        if max_samples:
-            xs, ys = xs[:max_samples], ys[:max_samples]
-        first = xs[0]
-    else:
-        xs, ys = None, None
-        first = random_input(fw)
+    xs, ys = test_set if test_set is not None else (None, None)
+    first = xs[0] if xs is not None else random_input(fw)
 
     trace, _ = mod.measure(first)
     est = estimate(trace, device, clock_mhz=clock_mhz, voltage_v=voltage_v)
@@ -154,8 +159,7 @@ def benchmark_one(model, device, *, max_samples=None, progress=None, clock_mhz=N
                 progress.advance(f"{model.name} on {device.name}: samples")
         wall_per_sample = (time.perf_counter() - start) / len(xs)
         outputs = np.stack(outputs)
-        refs = interpreter_outputs(model.file, xs)
-        agree = float(np.mean([np.array_equal(o.reshape(-1), r) for o, r in zip(outputs, refs)]))
+        agree = float(np.mean([np.array_equal(o.reshape(-1), r) for o, r in zip(outputs, references)]))
         value = score(model.metric, outputs, ys, model_output_quant=(fw.output.scale, fw.output.zero_point),
                       inputs=xs, model_input_quant=(fw.input.scale, fw.input.zero_point))
         accuracy = Accuracy(model.metric, float(value), int(len(xs)), float(agree))
@@ -178,20 +182,19 @@ def benchmark_one(model, device, *, max_samples=None, progress=None, clock_mhz=N
 
 def run_suite(suite, devices, *, max_samples=None, progress_callback=None, clock_mhz=None, voltage_v=None):
     """Every model of the suite on every device: a Results record."""
-    total = 0
-    for model in suite.models:
-        n = 0
-        if model.dataset:
-            n = len(model.load_dataset()[1])
-            if max_samples:
-                n = min(n, max_samples)
-        total += (n + 1) * len(devices)
+    from benchmarks.reference import interpreter_outputs
+
+    test_sets = {model.name: _test_set(model, max_samples) for model in suite.models}
+    # Per model and device: one traced run, then every test sample.
+    total = sum((len(t[1]) if t else 0) + 1 for t in test_sets.values()) * len(devices)
     progress = Progress(progress_callback, total)
-    rows = [
-        benchmark_one(model, device, max_samples=max_samples, progress=progress,
-                      clock_mhz=clock_mhz, voltage_v=voltage_v)
-        for model in suite.models for device in devices
-    ]
+    rows = []
+    for model in suite.models:
+        test_set = test_sets[model.name]
+        references = interpreter_outputs(model.file, test_set[0]) if test_set else None
+        rows += [benchmark_one(model, device, test_set, references, progress=progress,
+                               clock_mhz=clock_mhz, voltage_v=voltage_v)
+                 for device in devices]
     return Results(
         suite=suite.name, rows=rows, devices={d.name: device_info(d) for d in devices},
         mcubench_version=__version__, git_commit=git_commit(),
