@@ -53,10 +53,6 @@ def random_input(fw, seed=0):
     return rng.integers(-128, 128, size=fw.input.shape, dtype=np.int64).astype(np.int8)
 
 
-def _batchless(shape):
-    return tuple(shape[1:]) if len(shape) > 1 and shape[0] == 1 else tuple(shape)
-
-
 class ModelOnDevice:
     """One firmware loaded in two simulators: a traced one for cost, a fast one for many samples."""
 

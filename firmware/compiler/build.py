@@ -16,6 +16,7 @@ import tempfile
 import numpy as np
 from elftools.elf.elffile import ELFFile
 
+from mcubench.atomic import write_bytes_atomic
 from mcubench.errors import BuildError, FitError, ModelError
 
 from .codegen import generate_c
@@ -142,10 +143,6 @@ def _constants_bytes(steps):
     return sum(len(np.asarray(c.values).reshape(-1)) * _CTYPE_BYTES[c.ctype] for s in steps for c in s.consts)
 
 
-def _shape(t):
-    return tuple(int(d) for d in t.shape)
-
-
 def translate(model_path, kernels="portable"):
     """Read, lower and plan a model: (graph, steps, plan, C source)."""
     graph = read_model(model_path)
@@ -259,8 +256,9 @@ def _build(model_path, device, kernels, cached, build_elf):
         tmp = Path(tmp)
         (tmp / "model.c").write_text(source)
         defines = {"MCB_KERNELS_DSP": None} if kernels == "dsp" else None
-        if kernels == "dsp" and _weight_cache_bytes(device):
-            defines["MCB_WEIGHT_CACHE_BYTES"] = _weight_cache_bytes(device)
+        cache_bytes = _weight_cache_bytes(device)
+        if kernels == "dsp" and cache_bytes:
+            defines["MCB_WEIGHT_CACHE_BYTES"] = cache_bytes
         try:
             info = build_elf(device, [tmp / "model.c", RUNTIME_DIR / "mcb_main.c", *kernel_sources(kernels)],
                              tmp / "firmware.elf", opt="-O2", include_dirs=[RUNTIME_DIR], defines=defines,
@@ -272,12 +270,12 @@ def _build(model_path, device, kernels, cached, build_elf):
         where, offset = plan.location(graph.outputs[0])
         out_addr = syms["mcb_input"][0] if where == "input" else syms["mcb_arena"][0] + offset
         tensor_info = lambda t, sym, addr: TensorInfo(  # noqa: E731
-            sym, int(addr), _shape(t), t.dtype, float(t.scale[0]) if len(t.scale) else 0.0,
+            sym, int(addr), t.shape, t.dtype, float(t.scale[0]) if len(t.scale) else 0.0,
             int(t.zero_point[0]) if len(t.zero_point) else 0, int(t.nbytes))
         layers = [Layer(step.index, graph.tensors[step.output].name, step.op,
-                        tuple(_shape(graph.tensors[i]) for i in graph.operators[step.index].inputs if i >= 0
+                        tuple(graph.tensors[i].shape for i in graph.operators[step.index].inputs if i >= 0
                               and graph.tensors[i].data is None),
-                        _shape(graph.tensors[step.output]), step.macs, step.region) for step in steps]
+                        graph.tensors[step.output].shape, step.macs, step.region) for step in steps]
         fw = Firmware(cached / "firmware.elf", graph.name, device.name, kernels,
                       tensor_info(t_in, "mcb_input", syms["mcb_input"][1]),
                       tensor_info(t_out, "mcb_output", out_addr), layers, plan.arena_bytes,
@@ -295,14 +293,10 @@ def _build(model_path, device, kernels, cached, build_elf):
 
 def _export(fw, cached, out_dir):
     """Copy the build products into out_dir, each file appearing whole (temp file + rename)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     names = {"firmware.elf": f"{fw.model_name}.elf", "model.c": f"{fw.model_name}.c",
              "plan.json": f"{fw.model_name}.plan.json", "layers.json": f"{fw.model_name}.layers.json"}
     for src, dst in names.items():
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=out_dir)
-        os.close(fd)
-        shutil.copyfile(cached / src, tmp)
-        os.replace(tmp, out_dir / dst)
+        write_bytes_atomic(out_dir / dst, (cached / src).read_bytes())
 
 
 def build_host_executable(model_path, out_path, cc="gcc"):

@@ -49,7 +49,7 @@ def generate_c(graph, steps, plan, kernels="portable") -> str:
         if not step.alias:
             fields = {f"in{k}": _pointer(plan, t) for k, t in enumerate(step.inputs)}
             fields["out"] = _pointer(plan, step.output)
-            scratch = getattr(step, "scratch_buffer", None)
+            scratch = step.scratch_buffer
             fields["scratch"] = f"(void *)(mcb_arena + {scratch.offset})" if scratch else "(void *)0"
             call = step.call
             for key, value in fields.items():

@@ -36,6 +36,7 @@ class Step:
     alias: bool = False  # output is the input's memory (RESHAPE): no code
     inplace: bool = False  # the kernel may write over input 0 (element-wise, same size)
     scratch_bytes: int = 0
+    scratch_buffer: object = None  # set by the planner: the arena buffer of those scratch bytes
 
 
 def _act(graph, op, t_out, activation):
@@ -94,12 +95,13 @@ def _requant_arrays(prefix, input_scale, filter_scales, output_scale, acc_bound=
 
 
 def _bias(prefix, graph, op, k):
+    """(constant arrays, C name, values or None) of the optional bias operand k."""
     if len(op.inputs) <= k or op.inputs[k] < 0:
-        return [], "0"
+        return [], "0", None
     t = graph.tensors[op.inputs[k]]
     if t.dtype != "int32" or t.data is None:
         raise ModelError(f"layer {op.index} ({op.op}): bias {t.name!r} must be constant int32, is {t.dtype}")
-    return [ConstArray(f"{prefix}_bias", "int32_t", t.data.reshape(-1).astype(np.int64))], f"{prefix}_bias"
+    return [ConstArray(f"{prefix}_bias", "int32_t", t.data.reshape(-1).astype(np.int64))], f"{prefix}_bias", t.data
 
 
 def _k4_rows(w2d):
@@ -166,9 +168,8 @@ def _conv(graph, op, prefix, depthwise, kernels="portable"):
             fn += "_dsp"
             scratch = _dsp_scratch(k, out_h * out_w, in_c)
     consts = [filter]
-    bias_consts, bias_name = _bias(prefix, graph, op, 2)
+    bias_consts, bias_name, bias_data = _bias(prefix, graph, op, 2)
     w_rows = t_w.data.reshape(-1, out_c).T if depthwise else t_w.data.reshape(out_c, -1)
-    bias_data = graph.tensors[op.inputs[2]].data if len(op.inputs) > 2 and op.inputs[2] >= 0 else None
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
                                     acc_bound=_acc_bound(w_rows, bias_data))
     params = (f"static const mcb_conv_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, {out_w}, "
@@ -196,8 +197,7 @@ def _fully_connected(graph, op, prefix, kernels="portable"):
     if kernels == "dsp":
         consts = [ConstArray(f"{prefix}_filter", "int8_t", _k4_rows(t_w.data.astype(np.int64)))]
         fn, scratch = "mcb_fully_connected_s8_dsp", _dsp_scratch(in_depth, batches, in_depth)
-    bias_consts, bias_name = _bias(prefix, graph, op, 2)
-    bias_data = graph.tensors[op.inputs[2]].data if len(op.inputs) > 2 and op.inputs[2] >= 0 else None
+    bias_consts, bias_name, bias_data = _bias(prefix, graph, op, 2)
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
                                     acc_bound=_acc_bound(t_w.data, bias_data))
     params = (f"static const mcb_fc_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, "
@@ -207,7 +207,7 @@ def _fully_connected(graph, op, prefix, kernels="portable"):
                 macs=batches * in_depth * out_depth, scratch=scratch)
 
 
-def _pool(graph, op, prefix):
+def _pool(graph, op, prefix, kernels="portable"):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_out)
     o = op.options
@@ -283,7 +283,7 @@ def _add(graph, op, prefix, kernels="portable"):
     return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts), call=call, scratch=scratch)
 
 
-def _mul(graph, op, prefix):
+def _mul(graph, op, prefix, kernels="portable"):
     t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     _check_int8(op, t1, t2, t_out)
     m, sh = quantize_multiplier(float(t1.scale[0]) * float(t2.scale[0]) / float(t_out.scale[0]))
@@ -296,7 +296,7 @@ def _mul(graph, op, prefix):
                 call=f"mcb_mul_s8(&{prefix}_params, {exprs[0]}, {exprs[1]}, {{out}});")
 
 
-def _softmax(graph, op, prefix):
+def _softmax(graph, op, prefix, kernels="portable"):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_out)
     if abs(float(t_out.scale[0]) - 1 / 256) > 1e-9 or int(t_out.zero_point[0]) != -128:
@@ -328,7 +328,7 @@ def _requantize(graph, op, prefix, activation):
                 call=f"mcb_requantize_s8(&{prefix}_params, {{in0}}, {{out}});")
 
 
-def _activation(graph, op, prefix):
+def _activation(graph, op, prefix, kernels="portable"):
     """LOGISTIC and TANH: TFLite's input rescaling to Q4.27 (frexp, not QuantizeMultiplier)."""
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_out)
@@ -347,7 +347,7 @@ def _activation(graph, op, prefix):
     return dict(inputs=[op.inputs[0]], params=params, inplace=True, call=f"{fn}(&{prefix}_params, {{in0}}, {{out}});")
 
 
-def _quantize(graph, op, prefix):
+def _quantize(graph, op, prefix, kernels="portable"):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     if t_in.dtype == "int8":
         return _requantize(graph, op, prefix, "NONE")
@@ -360,7 +360,7 @@ def _quantize(graph, op, prefix):
                 call=f"mcb_quantize_f32_s8({size}, {scale}f, {int(t_out.zero_point[0])}, (const float *){{in0}}, {{out}});")
 
 
-def _dequantize(graph, op, prefix):
+def _dequantize(graph, op, prefix, kernels="portable"):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in)
     if t_out.dtype != "float32":
@@ -371,7 +371,7 @@ def _dequantize(graph, op, prefix):
                 call=f"mcb_dequantize_s8_f32({size}, {scale}f, {int(t_in.zero_point[0])}, {{in0}}, (float *){{out}});")
 
 
-def _mean(graph, op, prefix):
+def _mean(graph, op, prefix, kernels="portable"):
     """MEAN over the spatial axes of a 4-D tensor (global average pooling), TFLite's integer mean."""
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_out)
@@ -390,7 +390,7 @@ def _mean(graph, op, prefix):
     return dict(inputs=[op.inputs[0]], params=params, call=f"mcb_mean_s8(&{prefix}_params, {{in0}}, {{out}});")
 
 
-def _pad(graph, op, prefix):
+def _pad(graph, op, prefix, kernels="portable"):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_out)
     paddings = graph.tensors[op.inputs[1]].data
@@ -408,7 +408,7 @@ def _pad(graph, op, prefix):
     return dict(inputs=[op.inputs[0]], params=params, call=f"mcb_pad_s8(&{prefix}_params, {{in0}}, {{out}});")
 
 
-def _concat(graph, op, prefix):
+def _concat(graph, op, prefix, kernels="portable"):
     ins = [graph.tensors[i] for i in op.inputs]
     t_out = graph.tensors[op.outputs[0]]
     _check_int8(op, *ins, t_out)
@@ -434,13 +434,15 @@ def _concat(graph, op, prefix):
     return dict(inputs=acts, consts=consts, call=call)
 
 
-def _reshape(graph, op, prefix):
+def _reshape(graph, op, prefix, kernels="portable"):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     if t_in.nbytes != t_out.nbytes:
         raise ModelError(f"layer {op.index} ({op.op}): input and output sizes differ")
     return dict(inputs=[op.inputs[0]], alias=True)
 
 
+# Every lowering takes (graph, op, prefix, kernels); only those that pack constants for the DSP kernels
+# (conv, depthwise, fully connected, add) look at the kernel choice.
 _LOWERINGS = {
     "CONV_2D": lambda g, op, p, k: _conv(g, op, p, False, k),
     "DEPTHWISE_CONV_2D": lambda g, op, p, k: _conv(g, op, p, True, k),
@@ -456,9 +458,9 @@ _LOWERINGS = {
     "PAD": _pad,
     "PADV2": _pad,
     "CONCATENATION": _concat,
-    "RELU": lambda g, op, p: _requantize(g, op, p, "RELU"),
-    "RELU6": lambda g, op, p: _requantize(g, op, p, "RELU6"),
-    "RELU_N1_TO_1": lambda g, op, p: _requantize(g, op, p, "RELU_N1_TO_1"),
+    "RELU": lambda g, op, p, k: _requantize(g, op, p, "RELU"),
+    "RELU6": lambda g, op, p, k: _requantize(g, op, p, "RELU6"),
+    "RELU_N1_TO_1": lambda g, op, p, k: _requantize(g, op, p, "RELU_N1_TO_1"),
     "QUANTIZE": _quantize,
     "DEQUANTIZE": _dequantize,
     "LOGISTIC": _activation,
@@ -467,10 +469,6 @@ _LOWERINGS = {
 }
 
 SUPPORTED_OPS = tuple(sorted(_LOWERINGS))
-
-
-# Lowerings that pack constants differently for the DSP kernels take the kernel choice too.
-_KERNEL_AWARE = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD")
 
 
 def lower(graph, kernels="portable") -> list:
@@ -484,7 +482,7 @@ def lower(graph, kernels="portable") -> list:
             raise ModelError(f"layer {op.index} ({op.op}): ops with {len(op.outputs)} outputs are not supported")
         prefix = f"l{op.index}"
         try:
-            d = fn(graph, op, prefix, kernels) if op.op in _KERNEL_AWARE else fn(graph, op, prefix)
+            d = fn(graph, op, prefix, kernels)
         except (KeyError, ValueError, IndexError, TypeError) as exc:
             raise ModelError(f"layer {op.index} ({op.op}): malformed operator ({type(exc).__name__}: {exc})") from None
         region = f"{op.index:02d}_{op.op.lower()}"
