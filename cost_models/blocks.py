@@ -90,17 +90,27 @@ def sequential_entries(blocks) -> dict:
 
 
 def division_extra(rows, divisions, latency, worst, tally) -> int:
-    """Cycles that data-dependent divides add over what block bases already count."""
-    extra = 0
+    """Cycles that data-dependent divides add over what block bases already count.
+
+    A divide can lie in two overlapping blocks (a branch into the middle of a block), while its operand
+    histogram covers every execution of that one instruction: so each site is charged once, against the
+    executions of all blocks holding it.
+    """
+    executions, counted_at = {}, {}
     for cost, count, _ in rows:
         for address, counted in cost.div_sites:
-            hist = divisions.get(address)
-            seen = 0
-            if hist is not None:
-                hist = np.asarray(hist, dtype=np.int64)
-                seen = int(hist.sum())
-                extra += int(sum(int(n) * (latency(d) - counted) for d, n in enumerate(hist) if n))
-            if seen < count:
-                extra += (count - seen) * (worst - counted)
-                tally.notes.add(f"divide operands not traced at some sites: charged the worst case, {worst} cycles")
+            executions[address] = executions.get(address, 0) + count
+            counted_at[address] = counted
+    extra = 0
+    for address, count in executions.items():
+        counted = counted_at[address]
+        hist = divisions.get(address)
+        seen = 0
+        if hist is not None:
+            hist = np.asarray(hist, dtype=np.int64)
+            seen = int(hist.sum())
+            extra += int(sum(int(n) * (latency(d) - counted) for d, n in enumerate(hist) if n))
+        if seen < count:
+            extra += (count - seen) * (worst - counted)
+            tally.notes.add(f"divide operands not traced at some sites: charged the worst case, {worst} cycles")
     return extra

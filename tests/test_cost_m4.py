@@ -161,3 +161,22 @@ def test_fpu_timings(m4):
     code = assemble_thumb(src)
     trace = make_trace("armv7e-m", SRAM, code, [(SRAM, len(code), 5, 1, 1)])
     assert estimate(trace, m4, clock_mhz=16).cycles == 1 + 3 + 14 + 2 + (1 + 4)
+
+
+def test_divide_in_two_overlapping_blocks_is_charged_once(m4, loop_code):
+    # A branch into the middle of the loop makes a second block that also holds the UDIV. The operand
+    # histogram covers every execution of that one instruction, so its extra cycles count once.
+    udiv_address = SRAM + 2 + 2 + 2 + 4 + 2 + 2 + 2 + 2
+    tail = SRAM + 2 + 2 + 2 + 4 + 2 + 2  # the push: 5 instructions to the end, UDIV among them
+    rows = [(SRAM, len(loop_code), 11, 6, 0), (tail, SRAM + len(loop_code) - tail, 5, 4, 0)]
+
+    def cycles(hist):
+        trace = make_trace("armv7e-m", SRAM, loop_code, rows, memory={"sram1": AccessCounts()},
+                           divisions={udiv_address: hist})
+        return estimate(trace, m4).cycles
+
+    short = np.zeros(33, np.uint64)
+    short[0] = 10  # all 10 divides at 2 cycles: nothing beyond the block bases
+    mixed = np.zeros(33, np.uint64)
+    mixed[0], mixed[31] = 5, 5  # 5 of them at 12 cycles: 10 extra each
+    assert cycles(mixed) - cycles(short) == 5 * 10
