@@ -45,22 +45,19 @@ def _layer_table(fw, est):
     return "\n".join(lines)
 
 
-def run_model(args) -> int:
-    """args: firmware (the .tflite path), device (comma list), json, clock_mhz, voltage, input, output, seed."""
+def run_model(args, devices) -> int:
+    """args: firmware (the .tflite path), json, clock_mhz, voltage, input, output, seed; devices: [Device]."""
     from cost_models import estimate
-    from cost_models.device import load_device
     from benchmarks.runner import ModelOnDevice, random_input
 
-    names = [n.strip() for n in args.device.split(",") if n.strip()]
-    devices = [load_device(n) for n in names]
-    if getattr(args, "output", None) and len(devices) > 1:
+    if args.output and len(devices) > 1:
         raise UsageError("--output takes one device")
     records = []
-    seed = getattr(args, "seed", None)
+    seed = args.seed
     for device in devices:
         mod = ModelOnDevice(args.firmware, device)
         fw = mod.fw
-        if getattr(args, "input", None):
+        if args.input:
             x = load_input(args.input, fw)
         else:
             if seed is None:
@@ -68,8 +65,8 @@ def run_model(args) -> int:
                 print(f"input: random int8, seed {seed} (--seed {seed} repeats it)", file=sys.stderr)
             x = random_input(fw, seed)
         trace, output = mod.measure(x)
-        est = estimate(trace, device, clock_mhz=getattr(args, "clock_mhz", None),
-                       voltage_v=getattr(args, "voltage", None))
+        est = estimate(trace, device, clock_mhz=args.clock_mhz,
+                       voltage_v=args.voltage)
         macs = sum(layer.macs for layer in fw.layers)
         title = est.device_title + (f" ({est.proxy_isa} proxy)" if est.proxy_isa else "")
         per_mac = f" ({est.cycles / macs:.2f} cycles/MAC)" if macs else ""
@@ -77,10 +74,10 @@ def run_model(args) -> int:
               f"{est.energy_uj:.2f} µJ, peak RAM {est.peak_ram_bytes} B, flash {est.flash_bytes} B, "
               f"{macs} MACs{per_mac}")
         print(_layer_table(fw, est))
-        if getattr(args, "output", None):
+        if args.output:
             save_npy_atomic(args.output, output)
         records.append({"model": str(args.firmware), "firmware": fw.to_dict(), "estimate": est.to_dict(),
                         "macs": int(macs), "output": output.reshape(-1).tolist()})
-    if getattr(args, "json", None):
+    if args.json:
         write_json_atomic(args.json, records if len(records) > 1 else records[0])
     return 0

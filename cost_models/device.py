@@ -241,5 +241,13 @@ def load_device(name: str) -> Device:
     return load_device_file(path)
 
 
+def load_devices(names: str) -> list:
+    """The devices of a comma-separated list as given on a command line ("a,b,c")."""
+    devices = [load_device(n.strip()) for n in names.split(",") if n.strip()]
+    if not devices:
+        raise DeviceError(f"no device named in {names!r}; known devices: {', '.join(device_names())}")
+    return devices
+
+
 def all_devices():
     return [load_device(n) for n in device_names()]

@@ -57,3 +57,16 @@ def test_bench_missing_model_file_is_one_line(tmp_path, capsys):
     code = main(["bench", "--models", str(tmp_path / "missing.tflite"), "--devices", "cortex-m4-80mhz"])
     err = capsys.readouterr().err
     assert code != 0 and err.count("\n") == 1 and "missing.tflite" in err
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["run", str(SHARED_MODELS / "ad01_int8.tflite"), "--device", ","], "no device named"),
+    (["run", str(SHARED_MODELS / "ad01_int8.tflite"), "--device", "esp32-c3", "--rate", "2"], "--rate"),
+    (["bench", "--models", str(SHARED_MODELS / "ad01_int8.tflite"), "--devices", " , "], "no device named"),
+])
+def test_device_list_and_option_errors_are_one_line(tmp_path, capsys, argv, message):
+    out = tmp_path / "out.json"
+    code = main(argv + ["--json", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and message in err
+    assert not out.exists()

@@ -37,15 +37,12 @@ def execute(args):
     from benchmarks.suite import default_suite_path, load_suite, suite_from_models
     from benchmarks.results import save_results
     from benchmarks.runner import run_suite
-    from cost_models.device import load_device
+    from cost_models.device import load_devices
 
     if args.samples is not None and args.samples < 1:
         raise UsageError("--samples must be at least 1")
     suite = suite_from_models(args.models) if args.models else load_suite(args.suite or default_suite_path())
-    names = [n.strip() for n in args.devices.split(",") if n.strip()] if args.devices else list(suite.devices)
-    if not names:
-        raise UsageError("no devices given")
-    devices = [load_device(n) for n in names]
+    devices = load_devices(args.devices if args.devices is not None else ",".join(suite.devices))
     progress = None
     if not args.no_progress and sys.stderr.isatty():
         progress = _ProgressBar(sys.stderr)

@@ -50,16 +50,23 @@ def _traces(args, devices):
 
 
 def execute(args, out=None):
+    from cost_models.device import load_devices
     from mcubench.errors import UsageError
 
     out = out or sys.stdout
+    devices = load_devices(args.device)
     if args.firmware and args.firmware.endswith(".tflite"):
         from benchmarks.model_run import run_model
 
-        return run_model(args)
-    from benchmarks.results import write_json_atomic
+        elf_only = {"--trace": args.trace, "--region": args.region, "--proxy-isa": args.proxy_isa,
+                    "--explain": args.explain, "--rate": args.rate, "--battery-mah": args.battery_mah,
+                    "--battery-v": args.battery_v}
+        given = [option for option, value in elf_only.items() if value]
+        if given:
+            raise UsageError(f"{', '.join(given)}: not available when running a .tflite model")
+        return run_model(args, devices)
+    from mcubench.atomic import write_json_atomic
     from cost_models import duty_cycle, estimate
-    from cost_models.device import load_device
     from cost_models.render import duty_text, estimate_text
 
     if not args.firmware and not args.trace:
@@ -72,10 +79,6 @@ def execute(args, out=None):
         raise UsageError(f"{args.firmware}: no such file")
     if (args.battery_mah is not None or args.battery_v is not None) and args.rate is None:
         raise UsageError("--battery-mah and --battery-v need --rate")
-    names = [n.strip() for n in args.device.split(",") if n.strip()]
-    if not names:
-        raise UsageError("--device needs at least one device name")
-    devices = [load_device(n) for n in names]
     label = Path(args.firmware or args.trace).name
     estimates = []
     duty = []
