@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mcubench import __version__
 from mcubench.errors import ResultsError
-from mcubench.atomic import write_json_atomic  # noqa: F401 (callers import it from here)
+from mcubench.atomic import write_json_atomic
 
 RESULTS_SCHEMA = "mcubench.results/1"
 

@@ -131,7 +131,8 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
     test_set: (x, y) or None; references: the TFLite Micro outputs for x (they do not depend on the device,
     so the caller computes them once per model).
     """
-    from cost_models import estimate, duty_cycle
+    from cost_models import estimate
+    from cost_models.power import sleep_power_mw
     from benchmarks.suite import score
 
     mod = ModelOnDevice(model.file, device)
@@ -160,7 +161,7 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
                       inputs=xs, model_input_quant=(fw.input.scale, fw.input.zero_point))
         accuracy = Accuracy(model.metric, float(value), int(len(xs)), float(agree))
 
-    idle = duty_cycle(est, device, inferences_per_s=0.0)["avg_power_mw"]
+    idle = sleep_power_mw(device, est.voltage_v)  # between inferences the device sleeps
     macs = sum(int(layer.macs) for layer in fw.layers)
     return ResultRow(
         model=model.name, model_title=model.title, model_sha256=file_sha256(model.file),
