@@ -15,6 +15,6 @@ class BuildCtypesLibrary(build_ext):
 
 
 setup(
-    ext_modules=[Extension("simulator._tracer", sources=["simulator/_tracer.c"], extra_compile_args=["-O2"])],
+    ext_modules=[Extension("mcubench.simulator._tracer", sources=["simulator/_tracer.c"], extra_compile_args=["-O2"])],
     cmdclass={"build_ext": BuildCtypesLibrary},
 )

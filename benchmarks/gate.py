@@ -16,7 +16,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from mcubench.errors import ResultsError
-from reports import format as fmt
+from mcubench.reports import format as fmt
 from mcubench.atomic import write_text_atomic
 
 BASELINE_SCHEMA = "mcubench.baseline/1"
@@ -345,8 +345,8 @@ def format_text(comparison) -> str:
 
 def format_markdown(comparison) -> str:
     """A summary for a CI job page (e.g. $GITHUB_STEP_SUMMARY)."""
-    from reports.markdown import markdown_table
-    from reports.document import Table
+    from mcubench.reports.markdown import markdown_table
+    from mcubench.reports.document import Table
 
     icon = "❌" if comparison.failed else "✅"
     out = [f"## {icon} mcubench check {'failed' if comparison.failed else 'passed'}", "",

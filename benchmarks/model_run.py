@@ -47,8 +47,8 @@ def _layer_table(fw, est):
 
 def run_model(args, devices) -> int:
     """args: firmware (the .tflite path), json, clock_mhz, voltage, input, output, seed; devices: [Device]."""
-    from cost_models import estimate
-    from benchmarks.runner import ModelOnDevice, random_input
+    from mcubench.cost_models import estimate
+    from mcubench.benchmarks.runner import ModelOnDevice, random_input
 
     if args.output and len(devices) > 1:
         raise UsageError("--output takes one device")

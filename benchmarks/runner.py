@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from mcubench import __version__
-from benchmarks.results import Accuracy, DeviceInfo, LayerResult, ResultRow, Results
+from mcubench.benchmarks.results import Accuracy, DeviceInfo, LayerResult, ResultRow, Results
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,9 +57,9 @@ class ModelOnDevice:
     """One firmware loaded in two simulators: a traced one for cost, a fast one for many samples."""
 
     def __init__(self, model_path, device):
-        from firmware import compile_model
-        from simulator.engine import Simulator
-        from cost_models import simulation_options
+        from mcubench.firmware import compile_model
+        from mcubench.simulator.engine import Simulator
+        from mcubench.cost_models import simulation_options
 
         self.device = device
         self.fw = compile_model(model_path, device)
@@ -94,7 +94,7 @@ class ModelOnDevice:
 
 
 def device_info(device) -> DeviceInfo:
-    from cost_models.estimate import device_sources
+    from mcubench.cost_models.estimate import device_sources
 
     sources, assumptions = device_sources(device)
     clock = device.raw.get("clock", {}).get("default_mhz", 0)
@@ -131,9 +131,9 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
     test_set: (x, y) or None; references: the TFLite Micro outputs for x (they do not depend on the device,
     so the caller computes them once per model).
     """
-    from cost_models import estimate
-    from cost_models.power import sleep_power_mw
-    from benchmarks.suite import score
+    from mcubench.cost_models import estimate
+    from mcubench.cost_models.power import sleep_power_mw
+    from mcubench.benchmarks.suite import score
 
     mod = ModelOnDevice(model.file, device)
     fw = mod.fw
@@ -179,7 +179,7 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
 
 def run_suite(suite, devices, *, max_samples=None, progress_callback=None, clock_mhz=None, voltage_v=None):
     """Every model of the suite on every device: a Results record."""
-    from benchmarks.reference import interpreter_outputs
+    from mcubench.benchmarks.reference import interpreter_outputs
 
     test_sets = {model.name: _test_set(model, max_samples) for model in suite.models}
     # Per model and device: one traced run, then every test sample.

@@ -1,6 +1,6 @@
 """Simulation speed: traced runs as a ratio to untraced Unicorn, on the same ELF in the same process.
 
-    python3 -m benchmarks.sim_speed [--repeat N]
+    python3 -m mcubench.benchmarks.sim_speed [--repeat N]
 
 The workload is an int8 multiply-accumulate loop of about 20 million instructions, built for a Cortex-M4
 and an RV32IMC device, once with both operands in RAM and once with the weights in flash (as a model's
@@ -21,9 +21,9 @@ import time
 
 import unicorn
 
-from cost_models.device import load_device
-from firmware.platform.toolchain import build_elf
-from simulator.engine import _PERMS, Simulator, _Arch
+from mcubench.cost_models.device import load_device
+from mcubench.firmware.platform.toolchain import build_elf
+from mcubench.simulator.engine import _PERMS, Simulator, _Arch
 
 WORKLOAD = r"""
 #include <stdint.h>
@@ -138,8 +138,8 @@ def time_modes(label, elf, device, traced_options, writes, repeat):
 
 def measure_model(path, device_name, repeat, out):
     """A real model compiled by mcubench, traced with the options its cost model asks for (caches)."""
-    from cost_models import simulation_options
-    from firmware import compile_model
+    from mcubench.cost_models import simulation_options
+    from mcubench.firmware import compile_model
 
     device = load_device(device_name)
     fw = compile_model(path, device)
@@ -149,7 +149,7 @@ def measure_model(path, device_name, repeat, out):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python3 -m benchmarks.sim_speed", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python3 -m mcubench.benchmarks.sim_speed", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="best of N runs per mode (default 5)")
     parser.add_argument("--model", action="append", default=[], metavar="MODEL.tflite",
                         help="also time this model compiled by mcubench (repeatable)")

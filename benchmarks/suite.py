@@ -238,7 +238,7 @@ def load_suite(path) -> Suite:
     devices = data.get("devices", list(DEFAULT_DEVICES))
     if not isinstance(devices, list) or not devices or not all(isinstance(d, str) and d.strip() for d in devices):
         _fail(where, "devices", f"must be a non-empty list of device names, got {devices!r}")
-    from cost_models.device import device_names
+    from mcubench.cost_models.device import device_names
 
     known = device_names()
     for device in devices:

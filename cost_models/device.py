@@ -9,7 +9,7 @@ from pathlib import Path
 import tomllib
 
 from mcubench.errors import DeviceError
-from simulator.memory_map import MemoryArea, MemoryMap
+from mcubench.simulator.memory_map import MemoryArea, MemoryMap
 
 DEVICES_DIR = Path(__file__).parent / "devices"
 

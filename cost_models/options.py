@@ -3,7 +3,7 @@
 
 def cache_configs(device):
     """CacheConfig models of the device's caches (ART accelerator, Cortex-M7 L1, ESP flash caches)."""
-    from simulator.engine import CacheConfig
+    from mcubench.simulator.engine import CacheConfig
 
     configs = []
     for cache in device.raw.get("caches", []):

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 
 from mcubench.errors import ResultsError
-from reports.battery import Battery
+from mcubench.reports.battery import Battery
 
 OUTPUTS = ("summary.md", "report.html", "results.csv", "layers.csv")
 
@@ -22,10 +22,10 @@ def render_all(results, out_dir, *, battery: Battery = Battery()) -> list:
     place with an atomic rename, so a failure never leaves a half-written report. Per-layer plots left
     in out_dir/plots by an earlier record with other models are removed. Returns the written paths.
     """
-    from reports.csv_export import render_csv, render_layers_csv
-    from reports.html import render_html
-    from reports.markdown import render_markdown
-    from reports.plots import render_plots
+    from mcubench.reports.csv_export import render_csv, render_layers_csv
+    from mcubench.reports.html import render_html
+    from mcubench.reports.markdown import render_markdown
+    from mcubench.reports.plots import render_plots
 
     out_dir = Path(out_dir)
     try:

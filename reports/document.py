@@ -9,8 +9,8 @@ arena, battery years from the row's energy and idle power).
 from dataclasses import dataclass, field
 import re
 
-from reports import format as fmt
-from reports.battery import Battery, battery_years, max_rate
+from mcubench.reports import format as fmt
+from mcubench.reports.battery import Battery, battery_years, max_rate
 
 
 @dataclass

@@ -4,8 +4,8 @@ import base64
 from html import escape
 import re
 
-from reports.battery import Battery
-from reports.document import BulletList, Figure, Heading, Paragraph, Table, build_document
+from mcubench.reports.battery import Battery
+from mcubench.reports.document import BulletList, Figure, Heading, Paragraph, Table, build_document
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; }

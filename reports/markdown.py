@@ -1,7 +1,7 @@
 """The report as Markdown (GitHub flavoured), written to a stream."""
 
-from reports.battery import Battery
-from reports.document import BulletList, Figure, Heading, Paragraph, Table, build_document
+from mcubench.reports.battery import Battery
+from mcubench.reports.document import BulletList, Figure, Heading, Paragraph, Table, build_document
 
 
 def _cell(text) -> str:

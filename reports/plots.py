@@ -18,9 +18,9 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 import numpy as np  # noqa: E402
 
-from reports import format as fmt  # noqa: E402
-from reports.battery import Battery, battery_years, max_rate  # noqa: E402
-from reports.document import arena_outside, layers_plot_name, models_in_order  # noqa: E402
+from mcubench.reports import format as fmt  # noqa: E402
+from mcubench.reports.battery import Battery, battery_years, max_rate  # noqa: E402
+from mcubench.reports.document import arena_outside, layers_plot_name, models_in_order  # noqa: E402
 
 _DPI = 100
 

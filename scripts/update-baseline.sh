@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 out="$(mktemp -d)"
-python3 -m benchmarks bench --json "$out/results.json" --no-progress
-python3 -m benchmarks check "$out/results.json" --baseline benchmarks/suites/default/perf-baseline.json \
+python3 -m mcubench bench --json "$out/results.json" --no-progress
+python3 -m mcubench check "$out/results.json" --baseline benchmarks/suites/default/perf-baseline.json \
     --update-baseline

@@ -18,13 +18,13 @@ from unicorn import unicorn_const as uc_const
 from unicorn.unicorn_py3.unicorn import uc_hook_h, uclib
 
 from mcubench.errors import BudgetExceeded, FirmwareFault, RegionError, SimulationError, UsageError
-from simulator import native
-from simulator.divisions import find_division_sites
-from simulator.loader import load_image
-from simulator.regions import build_regions, rolled_up
-from simulator.semihosting import RV_EBREAK, RV_SLLI, RV_SRAI, Semihost
-from simulator.static_reads import LoadDecoder, find_conditional_access_sites
-from simulator.trace import AccessCounts, BlockTable, CacheCounts, Trace
+from mcubench.simulator import native
+from mcubench.simulator.divisions import find_division_sites
+from mcubench.simulator.loader import load_image
+from mcubench.simulator.regions import build_regions, rolled_up
+from mcubench.simulator.semihosting import RV_EBREAK, RV_SLLI, RV_SRAI, Semihost
+from mcubench.simulator.static_reads import LoadDecoder, find_conditional_access_sites
+from mcubench.simulator.trace import AccessCounts, BlockTable, CacheCounts, Trace
 
 PAGE = 0x1000
 # Unused RAM is filled with this byte at reset, so runs without memory tracing can still find how deep

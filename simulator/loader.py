@@ -16,7 +16,7 @@ from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
 
 from mcubench.errors import ElfError, RegionError
-from simulator.trace import ImageInfo
+from mcubench.simulator.trace import ImageInfo
 
 _MACHINE_FOR_ISA = {"armv7e-m": "EM_ARM", "armv6-m": "EM_ARM", "rv32imc": "EM_RISCV"}
 _PF_X = 1

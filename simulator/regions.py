@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.trace import AccessCounts, BlockTable, CacheCounts, RegionTrace
+from mcubench.simulator.trace import AccessCounts, BlockTable, CacheCounts, RegionTrace
 
 
 @dataclass

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from cost_models.device import load_device, parse_device
+from mcubench.cost_models.device import load_device, parse_device
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "firmware" / "examples"
@@ -70,7 +70,7 @@ def regions_elf(firmware_dir):
 @pytest.fixture(scope="session")
 def c_elfs(firmware_dir, devices):
     """The C examples built with the firmware platform for each device: {(example, key): path}."""
-    from firmware.platform.toolchain import build_elf
+    from mcubench.firmware.platform.toolchain import build_elf
 
     out = {}
     for example in ("hello", "fault", "runaway", "unmodified", "kernels"):

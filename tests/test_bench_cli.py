@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.cli import main
-from benchmarks.results import load_results
+from mcubench.benchmarks.cli import main
+from mcubench.benchmarks.results import load_results
 
 SHARED_MODELS = Path(__file__).resolve().parents[1].parent / "shared" / "models" / "mlperf-tiny"
 

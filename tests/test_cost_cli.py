@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from benchmarks.cli import main
-from cost_models import estimate
-from cost_models.device import load_device
+from mcubench.benchmarks.cli import main
+from mcubench.cost_models import estimate
+from mcubench.cost_models.device import load_device
 
 from test_cost_helpers import AccessCounts, RegionTrace, assemble_thumb, block_table, make_trace
 
@@ -87,11 +87,11 @@ def test_bad_input_is_one_line_and_writes_nothing(saved_trace, tmp_path, capsys,
 
 
 def test_fresh_run_equals_recosted_saved_trace(tmp_path, capsys):
-    import simulator.engine as engine
+    import mcubench.simulator.engine as engine
     from pathlib import Path
 
-    from cost_models import simulation_options
-    from firmware.platform.toolchain import build_elf
+    from mcubench.cost_models import simulation_options
+    from mcubench.firmware.platform.toolchain import build_elf
 
     m4 = load_device("cortex-m4-80mhz")
     bench = Path(__file__).resolve().parent.parent / "firmware" / "microbench"
@@ -122,7 +122,7 @@ def test_duty_cycle_options(saved_trace, tmp_path, capsys):
                  "--json", str(out_json)]) == 0
     assert "battery life" in capsys.readouterr().out
     record = json.loads(out_json.read_text())
-    from cost_models import duty_cycle
+    from mcubench.cost_models import duty_cycle
     m4 = load_device("cortex-m4-80mhz")
     assert record["duty_cycle"][0] == duty_cycle(estimate(trace, m4), m4, 10.0, battery_mah=1000)
     assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz", "--battery-mah", "1000"]) == 1

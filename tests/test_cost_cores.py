@@ -3,8 +3,8 @@ stated rules (cost_models/cortex_m7.py, cortex_m4.py, riscv_core.py), worked out
 
 import pytest
 
-from cost_models import duty_cycle, estimate
-from cost_models.device import load_device
+from mcubench.cost_models import duty_cycle, estimate
+from mcubench.cost_models.device import load_device
 
 from test_cost_helpers import AccessCounts, CacheCounts, assemble_rv32, assemble_thumb, make_trace
 
@@ -150,7 +150,7 @@ def test_m7_mac_chain_forwards_the_accumulator(h7):
 
 
 def test_run_current_interpolation():
-    from cost_models.power import run_current_ma
+    from mcubench.cost_models.power import run_current_ma
 
     m4 = load_device("cortex-m4-80mhz")  # points: 26 MHz 2.9 mA, 80 MHz 10.2 mA
     assert run_current_ma(m4, 80) == pytest.approx(10.2)

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cost_models import estimate, simulation_options
-from cost_models.device import load_device, parse_device
+from mcubench.cost_models import estimate, simulation_options
+from mcubench.cost_models.device import load_device, parse_device
 
-import simulator.engine as engine
+import mcubench.simulator.engine as engine
 
 MICROBENCH = Path(__file__).resolve().parent.parent / "firmware" / "microbench"
 REGIONS = ("mb_mla_chain", "mb_ldr_seq", "mb_ldm", "mb_branches", "mb_udiv", "mb_straight", "mb_agu",
@@ -62,7 +62,7 @@ def m4():
 
 @pytest.fixture(scope="module")
 def elf(m4, tmp_path_factory):
-    from firmware.platform.toolchain import build_elf
+    from mcubench.firmware.platform.toolchain import build_elf
 
     out = tmp_path_factory.mktemp("microbench") / "m4_microbench.elf"
     build_elf(m4, [MICROBENCH / "main.c", MICROBENCH / "m4_kernels.S"], out)
@@ -123,7 +123,7 @@ def test_cortex_m0plus_loop_matches_hand_calculation(tmp_path):
     """Cortex-M0+ TRM (DDI 0484C) Table 3-1: PUSH {r4,lr} 1+2; per pass LDR 2, LDR 2, MULS 1 (fast
     multiplier), STR 2, LDM 1+2, SUBS 1, SUBS 1, BNE 1 (+1 taken) = 13; POP {r4,pc} 3+2. At 16 MHz the
     STM32G0 flash has 0 wait states (RM0444, range 1: up to 24 MHz)."""
-    from firmware.platform.toolchain import build_elf
+    from mcubench.firmware.platform.toolchain import build_elf
 
     g0 = load_device("stm32g0")
     elf = tmp_path / "m0.elf"
@@ -137,7 +137,7 @@ def test_cortex_m0plus_loop_matches_hand_calculation(tmp_path):
 def test_esp_flash_cache_misses_reach_the_cost(tmp_path, name, fill):
     """The RV32 build runs from flash-mapped IROM: every miss of the simulated flash cache costs a line
     fill (device file), and the fill time is fixed, so at 240 MHz the ESP32 pays 1.5x the cycles."""
-    from firmware.platform.toolchain import build_elf
+    from mcubench.firmware.platform.toolchain import build_elf
 
     device = load_device(name)
     elf = tmp_path / "smoke.elf"

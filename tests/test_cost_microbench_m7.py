@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from cost_models import estimate, simulation_options
-from cost_models.device import load_device
+from mcubench.cost_models import estimate, simulation_options
+from mcubench.cost_models.device import load_device
 
-import simulator.engine as engine
+import mcubench.simulator.engine as engine
 
 MICROBENCH = Path(__file__).resolve().parent.parent / "firmware" / "microbench"
 WORDS_SMALL = 2 * 2048  # two passes over 8 KB
@@ -23,7 +23,7 @@ def h7():
 
 @pytest.fixture(scope="module")
 def run(h7, tmp_path_factory):
-    from firmware.platform.toolchain import build_elf
+    from mcubench.firmware.platform.toolchain import build_elf
 
     elf = tmp_path_factory.mktemp("microbench_m7") / "m7.elf"
     build_elf(h7, [MICROBENCH / "main_m7.c", MICROBENCH / "m7_kernels.S"], elf)

@@ -4,8 +4,8 @@ import copy
 
 import pytest
 
-from cost_models import duty_cycle, estimate, simulation_options
-from cost_models.device import all_devices, device_names, load_device, parse_device
+from mcubench.cost_models import duty_cycle, estimate, simulation_options
+from mcubench.cost_models.device import all_devices, device_names, load_device, parse_device
 from mcubench.errors import DeviceError
 
 from test_cost_helpers import AccessCounts, assemble_rv32, assemble_thumb, make_trace
@@ -118,8 +118,8 @@ def test_device_runs_real_firmware_end_to_end(device, tmp_path, capsys):
     import json
     from pathlib import Path
 
-    from benchmarks.cli import main
-    from firmware.platform.toolchain import build_elf
+    from mcubench.benchmarks.cli import main
+    from mcubench.firmware.platform.toolchain import build_elf
 
     src = Path(__file__).resolve().parent.parent / "firmware" / "microbench" / "smoke.c"
     elf = tmp_path / "smoke.elf"

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cost_models.device import load_device
-from firmware import compile_model
-from firmware.compiler.build import build_host_executable, run_host
+from mcubench.cost_models.device import load_device
+from mcubench.firmware import compile_model
+from mcubench.firmware.compiler.build import build_host_executable, run_host
 from mcubench.errors import FitError, ModelError
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models" / "mlperf-tiny"

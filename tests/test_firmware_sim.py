@@ -6,12 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cost_models.device import load_device
-from firmware import compile_model
+from mcubench.cost_models.device import load_device
+from mcubench.firmware import compile_model
 from tests.test_kernels_ops import GENERATORS, random_inputs, tflm_run
-from firmware.compiler.tflite_reader import read_model
+from mcubench.firmware.compiler.tflite_reader import read_model
 
-import simulator.engine as engine
+import mcubench.simulator.engine as engine
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models" / "mlperf-tiny"
 NAMES = ["ad01_int8", "kws_ref_model", "pretrainedResnet_quant", "vww_96_int8"]

@@ -6,7 +6,7 @@ import shlex
 import pytest
 import yaml  # PyYAML comes with tflite-micro, one of the test extras
 
-from benchmarks.cli import build_parser
+from mcubench.benchmarks.cli import build_parser
 
 WORKFLOW = Path(__file__).resolve().parents[1] / "docs" / "ci-github-actions.yml"
 

@@ -6,8 +6,8 @@ import zlib
 import numpy as np
 import pytest
 
-from firmware.compiler.build import build_host_executable, run_host
-from firmware.compiler.tflite_writer import write_model
+from mcubench.firmware.compiler.build import build_host_executable, run_host
+from mcubench.firmware.compiler.tflite_writer import write_model
 
 ACTS = ["NONE", "RELU", "RELU6"]
 

@@ -3,7 +3,7 @@
 import pytest
 
 from mcubench.errors import DeviceError
-from simulator.memory_map import MemoryArea, MemoryMap
+from mcubench.simulator.memory_map import MemoryArea, MemoryMap
 
 
 def test_areas_are_sorted_and_classified():

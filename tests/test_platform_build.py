@@ -3,8 +3,8 @@
 from elftools.elf.elffile import ELFFile
 import pytest
 
-from cost_models.device import load_device
-from firmware.platform.toolchain import build_elf
+from mcubench.cost_models.device import load_device
+from mcubench.firmware.platform.toolchain import build_elf
 from mcubench.errors import BuildError
 
 HELLO = """

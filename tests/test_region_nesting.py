@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from cost_models.device import load_device
-from firmware.platform.toolchain import build_elf
-from simulator.engine import Simulator
+from mcubench.cost_models.device import load_device
+from mcubench.firmware.platform.toolchain import build_elf
+from mcubench.simulator.engine import Simulator
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "firmware" / "examples" / "shared_callee.c"
 

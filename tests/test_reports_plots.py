@@ -7,9 +7,9 @@ import numpy as np
 from PIL import Image
 import pytest
 
-from benchmarks.results import load_results
-from reports.battery import SECONDS_PER_YEAR, Battery, average_power_mw, battery_years, max_rate
-from reports.plots import render_plots
+from mcubench.benchmarks.results import load_results
+from mcubench.reports.battery import SECONDS_PER_YEAR, Battery, average_power_mw, battery_years, max_rate
+from mcubench.reports.plots import render_plots
 
 FIXTURE = Path(__file__).resolve().parent / "golden" / "results_small.json"
 

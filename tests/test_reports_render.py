@@ -14,13 +14,13 @@ import re
 
 import pytest
 
-from benchmarks.cli import main
-from benchmarks.results import load_results
+from mcubench.benchmarks.cli import main
+from mcubench.benchmarks.results import load_results
 from mcubench.errors import ResultsError
-from reports import render_all
-from reports.csv_export import render_csv, render_layers_csv
-from reports.html import render_html
-from reports.markdown import render_markdown
+from mcubench.reports import render_all
+from mcubench.reports.csv_export import render_csv, render_layers_csv
+from mcubench.reports.html import render_html
+from mcubench.reports.markdown import render_markdown
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FIXTURE = GOLDEN / "results_small.json"
@@ -199,8 +199,8 @@ def test_render_all_leaves_the_previous_report_when_rendering_fails(results, tmp
         stream.write("half a table")
         raise ResultsError("broken renderer")
 
-    monkeypatch.setattr("reports.csv_export.render_csv", broken)
-    monkeypatch.setattr("reports.plots.render_plots", lambda results, battery=None: {})
+    monkeypatch.setattr("mcubench.reports.csv_export.render_csv", broken)
+    monkeypatch.setattr("mcubench.reports.plots.render_plots", lambda results, battery=None: {})
     with pytest.raises(ResultsError, match="broken renderer"):
         render_all(results, out)
     assert [p.name for p in out.iterdir()] == ["summary.md"]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from benchmarks.results import (Accuracy, DeviceInfo, LayerResult, Results, ResultRow, load_results,
+from mcubench.benchmarks.results import (Accuracy, DeviceInfo, LayerResult, Results, ResultRow, load_results,
                                 results_from_dict, save_results)
 from mcubench.errors import ResultsError
 

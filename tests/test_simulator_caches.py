@@ -3,7 +3,7 @@
 import pytest
 
 from mcubench.errors import UsageError
-from simulator.engine import CacheConfig, Simulator
+from mcubench.simulator.engine import CacheConfig, Simulator
 
 
 def test_instruction_fetch_cache(count_elfs, devices):

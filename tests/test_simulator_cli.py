@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from benchmarks.cli import main
-from simulator.trace import Trace
+from mcubench.benchmarks.cli import main
+from mcubench.simulator.trace import Trace
 
 
 def test_trace_writes_json_and_summary(tmp_path, regions_elf, capsys):

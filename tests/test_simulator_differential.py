@@ -8,7 +8,7 @@
 import numpy as np
 import pytest
 
-from simulator.engine import Simulator
+from mcubench.simulator.engine import Simulator
 
 KEYS = ["m4", "m0", "rv"]
 EXAMPLES = ["kernels", "unmodified", "hello"]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from simulator.engine import Simulator, simulate
+from mcubench.simulator.engine import Simulator, simulate
 
 # (address offset from the first instruction, size, instructions, executions, fall-throughs), counted by
 # hand from firmware/examples/count_*.S: the loop body runs 10 times, once inside the entry block.
@@ -71,7 +71,7 @@ def test_loads_in_it_blocks_run_correctly_when_traced(memory_tracing, static_rea
 
 
 def test_areas_smaller_than_a_page_share_it(count_elfs, devices):
-    from cost_models.device import parse_device
+    from mcubench.cost_models.device import parse_device
 
     raw = dict(devices["m4"].raw)
     raw["memory"] = raw["memory"] + [

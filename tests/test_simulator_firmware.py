@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mcubench.errors import BudgetExceeded, FirmwareFault, RegionError
-from simulator.engine import Simulator, simulate
+from mcubench.simulator.engine import Simulator, simulate
 
 KEYS = ["m4", "m0", "rv"]
 

@@ -5,8 +5,8 @@ import ctypes
 import pytest
 
 from mcubench.errors import ElfError
-from simulator import native
-from simulator.loader import load_image
+from mcubench.simulator import native
+from mcubench.simulator.loader import load_image
 
 BAD_VECTORS = """
     .syntax unified

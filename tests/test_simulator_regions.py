@@ -14,8 +14,8 @@ firmware/examples/regions_arm.S, executed instructions:
 import numpy as np
 import pytest
 
-from simulator.engine import Simulator
-from simulator.trace import Trace
+from mcubench.simulator.engine import Simulator
+from mcubench.simulator.trace import Trace
 
 
 @pytest.fixture(scope="module", params=[True, False], ids=["memory-traced", "untraced"])

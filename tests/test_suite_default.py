@@ -4,8 +4,8 @@ reach their accuracy on the committed test sets in the TFLite reference interpre
 import numpy as np
 import pytest
 
-from benchmarks.suite import default_suite_path, load_suite, score
-from benchmarks.training.common import ALLOWED_OPS, interpreter_outputs, model_ops
+from mcubench.benchmarks.suite import default_suite_path, load_suite, score
+from mcubench.benchmarks.training.common import ALLOWED_OPS, interpreter_outputs, model_ops
 
 # Floors, a few points under what each committed model measured (see PROVENANCE.md next to each data
 # set), so a wrong model, a mis-quantized test set or a broken metric fails, while the number stays

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.suite import DEFAULT_DEVICES, load_suite, suite_from_models
+from mcubench.benchmarks.suite import DEFAULT_DEVICES, load_suite, suite_from_models
 from mcubench.errors import SuiteError
 
 KWS_REF = Path(__file__).resolve().parents[1].parent / "shared" / "models" / "mlperf-tiny" / "kws_ref_model.tflite"

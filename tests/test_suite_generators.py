@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from benchmarks.training import vibration_data as vd
+from mcubench.benchmarks.training import vibration_data as vd
 
 
 def test_vibration_set_is_deterministic_for_a_seed():
@@ -46,7 +46,7 @@ def test_band_edges_cover_the_spectrum_in_order():
 
 # ---- shapes ----
 
-from benchmarks.training import shapes_data as sd
+from mcubench.benchmarks.training import shapes_data as sd
 
 
 def test_shapes_set_is_deterministic_and_the_shape_is_visible():
@@ -73,8 +73,8 @@ def test_shape_masks_have_the_expected_area():
 
 import pytest
 
-from benchmarks.training import kws_data as kd
-from benchmarks.training import mfcc as mf
+from mcubench.benchmarks.training import kws_data as kd
+from mcubench.benchmarks.training import mfcc as mf
 
 needs_espeak = pytest.mark.skipif(not kd.espeak_available(), reason="espeak-ng is not installed")
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from benchmarks.suite import roc_auc, score
+from mcubench.benchmarks.suite import roc_auc, score
 from mcubench.errors import SuiteError
 
 

@@ -10,8 +10,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from benchmarks.suite import default_suite_path, load_suite
-from benchmarks.training import images, kws, kws_data, shapes, shapes_data, vibration, vibration_data
+from mcubench.benchmarks.suite import default_suite_path, load_suite
+from mcubench.benchmarks.training import images, kws, kws_data, shapes, shapes_data, vibration, vibration_data
 
 
 @pytest.fixture(scope="module")

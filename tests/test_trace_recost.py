@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from benchmarks.cli import main
+from mcubench.benchmarks.cli import main
 
 
 @pytest.mark.parametrize("key,device", [("m4", "cortex-m4-80mhz"), ("rv", "esp32-c3")])

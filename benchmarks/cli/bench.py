@@ -34,10 +34,10 @@ class _ProgressBar:
 
 def execute(args):
     from mcubench.errors import UsageError
-    from benchmarks.suite import default_suite_path, load_suite, suite_from_models
-    from benchmarks.results import save_results
-    from benchmarks.runner import run_suite
-    from cost_models.device import load_devices
+    from mcubench.benchmarks.suite import default_suite_path, load_suite, suite_from_models
+    from mcubench.benchmarks.results import save_results
+    from mcubench.benchmarks.runner import run_suite
+    from mcubench.cost_models.device import load_devices
 
     if args.samples is not None and args.samples < 1:
         raise UsageError("--samples must be at least 1")
@@ -50,11 +50,11 @@ def execute(args):
     if args.json:
         save_results(results, args.json)
     if args.report:
-        from reports import render_all
+        from mcubench.reports import render_all
 
         render_all(results, args.report)
-    from reports.document import summary_table
-    from reports.markdown import markdown_table
+    from mcubench.reports.document import summary_table
+    from mcubench.reports.markdown import markdown_table
 
     print(markdown_table(summary_table(results)))
     if args.json:

@@ -15,8 +15,8 @@ def configure(parser):
 
 
 def execute(args, out=None) -> int:
-    from cost_models.device import load_device
-    from firmware import compile_model
+    from mcubench.cost_models.device import load_device
+    from mcubench.firmware import compile_model
 
     out = out or sys.stdout
     device = load_device(args.device)

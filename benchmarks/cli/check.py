@@ -22,10 +22,10 @@ def execute(args):
     from pathlib import Path
 
     from mcubench.errors import UsageError
-    from benchmarks.gate import (compare, format_junit, format_markdown, format_text, load_baseline,
+    from mcubench.benchmarks.gate import (compare, format_junit, format_markdown, format_text, load_baseline,
                                  make_baseline, save_baseline)
     from mcubench.atomic import write_text_atomic
-    from benchmarks.results import load_results
+    from mcubench.benchmarks.results import load_results
 
     if args.tolerance is not None and not args.tolerance >= 0:
         raise UsageError("--tolerance must be a number >= 0")

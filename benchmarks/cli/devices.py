@@ -12,9 +12,9 @@ def configure(parser):
 
 
 def execute(args, out=None):
-    from cost_models.device import all_devices, load_device
-    from cost_models.estimate import device_sources
-    from cost_models.render import device_text
+    from mcubench.cost_models.device import all_devices, load_device
+    from mcubench.cost_models.estimate import device_sources
+    from mcubench.cost_models.render import device_text
 
     out = out or sys.stdout
     devices = [load_device(n) for n in args.names] if args.names else all_devices()

@@ -17,9 +17,9 @@ def configure(parser):
 
 def execute(args):
     from mcubench.errors import UsageError
-    from benchmarks.results import load_results
-    from reports import render_all
-    from reports.battery import Battery
+    from mcubench.benchmarks.results import load_results
+    from mcubench.reports import render_all
+    from mcubench.reports.battery import Battery
 
     if not args.battery_mah > 0 or not args.battery_v > 0:
         raise UsageError("--battery-mah and --battery-v must be positive")

@@ -34,13 +34,13 @@ def configure(parser):
 
 def _traces(args, devices):
     """One Trace per device: the saved one, or a fresh run of the ELF with each device's cost options."""
-    from simulator.trace import Trace
+    from mcubench.simulator.trace import Trace
 
     if args.trace:
         saved = Trace.load(args.trace)
         return [saved for _ in devices]
-    from simulator.engine import Simulator
-    from cost_models import simulation_options
+    from mcubench.simulator.engine import Simulator
+    from mcubench.cost_models import simulation_options
 
     traces = []
     for device in devices:
@@ -50,13 +50,13 @@ def _traces(args, devices):
 
 
 def execute(args, out=None):
-    from cost_models.device import load_devices
+    from mcubench.cost_models.device import load_devices
     from mcubench.errors import UsageError
 
     out = out or sys.stdout
     devices = load_devices(args.device)
     if args.firmware and args.firmware.endswith(".tflite"):
-        from benchmarks.model_run import run_model
+        from mcubench.benchmarks.model_run import run_model
 
         elf_only = {"--trace": args.trace, "--region": args.region, "--proxy-isa": args.proxy_isa,
                     "--explain": args.explain, "--rate": args.rate, "--battery-mah": args.battery_mah,
@@ -66,8 +66,8 @@ def execute(args, out=None):
             raise UsageError(f"{', '.join(given)}: not available when running a .tflite model")
         return run_model(args, devices)
     from mcubench.atomic import write_json_atomic
-    from cost_models import duty_cycle, estimate
-    from cost_models.render import duty_text, estimate_text
+    from mcubench.cost_models import duty_cycle, estimate
+    from mcubench.cost_models.render import duty_text, estimate_text
 
     if not args.firmware and not args.trace:
         raise UsageError("give a firmware ELF to run, or --trace SAVED.json to re-cost")

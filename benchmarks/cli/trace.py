@@ -44,10 +44,10 @@ def summary(trace, out):
 
 
 def execute(args):
-    from cost_models import simulation_options
-    from cost_models.device import load_device
+    from mcubench.cost_models import simulation_options
+    from mcubench.cost_models.device import load_device
     from mcubench.errors import UsageError
-    from simulator.engine import Simulator
+    from mcubench.simulator.engine import Simulator
 
     if args.budget <= 0:
         raise UsageError("--budget must be positive")

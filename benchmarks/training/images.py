@@ -4,7 +4,7 @@ Data: sklearn.datasets.load_digits() (shipped inside the scikit-learn wheel, no 
 images of 8x8 pixels with 17 levels (0..16), digits 0-9. A fixed-seed split holds out 20 images per class
 as the test set (200); the rest trains. Training adds one-pixel shifts as augmentation.
 
-Run (needs the [train] extra):  nice -n 10 python3 -m benchmarks.training.images
+Run (needs the [train] extra):  nice -n 10 python3 -m mcubench.benchmarks.training.images
 Writes benchmarks/suites/default/images/{digits_resnet_int8.tflite,test.npz}.
 """
 
@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from benchmarks.training import common
+from mcubench.benchmarks.training import common
 
 SEED = 5
 TEST_PER_CLASS = 20

@@ -1,6 +1,6 @@
 """Keyword spotting: a small DS-CNN on MFCCs of keywords synthesized with espeak-ng (kws_data.py, mfcc.py).
 
-Run (needs the [train] extra and espeak-ng):  nice -n 10 python3 -m benchmarks.training.kws
+Run (needs the [train] extra and espeak-ng):  nice -n 10 python3 -m mcubench.benchmarks.training.kws
 Writes benchmarks/suites/default/kws/{kws_dscnn_int8.tflite,test.npz}.
 """
 
@@ -8,8 +8,8 @@ import time
 
 import numpy as np
 
-from benchmarks.training import common
-from benchmarks.training import kws_data as kd
+from mcubench.benchmarks.training import common
+from mcubench.benchmarks.training import kws_data as kd
 
 SEED = 7
 TRAIN_SEED, TEST_SEED = 1007, 2007

@@ -17,7 +17,7 @@ import wave
 
 import numpy as np
 
-from benchmarks.training.mfcc import SAMPLE_RATE
+from mcubench.benchmarks.training.mfcc import SAMPLE_RATE
 
 KEYWORDS = ["yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"]
 LABELS = KEYWORDS + ["silence", "unknown"]
@@ -126,7 +126,7 @@ def clip(rng, label, split):
 def make_set(seed, per_class, split):
     """(mfcc float32 [N, 49, 10], labels int8 [N]): per_class clips of each of the 12 classes, in class order.
     The same seed, split and espeak-ng version give the same arrays."""
-    from benchmarks.training.mfcc import mfcc
+    from mcubench.benchmarks.training.mfcc import mfcc
 
     rng = np.random.default_rng(seed)
     labels = [label for label in range(len(LABELS)) for _ in range(per_class)]

@@ -1,6 +1,6 @@
 """Shape recognition: a small MobileNet-style network on generated 48x48 scenes (shapes_data.py).
 
-Run (needs the [train] extra):  nice -n 10 python3 -m benchmarks.training.shapes
+Run (needs the [train] extra):  nice -n 10 python3 -m mcubench.benchmarks.training.shapes
 Writes benchmarks/suites/default/shapes/{shapes_mobilenet_int8.tflite,test.npz}.
 """
 
@@ -8,8 +8,8 @@ import time
 
 import numpy as np
 
-from benchmarks.training import common
-from benchmarks.training import shapes_data as sd
+from mcubench.benchmarks.training import common
+from mcubench.benchmarks.training import shapes_data as sd
 
 SEED = 13
 TRAIN_SEED, TEST_SEED = 1013, 2013

@@ -2,7 +2,7 @@
 accelerometer signals (benchmarks/training/vibration_data.py), trained on healthy machines only.
 An example is anomalous when its reconstruction error is large; the suite scores the ROC AUC of that error.
 
-Run (needs the [train] extra):  nice -n 10 python3 -m benchmarks.training.vibration
+Run (needs the [train] extra):  nice -n 10 python3 -m mcubench.benchmarks.training.vibration
 Writes benchmarks/suites/default/vibration/{vibration_ae_int8.tflite,test.npz}.
 """
 
@@ -10,9 +10,9 @@ import time
 
 import numpy as np
 
-from benchmarks.suite import reconstruction_error, roc_auc
-from benchmarks.training import common
-from benchmarks.training import vibration_data as vd
+from mcubench.benchmarks.suite import reconstruction_error, roc_auc
+from mcubench.benchmarks.training import common
+from mcubench.benchmarks.training import vibration_data as vd
 
 SEED = 11
 TRAIN_SEED, TEST_SEED = 1011, 2011      # data seeds: different machines in training and test

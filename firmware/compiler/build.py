@@ -215,10 +215,10 @@ def compile_model(model_path, device, out_dir=None, kernels="auto") -> Firmware:
     Returns a Firmware (ELF path, input/output tensors with addresses, layer table, arena plan). Cached by
     content hash; with out_dir, the ELF, the generated C, the plan and the layer table are also written there.
     """
-    from firmware.platform import build_elf
+    from mcubench.firmware.platform import build_elf
 
     if isinstance(device, str):
-        from cost_models.device import load_device
+        from mcubench.cost_models.device import load_device
         device = load_device(device)
     model_path = Path(model_path)
     try:
