@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from mcubench.errors import ResultsError
+from mcubench.core.errors import ResultsError
 from mcubench.reports import format as fmt
-from mcubench.atomic import write_text_atomic
+from mcubench.core.atomic import write_text_atomic
 
 BASELINE_SCHEMA = "mcubench.baseline/1"
 

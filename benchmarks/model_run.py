@@ -10,8 +10,8 @@ import sys
 
 import numpy as np
 
-from mcubench.errors import UsageError
-from mcubench.atomic import write_bytes_atomic, write_json_atomic
+from mcubench.core.errors import UsageError
+from mcubench.core.atomic import write_bytes_atomic, write_json_atomic
 
 
 def load_input(path, fw):

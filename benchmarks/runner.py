@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from mcubench import __version__
-from mcubench.benchmarks.results import Accuracy, DeviceInfo, LayerResult, ResultRow, Results
+from mcubench.core.results import Accuracy, DeviceInfo, LayerResult, ResultRow, Results
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +70,7 @@ class ModelOnDevice:
     def _io(self, x):
         data = np.ascontiguousarray(x, dtype=np.int8).tobytes()
         if len(data) != self.fw.input.nbytes:
-            from mcubench.errors import SuiteError
+            from mcubench.core.errors import SuiteError
             raise SuiteError(f"input has {len(data)} bytes, model {self.fw.model_name} expects {self.fw.input.nbytes}")
         writes = {self.fw.input.address: data}
         reads = {"output": (self.fw.output.address, self.fw.output.nbytes)}

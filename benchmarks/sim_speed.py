@@ -21,7 +21,7 @@ import time
 
 import unicorn
 
-from mcubench.cost_models.device import load_device
+from mcubench.core.device import load_device
 from mcubench.firmware.platform.toolchain import build_elf
 from mcubench.simulator.engine import _PERMS, Simulator, _Arch
 

@@ -27,7 +27,7 @@ import zipfile
 
 import numpy as np
 
-from mcubench.errors import SuiteError
+from mcubench.core.errors import SuiteError
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 DEFAULT_DEVICES = ("cortex-m4-80mhz", "stm32h7", "esp32", "esp32-c3")
@@ -238,7 +238,7 @@ def load_suite(path) -> Suite:
     devices = data.get("devices", list(DEFAULT_DEVICES))
     if not isinstance(devices, list) or not devices or not all(isinstance(d, str) and d.strip() for d in devices):
         _fail(where, "devices", f"must be a non-empty list of device names, got {devices!r}")
-    from mcubench.cost_models.device import device_names
+    from mcubench.core.device import device_names
 
     known = device_names()
     for device in devices:

@@ -10,7 +10,7 @@ import functools
 import capstone
 from capstone import arm as cs_arm
 
-from mcubench.errors import TraceError
+from mcubench.core.errors import TraceError
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass, field
 
-from mcubench.errors import DeviceError, TraceError, UsageError
+from mcubench.core.errors import DeviceError, TraceError, UsageError
 
 from .blocks import Tally, View, block_rows, division_extra
 from .cortex_m4 import CortexM0Plus, CortexM4

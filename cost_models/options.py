@@ -1,10 +1,10 @@
 """simulation_options(device): what the simulator must record for this device's cost model."""
 
+from mcubench.core.caches import CacheConfig
+
 
 def cache_configs(device):
     """CacheConfig models of the device's caches (ART accelerator, Cortex-M7 L1, ESP flash caches)."""
-    from mcubench.simulator.engine import CacheConfig
-
     configs = []
     for cache in device.raw.get("caches", []):
         ranges = [(a.base, a.end) for a in (device.memory_map.by_name(n) for n in cache["areas"])]

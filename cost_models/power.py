@@ -8,7 +8,7 @@ so the current barely changes with the supply voltage inside its allowed range.
 
 import math
 
-from mcubench.errors import DeviceError, UsageError
+from mcubench.core.errors import DeviceError, UsageError
 
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import shutil
 import tempfile
 
-from mcubench.errors import ResultsError
+from mcubench.core.errors import ResultsError
 from mcubench.reports.battery import Battery
 
 OUTPUTS = ("summary.md", "report.html", "results.csv", "layers.csv")

@@ -3,7 +3,7 @@
 import csv
 import dataclasses
 
-from mcubench.benchmarks.results import Accuracy, LayerResult, ResultRow
+from mcubench.core.results import Accuracy, LayerResult, ResultRow
 
 _ROW_FIELDS = [f.name for f in dataclasses.fields(ResultRow) if f.name not in ("accuracy", "layers")]
 _ACCURACY_FIELDS = [f.name for f in dataclasses.fields(Accuracy)]

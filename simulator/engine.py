@@ -17,14 +17,15 @@ from unicorn import arm_const, riscv_const
 from unicorn import unicorn_const as uc_const
 from unicorn.unicorn_py3.unicorn import uc_hook_h, uclib
 
-from mcubench.errors import BudgetExceeded, FirmwareFault, RegionError, SimulationError, UsageError
+from mcubench.core.caches import CacheConfig
+from mcubench.core.errors import BudgetExceeded, FirmwareFault, RegionError, SimulationError, UsageError
 from mcubench.simulator import native
 from mcubench.simulator.divisions import find_division_sites
 from mcubench.simulator.loader import load_image
 from mcubench.simulator.regions import build_regions, rolled_up
 from mcubench.simulator.semihosting import RV_EBREAK, RV_SLLI, RV_SRAI, Semihost
 from mcubench.simulator.static_reads import LoadDecoder, find_conditional_access_sites
-from mcubench.simulator.trace import AccessCounts, BlockTable, CacheCounts, Trace
+from mcubench.core.trace import AccessCounts, BlockTable, CacheCounts, Trace
 
 PAGE = 0x1000
 # Unused RAM is filled with this byte at reset, so runs without memory tracing can still find how deep
@@ -57,37 +58,6 @@ _PERMS = {
     "peripheral": uc_const.UC_PROT_READ | uc_const.UC_PROT_WRITE,
 }
 _RAM_KINDS = ("sram", "tcm")
-
-
-@dataclass
-class CacheConfig:
-    """A set-associative LRU cache the tracer simulates: hits and misses land in Trace.caches[name].
-
-    ranges: [(base, end)] addresses it caches (end exclusive; empty = everything). fetch/read/write say
-    which accesses go through it: instruction fetches (one access per cache line a basic block spans)
-    and data loads and stores (which need memory tracing). write_allocate: a write miss fills the line.
-    """
-
-    name: str
-    size_bytes: int
-    line_bytes: int
-    ways: int
-    ranges: list = field(default_factory=list)
-    fetch: bool = True
-    read: bool = True
-    write: bool = True
-    write_allocate: bool = True
-
-    @property
-    def sets(self) -> int:
-        return self.size_bytes // (self.line_bytes * self.ways)
-
-    def check(self):
-        sets = self.sets
-        if (self.line_bytes <= 0 or self.line_bytes & (self.line_bytes - 1) or self.ways <= 0 or sets <= 0
-                or sets & (sets - 1) or sets * self.line_bytes * self.ways != self.size_bytes):
-            raise UsageError(f"cache {self.name!r}: size {self.size_bytes} B, line {self.line_bytes} B, "
-                             f"{self.ways} ways must give a power-of-two number of sets")
 
 
 @dataclass

@@ -15,8 +15,8 @@ from elftools.common.exceptions import ELFError, ELFParseError
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
 
-from mcubench.errors import ElfError, RegionError
-from mcubench.simulator.trace import ImageInfo
+from mcubench.core.errors import ElfError, RegionError
+from mcubench.core.trace import ImageInfo
 
 _MACHINE_FOR_ISA = {"armv7e-m": "EM_ARM", "armv6-m": "EM_ARM", "rv32imc": "EM_RISCV"}
 _PF_X = 1

@@ -14,7 +14,7 @@ from pathlib import Path
 import shutil
 import subprocess
 
-from mcubench.errors import SimulationError
+from mcubench.core.errors import SimulationError
 
 SOURCE = Path(__file__).with_name("_tracer.c")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mcubench.simulator.trace import AccessCounts, BlockTable, CacheCounts, RegionTrace
+from mcubench.core.trace import AccessCounts, BlockTable, CacheCounts, RegionTrace
 
 
 @dataclass

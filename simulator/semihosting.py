@@ -4,7 +4,7 @@ Operation numbers and argument blocks follow "Semihosting for AArch32 and AArch6
 section 6; RISC-V uses the same operations ("RISC-V Semihosting", riscv-non-isa/riscv-semihosting).
 """
 
-from mcubench.errors import SimulationError
+from mcubench.core.errors import SimulationError
 
 SYS_WRITEC = 0x03
 SYS_WRITE0 = 0x04

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from mcubench.cost_models.device import load_device, parse_device
+from mcubench.core.device import load_device, parse_device
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "firmware" / "examples"

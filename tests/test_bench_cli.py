@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from mcubench.benchmarks.cli import main
-from mcubench.benchmarks.results import load_results
+from mcubench.core.results import load_results
 
 SHARED_MODELS = Path(__file__).resolve().parents[1].parent / "shared" / "models" / "mlperf-tiny"
 

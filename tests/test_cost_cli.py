@@ -6,7 +6,7 @@ import pytest
 
 from mcubench.benchmarks.cli import main
 from mcubench.cost_models import estimate
-from mcubench.cost_models.device import load_device
+from mcubench.core.device import load_device
 
 from test_cost_helpers import AccessCounts, RegionTrace, assemble_thumb, block_table, make_trace
 

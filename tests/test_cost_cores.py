@@ -4,7 +4,7 @@ stated rules (cost_models/cortex_m7.py, cortex_m4.py, riscv_core.py), worked out
 import pytest
 
 from mcubench.cost_models import duty_cycle, estimate
-from mcubench.cost_models.device import load_device
+from mcubench.core.device import load_device
 
 from test_cost_helpers import AccessCounts, CacheCounts, assemble_rv32, assemble_thumb, make_trace
 
@@ -96,7 +96,7 @@ def test_esp32_clock_options():
     fast = estimate(trace, device, clock_mhz=240)
     assert fast.latency_ms == pytest.approx(240 / 240e3)
     assert fast.avg_power_mw == pytest.approx(49.0 * 3.3)
-    from mcubench.errors import UsageError
+    from mcubench.core.errors import UsageError
     with pytest.raises(UsageError, match="80, 160, 240"):
         estimate(trace, device, clock_mhz=200)
 
@@ -112,7 +112,7 @@ def test_duty_cycle_average_power_and_battery():
     assert d["avg_power_mw"] == pytest.approx(10 * est.energy_uj / 1000 + sleep_mw * 0.99)
     hours = 1000 * 3.0 / d["avg_power_mw"]  # mAh x V / mW = h
     assert d["battery_life_years"] == pytest.approx(hours / (365.25 * 24))
-    from mcubench.errors import UsageError
+    from mcubench.core.errors import UsageError
     with pytest.raises(UsageError, match="at most"):
         duty_cycle(est, device, 2000.0)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mcubench.simulator.trace import AccessCounts, BlockTable, CacheCounts, ImageInfo, RegionTrace, Trace
+from mcubench.core.trace import AccessCounts, BlockTable, CacheCounts, ImageInfo, RegionTrace, Trace
 
 
 def assemble_thumb(source: str, cpu="cortex-m4") -> bytes:

@@ -6,8 +6,8 @@ import pytest
 
 from mcubench.cost_models import estimate
 from mcubench.cost_models.cortex_m4 import m4_divide_cycles
-from mcubench.cost_models.device import load_device
-from mcubench.errors import TraceError, UsageError
+from mcubench.core.device import load_device
+from mcubench.core.errors import TraceError, UsageError
 
 from test_cost_helpers import AccessCounts, CacheCounts, RegionTrace, assemble_thumb, block_table, make_trace
 
@@ -82,7 +82,7 @@ def test_clock_and_voltage_overrides(m4, loop_code):
 def test_regions_and_memory_figures(m4, loop_code):
     region_blocks = block_table([(SRAM, len(loop_code), 11, 4, 1)])
     region = RegionTrace("kernel", None, 1, region_blocks, memory={"sram1": AccessCounts()})
-    from mcubench.simulator.trace import ImageInfo
+    from mcubench.core.trace import ImageInfo
     trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 10, 1)],
                        memory={"sram1": AccessCounts()}, regions=[region], stack=512, heap=64,
                        image=ImageInfo(text_bytes=1000, rodata_bytes=200, data_bytes=16, bss_bytes=100))
@@ -113,7 +113,7 @@ def test_flash_wait_states_without_accelerator(m4):
     """No prefetch, no caches: every 8-byte flash line costs WS = 4 stall cycles (RM0351 Table 11, 80 MHz)."""
     code = assemble_thumb(".org 0\n" + STRAIGHT)
     raw = dict(m4.raw, caches=[], timing=dict(m4.raw["timing"], flash=dict(m4.raw["timing"]["flash"], prefetch=False)))
-    from mcubench.cost_models.device import parse_device
+    from mcubench.core.device import parse_device
     bare = parse_device(raw)
     trace = make_trace("armv7e-m", FLASH, code, [(FLASH, len(code), 17, 10, 0)], memory={"flash": AccessCounts()})
     est = estimate(trace, bare)

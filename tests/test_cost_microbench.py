@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from mcubench.cost_models import estimate, simulation_options
-from mcubench.cost_models.device import load_device, parse_device
+from mcubench.core.device import load_device, parse_device
 
 import mcubench.simulator.engine as engine
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from mcubench.cost_models import estimate, simulation_options
-from mcubench.cost_models.device import load_device
+from mcubench.core.device import load_device
 
 import mcubench.simulator.engine as engine
 

@@ -5,8 +5,8 @@ import copy
 import pytest
 
 from mcubench.cost_models import duty_cycle, estimate, simulation_options
-from mcubench.cost_models.device import all_devices, device_names, load_device, parse_device
-from mcubench.errors import DeviceError
+from mcubench.core.device import all_devices, device_names, load_device, parse_device
+from mcubench.core.errors import DeviceError
 
 from test_cost_helpers import AccessCounts, assemble_rv32, assemble_thumb, make_trace
 

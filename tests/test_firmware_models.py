@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mcubench.cost_models.device import load_device
+from mcubench.core.device import load_device
 from mcubench.firmware import compile_model
 from mcubench.firmware.compiler.build import build_host_executable, run_host
-from mcubench.errors import FitError, ModelError
+from mcubench.core.errors import FitError, ModelError
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models" / "mlperf-tiny"
 NAMES = ["ad01_int8", "kws_ref_model", "pretrainedResnet_quant", "vww_96_int8"]

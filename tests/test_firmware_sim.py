@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mcubench.cost_models.device import load_device
+from mcubench.core.device import load_device
 from mcubench.firmware import compile_model
 from tests.test_kernels_ops import GENERATORS, random_inputs, tflm_run
 from mcubench.firmware.compiler.tflite_reader import read_model

@@ -11,8 +11,8 @@ from mcubench.benchmarks.cli import main
 from mcubench.benchmarks.gate import (IMPROVED, NOT_MEASURED, REGRESSION, WITHIN, Baseline, baseline_from_dict, compare,
                              format_junit, format_markdown, format_text, load_baseline, make_baseline,
                              save_baseline)
-from mcubench.benchmarks.results import load_results, save_results
-from mcubench.errors import ResultsError
+from mcubench.core.results import load_results, save_results
+from mcubench.core.errors import ResultsError
 
 FIXTURE = Path(__file__).resolve().parent / "golden" / "results_small.json"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from mcubench.errors import DeviceError
-from mcubench.simulator.memory_map import MemoryArea, MemoryMap
+from mcubench.core.errors import DeviceError
+from mcubench.core.memory_map import MemoryArea, MemoryMap
 
 
 def test_areas_are_sorted_and_classified():

@@ -3,9 +3,9 @@
 from elftools.elf.elffile import ELFFile
 import pytest
 
-from mcubench.cost_models.device import load_device
+from mcubench.core.device import load_device
 from mcubench.firmware.platform.toolchain import build_elf
-from mcubench.errors import BuildError
+from mcubench.core.errors import BuildError
 
 HELLO = """
 #include "mcubench.h"

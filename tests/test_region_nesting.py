@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from mcubench.cost_models.device import load_device
+from mcubench.core.device import load_device
 from mcubench.firmware.platform.toolchain import build_elf
 from mcubench.simulator.engine import Simulator
 

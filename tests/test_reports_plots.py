@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 import pytest
 
-from mcubench.benchmarks.results import load_results
+from mcubench.core.results import load_results
 from mcubench.reports.battery import SECONDS_PER_YEAR, Battery, average_power_mw, battery_years, max_rate
 from mcubench.reports.plots import render_plots
 

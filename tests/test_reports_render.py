@@ -15,8 +15,8 @@ import re
 import pytest
 
 from mcubench.benchmarks.cli import main
-from mcubench.benchmarks.results import load_results
-from mcubench.errors import ResultsError
+from mcubench.core.results import load_results
+from mcubench.core.errors import ResultsError
 from mcubench.reports import render_all
 from mcubench.reports.csv_export import render_csv, render_layers_csv
 from mcubench.reports.html import render_html

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from mcubench.benchmarks.results import (Accuracy, DeviceInfo, LayerResult, Results, ResultRow, load_results,
+from mcubench.core.results import (Accuracy, DeviceInfo, LayerResult, Results, ResultRow, load_results,
                                 results_from_dict, save_results)
-from mcubench.errors import ResultsError
+from mcubench.core.errors import ResultsError
 
 
 def _row(**overrides):

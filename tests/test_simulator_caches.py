@@ -2,8 +2,9 @@
 
 import pytest
 
-from mcubench.errors import UsageError
-from mcubench.simulator.engine import CacheConfig, Simulator
+from mcubench.core.errors import UsageError
+from mcubench.core.caches import CacheConfig
+from mcubench.simulator.engine import Simulator
 
 
 def test_instruction_fetch_cache(count_elfs, devices):

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from mcubench.benchmarks.cli import main
-from mcubench.simulator.trace import Trace
+from mcubench.core.trace import Trace
 
 
 def test_trace_writes_json_and_summary(tmp_path, regions_elf, capsys):

@@ -46,7 +46,7 @@ def test_counts_stay_exact_across_semihosting_stops(firmware_dir, devices):
 
 def test_undefined_instruction_is_a_fault(firmware_dir, devices):
     from conftest import EXAMPLES, assemble
-    from mcubench.errors import FirmwareFault
+    from mcubench.core.errors import FirmwareFault
 
     elf = assemble(EXAMPLES / "udf_arm.S", firmware_dir / "udf_m4.elf", "armv7e-m", 0x08000000, "reset")
     with pytest.raises(FirmwareFault, match="reset"):
@@ -71,7 +71,7 @@ def test_loads_in_it_blocks_run_correctly_when_traced(memory_tracing, static_rea
 
 
 def test_areas_smaller_than_a_page_share_it(count_elfs, devices):
-    from mcubench.cost_models.device import parse_device
+    from mcubench.core.device import parse_device
 
     raw = dict(devices["m4"].raw)
     raw["memory"] = raw["memory"] + [

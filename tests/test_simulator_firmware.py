@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mcubench.errors import BudgetExceeded, FirmwareFault, RegionError
+from mcubench.core.errors import BudgetExceeded, FirmwareFault, RegionError
 from mcubench.simulator.engine import Simulator, simulate
 
 KEYS = ["m4", "m0", "rv"]

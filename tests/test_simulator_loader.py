@@ -4,7 +4,7 @@ import ctypes
 
 import pytest
 
-from mcubench.errors import ElfError
+from mcubench.core.errors import ElfError
 from mcubench.simulator import native
 from mcubench.simulator.loader import load_image
 

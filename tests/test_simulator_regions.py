@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from mcubench.simulator.engine import Simulator
-from mcubench.simulator.trace import Trace
+from mcubench.core.trace import Trace
 
 
 @pytest.fixture(scope="module", params=[True, False], ids=["memory-traced", "untraced"])

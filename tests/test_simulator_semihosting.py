@@ -2,7 +2,7 @@
 
 import pytest
 
-from mcubench.errors import SimulationError
+from mcubench.core.errors import SimulationError
 from mcubench.simulator.semihosting import (ADP_STOPPED_APPLICATION_EXIT, SYS_EXIT, SYS_EXIT_EXTENDED, SYS_WRITE, SYS_WRITE0,
                                    SYS_WRITEC, Semihost)
 

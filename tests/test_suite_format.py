@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mcubench.benchmarks.suite import DEFAULT_DEVICES, load_suite, suite_from_models
-from mcubench.errors import SuiteError
+from mcubench.core.errors import SuiteError
 
 KWS_REF = Path(__file__).resolve().parents[1].parent / "shared" / "models" / "mlperf-tiny" / "kws_ref_model.tflite"
 needs_ref = pytest.mark.skipif(not KWS_REF.is_file(), reason="MLPerf Tiny reference models not on this machine")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mcubench.benchmarks.suite import roc_auc, score
-from mcubench.errors import SuiteError
+from mcubench.core.errors import SuiteError
 
 
 def test_top1_is_argmax_accuracy():

@@ -9,7 +9,7 @@ import os
 import sys
 
 from mcubench import __version__
-from mcubench.errors import McubenchError
+from mcubench.core.errors import McubenchError
 
 # Subcommand modules, in the order `mcubench --help` lists them.
 SUBCOMMAND_MODULES = ("devices", "trace", "run", "build", "bench", "report", "check")

@@ -33,11 +33,11 @@ class _ProgressBar:
 
 
 def execute(args):
-    from mcubench.errors import UsageError
+    from mcubench.core.errors import UsageError
     from mcubench.benchmarks.suite import default_suite_path, load_suite, suite_from_models
-    from mcubench.benchmarks.results import save_results
+    from mcubench.core.results import save_results
     from mcubench.benchmarks.runner import run_suite
-    from mcubench.cost_models.device import load_devices
+    from mcubench.core.device import load_devices
 
     if args.samples is not None and args.samples < 1:
         raise UsageError("--samples must be at least 1")

@@ -15,7 +15,7 @@ def configure(parser):
 
 
 def execute(args, out=None) -> int:
-    from mcubench.cost_models.device import load_device
+    from mcubench.core.device import load_device
     from mcubench.firmware import compile_model
 
     out = out or sys.stdout

@@ -21,11 +21,11 @@ def configure(parser):
 def execute(args):
     from pathlib import Path
 
-    from mcubench.errors import UsageError
+    from mcubench.core.errors import UsageError
     from mcubench.benchmarks.gate import (compare, format_junit, format_markdown, format_text, load_baseline,
                                  make_baseline, save_baseline)
-    from mcubench.atomic import write_text_atomic
-    from mcubench.benchmarks.results import load_results
+    from mcubench.core.atomic import write_text_atomic
+    from mcubench.core.results import load_results
 
     if args.tolerance is not None and not args.tolerance >= 0:
         raise UsageError("--tolerance must be a number >= 0")

@@ -12,7 +12,7 @@ def configure(parser):
 
 
 def execute(args, out=None):
-    from mcubench.cost_models.device import all_devices, load_device
+    from mcubench.core.device import all_devices, load_device
     from mcubench.cost_models.estimate import device_sources
     from mcubench.cost_models.render import device_text
 

@@ -16,8 +16,8 @@ def configure(parser):
 
 
 def execute(args):
-    from mcubench.errors import UsageError
-    from mcubench.benchmarks.results import load_results
+    from mcubench.core.errors import UsageError
+    from mcubench.core.results import load_results
     from mcubench.reports import render_all
     from mcubench.reports.battery import Battery
 

@@ -34,7 +34,7 @@ def configure(parser):
 
 def _traces(args, devices):
     """One Trace per device: the saved one, or a fresh run of the ELF with each device's cost options."""
-    from mcubench.simulator.trace import Trace
+    from mcubench.core.trace import Trace
 
     if args.trace:
         saved = Trace.load(args.trace)
@@ -50,8 +50,8 @@ def _traces(args, devices):
 
 
 def execute(args, out=None):
-    from mcubench.cost_models.device import load_devices
-    from mcubench.errors import UsageError
+    from mcubench.core.device import load_devices
+    from mcubench.core.errors import UsageError
 
     out = out or sys.stdout
     devices = load_devices(args.device)
@@ -65,7 +65,7 @@ def execute(args, out=None):
         if given:
             raise UsageError(f"{', '.join(given)}: not available when running a .tflite model")
         return run_model(args, devices)
-    from mcubench.atomic import write_json_atomic
+    from mcubench.core.atomic import write_json_atomic
     from mcubench.cost_models import duty_cycle, estimate
     from mcubench.cost_models.render import duty_text, estimate_text
 

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 import sys
-from mcubench.atomic import write_json_atomic
+from mcubench.core.atomic import write_json_atomic
 
 NAME = "trace"
 HELP = "simulate a firmware ELF and report instructions, memory traffic, stack and regions"
@@ -45,8 +45,8 @@ def summary(trace, out):
 
 def execute(args):
     from mcubench.cost_models import simulation_options
-    from mcubench.cost_models.device import load_device
-    from mcubench.errors import UsageError
+    from mcubench.core.device import load_device
+    from mcubench.core.errors import UsageError
     from mcubench.simulator.engine import Simulator
 
     if args.budget <= 0:

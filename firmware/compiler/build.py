@@ -16,8 +16,8 @@ import tempfile
 import numpy as np
 from elftools.elf.elffile import ELFFile
 
-from mcubench.atomic import write_bytes_atomic
-from mcubench.errors import BuildError, FitError, ModelError
+from mcubench.core.atomic import write_bytes_atomic
+from mcubench.core.errors import BuildError, FitError, ModelError
 
 from .codegen import generate_c
 from .lowering import lower
@@ -218,7 +218,7 @@ def compile_model(model_path, device, out_dir=None, kernels="auto") -> Firmware:
     from mcubench.firmware.platform import build_elf
 
     if isinstance(device, str):
-        from mcubench.cost_models.device import load_device
+        from mcubench.core.device import load_device
         device = load_device(device)
     model_path = Path(model_path)
     try:

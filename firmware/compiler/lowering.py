@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from mcubench.errors import ModelError
+from mcubench.core.errors import ModelError
 
 from .quantization import activation_range, quantize_multiplier, softmax_params
 

@@ -116,7 +116,7 @@ def plan_arena(graph, steps) -> Plan:
 
 
 def raise_missing(graph, step, t):
-    from mcubench.errors import ModelError
+    from mcubench.core.errors import ModelError
     if graph.tensors[t].data is not None:
         raise ModelError(f"layer {step.index} ({step.op}): a constant tensor as the main input is not supported")
     raise ModelError(f"layer {step.index} ({step.op}): reads tensor {t} that no earlier layer writes "

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import tflite
 
-from mcubench.errors import ModelError
+from mcubench.core.errors import ModelError
 
 _OP_NAMES = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
 _TYPE_NAMES = {v: k.lower() for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}

@@ -5,7 +5,7 @@ TCM is stored in the first flash area and copied at start-up (the start-up code 
 load and run addresses differ), exactly as on silicon.
 """
 
-from mcubench.simulator.memory_map import MemoryMap
+from mcubench.core.memory_map import MemoryMap
 
 _STORAGE_KINDS = ("flash", "rom")
 

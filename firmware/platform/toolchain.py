@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import tempfile
 
-from mcubench.errors import BuildError
+from mcubench.core.errors import BuildError
 
 from .linker import linker_script
 

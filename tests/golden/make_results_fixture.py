@@ -12,7 +12,7 @@ import sys
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run as a script from anywhere: the repo root holds benchmarks/
 
-from mcubench.benchmarks.results import Accuracy, DeviceInfo, LayerResult, ResultRow, Results, save_results  # noqa: E402
+from mcubench.core.results import Accuracy, DeviceInfo, LayerResult, ResultRow, Results, save_results  # noqa: E402
 
 DEVICES = {
     "cortex-m4-80mhz": dict(title="Cortex-M4 @ 80 MHz", isa="armv7e-m", proxy=None, clock=80.0, volt=3.3,

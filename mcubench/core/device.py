@@ -1,17 +1,20 @@
-"""Device descriptions: one TOML file per chip under cost_models/devices/, validated on load.
+"""Device descriptions: one TOML file per chip (built-in ones under cost_models/devices/), validated on load.
 
 Every figure carries its source (a `source` string beside it: document and table) or is marked as an
 assumption with its reasoning. Unknown keys, overlapping memory areas and missing sources are errors.
 """
 
 from dataclasses import dataclass, field
+import importlib.util
 from pathlib import Path
 import tomllib
 
-from mcubench.errors import DeviceError
-from mcubench.simulator.memory_map import MemoryArea, MemoryMap
+from mcubench.core.errors import DeviceError
+from mcubench.core.memory_map import MemoryArea, MemoryMap
 
-DEVICES_DIR = Path(__file__).parent / "devices"
+# The built-in descriptions are data of the cost_models package; found through its import spec so that the
+# source tree (folders mapped into the namespace) and an installed wheel both work, without importing it.
+DEVICES_DIR = Path(importlib.util.find_spec("mcubench.cost_models").submodule_search_locations[0]) / "devices"
 
 ISAS = ("armv7e-m", "armv6-m", "rv32imc")
 

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 from mcubench import __version__
-from mcubench.errors import ResultsError
-from mcubench.atomic import write_json_atomic
+from mcubench.core.errors import ResultsError
+from mcubench.core.atomic import write_json_atomic
 
 RESULTS_SCHEMA = "mcubench.results/1"
 

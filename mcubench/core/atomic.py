@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 import tempfile
 
-from mcubench.errors import OutputError
+from mcubench.core.errors import OutputError
 
 
 def write_bytes_atomic(path, data: bytes, *, mode=0o644):

@@ -13,7 +13,7 @@ import json
 
 import numpy as np
 
-from mcubench.errors import TraceError
+from mcubench.core.errors import TraceError
 
 TRACE_SCHEMA = "mcubench.trace/1"
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from mcubench.errors import DeviceError
+from mcubench.core.errors import DeviceError
 
 # What each kind of area is; the cost models give each kind its own timing and the loader its rules.
 AREA_KINDS = ("flash", "rom", "sram", "tcm", "peripheral")

@@ -1,0 +1,51 @@
+"""The public API: docs/api.md's worked example runs as written, and its figures agree with the CLI's path."""
+
+from pathlib import Path
+import re
+
+import mcubench
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
+
+
+def _example_code():
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
+    assert blocks, "docs/api.md has no python example"
+    return blocks[0]
+
+
+def test_documented_example_runs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code = _example_code().replace("max_samples=5", "max_samples=2")
+    namespace = {}
+    exec(compile(code, str(DOC), "exec"), namespace)
+    est, frame = namespace["est"], namespace["frame"]
+    assert est.cycles > 0 and est.latency_ms > 0 and est.energy_uj > 0
+    assert set(frame["device"]) == {"cortex-m4-80mhz", "esp32-c3"}
+    assert len(frame) == 2 * 4  # four models of the default suite x two devices
+    assert (tmp_path / "out" / "report.html").is_file()
+    # The suite runner measures the same firmware (its own input): the int8 kernels' time barely depends on data.
+    row = frame[(frame["model"] == "vibration") & (frame["device"] == "cortex-m4-80mhz")].iloc[0]
+    assert abs(row["latency_ms"] - est.latency_ms) <= 0.02 * est.latency_ms
+
+
+def test_public_names_are_listed():
+    assert "simulate" in dir(mcubench)
+    for name in mcubench.api.__all__:
+        assert getattr(mcubench, name) is getattr(mcubench.api, name)
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    try:
+        mcubench.no_such_thing
+    except AttributeError as exc:
+        assert "no_such_thing" in str(exc)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_device_from_file(tmp_path):
+    builtin = mcubench.load_device("esp32-c3")
+    copy = tmp_path / "esp32-c3.toml"
+    copy.write_bytes(builtin.path.read_bytes())
+    assert mcubench.load_device(copy).raw == builtin.raw
