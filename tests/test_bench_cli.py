@@ -48,7 +48,7 @@ def test_bench_unknown_device_is_one_line_and_writes_nothing(tmp_path, capsys):
     code = main(["bench", "--models", str(SHARED_MODELS / "ad01_int8.tflite"), "--devices", "no-such-chip",
                  "--json", str(out)])
     err = capsys.readouterr().err
-    assert code != 0
+    assert code == 2
     assert err.count("\n") == 1 and "no-such-chip" in err and "cortex-m4-80mhz" in err
     assert not out.exists()
 
@@ -68,5 +68,5 @@ def test_device_list_and_option_errors_are_one_line(tmp_path, capsys, argv, mess
     out = tmp_path / "out.json"
     code = main(argv + ["--json", str(out)])
     err = capsys.readouterr().err
-    assert code == 1 and err.count("\n") == 1 and message in err
+    assert code == 2 and err.count("\n") == 1 and message in err
     assert not out.exists()

@@ -80,7 +80,7 @@ def test_bad_input_is_one_line_and_writes_nothing(saved_trace, tmp_path, capsys,
     path, _ = saved_trace
     out_json = tmp_path / "never.json"
     argv = [str(path) if a == "TRACE" else a for a in argv] + ["--json", str(out_json)]
-    assert main(argv) == 1
+    assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("mcubench: error:") and message in err[0]
     assert not out_json.exists()
@@ -110,7 +110,7 @@ def test_fresh_run_equals_recosted_saved_trace(tmp_path, capsys):
 
 
 def test_devices_unknown_name_is_one_line(capsys):
-    assert main(["devices", "nosuch"]) == 1
+    assert main(["devices", "nosuch"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "unknown device 'nosuch'" in err[0] and "stm32h7" in err[0]
 
@@ -125,4 +125,4 @@ def test_duty_cycle_options(saved_trace, tmp_path, capsys):
     from mcubench.cost_models import duty_cycle
     m4 = load_device("cortex-m4-80mhz")
     assert record["duty_cycle"][0] == duty_cycle(estimate(trace, m4), m4, 10.0, battery_mah=1000)
-    assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz", "--battery-mah", "1000"]) == 1
+    assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz", "--battery-mah", "1000"]) == 2

@@ -32,7 +32,7 @@ def test_build_of_a_non_model_fails_cleanly(tmp_path, capsys):
     bad = tmp_path / "x.tflite"
     bad.write_text("hello")
     out = tmp_path / "build"
-    assert main(["build", str(bad), "--device", "cortex-m4-80mhz", "-o", str(out)]) != 0
+    assert main(["build", str(bad), "--device", "cortex-m4-80mhz", "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert "not a TFLite model" in err and len(err.strip().splitlines()) == 1
     assert not out.exists()

@@ -224,7 +224,7 @@ def test_check_command_end_to_end(results, tmp_path, capsys):
 
 
 def _one_line_error(code, out, err):
-    assert code == 1
+    assert code == 2
     assert err.startswith("mcubench: error: ") and err.count("\n") == 1, err
 
 

@@ -233,7 +233,7 @@ def test_report_command_writes_the_folder(tmp_path, capsys):
 
 
 def _one_line_error(code, out, err):
-    assert code == 1
+    assert code == 2
     assert out == ""
     assert err.startswith("mcubench: error: ") and err.count("\n") == 1, err
 

@@ -59,7 +59,7 @@ EXPECTED_WORDS = {
 def test_bad_input_is_one_line_and_no_file(case, tmp_path, c_elfs, outside_elf, capsys):
     argv = _bad_inputs(tmp_path, c_elfs, outside_elf)[case]
     out = tmp_path / "out.json"
-    assert main([*argv, "--json", str(out)]) != 0
+    assert main([*argv, "--json", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("mcubench: error:"), err
     assert EXPECTED_WORDS[case] in err

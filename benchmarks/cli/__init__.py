@@ -1,6 +1,9 @@
 """The `mcubench` command: one module per subcommand, domain errors as one line on stderr.
 
 Each subcommand module defines NAME, HELP, configure(parser) and execute(args) -> int.
+
+The exit status (EXIT_*, printed by --help) lets CI tell "performance got worse" (1) from "the job is
+misconfigured" (2) and from a bug in mcubench (3).
 """
 
 import argparse
@@ -10,6 +13,19 @@ import sys
 
 from mcubench import __version__
 from mcubench.core.errors import McubenchError
+
+EXIT_OK = 0
+EXIT_REGRESSION = 1  # `mcubench check` found a figure worse than the baseline allows
+EXIT_USAGE = 2  # bad usage or bad input (a McubenchError; argparse exits 2 too)
+EXIT_INTERNAL = 3  # a bug in mcubench
+EXIT_INTERRUPTED = 130  # SIGINT (Ctrl-C), as a shell reports a process killed by it (128 + 2)
+
+EXIT_STATUS_HELP = """exit status:
+  0    success
+  1    `mcubench check` found a regression against the baseline
+  2    bad usage or bad input (one line on stderr)
+  3    internal error: a bug in mcubench (rerun with --traceback and report it)
+  130  interrupted (Ctrl-C)"""
 
 # Subcommand modules, in the order `mcubench --help` lists them.
 SUBCOMMAND_MODULES = ("devices", "trace", "run", "build", "bench", "report", "check")
@@ -30,12 +46,14 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="mcubench",
         description="Simulate TinyML firmware on microcontrollers and estimate latency, energy and memory.",
+        epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"mcubench {__version__}")
     parser.add_argument("--traceback", action="store_true", help="show a Python traceback on errors")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _load_subcommands():
-        sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP,
+                                    epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
         module.configure(sub)
         sub.set_defaults(_execute=module.execute)
     return parser
@@ -46,26 +64,26 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "_execute", None):
         parser.print_help(sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
         return int(args._execute(args) or 0)
     except McubenchError as exc:
         if args.traceback:
             raise
         print(f"mcubench: error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("mcubench: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`mcubench devices | head`): not an error; silence the flush at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return EXIT_OK
     except Exception as exc:  # a bug, not bad input: say so in one line, offer the traceback
         if args.traceback:
             raise
         print(f"mcubench: internal error: {type(exc).__name__}: {exc} (rerun with --traceback)", file=sys.stderr)
-        return 3
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

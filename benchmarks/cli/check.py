@@ -1,7 +1,7 @@
 """`mcubench check`: the CI gate. Compare a results record with a baseline; exit 1 on a regression."""
 
 NAME = "check"
-HELP = "compare a results record with a performance baseline; exit 1 on a regression"
+HELP = "compare a results record with a performance baseline; exit 1 on a regression, 2 on bad input"
 
 
 def configure(parser):
@@ -51,4 +51,6 @@ def execute(args):
             gone = ", ".join(f"{m} on {d}" for m, d in comparison.missing)
             print(f"removed from the baseline (not in these results): {gone}")
         return 0
-    return 1 if comparison.failed else 0
+    from mcubench.benchmarks.cli import EXIT_OK, EXIT_REGRESSION
+
+    return EXIT_REGRESSION if comparison.failed else EXIT_OK
