@@ -96,9 +96,12 @@ class ModelOnDevice:
 def device_info(device) -> DeviceInfo:
     from mcubench.cost_models.estimate import device_sources
 
+    from .validation.record import device_trust
+
     sources, assumptions = device_sources(device)
     clock = device.raw.get("clock", {}).get("default_mhz", 0)
-    return DeviceInfo(device.name, device.title, device.version, device.core, clock, sources, assumptions)
+    return DeviceInfo(device.name, device.title, device.version, device.core, clock, sources, assumptions,
+                      device_trust(device.name))
 
 
 def _layers(fw, estimate):

@@ -132,7 +132,8 @@ def battery_table(results, battery: Battery) -> Table:
 
 def device_section(name, info):
     items = [Heading(3, f"{info.title} (`{name}`)"),
-             Paragraph(f"Core {info.core}, {fmt.mhz(info.clock_mhz)}, description version {info.version}.")]
+             Paragraph(f"Core {info.core}, {fmt.mhz(info.clock_mhz)}, description version {info.version}."),
+             Paragraph(f"Trust: {fmt.trust(info.validation)} (`mcubench validate`).")]
     items.append(Paragraph("Sources:"))
     items.append(BulletList(list(info.sources) or ["none recorded"]))
     items.append(Paragraph("Assumptions:"))
@@ -156,6 +157,10 @@ def build_document(results, battery: Battery = Battery(), plot_names=()):
     if not results.rows:
         return doc + [Paragraph("This record holds no results (no model was run on any device).")]
     doc += [Heading(2, "Summary"), summary_table(results)]
+    trust_lines = [f"{info.title}: {fmt.trust(info.validation)}" for info in results.devices.values()]
+    if trust_lines:
+        doc += [Paragraph("How far each device's figures are trusted (timing model against published silicon "
+                          "figures):"), BulletList(trust_lines)]
     doc += figure("latency", "Latency per inference, per model and device")
     doc += figure("energy", "Energy per inference, per model and device")
     doc += [Heading(2, "Run details"), run_table(results)]

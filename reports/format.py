@@ -88,3 +88,12 @@ def years(y) -> str:
     if math.isinf(y):
         return "unbounded"
     return f"{y:#.2g}" if y < 10 else f"{y:,.0f}"
+
+
+def trust(validation) -> str:
+    """How far a device's figures are trusted, from its results.Validation (None: no reference checks it)."""
+    if validation is None:
+        return "simulated estimate, not validated against silicon"
+    n = validation.references
+    return (f"simulated estimate, validated to ±{number(validation.mean_abs_error_pct)}% (mean absolute error) on "
+            f"{n} reference{'s' if n != 1 else ''}, worst {number(validation.worst_abs_error_pct)}%")

@@ -236,7 +236,7 @@ def test_check_without_a_baseline_says_how_to_make_one(tmp_path, capsys):
 
 def test_check_rejects_results_of_another_version(tmp_path, capsys):
     data = json.loads(FIXTURE.read_text())
-    data["schema"] = "mcubench.results/2"
+    data["schema"] = "mcubench.results/99"
     old = tmp_path / "other.json"
     old.write_text(json.dumps(data))
     base = tmp_path / "b.json"

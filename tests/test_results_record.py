@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from mcubench.core.results import (Accuracy, DeviceInfo, LayerResult, Results, ResultRow, load_results,
+from mcubench.core.results import (Accuracy, DeviceInfo, LayerResult, Results, ResultRow, Validation, load_results,
                                 results_from_dict, save_results)
 from mcubench.core.errors import ResultsError
 
@@ -67,3 +67,19 @@ def test_not_json_is_one_clear_error(tmp_path):
     path.write_text("{not json")
     with pytest.raises(ResultsError):
         load_results(path)
+
+
+def test_device_validation_round_trips_and_schema_1_records_still_load(tmp_path):
+    original = _results()
+    original.devices["cortex-m4-80mhz"].validation = Validation(7, 2.5, 6.0)
+    path = tmp_path / "r.json"
+    save_results(original, path)
+    loaded = load_results(path)
+    assert loaded.devices["cortex-m4-80mhz"].validation == Validation(7, 2.5, 6.0)
+    # A record written before devices carried their validation: read as "not validated".
+    old = json.loads(path.read_text())
+    old["schema"] = "mcubench.results/1"
+    del old["devices"]["cortex-m4-80mhz"]["validation"]
+    back = results_from_dict(old)
+    assert back.devices["cortex-m4-80mhz"].validation is None
+    assert back.schema == "mcubench.results/2"

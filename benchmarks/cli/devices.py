@@ -15,6 +15,9 @@ def execute(args, out=None):
     from mcubench.core.device import all_devices, load_device
     from mcubench.cost_models.estimate import device_sources
     from mcubench.cost_models.render import device_text
+    from mcubench.reports.format import trust
+
+    from ..validation.record import device_trust
 
     out = out or sys.stdout
     devices = [load_device(n) for n in args.names] if args.names else all_devices()
@@ -22,6 +25,7 @@ def execute(args, out=None):
         if i:
             out.write("\n")
         device_text(device, out)
+        out.write(f"  trust    {trust(device_trust(device.name))}\n")
         if args.sources:
             sources, assumptions = device_sources(device)
             for line in sources:

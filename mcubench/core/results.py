@@ -14,7 +14,9 @@ from mcubench import __version__
 from mcubench.core.errors import ResultsError
 from mcubench.core.atomic import write_json_atomic
 
-RESULTS_SCHEMA = "mcubench.results/1"
+RESULTS_SCHEMA = "mcubench.results/2"
+# Schemas load_results() still reads; /1 records have no device validation (read as "not validated").
+READABLE_SCHEMAS = ("mcubench.results/1", RESULTS_SCHEMA)
 
 
 @dataclass
@@ -72,6 +74,16 @@ class ResultRow:
 
 
 @dataclass
+class Validation:
+    """How far a device's timing model is trusted: its error against published silicon figures
+    (`mcubench validate`, benchmarks/validation/)."""
+
+    references: int  # published figures the model was checked against
+    mean_abs_error_pct: float  # mean of |predicted / published - 1| over them, in percent
+    worst_abs_error_pct: float
+
+
+@dataclass
 class DeviceInfo:
     name: str
     title: str
@@ -80,6 +92,7 @@ class DeviceInfo:
     clock_mhz: float
     sources: list  # ["what: document, table", ...]
     assumptions: list
+    validation: Validation | None = None  # None: no published figure checks this device's model
 
 
 @dataclass
@@ -122,9 +135,10 @@ def results_from_dict(data, origin="results") -> Results:
     if not isinstance(data, dict):
         raise ResultsError(f"{origin}: not a results record")
     schema = data.get("schema")
-    if schema != RESULTS_SCHEMA:
+    if schema not in READABLE_SCHEMAS:
         raise ResultsError(f"{origin}: schema {schema!r} is not {RESULTS_SCHEMA!r} (written by another mcubench version?)")
     results = _build(Results, data, origin)
+    results.schema = RESULTS_SCHEMA  # read into the current record; older schemas only lack optional fields
     rows = []
     for i, row in enumerate(results.rows):
         where = f"{origin}: rows[{i}]"
@@ -134,7 +148,13 @@ def results_from_dict(data, origin="results") -> Results:
         r.layers = [_build(LayerResult, layer, f"{where}.layers[{j}]") for j, layer in enumerate(r.layers)]
         rows.append(r)
     results.rows = rows
-    results.devices = {k: _build(DeviceInfo, v, f"{origin}: devices.{k}") for k, v in results.devices.items()}
+    devices = {}
+    for name, info in results.devices.items():
+        d = _build(DeviceInfo, info, f"{origin}: devices.{name}")
+        if d.validation is not None:
+            d.validation = _build(Validation, d.validation, f"{origin}: devices.{name}.validation")
+        devices[name] = d
+    results.devices = devices
     return results
 
 

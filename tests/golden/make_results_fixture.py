@@ -12,7 +12,8 @@ import sys
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run as a script from anywhere: the repo root holds benchmarks/
 
-from mcubench.core.results import Accuracy, DeviceInfo, LayerResult, ResultRow, Results, save_results  # noqa: E402
+from mcubench.core.results import (Accuracy, DeviceInfo, LayerResult, ResultRow, Results, Validation,  # noqa: E402
+                                   save_results)
 
 DEVICES = {
     "cortex-m4-80mhz": dict(title="Cortex-M4 @ 80 MHz", isa="armv7e-m", proxy=None, clock=80.0, volt=3.3,
@@ -85,7 +86,9 @@ def make_results():
         name: DeviceInfo(name=name, title=dev["title"], version=1, core=dev["core"], clock_mhz=dev["clock"],
                          sources=[f"clock: datasheet of {dev['title']}, table 5"],
                          assumptions=["flash wait states: assumption, zero at this clock"] if name != "esp32" else
-                         ["core timing: assumption, RV32IMC proxy stands in for the Xtensa LX6"])
+                         ["core timing: assumption, RV32IMC proxy stands in for the Xtensa LX6"],
+                         # one validated device and two without references, so reports show both trust lines
+                         validation=Validation(9, 3.25, 11.1) if name == "cortex-m4-80mhz" else None)
         for name, dev in DEVICES.items()
     }
     return Results(suite="fixture", rows=rows, devices=devices, mcubench_version="0.1.0",
