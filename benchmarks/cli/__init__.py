@@ -28,7 +28,7 @@ EXIT_STATUS_HELP = """exit status:
   130  interrupted (Ctrl-C)"""
 
 # Subcommand modules, in the order `mcubench --help` lists them.
-SUBCOMMAND_MODULES = ("devices", "trace", "run", "build", "bench", "report", "check")
+SUBCOMMAND_MODULES = ("devices", "trace", "run", "build", "bench", "report", "check", "validate")
 
 
 def _load_subcommands():

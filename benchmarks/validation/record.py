@@ -97,3 +97,30 @@ def device_trust(name: str, path=BASELINE_PATH) -> Validation | None:
         return None
     summary = load_record(path).devices.get(name)
     return summary.validation() if summary is not None else None
+
+
+# ------------------------------------------------------------------------------------------ the CI gate
+
+def compare(current: ValidationRecord, baseline: ValidationRecord) -> list:
+    """Problems that fail the gate, one line each: a device whose mean absolute error grew, a reference or
+    device of the baseline not measured, or figures that changed without the baseline being updated (the
+    committed record is what reports quote, so it must be the model's)."""
+    problems = []
+    for name, base in baseline.devices.items():
+        cur = current.devices.get(name)
+        if cur is None:
+            problems.append(f"{name}: in the validation baseline but not validated in this run")
+        elif cur.mean_abs_error_pct > base.mean_abs_error_pct + 1e-9:
+            problems.append(f"{name}: mean absolute error {base.mean_abs_error_pct:.4g}% -> "
+                            f"{cur.mean_abs_error_pct:.4g}% (worse)")
+    base_rows = {(r.reference, r.device): r for r in baseline.rows}
+    cur_rows = {(r.reference, r.device): r for r in current.rows}
+    for key in sorted(base_rows.keys() - cur_rows.keys()):
+        problems.append(f"{key[0]} on {key[1]}: in the validation baseline but not measured")
+    if not problems and (current.to_dict() != baseline.to_dict()):
+        changed = [f"{k[0]} on {k[1]}" for k in sorted(cur_rows) if k not in base_rows
+                   or cur_rows[k].predicted != base_rows[k].predicted or cur_rows[k].source != base_rows[k].source]
+        problems.append("validation figures changed without getting worse, but the committed baseline (which "
+                        "reports quote) still has the old ones: rerun with --update-baseline and commit it"
+                        + (f" ({', '.join(changed[:5])}{', ...' if len(changed) > 5 else ''})" if changed else ""))
+    return problems

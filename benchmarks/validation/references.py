@@ -1,0 +1,116 @@
+"""The validation references: a program region the project runs, and the published figure for it.
+
+A reference's figure is either silicon measured by someone else on a named chip, or an exact cycle count that
+the core's technical reference manual states (documentation, accepted where the manual is exact). Each names
+its source in full: document or page, table or statement, board, clock, wait states, how it was built.
+
+How the simulated figure is taken from the program's marked regions (programs/*.S):
+- "region": the region's cycles minus those of the region "empty" (which holds only the closing marker);
+- "per_copy": (cycles of region NAME_x14 - cycles of region NAME_x4) / 10, the published method of the
+  Cortex-M7 and Cortex-M0+ figures (4 and 14 copies of the sequence, difference over 10).
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Reference:
+    name: str  # unique; also the region name in its program
+    device: str  # the device model it checks
+    program: str  # file under programs/
+    mechanism: str
+    published: float
+    unit: str
+    how: str  # "region" or "per_copy"
+    clock_mhz: float  # the device model is evaluated at this clock (the reference's wait-state conditions)
+    source: str
+
+
+_COMPENDIUM = ("S. van Hoek, M4 Optimization Compendium (companion site of a master thesis; repository "
+               "asm-compendium/asm-compendium.github.io at c7346d1), page {page}: Cortex-M4 on an STM32 board "
+               "(code in flash at 0x0800 0000; the site's tested boards ran at 24 MHz), cycles and CPI/LSU counts "
+               "from the DWT counters, hand-written assembly as shown on the page; the counts show no fetch "
+               "stalls (CYC = instructions + CPI + LSU), so they are compared at 0 flash wait states")
+_TRM_M4 = ("Arm Cortex-M4 Technical Reference Manual (DDI 0439B), section 3.3.2 load/store timings, example "
+           "'{example}: normally {n} cycles total' (documentation: exact at zero wait states)")
+_JNK_M7 = ("jnk0le, Cortex-M7 pipeline measurements (repository jnk0le/random, 'pipeline cycle test/doc/"
+           "cortex_m7.md' at 3dfc2ab): STM32H743 rev Y, caches on, DWT CYCCNT over hand-written assembly loops "
+           "(GNU as); statement: '{says}'")
+_TRM_M0 = ("Arm Cortex-M0+ Technical Reference Manual (DDI 0484C), section 3.3, Table 3-1: {what} "
+           "(documentation: exact at zero wait states)")
+
+# cortex-m4-80mhz at 16 MHz has 0 flash wait states (RM0351 Table 11), the condition of these figures.
+_M4 = dict(device="cortex-m4-80mhz", program="m4_refs.S", clock_mhz=16.0, how="region")
+_M7 = dict(device="stm32h7", program="m7_refs.S", clock_mhz=480.0, how="per_copy", unit="cycles per copy")
+_M0 = dict(device="stm32g0", program="m0_refs.S", clock_mhz=16.0, how="per_copy", unit="cycles per copy")
+
+REFERENCES = (
+    Reference("ldr_ldr", mechanism="load pipelining", published=3, unit="cycles",
+              source=_TRM_M4.format(example="LDR R0,[R1]; LDR R1,[R2]", n=3), **_M4),
+    Reference("ldr_str_imm", mechanism="load then store pipelining", published=3, unit="cycles",
+              source=_TRM_M4.format(example="LDR R0,[R1,R2]; STR R0,[R3,#20]", n=3), **_M4),
+    Reference("ldr_str_reg", mechanism="load then register-offset store", published=3, unit="cycles",
+              source=_TRM_M4.format(example="LDR R0,[R1,R2]; STR R1,[R3,R2]", n=3), **_M4),
+    Reference("ldr_ldr_ldr", mechanism="load pipelining", published=4, unit="cycles",
+              source=_TRM_M4.format(example="LDR R0,[R1,R5]; LDR R1,[R2]; LDR R2,[R3,#4]", n=4), **_M4),
+    Reference("branch_wide", mechanism="taken branch to an unaligned 32-bit instruction", published=19,
+              unit="cycles", source=_COMPENDIUM.format(page="'Branch timing', sample a (r0 = 2, r1 = 3)"), **_M4),
+    Reference("branch_narrow", mechanism="taken branch to a 16-bit instruction", published=16, unit="cycles",
+              source=_COMPENDIUM.format(page="'Branch timing', sample b (r0 = 2, r1 = 3)"), **_M4),
+    Reference("moves_unaligned", mechanism="unaligned 32-bit instructions (fetch)", published=5, unit="cycles",
+              source=_COMPENDIUM.format(page="'Instruction alignment effects', sample a"), **_M4),
+    Reference("moves_aligned", mechanism="aligned 32-bit instructions (fetch)", published=4, unit="cycles",
+              source=_COMPENDIUM.format(page="'Instruction alignment effects', sample b"), **_M4),
+    Reference("umull_umlal", mechanism="long multiply and multiply-accumulate", published=3, unit="cycles",
+              source=_COMPENDIUM.format(page="'Constant time multiplication', pythagorean.s"), **_M4),
+    # Division timing page: f = 2 with a zero operand, 3 when bits(Rn) < bits(Rm), else
+    # 5 + floor((bits(Rn) - bits(Rm)) / 4), fitted by the author to many measured divisions.
+    Reference("udiv_1000_10", mechanism="divide (early termination)", published=6, unit="cycles",
+              source=_COMPENDIUM.format(page="'Division timing', formula at bits(1000) = 10, bits(10) = 4"), **_M4),
+    Reference("udiv_max_1", mechanism="divide (early termination)", published=12, unit="cycles",
+              source=_COMPENDIUM.format(page="'Division timing', formula at bits(0xFFFFFFFF) = 32, bits(1) = 1"),
+              **_M4),
+    Reference("udiv_5_7", mechanism="divide (early termination)", published=5, unit="cycles",
+              source=_COMPENDIUM.format(page="'Division timing', formula at bits(5) = bits(7) = 3"), **_M4),
+    Reference("udiv_3_1000", mechanism="divide (early termination)", published=3, unit="cycles",
+              source=_COMPENDIUM.format(page="'Division timing', formula at bits(3) = 2 < bits(1000) = 10"), **_M4),
+
+    Reference("ldm4", mechanism="load multiple", published=2,
+              source=_JNK_M7.format(says="load/store pair/multiple ... takes ceil(regnum/2) cycles to execute"),
+              **_M7),
+    Reference("mla_chain", mechanism="multiply-accumulate chain", published=1,
+              source=_JNK_M7.format(says="all multiply accumulates can be chained on accumulator dependency "
+                                    "each cycle"), **_M7),
+    Reference("mul_dependent", mechanism="multiply result latency", published=2,
+              source=_JNK_M7.format(says="all multiplications and multiply accumulates have 1 additional cycle "
+                                    "of result latency"), **_M7),
+    Reference("ldr_pair_banks", mechanism="dual issue: two loads to even and odd words", published=1,
+              source=_JNK_M7.format(says="two loads (targeting dtcm or cache or both) can be dual issued if "
+                                    "each one is targeting different bank (even and odd words)"), **_M7),
+    Reference("str_pair", mechanism="dual issue: two stores", published=2,
+              source=_JNK_M7.format(says="cannot dual issue two stores"), **_M7),
+    Reference("ldr_alu_pair", mechanism="dual issue: load with ALU", published=1,
+              source=_JNK_M7.format(says="AGUs can execute from either op, with no extra restrictions"), **_M7),
+    Reference("alu_pair", mechanism="dual issue: two ALU instructions", published=1,
+              source=_JNK_M7.format(says="operand2 dual issuing matrix: simple constant with simple constant: "
+                                    "can dual issue"), **_M7),
+    Reference("vdiv", mechanism="floating-point divide", published=16,
+              source=_JNK_M7.format(says="vdiv.f/vsqrt.f execute in 16/14 cycles, dual issues with one integer "
+                                    "instruction and locks pipeline for the rest of the duration"), **_M7),
+    Reference("vsqrt", mechanism="floating-point square root", published=14,
+              source=_JNK_M7.format(says="vdiv.f/vsqrt.f execute in 16/14 cycles"), **_M7),
+
+    Reference("ldr", mechanism="load", published=2, source=_TRM_M0.format(what="LDR 2 cycles"), **_M0),
+    Reference("muls", mechanism="multiply", published=1,
+              source=_TRM_M0.format(what="MULS 1 cycle with the fast multiplier (STM32G0: PM0223, MULS 1 cycle)"),
+              **_M0),
+    Reference("ldm2", mechanism="load multiple", published=3, source=_TRM_M0.format(what="LDM 1 + N, N = 2"),
+              **_M0),
+    Reference("b", mechanism="taken branch", published=2, source=_TRM_M0.format(what="B (taken) 2 cycles"),
+              **_M0),
+)
+
+
+def references_for(devices=None):
+    """The references of the named devices (all when None), in table order."""
+    return [r for r in REFERENCES if devices is None or r.device in devices]
