@@ -99,7 +99,7 @@ def device_info(device) -> DeviceInfo:
     from .validation.record import device_trust
 
     sources, assumptions = device_sources(device)
-    clock = device.raw.get("clock", {}).get("default_mhz", 0)
+    clock = device.need("clock").default_mhz
     return DeviceInfo(device.name, device.title, device.version, device.core, clock, sources, assumptions,
                       device_trust(device.name))
 

@@ -86,9 +86,9 @@ class CortexM4(CoreModel):
     divide_worst = DIV_MAX
 
     def __init__(self, device):
-        timing = device.raw["timing"]
-        self.refill = int(timing.get("branch_refill_cycles", 2))
-        self.line_bytes = int(timing.get("flash", {}).get("line_bytes", 8))
+        timing = device.need("timing")
+        self.refill = timing.branch_refill_cycles
+        self.line_bytes = timing.flash.line_bytes
         self.notes = {f"Cortex-M4 taken-branch refill P = {self.refill} cycles (TRM range 1..3)",
                       "Cortex-M4 divide latency: 2 + ceil(d/3) cycles, d = clz(divisor) - clz(dividend), max 12",
                       "Cortex-M4 IT: 1 cycle (the TRM's fold onto a preceding 16-bit instruction is not assumed)"}
@@ -156,9 +156,9 @@ class CortexM0Plus(CortexM4):
     name = "cortex-m0plus"
 
     def __init__(self, device):
-        timing = device.raw["timing"]
-        self.multiplier = int(timing.get("multiplier_cycles", 1))
-        self.line_bytes = int(timing.get("flash", {}).get("line_bytes", 8))
+        timing = device.need("timing")
+        self.multiplier = timing.multiplier_cycles
+        self.line_bytes = timing.flash.line_bytes
         self.notes = {f"Cortex-M0+ MULS = {self.multiplier} cycle(s) (implementation option)"}
 
     def _block_cost(self, insns) -> BlockCost:

@@ -66,9 +66,9 @@ class CortexM7(CoreModel):
     divide_cycles = staticmethod(m4_divide_cycles)
 
     def __init__(self, device):
-        timing = device.raw["timing"]
-        self.dual_issue = bool(timing.get("dual_issue", True))
-        self.mispredict = int(timing.get("branch_mispredict_cycles", 8))
+        timing = device.need("timing")
+        self.dual_issue = timing.dual_issue
+        self.mispredict = timing.branch_mispredict_cycles
         self.notes = {
             f"Cortex-M7 dual issue {'on' if self.dual_issue else 'off'}, misprediction {self.mispredict} cycles, "
             "load-use 1 bubble, multiply latency 2 (our rules: Arm publishes no M7 timing table)",

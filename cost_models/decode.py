@@ -11,6 +11,7 @@ import capstone
 from capstone import arm as cs_arm
 
 from mcubench.core.errors import TraceError
+from mcubench.core.isa import Isa
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,9 @@ _ACCUMULATING = ("mla", "smla", "smlsd", "smmla") + _LONG_ACCUMULATING
 
 @functools.lru_cache(maxsize=4)
 def _disassembler(isa: str):
-    if isa in ("armv7e-m", "armv6-m"):
+    if isa in (Isa.ARMV7E_M, Isa.ARMV6_M):
         md = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB | capstone.CS_MODE_MCLASS)
-    elif isa == "rv32imc":
+    elif isa == Isa.RV32IMC:
         md = capstone.Cs(capstone.CS_ARCH_RISCV, capstone.CS_MODE_RISCV32 | capstone.CS_MODE_RISCVC)
     else:
         raise TraceError(f"no decoder for isa {isa!r}")
@@ -144,7 +145,7 @@ class CodeImage:
     def _decode(self, address, size):
         md = _disassembler(self.isa)
         data = self._bytes_at(address, size)
-        make = _rv_insn if self.isa == "rv32imc" else _arm_insn
+        make = _rv_insn if self.isa == Isa.RV32IMC else _arm_insn
         out = []
         offset = 0
         while offset < size:

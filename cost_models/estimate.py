@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass, field
 
-from mcubench.core.errors import DeviceError, TraceError, UsageError
+from mcubench.core.errors import TraceError, UsageError
 
 from .blocks import Tally, View, block_rows, division_extra
 from .cortex_m4 import CortexM0Plus, CortexM4
@@ -63,27 +63,12 @@ class Estimate:
 
 
 def core_model(device):
-    timing = device.raw.get("timing")
-    if not timing:
-        raise DeviceError(f"device {device.name} has no [timing] table: it cannot be costed")
-    return MODELS[timing["model"]](device)
+    return MODELS[device.need("timing").model](device)
 
 
 def device_sources(device):
     """Every `source` of the device file, split into cited sources and assumptions."""
-    found = []
-
-    def walk(node, label):
-        if isinstance(node, dict):
-            if isinstance(node.get("source"), str):
-                found.append((str(node.get("name", label)), node["source"]))
-            for key, value in node.items():
-                walk(value, f"{label}.{key}" if label else key)
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                walk(item, f"{label}[{i}]")
-
-    walk(device.raw, "")
+    found = device.sources()
     sources = [f"{what}: {text}" for what, text in found if not text.lower().startswith("assumption")]
     assumptions = [f"{what}: {text}" for what, text in found if text.lower().startswith("assumption")]
     return sources, assumptions
@@ -107,12 +92,12 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
     if trace.isa != device.isa:
         raise TraceError(f"the trace ran {trace.isa} code; device {device.name} simulates {device.isa}: "
                          "re-cost a trace only on a device of the same ISA")
-    proxy = device.raw.get("proxy")
+    proxy = device.proxy
     if proxy_isa is not None:
-        if not proxy:
+        if proxy is None:
             raise UsageError(f"device {device.name} runs its own ISA; --proxy-isa applies to proxy devices only")
-        if proxy_isa != proxy["isa"]:
-            raise UsageError(f"device {device.name} is estimated from a {proxy['isa']} proxy build, "
+        if proxy_isa != proxy.isa:
+            raise UsageError(f"device {device.name} is estimated from a {proxy.isa} proxy build, "
                              f"not {proxy_isa}")
     mhz, volts = operating_point(device, clock_mhz, voltage_v)
     model = core_model(device)
@@ -138,12 +123,12 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
 
     sources, assumptions = device_sources(device)
     notes = sorted(model.notes | tally.notes)
-    if getattr(model, "line_bytes", None) and device.raw["timing"].get("flash_wait_states"):
+    if getattr(model, "line_bytes", None) and device.timing.flash_wait_states:
         notes.append(f"flash wait states at {mhz:g} MHz: {wait_states(device, mhz)}")
     if image.undecodable_bytes:
         notes.append(f"{image.undecodable_bytes} bytes of executed code capstone could not decode: 1 cycle each")
     if proxy:
-        notes.append(f"estimated for {proxy['real_isa']} from a {proxy['isa']} proxy trace")
+        notes.append(f"estimated for {proxy.real_isa} from a {proxy.isa} proxy trace")
     if trace.device != device.name:
         notes.append(f"re-costed from a trace taken on {trace.device}'s memory map and caches: memory areas and "
                      f"caches {device.name} does not share with it count as cache hits and zero-wait")
@@ -153,6 +138,6 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
         cycles=cycles, instructions=int(trace.instructions), latency_ms=latency_ms, energy_uj=energy_uj,
         avg_power_mw=power_mw, peak_ram_bytes=static + int(trace.stack_high_water_bytes) + int(trace.heap_bytes),
         static_ram_bytes=static, stack_bytes=int(trace.stack_high_water_bytes), heap_bytes=int(trace.heap_bytes),
-        flash_bytes=int(trace.image.flash_bytes), proxy_isa=proxy["isa"] if proxy else None,
+        flash_bytes=int(trace.image.flash_bytes), proxy_isa=str(proxy.isa) if proxy else None,
         assumptions=notes + assumptions, sources=sources, regions=regions, cycles_by_cause=by_cause,
     )

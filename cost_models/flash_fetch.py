@@ -14,11 +14,11 @@ from .blocks import sequential_entries
 
 
 def wait_states(device, clock_mhz) -> int:
-    rows = device.raw.get("timing", {}).get("flash_wait_states", [])
+    rows = device.need("timing").flash_wait_states
     for row in rows:
-        if clock_mhz <= row["up_to_mhz"] + 1e-9:
-            return int(row["wait_states"])
-    return int(rows[-1]["wait_states"]) if rows else 0
+        if clock_mhz <= row.up_to_mhz + 1e-9:
+            return row.wait_states
+    return rows[-1].wait_states if rows else 0
 
 
 def fetch_stalls(rows, blocks, area, ws, line_bytes, prefetch):
@@ -46,37 +46,34 @@ def fetch_stalls(rows, blocks, area, ws, line_bytes, prefetch):
 
 def flash_stalls(device, view, rows, clock_mhz, tally) -> float:
     """All flash wait-state stalls of one span (instruction fetches and data reads)."""
-    timing = device.raw.get("timing", {})
-    flash = timing.get("flash")
-    if not flash:
-        return 0.0
+    flash = device.need("timing").flash
     ws = wait_states(device, clock_mhz)
     if ws == 0:
         return 0.0
-    area = device.memory_map.by_name(flash["area"])
-    caches = {c["name"]: c for c in device.raw.get("caches", []) if flash["area"] in c["areas"]}
-    icache = next((c for c in caches.values() if c["role"] in ("instruction", "unified")), None)
-    dcache = next((c for c in caches.values() if c["role"] in ("data", "unified")), None)
+    area = device.memory_map.by_name(flash.area)
+    caches = [c for c in device.caches if flash.area in c.areas]
+    icache = next((c for c in caches if c.fetches), None)
+    dcache = next((c for c in caches if c.reads), None)
 
-    stalls, fetches = fetch_stalls(rows, view.blocks, area, ws, flash["line_bytes"], flash["prefetch"])
+    stalls, fetches = fetch_stalls(rows, view.blocks, area, ws, flash.line_bytes, flash.prefetch)
     total = float(stalls)
     if icache is not None and fetches:
-        counts = view.caches.get(icache["name"])
+        counts = view.caches.get(icache.name)
         if counts is None:
-            tally.notes.add(f"no {icache['name']} counts in the trace: instruction fetches from flash "
+            tally.notes.add(f"no {icache.name} counts in the trace: instruction fetches from flash "
                             "charged as if that cache always missed")
         else:
             accesses = counts.fetch_hits + counts.fetch_misses
             total = stalls * (counts.fetch_misses / accesses) if accesses else 0.0
 
-    reads = view.memory.get(flash["area"])
+    reads = view.memory.get(flash.area)
     if reads is None:
         tally.notes.add("data accesses not traced: flash wait states of data reads not counted")
         return total
     if dcache is not None:
-        counts = view.caches.get(dcache["name"])
+        counts = view.caches.get(dcache.name)
         if counts is None:
-            tally.notes.add(f"no {dcache['name']} counts in the trace: every flash data read pays the wait states")
+            tally.notes.add(f"no {dcache.name} counts in the trace: every flash data read pays the wait states")
             total += ws * reads.reads
         else:
             total += ws * counts.read_misses

@@ -6,16 +6,13 @@ from mcubench.core.caches import CacheConfig
 def cache_configs(device):
     """CacheConfig models of the device's caches (ART accelerator, Cortex-M7 L1, ESP flash caches)."""
     configs = []
-    for cache in device.raw.get("caches", []):
-        ranges = [(a.base, a.end) for a in (device.memory_map.by_name(n) for n in cache["areas"])]
-        role = cache["role"]
-        data = role in ("data", "unified")
+    for cache in device.caches:
+        ranges = [(a.base, a.end) for a in (device.memory_map.by_name(n) for n in cache.areas)]
         configs.append(CacheConfig(
-            name=cache["name"], size_bytes=cache["size_bytes"], line_bytes=cache["line_bytes"], ways=cache["ways"],
-            ranges=ranges, fetch=role in ("instruction", "unified"), read=data,
+            name=cache.name, size_bytes=cache.size_bytes, line_bytes=cache.line_bytes, ways=cache.ways,
+            ranges=ranges, fetch=cache.fetches, read=cache.reads,
             # Flash caches are read-only; only a data cache over RAM sees (and may allocate on) writes.
-            write=data and bool(cache.get("write_allocate", False)),
-            write_allocate=bool(cache.get("write_allocate", False)),
+            write=cache.reads and cache.write_allocate, write_allocate=cache.write_allocate,
         ))
     return configs
 

@@ -8,39 +8,32 @@ so the current barely changes with the supply voltage inside its allowed range.
 
 import math
 
-from mcubench.core.errors import DeviceError, UsageError
+from mcubench.core.errors import UsageError
 
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
 
 
-def _need(device, section):
-    table = device.raw.get(section)
-    if not table:
-        raise DeviceError(f"device {device.name} has no [{section}] table: it cannot be costed")
-    return table
-
-
 def operating_point(device, clock_mhz=None, voltage_v=None):
     """(clock MHz, voltage V), the device defaults or validated overrides."""
-    clock = _need(device, "clock")
-    power = _need(device, "power")
-    mhz = float(clock["default_mhz"] if clock_mhz is None else clock_mhz)
-    if not math.isfinite(mhz) or not clock["min_mhz"] <= mhz <= clock["max_mhz"]:
-        raise UsageError(f"--clock-mhz {clock_mhz:g}: {device.name} runs from {clock['min_mhz']:g} to "
-                         f"{clock['max_mhz']:g} MHz")
-    options = clock.get("options_mhz")
+    clock = device.need("clock")
+    power = device.need("power")
+    mhz = float(clock.default_mhz if clock_mhz is None else clock_mhz)
+    if not math.isfinite(mhz) or not clock.min_mhz <= mhz <= clock.max_mhz:
+        raise UsageError(f"--clock-mhz {clock_mhz:g}: {device.name} runs from {clock.min_mhz:g} to "
+                         f"{clock.max_mhz:g} MHz")
+    options = clock.options_mhz
     if clock_mhz is not None and options and not any(abs(mhz - o) < 1e-9 for o in options):
         raise UsageError(f"--clock-mhz {clock_mhz:g}: {device.name} supports "
                          f"{', '.join(f'{o:g}' for o in options)} MHz")
-    volts = float(power["voltage_v"] if voltage_v is None else voltage_v)
-    if not math.isfinite(volts) or not power["min_voltage_v"] <= volts <= power["max_voltage_v"]:
-        raise UsageError(f"--voltage {voltage_v:g}: {device.name} runs from {power['min_voltage_v']:g} to "
-                         f"{power['max_voltage_v']:g} V")
+    volts = float(power.voltage_v if voltage_v is None else voltage_v)
+    if not math.isfinite(volts) or not power.min_voltage_v <= volts <= power.max_voltage_v:
+        raise UsageError(f"--voltage {voltage_v:g}: {device.name} runs from {power.min_voltage_v:g} to "
+                         f"{power.max_voltage_v:g} V")
     return mhz, volts
 
 
 def run_current_ma(device, mhz) -> float:
-    points = sorted((p["mhz"], p["current_ma"]) for p in _need(device, "power")["run"])
+    points = sorted((p.mhz, p.current_ma) for p in device.need("power").run)
     f_low, i_low = points[0]
     if len(points) == 1 or mhz <= f_low:
         # Below the lowest datasheet point, scale that point with the clock: never below zero, and the
@@ -57,7 +50,7 @@ def run_power_mw(device, mhz, volts) -> float:
 
 
 def sleep_power_mw(device, volts) -> float:
-    return _need(device, "power")["sleep"]["current_ua"] / 1000.0 * volts
+    return device.need("power").sleep.current_ua / 1000.0 * volts
 
 
 def duty_cycle(est, device, inferences_per_s, battery_mah=None, battery_v=None) -> dict:
@@ -77,7 +70,7 @@ def duty_cycle(est, device, inferences_per_s, battery_mah=None, battery_v=None) 
     out = {
         "inferences_per_s": float(inferences_per_s),
         "active_fraction": active_s,
-        "sleep_mode": device.raw["power"]["sleep"]["mode"],
+        "sleep_mode": device.need("power").sleep.mode,
         "sleep_power_mw": sleep_mw,
         "avg_power_mw": avg_mw,
     }

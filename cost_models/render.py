@@ -29,31 +29,29 @@ def estimate_text(est, label, out):
 def device_text(device, out):
     from .power import run_current_ma, run_power_mw, sleep_power_mw
 
-    raw = device.raw
-    clock = raw.get("clock", {})
-    power = raw.get("power", {})
+    clock, power, proxy = device.clock, device.power, device.proxy
     out.write(f"{device.name}: {device.title}\n")
     out.write(f"  core     {device.core} ({device.isa})")
-    if raw.get("proxy"):
-        out.write(f", estimated from an {raw['proxy']['isa']} proxy build of {raw['proxy']['real_isa']} code")
+    if proxy:
+        out.write(f", estimated from an {proxy.isa} proxy build of {proxy.real_isa} code")
     out.write("\n")
     if clock:
-        options = clock.get("options_mhz")
-        allowed = ", ".join(f"{o:g}" for o in options) if options else f"{clock['min_mhz']:g}-{clock['max_mhz']:g}"
-        out.write(f"  clock    {clock['default_mhz']:g} MHz (allowed {allowed} MHz)\n")
+        options = clock.options_mhz
+        allowed = ", ".join(f"{o:g}" for o in options) if options else f"{clock.min_mhz:g}-{clock.max_mhz:g}"
+        out.write(f"  clock    {clock.default_mhz:g} MHz (allowed {allowed} MHz)\n")
     for area in device.memory_map:
         if area.kind == "peripheral":
             continue
         out.write(f"  memory   {area.name:<10} {area.kind:<6} {_kb(area.size):>10} at {area.base:#010x}\n")
-    for cache in raw.get("caches", []):
-        out.write(f"  cache    {cache['name']:<10} {cache['role']:<11} {_kb(cache['size_bytes'])}, "
-                  f"{cache['ways']}-way, {cache['line_bytes']} B lines over {', '.join(cache['areas'])}\n")
+    for cache in device.caches:
+        out.write(f"  cache    {cache.name:<10} {cache.role:<11} {_kb(cache.size_bytes)}, "
+                  f"{cache.ways}-way, {cache.line_bytes} B lines over {', '.join(cache.areas)}\n")
     if power and clock:
-        mhz, volts = clock["default_mhz"], power["voltage_v"]
+        mhz, volts = clock.default_mhz, power.voltage_v
         out.write(f"  run      {run_current_ma(device, mhz):.3g} mA at {mhz:g} MHz x {volts:g} V = "
                   f"{run_power_mw(device, mhz, volts):.4g} mW\n")
-        sleep = power["sleep"]
-        out.write(f"  sleep    {sleep['mode']}: {sleep['current_ua']:g} µA = {sleep_power_mw(device, volts):.3g} mW\n")
+        sleep = power.sleep
+        out.write(f"  sleep    {sleep.mode}: {sleep.current_ua:g} µA = {sleep_power_mw(device, volts):.3g} mW\n")
 
 
 def duty_text(d, out):

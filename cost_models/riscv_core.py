@@ -12,6 +12,8 @@ uses for counted innermost loops), a block that branches back to its own start i
 its closing branch costs nothing while it loops, and 1 cycle (the LOOP set-up) each time the loop is left.
 """
 
+from mcubench.core.device import LX6ProxyTiming
+
 from .blocks import BlockCost, CoreModel
 
 _MULS = {"mul", "mulh", "mulhu", "mulhsu"}
@@ -21,14 +23,15 @@ _LOADS = {"lb", "lh", "lw", "lbu", "lhu", "lwsp"}
 
 class InOrderRV(CoreModel):
     def __init__(self, device):
-        timing = device.raw["timing"]
-        self.name = timing["model"]
-        self.taken_cycles = int(timing.get("branch_taken_cycles", 2))
-        self.load_use = int(timing.get("load_use_cycles", 1))
-        self.mul = int(timing.get("mul_cycles", 1))
-        self.div = int(timing.get("div_cycles", 33))
+        timing = device.need("timing")
+        self.name = timing.model
+        self.taken_cycles = timing.branch_taken_cycles
+        self.load_use = timing.load_use_cycles
+        self.mul = timing.mul_cycles
+        self.div = timing.div_cycles
         self.divide_worst = self.div
-        self.zero_overhead_loops = bool(timing.get("zero_overhead_loops", False))
+        # The Xtensa loop option is a property of the LX6; RV32IMC has no hardware loops.
+        self.zero_overhead_loops = isinstance(timing, LX6ProxyTiming) and timing.zero_overhead_loops
         self.notes = {f"{self.name}: taken branch +{self.taken_cycles}, load-use +{self.load_use}, "
                       f"multiply {self.mul}, divide {self.div} cycles (device file assumptions)"}
         if self.zero_overhead_loops:

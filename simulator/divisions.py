@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from unicorn import arm_const, riscv_const
 
+from mcubench.core.isa import Isa
+
 
 @dataclass(frozen=True)
 class DivisionSite:
@@ -62,7 +64,7 @@ def _rv_sites(address, data):
 
 def find_division_sites(code, isa):
     """[DivisionSite] in the executable segments [(address, bytes)]; ARMv6-M has no divide instruction."""
-    scan = {"armv7e-m": _arm_sites, "rv32imc": _rv_sites}.get(isa)
+    scan = {Isa.ARMV7E_M: _arm_sites, Isa.RV32IMC: _rv_sites}.get(isa)
     if scan is None:
         return []
     sites = []

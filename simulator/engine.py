@@ -26,6 +26,7 @@ from mcubench.simulator.regions import build_regions, rolled_up
 from mcubench.simulator.semihosting import RV_EBREAK, RV_SLLI, RV_SRAI, Semihost
 from mcubench.simulator.static_reads import LoadDecoder, find_conditional_access_sites
 from mcubench.core.trace import AccessCounts, BlockTable, CacheCounts, Trace
+from mcubench.core.isa import Isa
 
 PAGE = 0x1000
 # Unused RAM is filled with this byte at reset, so runs without memory tracing can still find how deep
@@ -70,11 +71,11 @@ class _Arch:
     """What differs between Cortex-M and RV32 for the engine."""
 
     def __init__(self, device):
-        self.arm = device.isa in ("armv7e-m", "armv6-m")
+        self.arm = device.isa.is_arm
         if self.arm:
             self.pc, self.sp, self.ret = arm_const.UC_ARM_REG_PC, arm_const.UC_ARM_REG_SP, arm_const.UC_ARM_REG_LR
             self.arg0, self.arg1 = arm_const.UC_ARM_REG_R0, arm_const.UC_ARM_REG_R1
-            if device.isa == "armv6-m":
+            if device.isa == Isa.ARMV6_M:
                 self.cpu = arm_const.UC_CPU_ARM_CORTEX_M0
             elif device.core.startswith("cortex-m7"):
                 self.cpu = arm_const.UC_CPU_ARM_CORTEX_M7
@@ -149,7 +150,7 @@ class Simulator:
     # --- set-up ----------------------------------------------------------------------------------
     def _stack_range(self):
         """(initial SP, lowest address the stack may reach): the stack grows down towards static data."""
-        area = self.device.memory_map.by_name(self.device.placement["stack"])
+        area = self.device.memory_map.by_name(self.device.placement.stack)
         top = self.image.initial_sp if self.image.initial_sp is not None else area.end
         stack_area = self.device.memory_map.area_at(top - 4, 4) or area
         floor = stack_area.base
@@ -163,7 +164,7 @@ class Simulator:
         """Index of the area whose loads are counted from the code, or None when that cannot be exact."""
         if not self.exact_markers:
             return None  # loads would be attributed to the region a split block started in
-        area = self.device.memory_map.by_name(self.device.placement["data"])
+        area = self.device.memory_map.by_name(self.device.placement.data)
         if area.kind not in _RAM_KINDS:
             return None
         if any(c.read and any(lo < area.end and area.base < hi for lo, hi in (c.ranges or [(0, 1 << 32)]))

@@ -17,8 +17,9 @@ from elftools.elf.elffile import ELFFile
 
 from mcubench.core.errors import ElfError, RegionError
 from mcubench.core.trace import ImageInfo
+from mcubench.core.isa import Isa
 
-_MACHINE_FOR_ISA = {"armv7e-m": "EM_ARM", "armv6-m": "EM_ARM", "rv32imc": "EM_RISCV"}
+_MACHINE_FOR_ISA = {Isa.ARMV7E_M: "EM_ARM", Isa.ARMV6_M: "EM_ARM", Isa.RV32IMC: "EM_RISCV"}
 _PF_X = 1
 
 
@@ -115,7 +116,7 @@ def _parse(elf, data, name, device) -> Image:
     symbols = _symbols(elf)
     info = _image_info(elf)
     code = [(s.run_address, s.data) for s in segments if s.executable and s.data]
-    if device.isa == "rv32imc":
+    if device.isa == Isa.RV32IMC:
         entry = elf["e_entry"]
         initial_sp = symbols.by_name.get("_estack")
     else:

@@ -19,6 +19,8 @@ import capstone
 from capstone import arm_const as A
 import numpy as np
 
+from mcubench.core.isa import Isa
+
 
 @dataclass
 class BlockLoads:
@@ -49,14 +51,14 @@ class LoadDecoder:
         self.isa = isa
         self._hooked = frozenset(hooked)
         self._cache = {}
-        if isa != "rv32imc":
+        if isa != Isa.RV32IMC:
             self._cs = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB | capstone.CS_MODE_MCLASS)
             self._cs.detail = True
 
     def block(self, address, data) -> BlockLoads:
         key = (address, len(data))
         if key not in self._cache:
-            self._cache[key] = self._rv32(data) if self.isa == "rv32imc" else self._thumb(address, data)
+            self._cache[key] = self._rv32(data) if self.isa == Isa.RV32IMC else self._thumb(address, data)
         return self._cache[key]
 
     def _thumb_load(self, insn):
@@ -126,7 +128,7 @@ def find_conditional_access_sites(code):
     a false match only adds a hook on an instruction that is not conditional, whose count is then exact
     all the same, and no real IT block is missed.
     """
-    decoder = LoadDecoder("armv7e-m")
+    decoder = LoadDecoder(Isa.ARMV7E_M)
     md = decoder._cs
     sites = set()
     for base, data in code:

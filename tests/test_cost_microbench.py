@@ -143,7 +143,7 @@ def test_esp_flash_cache_misses_reach_the_cost(tmp_path, name, fill):
     elf = tmp_path / "smoke.elf"
     build_elf(device, [MICROBENCH / "smoke.c"], elf)
     trace = engine.Simulator(elf, device, **simulation_options(device)).run().trace
-    counts = trace.caches[device.raw["caches"][0]["name"]]
+    counts = trace.caches[device.caches[0].name]
     misses = counts.fetch_misses + counts.read_misses
     assert misses > 0 and counts.fetch_hits > 10 * counts.fetch_misses
     assert estimate(trace, device).cycles_by_cause["memory_stalls"] == misses * fill

@@ -1,12 +1,14 @@
 """Every device description loads, validates, and can cost a trace of its ISA (smoke test for free)."""
 
 import copy
+from pathlib import Path
 
 import pytest
 
 from mcubench.cost_models import duty_cycle, estimate, simulation_options
 from mcubench.core.device import all_devices, device_names, load_device, parse_device
 from mcubench.core.errors import DeviceError
+from mcubench.core.isa import Isa
 
 from test_cost_helpers import AccessCounts, assemble_rv32, assemble_thumb, make_trace
 
@@ -39,10 +41,10 @@ def test_every_number_has_a_source(device):
 def test_device_smoke(device):
     opts = simulation_options(device)
     assert opts["memory_tracing"] is True
-    assert [c.name for c in opts["caches"]] == [c["name"] for c in device.raw.get("caches", [])]
+    assert [c.name for c in opts["caches"]] == [c.name for c in device.caches]
     for c in opts["caches"]:
         c.check()
-    code_area = device.memory_map.by_name(device.placement["code"])
+    code_area = device.memory_map.by_name(device.placement.code)
     if device.isa == "rv32imc":
         code = assemble_rv32("loop:\n addi a0, a0, 1\n lw a1, 0(a2)\n add a3, a3, a1\n bnez a0, loop")
     else:
@@ -50,12 +52,12 @@ def test_device_smoke(device):
                               cpu="cortex-m0plus" if device.isa == "armv6-m" else "cortex-m4")
     rows = [(code_area.base, len(code), 4, 100, 1)]
     trace = make_trace(device.isa, code_area.base, code, rows,
-                       memory={device.placement["data"]: AccessCounts(reads=100)})
+                       memory={device.placement.data: AccessCounts(reads=100)})
     est = estimate(trace, device)
     assert est.cycles >= 200  # at most two instructions per cycle (Cortex-M7 dual issue)
     assert est.latency_ms == pytest.approx(est.cycles / (est.clock_mhz * 1000))
     assert est.energy_uj == pytest.approx(est.avg_power_mw * est.latency_ms)
-    assert est.clock_mhz == device.raw["clock"]["default_mhz"]
+    assert est.clock_mhz == device.clock.default_mhz
     assert est.sources
     assert (est.proxy_isa == "rv32imc") == (device.name == "esp32")
     idle = duty_cycle(est, device, 0.0)
@@ -111,6 +113,61 @@ def test_clock_range_and_timing_model_checked():
     with pytest.raises(DeviceError, match="unknown key"):
         parse_device(raw)
 
+
+
+@pytest.mark.parametrize("name, section, key", [
+    ("cortex-m4-80mhz", "timing", "branch_refill_cycles"),
+    ("cortex-m4-80mhz", "timing", "flash"),
+    ("cortex-m4-80mhz", "timing", "flash_wait_states"),
+    ("stm32g0", "timing", "multiplier_cycles"),
+    ("stm32h7", "timing", "branch_mispredict_cycles"),
+    ("stm32h7", "timing", "dual_issue"),
+    ("stm32h7", "timing", "line_fill"),
+    ("esp32-c3", "timing", "branch_taken_cycles"),
+    ("esp32-c3", "timing", "div_cycles"),
+    ("esp32", "timing", "zero_overhead_loops"),
+    ("stm32h7", "timing.flash", "line_bytes"),
+])
+def test_a_figure_the_model_needs_is_required(name, section, key):
+    """The timing models have no defaults: a missing figure is an error naming the file and the field."""
+    raw = _raw(name)
+    table = raw
+    for part in section.split("."):
+        table = table[part]
+    del table[key]
+    with pytest.raises(DeviceError, match=rf"^{name}\.toml: {section}: missing '{key}'"):
+        parse_device(raw, Path(f"{name}.toml"))
+
+
+def test_every_cached_area_needs_a_line_fill():
+    raw = _raw("stm32h7")
+    del raw["timing"]["line_fill"]["sram4"]
+    with pytest.raises(DeviceError, match="line_fill: no figure for 'sram4'"):
+        parse_device(raw)
+
+
+def test_a_data_cache_over_ram_says_whether_it_allocates_on_writes():
+    raw = _raw("stm32h7")
+    del raw["caches"][1]["write_allocate"]
+    with pytest.raises(DeviceError, match=r"caches\[1\].*write_allocate"):
+        parse_device(raw)
+
+
+def test_cycle_counts_are_integers():
+    raw = _raw("esp32-c3")
+    raw["timing"]["div_cycles"] = 33.5
+    with pytest.raises(DeviceError, match="timing.div_cycles must be an integer"):
+        parse_device(raw)
+
+
+@pytest.mark.parametrize("device", DEVICES, ids=lambda d: d.name)
+def test_typed_sections_carry_their_sources(device):
+    assert device.isa in set(Isa) and isinstance(device.isa, Isa)
+    sections = [device.placement, device.clock, device.power, device.power.sleep, *device.power.run,
+                device.timing, *device.timing.flash_wait_states, *device.caches]
+    sections += [s for s in (device.marker, device.proxy, device.timing.flash, device.timing.line_fill) if s]
+    for section in sections:
+        assert section.source.strip(), section
 
 @pytest.mark.parametrize("device", DEVICES, ids=lambda d: d.name)
 def test_device_runs_real_firmware_end_to_end(device, tmp_path, capsys):

@@ -57,9 +57,9 @@ def test_compile_model_for_a_device(tmp_path, device_name):
     assert fw.input.shape == (1, 49, 10, 1) and fw.input.nbytes == 490 and fw.input.dtype == "int8"
     assert fw.output.nbytes == 12 and fw.output.zero_point == -128
     # The input is written where .data is stored (start-up copies it to RAM); the output is read in RAM.
-    assert device.memory_map.area_at(fw.input.address).name == device.placement["rodata"] or \
+    assert device.memory_map.area_at(fw.input.address).name == device.placement.rodata or \
         device.memory_map.area_at(fw.input.address).kind == "flash"
-    assert device.memory_map.area_at(fw.output.address).name == device.placement["data"]
+    assert device.memory_map.area_at(fw.output.address).name == device.placement.data
     assert fw.arena_lower_bound_bytes <= fw.arena_bytes
     assert fw.weights_bytes > 20000
     assert fw.compiler.split()[0].endswith("gcc")

@@ -43,7 +43,7 @@ def test_sections_follow_the_device_placement(tmp_path, device_name, machine):
         for section, role in ((".text", "code"), (".data", "data"), (".bss", "data")):
             sec = elf.get_section_by_name(section)
             assert sec is not None, section
-            assert _area_of(device, sec["sh_addr"]) == placement[role], section
+            assert _area_of(device, sec["sh_addr"]) == placement.area_of(role), section
         # Every loadable byte is stored in memory the device has.
         for seg in elf.iter_segments():
             if seg["p_type"] == "PT_LOAD" and seg["p_filesz"]:
@@ -58,9 +58,9 @@ def test_cortex_m_vector_table_points_into_the_map(tmp_path):
             else elf.get_section_by_name(".isr_vector").data()[:8]
     initial_sp = int.from_bytes(vectors[:4], "little")
     reset = int.from_bytes(vectors[4:8], "little")
-    assert initial_sp == device.memory_map.by_name(device.placement["stack"]).end
+    assert initial_sp == device.memory_map.by_name(device.placement.stack).end
     assert reset & 1 == 1  # Thumb
-    assert _area_of(device, reset & ~1) == device.placement["code"]
+    assert _area_of(device, reset & ~1) == device.placement.code
 
 
 def test_compile_error_is_one_line_and_leaves_no_elf(tmp_path):

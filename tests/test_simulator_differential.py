@@ -72,7 +72,7 @@ def test_every_load_form_decodes_like_the_hook_sees_it(source, key, isa, text, b
     hooked = Simulator(elf, devices[key], static_reads=False).run().trace
     decoded = Simulator(elf, devices[key]).run().trace
     assert hooked.exit_status == decoded.exit_status == 0
-    ram = devices[key].placement["data"]
+    ram = devices[key].placement.data
     assert (hooked.memory[ram].reads, hooked.memory[ram].read_bytes) == expected
     assert vars(hooked.memory[ram]) == vars(decoded.memory[ram])
 

@@ -52,7 +52,7 @@ def test_function_region_on_unmodified_firmware(key, c_elfs, devices):
     assert region.instructions == expected > 16 + 32 + 48
     # 16 + 32 + 48 byte loads of data[] happen inside the region; any other reads are word-sized stack
     # pops (the ARMv6-M build saves registers).
-    ram = devices[key].placement["data"]
+    ram = devices[key].placement.data
     reads = region.memory[ram]
     assert reads.reads >= 96 and reads.read_bytes == 96 + 4 * (reads.reads - 96)
 

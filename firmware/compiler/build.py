@@ -18,6 +18,7 @@ from elftools.elf.elffile import ELFFile
 
 from mcubench.core.atomic import write_bytes_atomic
 from mcubench.core.errors import BuildError, FitError, ModelError
+from mcubench.core.isa import Isa
 
 from .codegen import generate_c
 from .lowering import lower
@@ -119,8 +120,8 @@ def resolve_kernels(kernels, device) -> str:
     if kernels not in KERNEL_CHOICES:
         raise BuildError(f"kernels must be one of {', '.join(KERNEL_CHOICES)}, not {kernels!r}")
     if kernels == "auto":
-        return "dsp" if device.isa == "armv7e-m" and (RUNTIME_DIR / "mcb_kernels_dsp.c").exists() else "portable"
-    if kernels == "dsp" and device.isa != "armv7e-m":
+        return "dsp" if device.isa == Isa.ARMV7E_M and (RUNTIME_DIR / "mcb_kernels_dsp.c").exists() else "portable"
+    if kernels == "dsp" and device.isa != Isa.ARMV7E_M:
         raise BuildError(f"device {device.name}: DSP kernels need an ARMv7E-M core (this one is {device.isa})")
     return kernels
 
@@ -190,12 +191,12 @@ def _sizes(elf_path):
 
 def _check_fit(device, graph, plan, weights_bytes):
     placement = device.placement
-    rodata_area = device.memory_map.by_name(placement["rodata"])
+    rodata_area = device.memory_map.by_name(placement.rodata)
     if weights_bytes > rodata_area.size:
         raise FitError(f"{graph.name} on {device.name}: weights need {weights_bytes} bytes, {rodata_area.name} has "
                        f"{rodata_area.size} ({weights_bytes - rodata_area.size} bytes too many)")
-    data_area = device.memory_map.by_name(placement["data"])
-    ram = plan.arena_bytes + plan.input_bytes + (STACK_BYTES if placement["stack"] == placement["data"] else 0)
+    data_area = device.memory_map.by_name(placement.data)
+    ram = plan.arena_bytes + plan.input_bytes + (STACK_BYTES if placement.stack == placement.data else 0)
     if ram > data_area.size:
         raise FitError(f"{graph.name} on {device.name}: arena {plan.arena_bytes} + input {plan.input_bytes} + stack "
                        f"{STACK_BYTES} bytes need {ram}, {data_area.name} has {data_area.size} "
@@ -240,9 +241,8 @@ def compile_model(model_path, device, out_dir=None, kernels="auto") -> Firmware:
 def _weight_cache_bytes(device) -> int:
     """Size of the data cache in front of the memory that holds the weights (0 if none): the DSP kernels
     size their passes over the weights to it (mcb_kernels_dsp.c)."""
-    area = device.placement["rodata"]
-    sizes = [int(c["size_bytes"]) for c in device.raw.get("caches", [])
-             if c.get("role") in ("data", "unified") and area in c.get("areas", [])]
+    area = device.placement.rodata
+    sizes = [c.size_bytes for c in device.caches if c.reads and area in c.areas]
     return min(sizes) if sizes else 0
 
 

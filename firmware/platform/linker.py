@@ -24,24 +24,24 @@ def _storage_area(device, run_area_name):
 def linker_script(device, stack_bytes=None) -> str:
     placement = device.placement
     mmap: MemoryMap = device.memory_map
-    used = {placement[k] for k in ("code", "rodata", "data", "stack")}
-    used |= {_storage_area(device, placement[k]).name for k in ("code", "rodata", "data")}
+    used = {placement.area_of(k) for k in placement.SECTIONS}
+    used |= {_storage_area(device, placement.area_of(k)).name for k in ("code", "rodata", "data")}
     memory_lines = [
         f"    {a.name.upper()} (rwx) : ORIGIN = {a.base:#010x}, LENGTH = {a.size:#x}"
         for a in mmap if a.name in used
     ]
-    code = placement["code"].upper()
-    rodata = placement["rodata"].upper()
-    data = placement["data"].upper()
-    stack = mmap.by_name(placement["stack"])
-    code_lma = _storage_area(device, placement["code"]).name.upper()
-    rodata_lma = _storage_area(device, placement["rodata"]).name.upper()
-    data_lma = _storage_area(device, placement["data"]).name.upper()
-    entry = "Reset_Handler" if device.isa.startswith("armv") else "_start"
+    code = placement.code.upper()
+    rodata = placement.rodata.upper()
+    data = placement.data.upper()
+    stack = mmap.by_name(placement.stack)
+    code_lma = _storage_area(device, placement.code).name.upper()
+    rodata_lma = _storage_area(device, placement.rodata).name.upper()
+    data_lma = _storage_area(device, placement.data).name.upper()
+    entry = "Reset_Handler" if device.isa.is_arm else "_start"
     stack_check = ""
     if stack_bytes:
         # The stack grows down from the top of its area towards .bss when they share the area.
-        floor = "_ebss" if placement["stack"] == placement["data"] else f"ORIGIN({stack.name.upper()})"
+        floor = "_ebss" if placement.stack == placement.data else f"ORIGIN({stack.name.upper()})"
         stack_check = (
             f"ASSERT(_estack - {stack_bytes:#x} >= {floor}, \"mcubench: not enough RAM left for the stack\")\n"
         )

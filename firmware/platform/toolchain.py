@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 
 from mcubench.core.errors import BuildError
+from mcubench.core.isa import Isa
 
 from .linker import linker_script
 
@@ -42,13 +43,13 @@ class Target:
 def target_for(device) -> Target:
     """The compiler and architecture flags that build firmware for this device's simulated ISA."""
     isa = device.isa
-    if isa in ("armv7e-m", "armv6-m"):
+    if isa.is_arm:
         core = next((c for c in _ARM_CORES if device.core.startswith(c)), None)
         if core is None:
-            core = "cortex-m4" if isa == "armv7e-m" else "cortex-m0plus"
+            core = "cortex-m4" if isa == Isa.ARMV7E_M else "cortex-m0plus"
         startup = (PLATFORM_DIR / "startup_cortexm.c",)
         return Target("arm-none-eabi-gcc", tuple(_ARM_CORES[core]), startup)
-    if isa == "rv32imc":
+    if isa == Isa.RV32IMC:
         startup = (PLATFORM_DIR / "startup_rv32.S", PLATFORM_DIR / "exit_rv32.c")
         return Target("riscv64-unknown-elf-gcc", tuple(_RV32_FLAGS), startup)
     raise BuildError(f"device {device.name}: no toolchain for ISA {isa!r}")

@@ -1,7 +1,9 @@
 """Device descriptions: one TOML file per chip (built-in ones under cost_models/devices/), validated on load.
 
 Every figure carries its source (a `source` string beside it: document and table) or is marked as an
-assumption with its reasoning. Unknown keys, overlapping memory areas and missing sources are errors.
+assumption with its reasoning. Unknown keys, overlapping memory areas and missing sources are errors, and so
+is a figure that the device's timing model needs but the file does not give: the models read the typed
+fields below and have no defaults of their own.
 """
 
 from dataclasses import dataclass, field
@@ -10,13 +12,230 @@ from pathlib import Path
 import tomllib
 
 from mcubench.core.errors import DeviceError
+from mcubench.core.isa import Isa
 from mcubench.core.memory_map import MemoryArea, MemoryMap
 
 # The built-in descriptions are data of the cost_models package; found through its import spec so that the
 # source tree (folders mapped into the namespace) and an installed wheel both work, without importing it.
 DEVICES_DIR = Path(importlib.util.find_spec("mcubench.cost_models").submodule_search_locations[0]) / "devices"
 
-ISAS = ("armv7e-m", "armv6-m", "rv32imc")
+
+# --- the typed sections; each keeps the `source` of its table -------------------------------------------
+
+@dataclass(frozen=True)
+class Placement:
+    """Which memory area holds each section class of a firmware image."""
+
+    code: str
+    rodata: str
+    data: str
+    stack: str
+    source: str
+
+    SECTIONS = ("code", "rodata", "data", "stack")
+
+    def area_of(self, section: str) -> str:
+        if section not in self.SECTIONS:
+            raise KeyError(section)
+        return getattr(self, section)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """The word firmware writes region markers to (simulator/regions.py)."""
+
+    address: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Clock:
+    default_mhz: float
+    min_mhz: float
+    max_mhz: float
+    options_mhz: tuple[float, ...]  # the only clocks allowed, when the chip has a fixed list; () for any in range
+    source: str
+
+
+@dataclass(frozen=True)
+class RunCurrent:
+    """One datasheet point of run-mode supply current."""
+
+    mhz: float
+    current_ma: float
+    source: str
+
+
+@dataclass(frozen=True)
+class SleepCurrent:
+    mode: str
+    current_ua: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Power:
+    voltage_v: float
+    min_voltage_v: float
+    max_voltage_v: float
+    run: tuple[RunCurrent, ...]
+    sleep: SleepCurrent
+    source: str
+
+
+@dataclass(frozen=True)
+class FlashInterface:
+    """How the core reads the flash that holds code: its read width and prefetch buffer."""
+
+    area: str
+    line_bytes: int
+    prefetch: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class WaitStates:
+    """Flash wait states up to a clock (one row of the reference manual's table)."""
+
+    up_to_mhz: float
+    wait_states: int
+    source: str
+
+
+@dataclass(frozen=True)
+class LineFill:
+    """Core cycles (at the default clock) of one cache line fill from each memory area behind a cache."""
+
+    cycles: tuple[tuple[str, float], ...]  # (memory area name, cycles)
+    source: str
+
+    def of(self, area: str) -> float:
+        return dict(self.cycles)[area]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Timing:
+    """[timing]: the core timing model and the memory figures it uses; one subclass per model below."""
+
+    model: str
+    flash: FlashInterface | None
+    flash_wait_states: tuple[WaitStates, ...]
+    line_fill: LineFill | None
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CortexM4Timing(Timing):
+    branch_refill_cycles: int  # P of the Cortex-M4 TRM's Table 3-1
+
+
+@dataclass(frozen=True, kw_only=True)
+class CortexM0PlusTiming(Timing):
+    multiplier_cycles: int  # MULS: 1 (fast multiplier) or 32 (small multiplier)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CortexM7Timing(Timing):
+    branch_mispredict_cycles: int
+    dual_issue: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class InOrderRVTiming(Timing):
+    branch_taken_cycles: int
+    load_use_cycles: int
+    mul_cycles: int
+    div_cycles: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LX6ProxyTiming(InOrderRVTiming):
+    zero_overhead_loops: bool  # the Xtensa loop option (LOOP, LOOPNEZ, LOOPGTZ)
+
+
+CACHE_ROLES = ("instruction", "data", "unified")
+
+
+@dataclass(frozen=True)
+class Cache:
+    name: str
+    role: str  # one of CACHE_ROLES
+    size_bytes: int
+    line_bytes: int
+    ways: int
+    areas: tuple[str, ...]  # the memory areas it caches
+    write_allocate: bool  # a data cache over writable memory allocates a line on a write miss
+    source: str
+
+    @property
+    def fetches(self) -> bool:
+        return self.role in ("instruction", "unified")
+
+    @property
+    def reads(self) -> bool:
+        return self.role in ("data", "unified")
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """A device whose ISA Unicorn cannot run: its firmware is built for `isa` and timed as `real_isa`."""
+
+    isa: Isa
+    real_isa: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Device:
+    name: str
+    title: str
+    version: int
+    isa: Isa
+    core: str
+    summary: str
+    memory_map: MemoryMap
+    placement: Placement
+    marker: Marker | None
+    clock: Clock | None
+    power: Power | None
+    timing: Timing | None
+    caches: tuple[Cache, ...]
+    proxy: Proxy | None
+    notes: tuple[str, ...]
+    raw: dict = field(repr=False, compare=False)  # the description as read: build keys and derived test devices
+    path: Path | None = None
+
+    @property
+    def marker_address(self) -> int | None:
+        return self.marker.address if self.marker is not None else None
+
+    def need(self, section: str):
+        """A section the cost models need, or DeviceError naming the file and the missing table."""
+        value = getattr(self, section)
+        if value is None:
+            raise DeviceError(f"{self.path.name if self.path else self.name}: no [{section}] table: "
+                              "this device cannot be costed")
+        return value
+
+    def sources(self) -> list[tuple[str, str]]:
+        """(what, source) of every table of the description, in file order."""
+        found = []
+
+        def walk(node, label):
+            if isinstance(node, dict):
+                if isinstance(node.get("source"), str):
+                    found.append((str(node.get("name", label)), node["source"]))
+                for key, value in node.items():
+                    walk(value, f"{label}.{key}" if label else key)
+            elif isinstance(node, list):
+                for i, item in enumerate(node):
+                    walk(item, f"{label}[{i}]")
+
+        walk(self.raw, "")
+        return found
+
+
+# --- validation ----------------------------------------------------------------------------------------
 
 _TOP_KEYS = {
     "name": str, "title": str, "version": int, "isa": str, "core": str, "summary": str,
@@ -25,198 +244,227 @@ _TOP_KEYS = {
 }
 _REQUIRED = ("name", "title", "version", "isa", "core", "memory", "placement")
 _AREA_KEYS = {"name", "kind", "base", "size", "source"}
-_PLACEMENT_KEYS = {"code", "rodata", "data", "stack", "source"}
-_TRACE_KEYS = {"marker_address", "source"}
-
-
-@dataclass
-class Device:
-    name: str
-    title: str
-    version: int
-    isa: str
-    core: str
-    memory_map: MemoryMap
-    placement: dict  # section class -> memory area name: code, rodata, data, stack
-    marker_address: int | None
-    raw: dict = field(repr=False)  # the whole validated description, for the cost models
-    path: Path | None = None
-
-
-def _fail(path, message):
-    raise DeviceError(f"{path.name if path else 'device'}: {message}")
-
-
-def _check_keys(path, where, table, allowed):
-    unknown = set(table) - set(allowed)
-    if unknown:
-        _fail(path, f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-
-
-def _need_source(path, where, table):
-    if not str(table.get("source", "")).strip():
-        _fail(path, f"{where}: missing 'source' (cite document and table, or say 'assumption: why')")
-
 
 _NUMBER = (int, float)
+_WRITABLE_KINDS = ("sram", "tcm")
 
-# Timing keys each core model reads (cost_models/<model>.py); [timing] may hold only those of its model.
+# Per timing model: its class, the keys of [timing] only it reads (all required), and the memory figures
+# it needs: "flash" ([timing.flash] and [[timing.flash_wait_states]], the STM32 flash interface model of
+# cost_models/flash_fetch.py) or "line_fill" ([timing.line_fill] for every area a cache covers,
+# cost_models/cache_misses.py).
 TIMING_MODELS = {
-    "cortex-m4": {"branch_refill_cycles": _NUMBER},
-    "cortex-m7": {"branch_mispredict_cycles": _NUMBER, "dual_issue": bool},
-    "cortex-m0plus": {"multiplier_cycles": _NUMBER},
-    "esp32c3": {"branch_taken_cycles": _NUMBER, "load_use_cycles": _NUMBER, "mul_cycles": _NUMBER,
-                "div_cycles": _NUMBER},
-    "lx6-proxy": {"branch_taken_cycles": _NUMBER, "load_use_cycles": _NUMBER, "mul_cycles": _NUMBER,
-                  "div_cycles": _NUMBER, "zero_overhead_loops": bool},
+    "cortex-m4": (CortexM4Timing, {"branch_refill_cycles": int}, "flash"),
+    "cortex-m0plus": (CortexM0PlusTiming, {"multiplier_cycles": int}, "flash"),
+    "cortex-m7": (CortexM7Timing, {"branch_mispredict_cycles": int, "dual_issue": bool}, "line_fill"),
+    "esp32c3": (InOrderRVTiming, {"branch_taken_cycles": int, "load_use_cycles": int, "mul_cycles": int,
+                                  "div_cycles": int}, "line_fill"),
+    "lx6-proxy": (LX6ProxyTiming, {"branch_taken_cycles": int, "load_use_cycles": int, "mul_cycles": int,
+                                   "div_cycles": int, "zero_overhead_loops": bool}, "line_fill"),
 }
-CACHE_ROLES = ("instruction", "data", "unified")
 
 
-def _check_table(path, where, table, fields, required=()):
-    """A table of typed fields plus its mandatory `source`."""
-    if not isinstance(table, dict):
-        _fail(path, f"{where} must be a table")
-    _check_keys(path, where, table, set(fields) | {"source"})
-    for key in required:
-        if key not in table:
-            _fail(path, f"{where}: missing {key!r}")
-    for key, kind in fields.items():
-        if key in table:
-            value = table[key]
-            if isinstance(value, bool) and kind is not bool:
-                _fail(path, f"{where}.{key} must be a number")
-            if not isinstance(value, kind):
-                _fail(path, f"{where}.{key} has the wrong type")
-            if kind is _NUMBER and value < 0:
-                _fail(path, f"{where}.{key} must not be negative")
-    _need_source(path, where, table)
+class _Reader:
+    """Checks one description and reports the first problem as DeviceError naming the file and the field."""
 
+    def __init__(self, path):
+        self.path = path
 
-def _check_clock(path, clock):
-    _check_table(path, "clock", clock, {"default_mhz": _NUMBER, "min_mhz": _NUMBER, "max_mhz": _NUMBER,
-                                        "options_mhz": list}, required=("default_mhz", "min_mhz", "max_mhz"))
-    if not clock["min_mhz"] <= clock["default_mhz"] <= clock["max_mhz"] or clock["min_mhz"] <= 0:
-        _fail(path, "clock: need 0 < min_mhz <= default_mhz <= max_mhz")
-    for mhz in clock.get("options_mhz", []):
-        if not isinstance(mhz, _NUMBER) or not clock["min_mhz"] <= mhz <= clock["max_mhz"]:
-            _fail(path, f"clock.options_mhz: {mhz!r} is outside min_mhz..max_mhz")
+    def fail(self, message):
+        raise DeviceError(f"{self.path.name if self.path else 'device'}: {message}")
 
+    def keys(self, where, table, allowed):
+        unknown = set(table) - set(allowed)
+        if unknown:
+            self.fail(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
 
-def _check_power(path, power):
-    _check_table(path, "power", power, {"voltage_v": _NUMBER, "min_voltage_v": _NUMBER, "max_voltage_v": _NUMBER,
-                                        "run": list, "sleep": dict},
-                 required=("voltage_v", "min_voltage_v", "max_voltage_v", "run", "sleep"))
-    if not 0 < power["min_voltage_v"] <= power["voltage_v"] <= power["max_voltage_v"]:
-        _fail(path, "power: need 0 < min_voltage_v <= voltage_v <= max_voltage_v")
-    if not power["run"]:
-        _fail(path, "power.run: at least one run-mode current point is needed")
-    for i, point in enumerate(power["run"]):
-        _check_table(path, f"power.run[{i}]", point, {"mhz": _NUMBER, "current_ma": _NUMBER},
-                     required=("mhz", "current_ma"))
-    if len({p["mhz"] for p in power["run"]}) != len(power["run"]):
-        _fail(path, "power.run: two points at the same clock")
-    _check_table(path, "power.sleep", power["sleep"], {"mode": str, "current_ua": _NUMBER},
-                 required=("mode", "current_ua"))
+    def source(self, where, table) -> str:
+        text = str(table.get("source", "")).strip()
+        if not text:
+            self.fail(f"{where}: missing 'source' (cite document and table, or say 'assumption: why')")
+        return table["source"]
 
+    def table(self, where, table, fields, required=()) -> dict:
+        """A table of typed fields plus its mandatory `source`."""
+        if not isinstance(table, dict):
+            self.fail(f"{where} must be a table")
+        self.keys(where, table, set(fields) | {"source"})
+        for key in required:
+            if key not in table:
+                self.fail(f"{where}: missing {key!r}")
+        for key, kind in fields.items():
+            if key in table:
+                self.value(f"{where}.{key}", table[key], kind)
+        self.source(where, table)
+        return table
 
-def _check_timing(path, timing, area_names):
-    model = timing.get("model")
-    if model not in TIMING_MODELS:
-        _fail(path, f"timing.model {model!r} is not one of {', '.join(TIMING_MODELS)}")
-    fields = {"model": str, "flash": dict, "flash_wait_states": list, "line_fill": dict, **TIMING_MODELS[model]}
-    _check_table(path, "timing", timing, fields, required=("model",))
-    if "flash" in timing:
-        flash = timing["flash"]
-        _check_table(path, "timing.flash", flash, {"area": str, "line_bytes": int, "prefetch": bool},
-                     required=("area", "line_bytes", "prefetch"))
-        if flash["area"] not in area_names:
-            _fail(path, f"timing.flash.area: no memory area named {flash['area']!r}")
-    previous = 0
-    for i, row in enumerate(timing.get("flash_wait_states", [])):
-        _check_table(path, f"timing.flash_wait_states[{i}]", row, {"up_to_mhz": _NUMBER, "wait_states": int},
-                     required=("up_to_mhz", "wait_states"))
-        if row["up_to_mhz"] <= previous:
-            _fail(path, "timing.flash_wait_states: rows must be in increasing up_to_mhz order")
-        previous = row["up_to_mhz"]
-    if "line_fill" in timing:
-        _check_table(path, "timing.line_fill", timing["line_fill"],
-                     {"flash_cycles": _NUMBER, "axi_sram_cycles": _NUMBER, "sram_d2_cycles": _NUMBER})
+    def value(self, where, value, kind):
+        if isinstance(value, bool) and kind is not bool:
+            self.fail(f"{where} must be {'an integer' if kind is int else 'a number'}")
+        if not isinstance(value, kind):
+            self.fail(f"{where} must be {'an integer' if kind is int else 'a number' if kind is _NUMBER else 'a ' + kind.__name__}")
+        if kind in (int, _NUMBER) and value < 0:
+            self.fail(f"{where} must not be negative")
 
+    # --- sections ---
+    def memory(self, entries) -> MemoryMap:
+        areas = []
+        for i, area in enumerate(entries):
+            where = f"memory[{i}]"
+            if not isinstance(area, dict):
+                self.fail(f"{where} must be a table")
+            self.keys(where, area, _AREA_KEYS)
+            missing = {"name", "kind", "base", "size"} - set(area)
+            if missing:
+                self.fail(f"{where}: missing {', '.join(sorted(missing))}")
+            source = self.source(f"memory area {area['name']!r}", area)
+            areas.append(MemoryArea(area["name"], area["kind"], int(area["base"]), int(area["size"]), source))
+        try:
+            return MemoryMap(areas)
+        except DeviceError as exc:
+            self.fail(str(exc))
 
-def _check_cache(path, i, cache, area_names):
-    where = f"caches[{i}]"
-    _check_table(path, where, cache, {"name": str, "role": str, "size_bytes": int, "line_bytes": int, "ways": int,
-                                      "areas": list, "write_allocate": bool},
-                 required=("name", "role", "size_bytes", "line_bytes", "ways", "areas"))
-    if cache["role"] not in CACHE_ROLES:
-        _fail(path, f"{where}.role must be one of {', '.join(CACHE_ROLES)}")
-    line, ways, size = cache["line_bytes"], cache["ways"], cache["size_bytes"]
-    if line <= 0 or line & (line - 1) or ways <= 0 or size <= 0 or size % (line * ways):
-        _fail(path, f"{where}: size_bytes must be a multiple of line_bytes x ways, line_bytes a power of two")
-    sets = size // (line * ways)
-    if sets & (sets - 1):
-        _fail(path, f"{where}: {sets} sets (size_bytes / (line_bytes x ways)) is not a power of two")
-    for area in cache["areas"]:
-        if area not in area_names:
-            _fail(path, f"{where}.areas: no memory area named {area!r}")
+    def area(self, where, name, memory_map) -> str:
+        if name not in {a.name for a in memory_map}:
+            self.fail(f"{where}: no memory area named {name!r}")
+        return name
+
+    def placement(self, table, memory_map) -> Placement:
+        self.table("placement", table, {s: str for s in Placement.SECTIONS}, required=Placement.SECTIONS)
+        for section in Placement.SECTIONS:
+            self.area(f"placement.{section}", table[section], memory_map)
+        return Placement(*(table[s] for s in Placement.SECTIONS), source=table["source"])
+
+    def marker(self, table) -> Marker | None:
+        self.keys("trace", table, {"marker_address", "source"})
+        if "marker_address" not in table:
+            return None
+        self.value("trace.marker_address", table["marker_address"], int)
+        return Marker(table["marker_address"], self.source("trace", table))
+
+    def clock(self, table) -> Clock:
+        self.table("clock", table, {"default_mhz": _NUMBER, "min_mhz": _NUMBER, "max_mhz": _NUMBER,
+                                    "options_mhz": list}, required=("default_mhz", "min_mhz", "max_mhz"))
+        if not table["min_mhz"] <= table["default_mhz"] <= table["max_mhz"] or table["min_mhz"] <= 0:
+            self.fail("clock: need 0 < min_mhz <= default_mhz <= max_mhz")
+        for mhz in table.get("options_mhz", []):
+            if not isinstance(mhz, _NUMBER) or isinstance(mhz, bool) or not table["min_mhz"] <= mhz <= table["max_mhz"]:
+                self.fail(f"clock.options_mhz: {mhz!r} is outside min_mhz..max_mhz")
+        return Clock(table["default_mhz"], table["min_mhz"], table["max_mhz"], tuple(table.get("options_mhz", ())),
+                     table["source"])
+
+    def power(self, table) -> Power:
+        self.table("power", table, {"voltage_v": _NUMBER, "min_voltage_v": _NUMBER, "max_voltage_v": _NUMBER,
+                                    "run": list, "sleep": dict},
+                   required=("voltage_v", "min_voltage_v", "max_voltage_v", "run", "sleep"))
+        if not 0 < table["min_voltage_v"] <= table["voltage_v"] <= table["max_voltage_v"]:
+            self.fail("power: need 0 < min_voltage_v <= voltage_v <= max_voltage_v")
+        if not table["run"]:
+            self.fail("power.run: at least one run-mode current point is needed")
+        run = []
+        for i, point in enumerate(table["run"]):
+            self.table(f"power.run[{i}]", point, {"mhz": _NUMBER, "current_ma": _NUMBER}, required=("mhz", "current_ma"))
+            run.append(RunCurrent(point["mhz"], point["current_ma"], point["source"]))
+        if len({p.mhz for p in run}) != len(run):
+            self.fail("power.run: two points at the same clock")
+        sleep = self.table("power.sleep", table["sleep"], {"mode": str, "current_ua": _NUMBER},
+                           required=("mode", "current_ua"))
+        return Power(table["voltage_v"], table["min_voltage_v"], table["max_voltage_v"], tuple(run),
+                     SleepCurrent(sleep["mode"], sleep["current_ua"], sleep["source"]), table["source"])
+
+    def cache(self, i, table, memory_map) -> Cache:
+        where = f"caches[{i}]"
+        self.table(where, table, {"name": str, "role": str, "size_bytes": int, "line_bytes": int, "ways": int,
+                                  "areas": list, "write_allocate": bool},
+                   required=("name", "role", "size_bytes", "line_bytes", "ways", "areas"))
+        if table["role"] not in CACHE_ROLES:
+            self.fail(f"{where}.role must be one of {', '.join(CACHE_ROLES)}")
+        line, ways, size = table["line_bytes"], table["ways"], table["size_bytes"]
+        if line <= 0 or line & (line - 1) or ways <= 0 or size <= 0 or size % (line * ways):
+            self.fail(f"{where}: size_bytes must be a multiple of line_bytes x ways, line_bytes a power of two")
+        sets = size // (line * ways)
+        if sets & (sets - 1):
+            self.fail(f"{where}: {sets} sets (size_bytes / (line_bytes x ways)) is not a power of two")
+        for area in table["areas"]:
+            self.area(f"{where}.areas", area, memory_map)
+        writable = any(memory_map.by_name(a).kind in _WRITABLE_KINDS for a in table["areas"])
+        if table["role"] != "instruction" and writable and "write_allocate" not in table:
+            self.fail(f"{where}: a data cache over writable memory must say write_allocate (true or false)")
+        return Cache(table["name"], table["role"], size, line, ways, tuple(table["areas"]),
+                     table.get("write_allocate", False), table["source"])
+
+    def timing(self, table, memory_map, caches) -> Timing:
+        model = table.get("model")
+        if model not in TIMING_MODELS:
+            self.fail(f"timing.model {model!r} is not one of {', '.join(TIMING_MODELS)}")
+        kind, own, memory_model = TIMING_MODELS[model]
+        fields = {"model": str, "flash": dict, "flash_wait_states": list, "line_fill": dict, **own}
+        required = ("model", *own, *(("flash", "flash_wait_states") if memory_model == "flash" else ("line_fill",)))
+        self.table("timing", table, fields, required=required)
+        flash = None
+        if "flash" in table:
+            f = self.table("timing.flash", table["flash"], {"area": str, "line_bytes": int, "prefetch": bool},
+                           required=("area", "line_bytes", "prefetch"))
+            self.area("timing.flash.area", f["area"], memory_map)
+            if f["line_bytes"] <= 0:
+                self.fail("timing.flash.line_bytes must be positive")
+            flash = FlashInterface(f["area"], f["line_bytes"], f["prefetch"], f["source"])
+        rows = []
+        for i, row in enumerate(table.get("flash_wait_states", [])):
+            self.table(f"timing.flash_wait_states[{i}]", row, {"up_to_mhz": _NUMBER, "wait_states": int},
+                       required=("up_to_mhz", "wait_states"))
+            if rows and row["up_to_mhz"] <= rows[-1].up_to_mhz:
+                self.fail("timing.flash_wait_states: rows must be in increasing up_to_mhz order")
+            rows.append(WaitStates(row["up_to_mhz"], row["wait_states"], row["source"]))
+        if memory_model == "flash" and not rows:
+            self.fail(f"timing.flash_wait_states: the {model} model needs at least one row")
+        line_fill = None
+        if "line_fill" in table:
+            fills = table["line_fill"]
+            self.table("timing.line_fill", fills, {a.name: _NUMBER for a in memory_map})
+            line_fill = LineFill(tuple((k, v) for k, v in fills.items() if k != "source"), fills["source"])
+            if memory_model == "line_fill":
+                for cache in caches:
+                    for area in cache.areas:
+                        if area not in fills:
+                            self.fail(f"timing.line_fill: no figure for {area!r}, which cache {cache.name!r} "
+                                      f"covers (the {model} model charges each miss a line fill)")
+        figures = {key: table[key] for key in own}
+        return kind(model=model, flash=flash, flash_wait_states=tuple(rows), line_fill=line_fill,
+                    source=table["source"], **figures)
+
+    def proxy(self, table, isa) -> Proxy:
+        self.table("proxy", table, {"isa": str, "real_isa": str}, required=("isa", "real_isa"))
+        if table["isa"] != isa:
+            self.fail(f"proxy.isa {table['isa']!r} must be the simulated isa {isa!r}")
+        return Proxy(Isa(table["isa"]), table["real_isa"], table["source"])
 
 
 def parse_device(data: dict, path: Path | None = None) -> Device:
-    _check_keys(path, "top level", data, _TOP_KEYS)
+    r = _Reader(path)
+    r.keys("top level", data, _TOP_KEYS)
     for key in _REQUIRED:
         if key not in data:
-            _fail(path, f"missing required key {key!r}")
+            r.fail(f"missing required key {key!r}")
     for key, kind in _TOP_KEYS.items():
         if key in data and not isinstance(data[key], kind):
-            _fail(path, f"{key!r} must be a {kind.__name__}")
-    if data["isa"] not in ISAS:
-        _fail(path, f"isa {data['isa']!r} is not one of {', '.join(ISAS)}")
-    areas = []
-    for i, area in enumerate(data["memory"]):
-        where = f"memory[{i}]"
-        _check_keys(path, where, area, _AREA_KEYS)
-        missing = {"name", "kind", "base", "size"} - set(area)
-        if missing:
-            _fail(path, f"{where}: missing {', '.join(sorted(missing))}")
-        _need_source(path, f"memory area {area['name']!r}", area)
-        areas.append(MemoryArea(area["name"], area["kind"], int(area["base"]), int(area["size"]), area["source"]))
-    try:
-        memory_map = MemoryMap(areas)
-    except DeviceError as exc:
-        _fail(path, str(exc))
-    placement = data["placement"]
-    _check_keys(path, "placement", placement, _PLACEMENT_KEYS)
-    for section in ("code", "rodata", "data", "stack"):
-        if section not in placement:
-            _fail(path, f"placement: missing {section!r}")
-        if placement[section] not in {a.name for a in areas}:
-            _fail(path, f"placement.{section}: no memory area named {placement[section]!r}")
-    trace = data.get("trace", {})
-    _check_keys(path, "trace", trace, _TRACE_KEYS)
-    marker = trace.get("marker_address")
-    if marker is not None:
-        _need_source(path, "trace", trace)
-    area_names = {a.name for a in areas}
-    if "clock" in data:
-        _check_clock(path, data["clock"])
-    if "power" in data:
-        _check_power(path, data["power"])
-    if "timing" in data:
-        _check_timing(path, data["timing"], area_names)
-    for i, cache in enumerate(data.get("caches", [])):
-        _check_cache(path, i, cache, area_names)
-    if "proxy" in data:
-        _check_table(path, "proxy", data["proxy"], {"isa": str, "real_isa": str}, required=("isa", "real_isa"))
-        if data["proxy"]["isa"] != data["isa"]:
-            _fail(path, f"proxy.isa {data['proxy']['isa']!r} must be the simulated isa {data['isa']!r}")
+            r.fail(f"{key!r} must be a {kind.__name__}")
+    if data["isa"] not in set(Isa):
+        r.fail(f"isa {data['isa']!r} is not one of {', '.join(Isa)}")
+    memory_map = r.memory(data["memory"])
+    placement = r.placement(data["placement"], memory_map)
+    marker = r.marker(data.get("trace", {}))
+    caches = tuple(r.cache(i, c, memory_map) for i, c in enumerate(data.get("caches", [])))
     for note in data.get("notes", []):
         if not isinstance(note, str):
-            _fail(path, "notes must be strings")
+            r.fail("notes must be strings")
     return Device(
-        name=data["name"], title=data["title"], version=data["version"], isa=data["isa"], core=data["core"],
-        memory_map=memory_map, placement={k: v for k, v in placement.items() if k != "source"},
-        marker_address=marker, raw=data, path=path,
+        name=data["name"], title=data["title"], version=data["version"], isa=Isa(data["isa"]), core=data["core"],
+        summary=data.get("summary", ""), memory_map=memory_map, placement=placement, marker=marker,
+        clock=r.clock(data["clock"]) if "clock" in data else None,
+        power=r.power(data["power"]) if "power" in data else None,
+        timing=r.timing(data["timing"], memory_map, caches) if "timing" in data else None,
+        caches=caches, proxy=r.proxy(data["proxy"], data["isa"]) if "proxy" in data else None,
+        notes=tuple(data.get("notes", ())), raw=data, path=path,
     )
 
 
@@ -229,7 +477,7 @@ def load_device_file(path) -> Device:
         raise DeviceError(f"{path.name}: cannot read device description: {exc}") from None
     device = parse_device(data, path)
     if device.name != path.stem:
-        _fail(path, f"name {device.name!r} does not match the file name")
+        raise DeviceError(f"{path.name}: name {device.name!r} does not match the file name")
     return device
 
 

@@ -116,7 +116,7 @@ class ImageInfo:
 class Trace:
     """The whole run. See the module docstring."""
 
-    isa: str  # "armv7e-m", "armv6-m" or "rv32imc"
+    isa: str  # an Isa value (mcubench.core.isa)
     device: str  # the device whose memory map the run used
     elf_sha256: str
     exit_status: int
