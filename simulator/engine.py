@@ -19,7 +19,7 @@ from unicorn.unicorn_py3.unicorn import uc_hook_h, uclib
 
 from mcubench.core.caches import CacheConfig
 from mcubench.core.errors import BudgetExceeded, FirmwareFault, RegionError, SimulationError, UsageError
-from mcubench.simulator import native
+from mcubench.simulator import interrupts, native
 from mcubench.simulator.divisions import find_division_sites
 from mcubench.simulator.loader import load_image
 from mcubench.simulator.regions import build_regions, rolled_up
@@ -114,6 +114,7 @@ class Simulator:
 
         static_reads: count loads from the data/stack RAM area by decoding the executed blocks instead of
         hooking each one (see simulator/static_reads.py); the counts are the same, the run is faster."""
+        interrupts.install()  # Ctrl-C stops a run within milliseconds (simulator/interrupts.py)
         self.device = device
         self.exact_markers = memory_tracing if exact_markers is None else bool(exact_markers)
         self.image = load_image(elf, device)
@@ -374,7 +375,7 @@ class Simulator:
         pc = self.image.entry
         while True:
             try:
-                uc.emu_start(arch.start_address(pc), _NEVER)
+                interrupts.emu_start(uc, arch.start_address(pc), _NEVER)
             except unicorn.UcError as exc:
                 if self._error is not None:
                     break
