@@ -11,7 +11,7 @@ def configure(parser):
     source.add_argument("--suite", metavar="SUITE.toml", help="suite definition (default: the built-in suite)")
     source.add_argument("--models", nargs="+", metavar="MODEL.tflite", help="models to run without labels")
     parser.add_argument("--devices", metavar="A,B,...", help="comma-separated device names (default: the suite's)")
-    parser.add_argument("--json", metavar="RESULTS.json", help="write the results record here")
+    parser.add_argument("--json", metavar="RESULTS.json", help="write the results record here ('-': standard output)")
     parser.add_argument("--report", metavar="DIR", help="also render Markdown, HTML, CSV and plots into DIR")
     parser.add_argument("--samples", type=int, metavar="N", help="score at most N test samples per model")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
@@ -39,8 +39,13 @@ def execute(args):
     from mcubench.benchmarks.runner import run_suite
     from mcubench.core.device import load_devices
 
+    from mcubench.core import paths
+
     if args.samples is not None and args.samples < 1:
         raise UsageError("--samples must be at least 1")
+    paths.output_file(args.json, "--json")
+    paths.output_folder(args.report, "--report")
+    text = sys.stderr if paths.one_stdout({"--json": args.json}) else sys.stdout
     suite = suite_from_models(args.models) if args.models else load_suite(args.suite or default_suite_path())
     devices = load_devices(args.devices if args.devices is not None else ",".join(suite.devices))
     progress = None
@@ -56,9 +61,9 @@ def execute(args):
     from mcubench.reports.document import summary_table
     from mcubench.reports.markdown import markdown_table
 
-    print(markdown_table(summary_table(results)))
-    if args.json:
-        print(f"results: {args.json}")
+    print(markdown_table(summary_table(results)), file=text)
+    if args.json and text is sys.stdout:
+        print(f"results: {args.json}", file=text)
     if args.report:
-        print(f"reports: {args.report}")
+        print(f"reports: {args.report}", file=text)
     return 0
