@@ -3,7 +3,6 @@
 import re
 from pathlib import Path
 
-import pytest
 
 from mcubench.benchmarks import cli
 from mcubench.benchmarks.cli import main
