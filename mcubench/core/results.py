@@ -95,6 +95,23 @@ class DeviceInfo:
     validation: Validation | None = None  # None: no published figure checks this device's model
 
 
+# Why a model x device pair has no figures: the firmware does not fit the device's memories, the model
+# cannot be compiled (an unsupported op or a malformed file), or the simulated firmware failed.
+FAILURE_KINDS = ("does-not-fit", "unsupported-model", "build-failed", "simulation-failed")
+
+
+@dataclass
+class Failure:
+    """A model x device pair that was asked for but could not be measured, and why (one line)."""
+
+    model: str
+    model_title: str
+    device: str
+    device_title: str
+    kind: str  # one of FAILURE_KINDS
+    message: str  # e.g. "arena 300000 + input ... bytes, sram has 131072"
+
+
 @dataclass
 class Results:
     suite: str
@@ -104,6 +121,7 @@ class Results:
     git_commit: str = ""
     created_utc: str = ""
     schema: str = RESULTS_SCHEMA
+    failures: list = field(default_factory=list)  # [Failure]: pairs with no row
 
     def to_dict(self):
         return asdict(self)
@@ -155,6 +173,12 @@ def results_from_dict(data, origin="results") -> Results:
             d.validation = _build(Validation, d.validation, f"{origin}: devices.{name}.validation")
         devices[name] = d
     results.devices = devices
+    if not isinstance(results.failures, list):
+        raise ResultsError(f"{origin}: failures must be a list")
+    results.failures = [_build(Failure, f, f"{origin}: failures[{i}]") for i, f in enumerate(results.failures)]
+    for i, failure in enumerate(results.failures):
+        if failure.kind not in FAILURE_KINDS:
+            raise ResultsError(f"{origin}: failures[{i}].kind {failure.kind!r} is not one of {', '.join(FAILURE_KINDS)}")
     return results
 
 
