@@ -56,7 +56,9 @@ def sweep(count, jobs, workdir):
 
 def build_vs_simulate(sample, workdir):
     """Serial, cold: seconds spent compiling firmware vs simulating and costing it, per estimate."""
-    from mcubench import api
+    from mcubench.cost_models import estimate, simulation_options
+    from mcubench.firmware import compile_model
+    from mcubench.simulator.engine import simulate
 
     folder = Path(workdir) / "split"
     folder.mkdir()
@@ -67,10 +69,10 @@ def build_vs_simulate(sample, workdir):
         path.write_bytes(model)
         for device in load_devices(SWEEP_DEVICES):
             try:
-                fw, t_build = _timed(lambda: api.compile_model(path, device))
+                fw, t_build = _timed(lambda: compile_model(path, device))
             except Exception:  # does not fit this device: not an estimate
                 continue
-            _, t_sim = _timed(lambda: api.estimate(api.simulate(fw.elf_path, device), device))
+            _, t_sim = _timed(lambda: estimate(simulate(fw.elf_path, device, **simulation_options(device)), device))
             build, simulate, pairs = build + t_build, simulate + t_sim, pairs + 1
     return pairs, build / pairs, simulate / pairs
 
