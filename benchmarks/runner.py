@@ -234,6 +234,14 @@ def _measure_serial(suite, devices, max_samples, progress, options):
     return measured
 
 
+def _ignore_sigint():
+    """Workers leave Ctrl-C to the parent, which stops them: a terminal sends SIGINT to every process of
+    the job, and a worker's own KeyboardInterrupt would only print a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _measure_parallel(suite, devices, max_samples, progress, options, jobs):
     """The same work on a pool of processes: each model's references first, then its pairs as they are ready.
 
@@ -244,7 +252,8 @@ def _measure_parallel(suite, devices, max_samples, progress, options, jobs):
     import multiprocessing
 
     measured = {}
-    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=_ignore_sigint)
     try:
         pending = {pool.submit(prepare_model, model, max_samples): ("prepare", model) for model in suite.models}
         weights = {}
@@ -263,9 +272,11 @@ def _measure_parallel(suite, devices, max_samples, progress, options, jobs):
                     if progress:
                         progress.advance(f"{model.name} on {device.name}", weights[model.name, device.name])
     except BaseException:
-        # Ctrl-C or a worker's internal error: drop queued work and stop the workers now.
+        # Ctrl-C or a worker's internal error: drop queued work and stop the workers now (shutdown forgets
+        # the worker processes, so take them first).
+        processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in list(getattr(pool, "_processes", {}).values()):
+        for process in processes:
             process.terminate()
         raise
     pool.shutdown()

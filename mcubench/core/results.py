@@ -189,8 +189,8 @@ def results_from_dict(data, origin="results") -> Results:
         raise ResultsError(f"{origin}: schema {schema!r} is not {RESULTS_SCHEMA!r} (written by another mcubench version?)")
     results = _build(Results, data, origin)
     results.schema = RESULTS_SCHEMA  # read into the current record; older schemas only lack optional fields
-    if not results.rows:
-        raise ResultsError(f"{origin}: the record has no rows (nothing was measured)")
+    if not results.rows and not results.failures:
+        raise ResultsError(f"{origin}: the record has no rows and no failures (nothing was measured)")
     rows = []
     for i, row in enumerate(results.rows):
         where = f"{origin}: rows[{i}]"
