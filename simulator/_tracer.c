@@ -37,6 +37,7 @@ typedef struct {
     uint32_t addr, size, ninsn, ctx;
     uint32_t func; /* function region index whose entry this block is, or NO_FUNC */
     uint32_t next; /* index + 1 of the block that followed last time: a guess that saves the hash lookup */
+    uint32_t idle; /* the block is an idle loop: it branches to itself doing nothing else (see idle_loop) */
     uint64_t count, fallthrough;
 } block_t;
 
@@ -90,6 +91,15 @@ typedef struct tracer {
 
     uint64_t icount, budget;
     int budget_hit;
+    uint32_t parked_pc; /* the idle loop the firmware reached, 0 = none */
+    uint64_t parked_icount;
+
+    /* the heap break: sbrk() is watched at its entry (increment, return address) and at its return */
+    uint32_t reg_arg0;
+    uint32_t sbrk_ret, sbrk_sp; /* pending call: where it returns to (1 = none pending) */
+    int32_t sbrk_incr;
+    uint32_t heap_base, heap_top; /* first break seen, highest break reached; heap_base 0 = no call yet */
+    uint64_t sbrk_calls;
 
     /* contexts and the region stack */
     context_t *ctxs;
@@ -112,8 +122,7 @@ typedef struct tracer {
     uint32_t area_base[MAX_AREAS], area_end[MAX_AREAS];
     uint32_t last_area;
 
-    /* stack and written RAM */
-    uint32_t stack_floor, stack_top, stack_low;
+    /* written RAM */
     uint32_t nram;
     uint32_t ram_base[MAX_AREAS], ram_end[MAX_AREAS];
     uint8_t *ram_bits[MAX_AREAS];
@@ -224,26 +233,86 @@ static void push_frame(tracer_t *t, uint32_t kind, uint32_t region, uint32_t ret
 /* ---------------------------------------------------------------------------------------------- */
 /* blocks */
 
-static uint32_t count_instructions(tracer_t *t, uint32_t addr, uint32_t size)
+/* Thumb-2: a halfword whose top five bits are 0b11101, 0b11110 or 0b11111 starts a 32-bit instruction
+   (ARMv7-M ARM, DDI 0403E, A5.1). RISC-V: low two bits 0b11 mark a 32-bit instruction, else RVC. */
+static uint32_t insn_length(tracer_t *t, const uint8_t *p)
+{
+    if (t->isa == ISA_THUMB)
+        return ((p[0] | ((uint32_t)p[1] << 8)) >> 11) >= 0x1D ? 4 : 2;
+    return (p[0] & 3) == 3 ? 4 : 2;
+}
+
+static int32_t sign_extend(uint32_t value, unsigned bits)
+{
+    uint32_t m = 1u << (bits - 1);
+    return (int32_t)((value ^ m) - m);
+}
+
+/* Target of an unconditional direct jump at pc that does not link, or 0 when the instruction is not one.
+   Thumb B encodings T2 and T4 (DDI 0403E A7.7.12); RISC-V JAL x0 and C.J (unprivileged ISA 2.6, 16.4). */
+static uint32_t jump_target(tracer_t *t, const uint8_t *p, uint32_t len, uint32_t pc)
+{
+    if (t->isa == ISA_THUMB) {
+        uint32_t hw = p[0] | ((uint32_t)p[1] << 8);
+        if (len == 2)
+            return (hw >> 11) == 0x1C ? pc + 4 + (uint32_t)sign_extend((hw & 0x7FF) << 1, 12) : 0;
+        uint32_t hw2 = p[2] | ((uint32_t)p[3] << 8);
+        if ((hw >> 11) != 0x1E || (hw2 & 0xD000) != 0x9000)
+            return 0;
+        uint32_t s = (hw >> 10) & 1, j1 = (hw2 >> 13) & 1, j2 = (hw2 >> 11) & 1;
+        uint32_t imm = (s << 24) | ((~(j1 ^ s) & 1) << 23) | ((~(j2 ^ s) & 1) << 22) | ((hw & 0x3FF) << 12) |
+                       ((hw2 & 0x7FF) << 1);
+        return pc + 4 + (uint32_t)sign_extend(imm, 25);
+    }
+    if (len == 4) {
+        uint32_t w = p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+        if ((w & 0xFFF) != 0x06F) /* JAL with rd = x0 */
+            return 0;
+        uint32_t imm = ((w >> 31) << 20) | (((w >> 12) & 0xFF) << 12) | (((w >> 20) & 1) << 11) | (((w >> 21) & 0x3FF) << 1);
+        return pc + (uint32_t)sign_extend(imm, 21);
+    }
+    uint32_t h = p[0] | ((uint32_t)p[1] << 8);
+    if ((h & 0xE003) != 0xA001) /* C.J */
+        return 0;
+    uint32_t imm = (((h >> 12) & 1) << 11) | (((h >> 11) & 1) << 4) | (((h >> 9) & 3) << 8) | (((h >> 8) & 1) << 10) |
+                   (((h >> 7) & 1) << 6) | (((h >> 6) & 1) << 7) | (((h >> 3) & 7) << 1) | (((h >> 2) & 1) << 5);
+    return pc + (uint32_t)sign_extend(imm, 12);
+}
+
+/* An instruction that does nothing while the core waits: NOP, YIELD, WFE, WFI (Thumb hints, DDI 0403E
+   A7.7.261-263, A7.7.88), or RISC-V NOP, C.NOP and WFI. */
+static int waits(tracer_t *t, const uint8_t *p, uint32_t len)
+{
+    if (t->isa == ISA_THUMB) {
+        uint32_t hw = p[0] | ((uint32_t)p[1] << 8);
+        return len == 2 && (hw == 0xBF00 || hw == 0xBF10 || hw == 0xBF20 || hw == 0xBF30);
+    }
+    if (len == 2)
+        return (p[0] | ((uint32_t)p[1] << 8)) == 0x0001;
+    uint32_t w = p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+    return w == 0x00000013 || w == 0x10500073;
+}
+
+/* Decodes a new block once: its instruction count, and whether it is an idle loop (an unconditional
+   jump back to its own start, preceded only by waiting instructions: `while (1);`, `for (;;) __WFI();`). */
+static uint32_t decode_block(tracer_t *t, uint32_t addr, uint32_t size, uint32_t *idle)
 {
     uint8_t small[4096];
     uint8_t *buf = size <= sizeof(small) ? small : malloc(size);
-    uint32_t n = 0;
+    uint32_t n = 0, quiet = 1;
+    *idle = 0;
     if (!buf || t->mem_read(t->uc, addr, buf, size) != 0) {
         if (buf && buf != small)
             free(buf);
         return 0;
     }
     for (uint32_t i = 0; i < size; n++) {
-        if (t->isa == ISA_THUMB) {
-            /* Thumb-2: a halfword whose top five bits are 0b11101, 0b11110 or 0b11111 starts a
-               32-bit instruction (ARMv7-M ARM, DDI 0403E, A5.1). */
-            uint32_t hw = buf[i] | ((uint32_t)buf[i + 1] << 8);
-            i += (hw >> 11) >= 0x1D ? 4 : 2;
-        } else {
-            /* RISC-V: low two bits 0b11 mark a 32-bit instruction, anything else is RVC. */
-            i += (buf[i] & 3) == 3 ? 4 : 2;
-        }
+        uint32_t len = insn_length(t, &buf[i]);
+        if (i + len < size)
+            quiet = quiet && waits(t, &buf[i], len);
+        else if (i + len == size)
+            *idle = quiet && jump_target(t, &buf[i], len, addr + i) == addr;
+        i += len;
     }
     if (buf != small)
         free(buf);
@@ -302,7 +371,7 @@ static int64_t block_lookup(tracer_t *t, uint32_t addr, uint32_t size)
     b->fallthrough = 0;
     b->next = 0;
     b->func = func_of(t, addr);
-    b->ninsn = count_instructions(t, addr, size);
+    b->ninsn = decode_block(t, addr, size, &b->idle);
     t->table[h] = t->nblocks + 1;
     return t->nblocks++;
 }
@@ -405,6 +474,35 @@ static inline void clear_stale_it_state(tracer_t *t)
     }
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* the heap break */
+
+/* A code hook on the first instruction of sbrk(increment), which returns the old break or -1. */
+void tracer_sbrk_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    tracer_t *t = user;
+    (void)uc, (void)address, (void)size;
+    t->sbrk_incr = (int32_t)read_reg32(t, t->reg_arg0);
+    t->sbrk_ret = read_reg32(t, t->reg_ret) & ~1u;
+    t->sbrk_sp = read_reg32(t, t->reg_sp);
+    t->sbrk_calls++;
+}
+
+static void sbrk_returned(tracer_t *t)
+{
+    if (read_reg32(t, t->reg_sp) < t->sbrk_sp)
+        return; /* a call inside sbrk returning to the same address */
+    t->sbrk_ret = 1;
+    uint32_t old = read_reg32(t, t->reg_arg0);
+    if (old == 0xFFFFFFFFu)
+        return; /* refused: the break did not move */
+    if (!t->heap_base)
+        t->heap_base = t->heap_top = old;
+    uint32_t now = old + (uint32_t)t->sbrk_incr;
+    if (now > t->heap_top)
+        t->heap_top = now;
+}
+
 /* The rare part of the block hook: a block not seen after its predecessor, or a function entry. */
 static int64_t block_slow(tracer_t *t, uint32_t addr, uint32_t size)
 {
@@ -422,6 +520,8 @@ void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *use
     uint32_t addr = (uint32_t)address;
     (void)uc;
     t->it_pending = 0;
+    if (addr == t->sbrk_ret)
+        sbrk_returned(t);
     /* A function region ends when control reaches its return address with the stack popped. */
     while (t->nframes && t->frames[t->nframes - 1].ret == addr) {
         frame_t *f = &t->frames[t->nframes - 1];
@@ -456,6 +556,13 @@ void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *use
         }
     }
     block_t *b = &t->blocks[i];
+    if (b->idle) {
+        /* The firmware parked: nothing after this block does work, so the run ends before it. */
+        t->parked_pc = addr;
+        t->parked_icount = t->icount;
+        t->emu_stop(t->uc);
+        return;
+    }
     b->count++;
     if (t->prev >= 0) {
         p = &t->blocks[t->prev]; /* block_lookup may have moved the table */
@@ -507,8 +614,6 @@ void tracer_mem_write_hook(uc_engine *uc, int type, uint64_t address, int size, 
     uint64_t *m = &t->ctxs[t->ctx].mem[area_index(t, addr) * 4];
     m[1]++;
     m[3] += (uint32_t)size;
-    if (addr >= t->stack_floor && addr < t->stack_top && addr < t->stack_low)
-        t->stack_low = addr;
     for (uint32_t r = 0; r < t->nram; r++) {
         if (addr >= t->ram_base[r] && addr < t->ram_end[r]) {
             for (uint32_t k = 0; k < (uint32_t)size && addr + k < t->ram_end[r]; k++) {
@@ -565,8 +670,7 @@ static int64_t split_head(tracer_t *t, uint32_t *tail_addr, uint32_t *tail_size)
     uint8_t insn[2];
     if (!t->exact_markers || pc < b->addr || pc >= b->addr + b->size || t->mem_read(t->uc, pc, insn, 2) != 0)
         return -1; /* PC not known exactly: keep the block whole */
-    uint32_t hw = insn[0] | ((uint32_t)insn[1] << 8);
-    uint32_t len = t->isa == ISA_THUMB ? ((hw >> 11) >= 0x1D ? 4 : 2) : ((insn[0] & 3) == 3 ? 4 : 2);
+    uint32_t len = insn_length(t, insn);
     uint32_t next = pc + len, addr = b->addr, end = b->addr + b->size;
     if (next >= end)
         return -1; /* the store ends the block: nothing to move */
@@ -671,7 +775,7 @@ void tracer_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t v
 /* set-up and results, called from Python with ctypes */
 
 tracer_t *tracer_new(uc_engine *uc, void *reg_read, void *mem_read, void *emu_stop, uint32_t isa, uint32_t reg_sp,
-                     uint32_t reg_ret, uint32_t reg_pc)
+                     uint32_t reg_ret, uint32_t reg_pc, uint32_t reg_arg0)
 {
     tracer_t *t = calloc(1, sizeof(tracer_t));
     if (!t)
@@ -684,6 +788,8 @@ tracer_t *tracer_new(uc_engine *uc, void *reg_read, void *mem_read, void *emu_st
     t->reg_sp = reg_sp;
     t->reg_ret = reg_ret;
     t->reg_pc = reg_pc;
+    t->reg_arg0 = reg_arg0;
+    t->sbrk_ret = 1;
     t->blocks_cap = 1024;
     t->blocks = malloc(t->blocks_cap * sizeof(block_t));
     t->table = calloc(t->blocks_cap * 2, sizeof(uint32_t));
@@ -803,12 +909,6 @@ void tracer_set_reg_write(tracer_t *t, void *reg_write, uint32_t reg_xpsr)
     t->reg_xpsr = reg_xpsr;
 }
 
-void tracer_set_stack(tracer_t *t, uint32_t floor, uint32_t top)
-{
-    t->stack_floor = floor;
-    t->stack_top = top;
-}
-
 /* Clears every counter for a new run. */
 void tracer_reset(tracer_t *t, uint64_t budget)
 {
@@ -832,9 +932,13 @@ void tracer_reset(tracer_t *t, uint64_t budget)
     t->icount = 0;
     t->budget = budget;
     t->budget_hit = 0;
+    t->parked_pc = 0;
+    t->parked_icount = 0;
+    t->sbrk_ret = 1;
+    t->heap_base = t->heap_top = 0;
+    t->sbrk_calls = 0;
     t->nmarks = 0;
     memset(t->calls, 0, (MAX_FUNCS + MAX_MARKS) * sizeof(uint64_t));
-    t->stack_low = 0xFFFFFFFFu;
     for (uint32_t r = 0; r < t->nram; r++)
         memset(t->ram_bits[r], 0, (t->ram_end[r] - t->ram_base[r] + 7) / 8);
     for (uint32_t i = 0; i < t->ncaches; i++) {
@@ -854,8 +958,12 @@ int tracer_region_error(tracer_t *t) { return t->region_error; }
 uint32_t tracer_nblocks(tracer_t *t) { return t->nblocks; }
 uint32_t tracer_nctx(tracer_t *t) { return t->nctx; }
 uint32_t tracer_nmarks(tracer_t *t) { return t->nmarks; }
-uint32_t tracer_stack_low(tracer_t *t) { return t->stack_low; }
 uint32_t tracer_current_region_depth(tracer_t *t) { return t->nframes; }
+uint32_t tracer_parked_pc(tracer_t *t) { return t->parked_pc; }
+uint64_t tracer_parked_icount(tracer_t *t) { return t->parked_icount; }
+uint32_t tracer_heap_base(tracer_t *t) { return t->heap_base; }
+uint32_t tracer_heap_top(tracer_t *t) { return t->heap_top; }
+uint64_t tracer_sbrk_calls(tracer_t *t) { return t->sbrk_calls; }
 
 void tracer_blocks(tracer_t *t, uint32_t *addr, uint32_t *size, uint32_t *ninsn, uint32_t *ctx, uint64_t *count,
                    uint64_t *fallthrough)

@@ -23,7 +23,8 @@ from mcubench.simulator import interrupts, native
 from mcubench.simulator.divisions import find_division_sites
 from mcubench.simulator.loader import load_image
 from mcubench.simulator.regions import build_regions, rolled_up
-from mcubench.simulator.semihosting import RV_EBREAK, RV_SLLI, RV_SRAI, Semihost
+from mcubench.simulator.host_files import HostFiles
+from mcubench.simulator.semihosting import RV_EBREAK, RV_SLLI, RV_SRAI, Semihost, UnsupportedOperation
 from mcubench.simulator.static_reads import LoadDecoder, find_conditional_access_sites
 from mcubench.core.trace import AccessCounts, BlockTable, CacheCounts, Trace
 from mcubench.core.isa import Isa
@@ -37,10 +38,14 @@ _NEVER = 0xFFFFFFFF
 # QEMU's exception number for BKPT (target/arm/cpu.h EXCP_BKPT), as Unicorn reports it to UC_HOOK_INTR.
 _EXCP_BKPT = 7
 _SEMIHOST_BKPT = 0xBEAB  # BKPT #0xAB, Thumb encoding
+# Wait-for-interrupt instructions: Thumb WFI, WFE (16-bit) and WFI.W, WFE.W (ARMv7-M ARM A7.7.261-262),
+# RISC-V WFI (privileged ISA 3.3.3). Unicorn halts the core on them and returns from emu_start.
+_ARM_WAITS = {(2, 0xBF30), (2, 0xBF20), (4, 0x8003F3AF), (4, 0x8002F3AF)}
+_RV_WAITS = {(4, 0x10500073)}
 # The other exception numbers QEMU's Arm model reports (target/arm/cpu.h), named for fault messages.
 _ARM_EXCEPTIONS = {1: "undefined instruction", 2: "SVC", 3: "prefetch abort", 4: "data abort", 7: "breakpoint",
                    8: "exception return", 17: "coprocessor (FPU) access while disabled", 18: "invalid state",
-                   19: "stack overflow", 22: "unaligned access", 0x10001: "WFI/WFE (core halted)"}
+                   19: "stack overflow", 22: "unaligned access"}
 
 _ACCESS = {
     uc_const.UC_MEM_READ_UNMAPPED: "read of unmapped address",
@@ -59,17 +64,6 @@ _PERMS = {
     "peripheral": uc_const.UC_PROT_READ | uc_const.UC_PROT_WRITE,
 }
 _RAM_KINDS = ("sram", "tcm")
-
-
-# The native tracer counts instructions in 64 bits; a larger budget would wrap (2**64 behaved as 0).
-MAX_BUDGET = 2**64 - 1
-
-
-def check_budget(budget) -> int:
-    """An instruction budget as the tracer takes it: an integer from 1 to 2**64 - 1; UsageError otherwise."""
-    if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= MAX_BUDGET:
-        raise UsageError(f"--budget must be an integer from 1 to {MAX_BUDGET}, not {budget!r}")
-    return budget
 
 
 @dataclass
@@ -117,14 +111,18 @@ class Simulator:
     """A firmware loaded for a device; run() as often as needed, each run from the reset state."""
 
     def __init__(self, elf, device, *, memory_tracing=True, caches=(), function_regions=(),
-                 budget_instructions=200_000_000, exact_markers=None, static_reads=True):
+                 budget_instructions=200_000_000, exact_markers=None, static_reads=True, host_files=None,
+                 command_line=None, stdin=b""):
         """exact_markers: split blocks exactly at region marker stores. It needs Unicorn to keep PC exact
         at the marker store, which a hook on the marker word buys at about 2x the untraced run time when
         memory is not traced anyway; by default (None) it is on only with memory tracing, and untraced
         runs attribute the block holding a marker store to the region it started in.
 
         static_reads: count loads from the data/stack RAM area by decoding the executed blocks instead of
-        hooking each one (see simulator/static_reads.py); the counts are the same, the run is faster."""
+        hooking each one (see simulator/static_reads.py); the counts are the same, the run is faster.
+
+        host_files: the HostFiles semihosting may open (default: none); command_line: what
+        SYS_GET_CMDLINE returns (default: the ELF's name); stdin: the bytes the firmware's stdin holds."""
         interrupts.install()  # Ctrl-C stops a run within milliseconds (simulator/interrupts.py)
         self.device = device
         self.exact_markers = memory_tracing if exact_markers is None else bool(exact_markers)
@@ -136,7 +134,7 @@ class Simulator:
             if (cache.read or cache.write) and not self.memory_tracing:
                 raise UsageError(f"cache {cache.name!r} models data accesses, which need memory tracing")
         self.function_regions = list(function_regions)
-        self.budget_instructions = check_budget(budget_instructions)
+        self.budget_instructions = int(budget_instructions)
         self._function_entries = [self.image.symbol_address(name) & ~1 for name in self.function_regions]
         self._arch = _Arch(device)
         self._areas = list(device.memory_map)
@@ -152,6 +150,9 @@ class Simulator:
         self._setup_python_hooks()
         self._context = self._uc.context_save()
         self._paint = {a.name: bytes([PAINT]) * a.size for a in self._ram}
+        self.host_files = host_files or HostFiles()
+        self.command_line = self.image.name if command_line is None else str(command_line)
+        self.stdin = bytes(stdin)
 
     def __del__(self):
         tracer, lib = getattr(self, "_tracer", None), getattr(self, "_lib", None)
@@ -166,9 +167,9 @@ class Simulator:
         top = self.image.initial_sp if self.image.initial_sp is not None else area.end
         stack_area = self.device.memory_map.area_at(top - 4, 4) or area
         floor = stack_area.base
-        for seg in self.image.segments:
-            end = seg.run_address + seg.mem_size
-            if stack_area.contains(seg.run_address) and floor < end <= top:
+        for section in self.image.ram_sections:
+            end = section.address + section.size
+            if not section.placeholder and stack_area.contains(section.address) and floor < end <= top:
                 floor = end
         return top, floor
 
@@ -227,7 +228,7 @@ class Simulator:
     def _setup_tracer(self):
         lib, arch = self._lib, self._arch
         tracer = lib.tracer_new(self._uc._uch, _fn("uc_reg_read"), _fn("uc_mem_read"), _fn("uc_emu_stop"),
-                                0 if arch.arm else 1, arch.sp, arch.ret, arch.pc)
+                                0 if arch.arm else 1, arch.sp, arch.ret, arch.pc, arch.arg0)
         if not tracer:
             raise SimulationError("cannot allocate the native tracer")
         self._tracer = tracer
@@ -243,10 +244,14 @@ class Simulator:
             flags = cache.fetch | cache.read << 1 | cache.write << 2 | cache.write_allocate << 3
             if lib.tracer_add_cache(tracer, cache.line_bytes, cache.sets, cache.ways, flags, len(ranges), flat) != 0:
                 raise UsageError(f"cache {cache.name!r} cannot be modelled (at most 8 caches of 8 ranges)")
-        lib.tracer_set_stack(tracer, self._stack_floor, self._stack_top)
         if arch.arm:
             lib.tracer_set_reg_write(tracer, _fn("uc_reg_write"), arm_const.UC_ARM_REG_XPSR)
         self._hook(uc_const.UC_HOOK_BLOCK, native.callback_address("tracer_block_hook"), tracer)
+        # The heap break: one code hook on sbrk's first instruction (newlib's _sbrk, picolibc's sbrk).
+        self.sbrk_symbol = next((n for n in ("_sbrk", "sbrk") if n in self.image.symbols.by_name), None)
+        if self.sbrk_symbol:
+            entry = self.image.symbols.by_name[self.sbrk_symbol] & ~1
+            self._hook(uc_const.UC_HOOK_CODE, native.callback_address("tracer_sbrk_hook"), tracer, entry, entry)
         self._cond_sites = []
         self._load_decoder = None
         if self.memory_tracing:
@@ -325,7 +330,11 @@ class Simulator:
 
     def _semihost_call(self):
         uc = self._uc
-        result = self._semihost.call(uc.reg_read(self._arch.arg0), uc.reg_read(self._arch.arg1))
+        try:
+            result = self._semihost.call(uc.reg_read(self._arch.arg0), uc.reg_read(self._arch.arg1))
+        except UnsupportedOperation as exc:
+            pc = uc.reg_read(self._arch.pc)
+            raise SimulationError(f"{self.image.name}: {exc} at {self.image.describe(pc)}") from None
         uc.reg_write(self._arch.arg0, result & 0xFFFFFFFF)
 
     def _rv_semihost_trap(self, pc) -> bool:
@@ -374,15 +383,29 @@ class Simulator:
     def run(self, writes=None, reads=None, *, budget_instructions=None) -> RunResult:
         """Run from reset to the firmware's exit; writes are applied after loading, reads taken at exit."""
         uc, lib, arch = self._uc, self._lib, self._arch
-        budget = self.budget_instructions if budget_instructions is None else check_budget(budget_instructions)
+        budget = self.budget_instructions if budget_instructions is None else int(budget_instructions)
         self._reset_memory(writes)
         uc.context_restore(self._context)
         if self.image.initial_sp is not None:
             uc.reg_write(arch.sp, self.image.initial_sp)
         lib.tracer_reset(self._tracer, budget)
-        self._semihost = Semihost(self._read)
+        self._semihost = Semihost(self._read, self._write_guest, files=self.host_files,
+                                  command_line=self.command_line, stdin=self.stdin,
+                                  instructions=lambda: int(lib.tracer_icount(self._tracer)),
+                                  tick_hz=self._tick_hz(), heap_info=self._heap_info())
         self._error = None
         self._bad_access = None
+        self._halted_pc = None
+        try:
+            self._emulate(budget)
+        finally:
+            self._semihost.close_all()
+        trace = self._collect()
+        out = {name: self._read(address, n) for name, (address, n) in (reads or {}).items()}
+        return RunResult(trace, out)
+
+    def _emulate(self, budget):
+        uc, lib, arch = self._uc, self._lib, self._arch
         pc = self.image.entry
         while True:
             try:
@@ -410,12 +433,48 @@ class Simulator:
         if region_error == 2:
             raise RegionError(f"{self.image.name}: region end marker without a matching begin "
                               f"at {self.image.describe(uc.reg_read(arch.pc))}")
-        if self._semihost.exit_status is None:
+        if self._semihost.exit_status is None and self._idle_pc() is None:
             pc = uc.reg_read(arch.pc)
-            raise SimulationError(f"{self.image.name}: stopped without exiting at {self.image.describe(pc)}")
-        trace = self._collect()
-        out = {name: self._read(address, n) for name, (address, n) in (reads or {}).items()}
-        return RunResult(trace, out)
+            self._halted_pc = self._waited_before(pc)
+            if self._halted_pc is None:
+                raise SimulationError(f"{self.image.name}: stopped without exiting at {self.image.describe(pc)}")
+
+    def _waited_before(self, pc):
+        """The address of the WFI/WFE that ends just before pc, or None. No interrupt ever comes in the
+        simulation, so a core that waits for one sleeps for good: the firmware has parked."""
+        waits = _ARM_WAITS if self._arch.arm else _RV_WAITS
+        for length, word in waits:
+            try:
+                if int.from_bytes(self._uc.mem_read(pc - length, length), "little") == word:
+                    return pc - length
+            except unicorn.UcError:
+                continue
+        return None
+
+    def _idle_pc(self):
+        """Where the firmware parked (an idle loop, or WFI with nothing to wake it), or None."""
+        parked = int(self._lib.tracer_parked_pc(self._tracer))
+        if parked:
+            return parked
+        return self._halted_pc
+
+    def _tick_hz(self):
+        """Semihosting's tick rate: the device's default clock, one tick per executed instruction (1 MHz
+        for a device description without a clock)."""
+        mhz = self.device.clock.default_mhz if self.device.clock is not None else 1.0
+        return int(round(mhz * 1e6))
+
+    def _heap_info(self):
+        """(heap base, heap limit, stack base, stack limit) for SYS_HEAPINFO: the heap from the end of
+        static data up to the stack, which grows down from the initial SP to meet it."""
+        return self._stack_floor, self._stack_top, self._stack_top, self._stack_floor
+
+    def _write_guest(self, address, data):
+        area = self.device.memory_map.area_at(address, max(len(data), 1))
+        if area is None or not _PERMS[area.kind] & uc_const.UC_PROT_WRITE:
+            raise SimulationError(f"semihosting cannot write {len(data)} bytes at {address:#010x}: "
+                                  "not in writable device memory")
+        self._uc.mem_write(address, bytes(data))
 
     def _fault(self, exc, pc):
         symbol = self.image.symbols.name_at(pc)
@@ -461,13 +520,15 @@ class Simulator:
         everything = np.ones(nctx, dtype=bool)
         parts = dict(blocks=blocks, mem=mem, cache=cache, div=div)
         total = rolled_up(parts, everything, self._areas, self.caches, self._div_sites)
-        stack, touched = self._stack_and_ram()
+        stack, heap, touched = self._memory_use()
         trace = Trace(
             isa=self.device.isa, device=self.device.name, elf_sha256=self.image.sha256,
-            exit_status=int(self._semihost.exit_status), console=self._semihost.text(),
+            exit_status=self._semihost.exit_status, console_bytes=bytes(self._semihost.console),
+            idle_pc=self._idle_pc() if self._semihost.exit_status is None else None,
+            host_notes=list(self._semihost.notes),
             blocks=total.blocks, image=self.image.info, code=list(self.image.code),
             memory=total.memory if self.memory_tracing else {}, caches=total.caches, divisions=total.divisions,
-            stack_high_water_bytes=stack, ram_touched_bytes=touched, heap_bytes=0,
+            stack_high_water_bytes=stack, ram_touched_bytes=touched, heap_bytes=heap,
             memory_traced=self.memory_tracing,
         )
         trace.regions = build_regions(parts, parent, region, region_names, calls, self._areas, self.caches,
@@ -509,31 +570,42 @@ class Simulator:
             return f"region@{address:#010x}"
         return raw.decode("utf-8", errors="replace") or f"region@{address:#010x}"
 
-    def _stack_and_ram(self):
-        """(stack high-water bytes, RAM bytes written): exact from the write hook, else from the paint."""
+    def _written(self):
+        """{RAM area name: bool per byte, written during the run}: exact from the write hook, else from
+        the paint (a byte the firmware left holding the paint value itself looks unwritten)."""
         lib, t = self._lib, self._tracer
-        if self.memory_tracing:
-            low = lib.tracer_stack_low(t)
-            stack = self._stack_top - low if low < self._stack_top else 0
-            touched = 0
-            for i, area in enumerate(self._ram):
+        out = {}
+        for i, area in enumerate(self._ram):
+            if self.memory_tracing:
                 bits = np.zeros((area.size + 7) // 8, dtype=np.uint8)
                 lib.tracer_ram_bits(t, i, bits.ctypes.data_as(ctypes.POINTER(ctypes.c_uint8)))
-                touched += int(np.unpackbits(bits).sum())
-            return stack, touched
-        touched = 0
+                out[area.name] = np.unpackbits(bits, bitorder="little")[:area.size].astype(bool)
+            else:
+                data = np.frombuffer(self._uc.mem_read(area.base, area.size), dtype=np.uint8)
+                out[area.name] = data != PAINT
+        return out
+
+    def _memory_use(self):
+        """(stack high-water, heap high-water, RAM bytes written), in bytes.
+
+        The heap is the highest break sbrk() reached above the first one. The stack is measured from its
+        initial SP down to the lowest byte written between there and the heap's top (or the end of
+        static data when there is no heap), so heap blocks are never counted as stack."""
+        lib, t = self._lib, self._tracer
+        written = self._written()
+        touched = int(sum(int(w.sum()) for w in written.values()))
+        base, top = int(lib.tracer_heap_base(t)), int(lib.tracer_heap_top(t))
+        heap = top - base if base else 0
+        floor = self._stack_floor
+        if base and floor <= top <= self._stack_top:
+            floor = top
         stack = 0
-        for area in self._ram:
-            data = np.frombuffer(self._uc.mem_read(area.base, area.size), dtype=np.uint8)
-            changed = data != PAINT
-            touched += int(changed.sum())
-            if area.contains(self._stack_top - 1):
-                lo = self._stack_floor - area.base
-                hi = self._stack_top - area.base
-                used = np.flatnonzero(changed[lo:hi])
-                if used.size:
-                    stack = hi - lo - int(used[0])
-        return stack, touched
+        area = self.device.memory_map.area_at(self._stack_top - 1)
+        if area is not None and area.name in written and floor < self._stack_top:
+            used = np.flatnonzero(written[area.name][floor - area.base:self._stack_top - area.base])
+            if used.size:
+                stack = self._stack_top - floor - int(used[0])
+        return stack, heap, touched
 
 
 def simulate(elf, device, *, writes=None, reads=None, **options) -> Trace:

@@ -10,13 +10,10 @@ from dataclasses import dataclass, field
 import hashlib
 import io
 from pathlib import Path
-import struct
 
 from elftools.common.exceptions import ELFError, ELFParseError
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
-from elftools.elf.enums import ENUM_E_MACHINE
-from elftools.elf.sections import SymbolTableSection
 
 from mcubench.core.errors import ElfError, RegionError
 from mcubench.core.trace import ImageInfo
@@ -52,6 +49,14 @@ class Symbols:
 
 
 @dataclass
+class Section:
+    name: str
+    address: int  # where it runs
+    size: int
+    placeholder: bool  # reserves room for the heap or stack (see ImageInfo)
+
+
+@dataclass
 class Image:
     name: str
     sha256: str
@@ -62,6 +67,7 @@ class Image:
     symbols: Symbols
     info: ImageInfo
     code: list  # [(run address, bytes)] of executable segments
+    ram_sections: list = field(default_factory=list)  # [Section] allocated in RAM or TCM, by address
 
     def symbol_address(self, name: str) -> int:
         if name not in self.symbols.by_name:
@@ -86,38 +92,15 @@ def _read(elf) -> tuple[bytes, str]:
 def load_image(elf, device) -> Image:
     """Parse and check an ELF for the device: ElfError on anything that cannot run there."""
     data, name = _read(elf)
-    _check_ident(data, name, device)
-    try:
-        return _parse(ELFFile(io.BytesIO(data)), data, name, device)
-    # pyelftools reads what the headers say: a corrupt header or section surfaces as any of these.
-    except (ELFError, ELFParseError, ValueError, KeyError, AttributeError, TypeError, IndexError, OverflowError,
-            struct.error, UnicodeDecodeError, RecursionError) as exc:
-        raise ElfError(f"{name}: malformed ELF ({type(exc).__name__}: {exc})") from None
-
-
-def _check_ident(data, name, device):
-    """The identification bytes (ELF spec, e_ident), read before the parser trusts anything else."""
     if data[:4] != b"\x7fELF":
         raise ElfError(f"{name}: not an ELF file")
-    if len(data) < 52:
-        raise ElfError(f"{name}: malformed ELF (only {len(data)} bytes, shorter than a 32-bit ELF header)")
-    elf_class, encoding = data[4], data[5]
-    if encoding not in (1, 2) or elf_class not in (1, 2):
-        raise ElfError(f"{name}: malformed ELF (class {elf_class}, data encoding {encoding})")
-    code = int.from_bytes(data[18:20], "little" if encoding == 1 else "big")
-    machine = next((k for k, v in ENUM_E_MACHINE.items() if v == code), f"machine {code}")
-    if elf_class != 1 or encoding != 1:
-        kind = ("64-bit" if elf_class == 2 else "32-bit") + (", big-endian" if encoding == 2 else "")
-        raise ElfError(f"{name}: built for {machine} ({kind}), but device {device.name} runs {device.isa} "
-                       "(32-bit, little-endian)")
+    try:
+        return _parse(ELFFile(io.BytesIO(data)), data, name, device)
+    except (ELFError, ELFParseError, ValueError, KeyError) as exc:
+        raise ElfError(f"{name}: malformed ELF: {exc}") from None
 
 
 def _parse(elf, data, name, device) -> Image:
-    kind = elf["e_type"]
-    if kind != "ET_EXEC":
-        what = {"ET_REL": "a relocatable object (.o): link it into an executable first",
-                "ET_DYN": "a shared object or position-independent executable: link a static executable"}
-        raise ElfError(f"{name}: {what.get(kind, f'not an executable (e_type {kind})')}")
     machine = elf["e_machine"]
     wanted = _MACHINE_FOR_ISA[device.isa]
     if machine != wanted or elf.elfclass != 32:
@@ -128,11 +111,6 @@ def _parse(elf, data, name, device) -> Image:
     for seg in elf.iter_segments():
         if seg["p_type"] != "PT_LOAD" or seg["p_memsz"] == 0:
             continue
-        if seg["p_filesz"] > seg["p_memsz"]:
-            raise ElfError(f"{name}: malformed ELF (a segment stores {seg['p_filesz']} bytes in {seg['p_memsz']} "
-                           "bytes of memory)")
-        if seg["p_offset"] + seg["p_filesz"] > len(data):
-            raise ElfError(f"{name}: malformed ELF (a segment runs past the end of the file: truncated?)")
         body = seg.data()
         paddr, vaddr = seg["p_paddr"], seg["p_vaddr"]
         if body and memory_map.area_at(paddr, len(body)) is None:
@@ -145,7 +123,8 @@ def _parse(elf, data, name, device) -> Image:
     if not any(s.executable and s.data for s in segments):
         raise ElfError(f"{name}: no executable segment to run")
     symbols = _symbols(elf)
-    info = _image_info(elf)
+    ram_sections = _ram_sections(elf, device)
+    info = _image_info(elf, ram_sections)
     code = [(s.run_address, s.data) for s in segments if s.executable and s.data]
     if device.isa == Isa.RV32IMC:
         entry = elf["e_entry"]
@@ -155,7 +134,7 @@ def _parse(elf, data, name, device) -> Image:
     if not any(s.run_address <= entry < s.run_address + s.mem_size for s in segments if s.executable):
         raise ElfError(f"{name}: entry point {entry:#010x} is not in an executable segment")
     return Image(name, hashlib.sha256(data).hexdigest(), device.isa, segments, entry, initial_sp, symbols, info,
-                 code)
+                 code, ram_sections)
 
 
 def _vector_table(elf, segments, name, device):
@@ -189,8 +168,6 @@ def _symbols(elf) -> Symbols:
     symbols = Symbols()
     if table is None:
         return symbols
-    if not isinstance(table, SymbolTableSection):
-        raise ELFError(f".symtab is a {table['sh_type']} section, not a symbol table")
     functions = []
     for sym in table.iter_symbols():
         if not sym.name or sym["st_shndx"] == "SHN_UNDEF":
@@ -216,20 +193,46 @@ def _symbols(elf) -> Symbols:
     return symbols
 
 
-def _image_info(elf) -> ImageInfo:
+def _is_placeholder(name: str) -> bool:
+    """A linker-script reservation for the heap or stack: `._user_heap_stack`, `.heap`, `.stack`, ..."""
+    words = name.lower().replace(".", " ").replace("_", " ").split()
+    return any(w in ("heap", "stack", "heapstack") or w.startswith(("heap", "stack")) for w in words)
+
+
+def _ram_sections(elf, device) -> list:
+    """Allocated sections that run in the device's RAM or TCM, by address."""
+    out = []
+    for sec in elf.iter_sections():
+        if not sec["sh_flags"] & SH_FLAGS.SHF_ALLOC or sec["sh_size"] == 0 or sec.name.startswith(".tbss"):
+            continue
+        area = device.memory_map.area_at(sec["sh_addr"])
+        if area is None or area.kind not in ("sram", "tcm"):
+            continue
+        placeholder = sec["sh_type"] == "SHT_NOBITS" and _is_placeholder(sec.name)
+        out.append(Section(sec.name, sec["sh_addr"], sec["sh_size"], placeholder))
+    return sorted(out, key=lambda s: s.address)
+
+
+def _image_info(elf, ram_sections) -> ImageInfo:
     info = ImageInfo()
+    in_ram = {s.name: s for s in ram_sections}
     for sec in elf.iter_sections():
         flags = sec["sh_flags"]
         if not flags & SH_FLAGS.SHF_ALLOC or sec["sh_size"] == 0:
             continue
         size = sec["sh_size"]
+        ram = in_ram.get(sec.name)
         if sec["sh_type"] == "SHT_NOBITS":
             if sec.name.startswith((".tbss",)) or not flags & SH_FLAGS.SHF_WRITE:
                 continue
-            info.bss_bytes += size
+            if ram is not None and ram.placeholder:
+                info.reserved_bytes += size
+                info.reserved_sections[sec.name] = size
+            else:
+                info.bss_bytes += size
         elif flags & SH_FLAGS.SHF_EXECINSTR:
             info.text_bytes += size
-        elif flags & SH_FLAGS.SHF_WRITE:
+        elif flags & SH_FLAGS.SHF_WRITE and ram is not None:
             info.data_bytes += size
         else:
             info.rodata_bytes += size

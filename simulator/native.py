@@ -22,13 +22,12 @@ u32, u64, ptr = ctypes.c_uint32, ctypes.c_uint64, ctypes.c_void_p
 P32, P64, P8 = ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_uint8)
 
 _PROTOTYPES = {
-    "tracer_new": (ptr, [ptr, ptr, ptr, ptr, u32, u32, u32, u32]),
+    "tracer_new": (ptr, [ptr, ptr, ptr, ptr, u32, u32, u32, u32, u32]),
     "tracer_add_area": (ctypes.c_int, [ptr, u32, u32, ctypes.c_int]),
     "tracer_add_function": (ctypes.c_int, [ptr, u32]),
     "tracer_add_cache": (ctypes.c_int, [ptr, u32, u32, u32, u32, u32, P32]),
     "tracer_add_div_site": (ptr, [ptr, u32, u32, u32, u32, u32]),
     "tracer_set_marker": (None, [ptr, u32, ctypes.c_int]),
-    "tracer_set_stack": (None, [ptr, u32, u32]),
     "tracer_set_reg_write": (None, [ptr, ptr, u32]),
     "tracer_reset": (None, [ptr, u64]),
     "tracer_icount": (u64, [ptr]),
@@ -37,8 +36,12 @@ _PROTOTYPES = {
     "tracer_nblocks": (u32, [ptr]),
     "tracer_nctx": (u32, [ptr]),
     "tracer_nmarks": (u32, [ptr]),
-    "tracer_stack_low": (u32, [ptr]),
     "tracer_current_region_depth": (u32, [ptr]),
+    "tracer_parked_pc": (u32, [ptr]),
+    "tracer_parked_icount": (u64, [ptr]),
+    "tracer_heap_base": (u32, [ptr]),
+    "tracer_heap_top": (u32, [ptr]),
+    "tracer_sbrk_calls": (u64, [ptr]),
     "tracer_blocks": (None, [ptr, P32, P32, P32, P32, P64, P64]),
     "tracer_contexts": (None, [ptr, P32, P32, P64, P64, P64, P64]),
     "tracer_add_cond_site": (ptr, [ptr, u32]),
@@ -48,7 +51,7 @@ _PROTOTYPES = {
 }
 
 # The callbacks Python hands to uc_hook_add / uc_mmio_map as plain function pointers.
-CALLBACKS = ("tracer_block_hook", "tracer_mem_read_hook", "tracer_mem_write_hook", "tracer_div_hook", "tracer_sync_hook", "tracer_cond_hook",
+CALLBACKS = ("tracer_block_hook", "tracer_sbrk_hook", "tracer_mem_read_hook", "tracer_mem_write_hook", "tracer_div_hook", "tracer_sync_hook", "tracer_cond_hook",
              "tracer_mmio_read", "tracer_mmio_write")
 
 

@@ -40,7 +40,7 @@ def block_table(rows):
 def make_trace(isa, code_address, code, rows, *, memory=None, caches=None, divisions=None, regions=(),
                device="test", image=None, stack=0, heap=0):
     return Trace(
-        isa=isa, device=device, elf_sha256="0" * 64, exit_status=0, console="", blocks=block_table(rows),
+        isa=isa, device=device, elf_sha256="0" * 64, exit_status=0, console_bytes=b"", blocks=block_table(rows),
         image=image or ImageInfo(text_bytes=len(code)), code=[(code_address, code)],
         memory=memory if memory is not None else {}, caches=caches or {}, divisions=divisions or {},
         stack_high_water_bytes=stack, heap_bytes=heap, regions=list(regions), memory_traced=memory is not None,

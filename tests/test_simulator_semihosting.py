@@ -3,8 +3,8 @@
 import pytest
 
 from mcubench.core.errors import SimulationError
-from mcubench.simulator.semihosting import (ADP_STOPPED_APPLICATION_EXIT, SYS_EXIT, SYS_EXIT_EXTENDED, SYS_WRITE, SYS_WRITE0,
-                                   SYS_WRITEC, Semihost)
+from mcubench.simulator.semihosting import (ADP_STOPPED_APPLICATION_EXIT, SYS_EXIT, SYS_EXIT_EXTENDED, SYS_SYSTEM,
+                                           SYS_WRITE, SYS_WRITE0, SYS_WRITEC, Semihost, UnsupportedOperation)
 
 
 class Memory:
@@ -52,9 +52,9 @@ def test_exit_status(op, arg, status):
     assert host.exit_status == status
 
 
-def test_unsupported_operations_fail_loudly():
-    host = Semihost(Memory(0, words(3, 0, 0)).read)
-    with pytest.raises(SimulationError, match="file handle 3"):
-        host.call(SYS_WRITE, 0)
-    with pytest.raises(SimulationError, match="0x1"):
-        host.call(0x01, 0)  # SYS_OPEN
+def test_unsupported_operations_name_the_operation():
+    host = Semihost(Memory(0, words(0, 0)).read)
+    with pytest.raises(UnsupportedOperation, match=r"0x12 \(SYS_SYSTEM\)"):
+        host.call(SYS_SYSTEM, 0)  # running a host command is never served
+    with pytest.raises(UnsupportedOperation, match=r"0x7f \(unknown\)"):
+        host.call(0x7F, 0)

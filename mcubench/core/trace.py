@@ -95,12 +95,19 @@ class RegionTrace:
 
 @dataclass
 class ImageInfo:
-    """Sizes of the loaded ELF image, by section class."""
+    """Sizes of the loaded ELF image, by section class.
+
+    Writable sections that live in flash (.init_array, .fini_array) count as rodata. Linker placeholders
+    (a RAM section with no content whose name says heap or stack, such as a CubeIDE `._user_heap_stack`)
+    only reserve room that the heap and stack use: they are `reserved_bytes`, not static RAM.
+    """
 
     text_bytes: int = 0
     rodata_bytes: int = 0
     data_bytes: int = 0
     bss_bytes: int = 0
+    reserved_bytes: int = 0
+    reserved_sections: dict = field(default_factory=dict)  # section name -> bytes
 
     @property
     def flash_bytes(self) -> int:
@@ -119,8 +126,8 @@ class Trace:
     isa: str  # an Isa value (mcubench.core.isa)
     device: str  # the device whose memory map the run used
     elf_sha256: str
-    exit_status: int
-    console: str
+    exit_status: int | None  # None when the firmware parked instead of exiting (see idle_pc)
+    console_bytes: bytes  # everything the firmware wrote to stdout and stderr, byte for byte
     blocks: BlockTable
     image: ImageInfo
     code: list  # [(address, bytes)] executable segments, so blocks can be decoded without the ELF
@@ -134,10 +141,19 @@ class Trace:
     heap_bytes: int = 0
     regions: list = field(default_factory=list)  # [RegionTrace]
     memory_traced: bool = False
+    # The run ended with the firmware parked: an idle loop (`while (1);`) or WFI at this address, which
+    # the counts leave out. None when it exited through semihosting.
+    idle_pc: int | None = None
+    host_notes: list = field(default_factory=list)  # what the semihosting host refused, for the user
 
     @property
     def instructions(self) -> int:
         return self.blocks.executed_instructions
+
+    @property
+    def console(self) -> str:
+        """The console as text: UTF-8, with U+FFFD for bytes that are not (console_bytes is exact)."""
+        return self.console_bytes.decode("utf-8", errors="replace")
 
     def region(self, name: str) -> RegionTrace:
         for r in self.regions:
@@ -153,7 +169,10 @@ class Trace:
             "device": self.device,
             "elf_sha256": self.elf_sha256,
             "exit_status": self.exit_status,
+            "idle_pc": self.idle_pc,
             "console": self.console,
+            "console_base64": base64.b64encode(self.console_bytes).decode(),
+            "host_notes": list(self.host_notes),
             "instructions": self.instructions,
             "blocks": self.blocks.to_dict(),
             "image": vars(self.image),
@@ -190,7 +209,10 @@ class Trace:
                 device=d["device"],
                 elf_sha256=d["elf_sha256"],
                 exit_status=d["exit_status"],
-                console=d["console"],
+                console_bytes=(base64.b64decode(d["console_base64"]) if "console_base64" in d
+                               else d["console"].encode()),
+                idle_pc=d.get("idle_pc"),
+                host_notes=list(d.get("host_notes", [])),
                 blocks=BlockTable.from_dict(d["blocks"]),
                 image=ImageInfo(**d["image"]),
                 code=[(int(a), base64.b64decode(b)) for a, b in d["code"]],
@@ -214,7 +236,7 @@ class Trace:
                     for r in d["regions"]
                 ],
             )
-        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:
             raise TraceError(f"malformed trace record: {exc}") from None
 
     def save(self, path):
@@ -226,8 +248,6 @@ class Trace:
         try:
             with open(path) as f:
                 data = json.load(f)
-        except OSError as exc:
-            raise TraceError(f"{path}: cannot read trace: {exc.strerror or exc}") from None
-        except (UnicodeDecodeError, ValueError, RecursionError):  # an ELF given as --trace, or broken JSON
-            raise TraceError(f"{path}: not a trace record (JSON written by `mcubench trace --json`)") from None
+        except (OSError, json.JSONDecodeError) as exc:
+            raise TraceError(f"{path}: cannot read trace: {exc}") from None
         return cls.from_dict(data)
