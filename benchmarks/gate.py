@@ -12,10 +12,12 @@ Baseline file (JSON, schema "mcubench.baseline/1"):
 
 from dataclasses import asdict, dataclass, field
 import json
+import math
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from mcubench.core.errors import ResultsError
+from mcubench.core.results import read_json
 from mcubench.reports import format as fmt
 from mcubench.core.atomic import write_text_atomic
 
@@ -128,8 +130,9 @@ def _tolerances(data, where, required):
         if missing:
             raise ResultsError(f"{where}: missing tolerance(s) {', '.join(missing)}")
     for key, value in data.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ResultsError(f"{where}.{key}: a tolerance must be a number >= 0, not {value!r}")
+        # NaN compares false with everything: a NaN tolerance would switch the gate off.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ResultsError(f"{where}.{key}: a tolerance must be a finite number >= 0, not {value!r}")
     return {k: float(v) for k, v in data.items()}
 
 
@@ -146,8 +149,16 @@ def _entry(data, where):
         raise ResultsError(f"{where}: unknown field(s) {', '.join(unknown)}")
     for m in METRICS:
         v = data[m.key]
-        if (v is None and m.key != "accuracy") or (v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)))):
-            raise ResultsError(f"{where}.{m.key}: expected a number, not {v!r}")
+        if v is None and m.key == "accuracy":
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            raise ResultsError(f"{where}.{m.key}: expected a finite number >= 0, not {v!r}")
+    for key in ("model", "device", "model_sha256"):
+        if key in data and not isinstance(data[key], str):
+            raise ResultsError(f"{where}.{key}: expected a string, not {data[key]!r}")
+    version = data.get("device_version", 0)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise ResultsError(f"{where}.device_version: expected an integer >= 0, not {version!r}")
     entry = BaselineEntry(**data)
     entry.tolerances = _tolerances(entry.tolerances, f"{where}.tolerances", required=False)
     return entry
@@ -166,6 +177,9 @@ def baseline_from_dict(data, origin="baseline") -> Baseline:
         raise ResultsError(f"{origin}: unknown field(s) {', '.join(unknown)}")
     if not isinstance(data["entries"], list):
         raise ResultsError(f"{origin}: entries must be a list")
+    for key in ("suite", "git_commit", "created_utc"):
+        if key in data and not isinstance(data[key], str):
+            raise ResultsError(f"{origin}: {key}: expected a string, not {data[key]!r}")
     baseline = Baseline(**data)
     baseline.tolerances = _tolerances(data["tolerances"], f"{origin}: tolerances", required=True)
     baseline.entries = [_entry(e, f"{origin}: entries[{i}]") for i, e in enumerate(data["entries"])]
@@ -179,13 +193,9 @@ def baseline_from_dict(data, origin="baseline") -> Baseline:
 
 def load_baseline(path) -> Baseline:
     path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise ResultsError(f"{path}: no such baseline (create it with --update-baseline)") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"{path}: cannot read baseline: {exc}") from None
-    return baseline_from_dict(data, str(path))
+    if not path.exists():
+        raise ResultsError(f"{path}: no such baseline (create it with --update-baseline)")
+    return baseline_from_dict(read_json(path, "baseline"), str(path))
 
 
 def save_baseline(baseline: Baseline, path):

@@ -14,13 +14,22 @@ from mcubench.core.errors import UsageError
 from mcubench.core.atomic import write_bytes_atomic, write_json_atomic
 
 
-def load_input(path, fw):
+def read_input(path):
+    """The --input array: one int8 array in a .npy file (UsageError for anything else)."""
     try:
         x = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{path}: cannot read input array: {exc}") from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise UsageError(f"{path}: cannot read input array: {exc or 'the file is empty'}") from None
+    if not isinstance(x, np.ndarray):  # an .npz archive
+        x.close()
+        raise UsageError(f"{path}: not an .npy array (an .npz archive holds several; save one with numpy.save)")
     if x.dtype != np.int8:
         raise UsageError(f"{path}: input dtype is {x.dtype}, the model takes int8")
+    return x
+
+
+def fit_input(x, path, fw):
+    """The --input array in the model's input shape (UsageError when its size differs)."""
     if x.size != int(np.prod(fw.input.shape)):
         raise UsageError(f"{path}: input shape {list(x.shape)} does not match the model's {list(fw.input.shape)}")
     return x.reshape(fw.input.shape)
@@ -45,35 +54,38 @@ def _layer_table(fw, est):
     return "\n".join(lines)
 
 
-def run_model(args, devices) -> int:
-    """args: firmware (the .tflite path), json, clock_mhz, voltage, input, output, seed; devices: [Device]."""
+def run_model(args, devices, out=None) -> int:
+    """args: firmware (the .tflite path), json, clock_mhz, voltage, input, output, seed; devices: [Device].
+    out: where the human-readable figures go (stdout, or stderr when --json or --output is stdout)."""
     from mcubench.cost_models import estimate
     from mcubench.benchmarks.runner import ModelOnDevice, random_input
 
+    out = out or sys.stdout
     if args.output and len(devices) > 1:
         raise UsageError("--output takes one device")
-    records = []
+    if args.input and args.seed is not None:
+        raise UsageError("--seed makes a random input; it cannot go with --input")
+    given = read_input(args.input) if args.input else None
     seed = args.seed
+    if given is None and seed is None:
+        seed = int(np.random.default_rng().integers(0, 2**31))
+    records = []
     for device in devices:
         mod = ModelOnDevice(args.firmware, device)
         fw = mod.fw
-        if args.input:
-            x = load_input(args.input, fw)
-        else:
-            if seed is None:
-                seed = int(np.random.default_rng().integers(0, 2**31))
-                print(f"input: random int8, seed {seed} (--seed {seed} repeats it)", file=sys.stderr)
-            x = random_input(fw, seed)
+        x = fit_input(given, args.input, fw) if given is not None else random_input(fw, seed)
         trace, output = mod.measure(x)
         est = estimate(trace, device, clock_mhz=args.clock_mhz,
                        voltage_v=args.voltage)
         macs = sum(layer.macs for layer in fw.layers)
         title = est.device_title + (f" ({est.proxy_isa} proxy)" if est.proxy_isa else "")
         per_mac = f" ({est.cycles / macs:.2f} cycles/MAC)" if macs else ""
+        if given is None:
+            print(f"input: random int8, seed {seed} (--seed {seed} repeats it)", file=out)
         print(f"{fw.model_name} on {title}: {est.cycles} cycles, {est.latency_ms:.3f} ms, "
               f"{est.energy_uj:.2f} µJ, peak RAM {est.peak_ram_bytes} B, flash {est.flash_bytes} B, "
-              f"{macs} MACs{per_mac}")
-        print(_layer_table(fw, est))
+              f"{macs} MACs{per_mac}", file=out)
+        print(_layer_table(fw, est), file=out)
         if args.output:
             save_npy_atomic(args.output, output)
         records.append({"model": str(args.firmware), "firmware": fw.to_dict(), "estimate": est.to_dict(),

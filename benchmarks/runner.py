@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from mcubench import __version__
-from mcubench.core.results import Accuracy, DeviceInfo, LayerResult, ResultRow, Results
+from mcubench.core.results import Accuracy, DeviceInfo, Failure, LayerResult, ResultRow, Results
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -180,23 +180,133 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
     )
 
 
-def run_suite(suite, devices, *, max_samples=None, progress_callback=None, clock_mhz=None, voltage_v=None):
-    """Every model of the suite on every device: a Results record."""
+def prepare_model(model, max_samples):
+    """What every device's run of a model shares: its test set (x, y) and the reference outputs for it.
+
+    max_samples=0 is the fast mode of search loops: no test set, no reference interpreter, figures for one
+    fixed-seed random input.
+    """
     from mcubench.benchmarks.reference import interpreter_outputs
 
-    test_sets = {model.name: _test_set(model, max_samples) for model in suite.models}
-    # Per model and device: one traced run, then every test sample.
-    total = sum((len(t[1]) if t else 0) + 1 for t in test_sets.values()) * len(devices)
-    progress = Progress(progress_callback, total)
-    rows = []
+    if max_samples == 0:
+        return None, None
+    test_set = _test_set(model, max_samples)
+    references = interpreter_outputs(model.file, test_set[0]) if test_set else None
+    return test_set, references
+
+
+# Errors that make one model x device pair unmeasurable without saying anything about the others.
+def _failure_kind(exc):
+    from mcubench.core.errors import BuildError, FitError, ModelError, SimulationError
+
+    for cls, kind in ((FitError, "does-not-fit"), (ModelError, "unsupported-model"), (BuildError, "build-failed"),
+                      (SimulationError, "simulation-failed")):
+        if isinstance(exc, cls):
+            return kind
+    return None
+
+
+def measure_pair(model, device, prepared, *, clock_mhz=None, voltage_v=None, progress=None):
+    """benchmark_one, or a Failure row when this pair cannot be measured (the run goes on)."""
+    test_set, references = prepared
+    try:
+        return benchmark_one(model, device, test_set, references, progress=progress, clock_mhz=clock_mhz,
+                             voltage_v=voltage_v)
+    except Exception as exc:
+        kind = _failure_kind(exc)
+        if kind is None:
+            raise
+        return Failure(model.name, model.title, device.name, device.title, kind, str(exc))
+
+
+def _pair_weight(prepared):
+    """Progress units of one pair: the traced run plus one per test sample."""
+    test_set = prepared[0]
+    return 1 + (len(test_set[0]) if test_set is not None else 0)
+
+
+def _measure_serial(suite, devices, max_samples, progress, options):
+    measured = {}
     for model in suite.models:
-        test_set = test_sets[model.name]
-        references = interpreter_outputs(model.file, test_set[0]) if test_set else None
-        rows += [benchmark_one(model, device, test_set, references, progress=progress,
-                               clock_mhz=clock_mhz, voltage_v=voltage_v)
-                 for device in devices]
+        prepared = prepare_model(model, max_samples)
+        for device in devices:
+            measured[model.name, device.name] = measure_pair(model, device, prepared, progress=progress, **options)
+    return measured
+
+
+def _ignore_sigint():
+    """Workers leave Ctrl-C to the parent, which stops them: a terminal sends SIGINT to every process of
+    the job, and a worker's own KeyboardInterrupt would only print a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _measure_parallel(suite, devices, max_samples, progress, options, jobs):
+    """The same work on a pool of processes: each model's references first, then its pairs as they are ready.
+
+    Workers are started with 'spawn' (a fresh interpreter each: Unicorn and ctypes state is never forked).
+    Every result is keyed by (model, device), so the record does not depend on completion order.
+    """
+    import concurrent.futures as cf
+    import multiprocessing
+
+    measured = {}
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=_ignore_sigint)
+    try:
+        pending = {pool.submit(prepare_model, model, max_samples): ("prepare", model) for model in suite.models}
+        weights = {}
+        while pending:
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                what, subject = pending.pop(future)
+                if what == "prepare":
+                    prepared = future.result()
+                    for device in devices:
+                        weights[subject.name, device.name] = _pair_weight(prepared)
+                        pending[pool.submit(measure_pair, subject, device, prepared, **options)] = ("pair", (subject, device))
+                else:
+                    model, device = subject
+                    measured[model.name, device.name] = future.result()
+                    if progress:
+                        progress.advance(f"{model.name} on {device.name}", weights[model.name, device.name])
+    except BaseException:
+        # Ctrl-C or a worker's internal error: drop queued work and stop the workers now (shutdown forgets
+        # the worker processes, so take them first).
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        raise
+    pool.shutdown()
+    return measured
+
+
+def run_suite(suite, devices, *, max_samples=None, progress_callback=None, clock_mhz=None, voltage_v=None,
+              jobs=1):
+    """Every model of the suite on every device: a Results record.
+
+    jobs > 1 spreads the reference interpreter runs and the model x device measurements over that many
+    processes; the record is the same whatever jobs is (apart from wall-clock fields). Pairs that cannot be
+    measured (a model that does not fit, an unsupported op) are listed in Results.failures.
+    """
+    if max_samples == 0:
+        total = len(suite.models) * len(devices)
+    else:
+        sizes = [len(t[0]) if t else 0 for t in (_test_set(m, max_samples) for m in suite.models)]
+        total = sum(n + 1 for n in sizes) * len(devices)
+    progress = Progress(progress_callback, total)
+    options = {"clock_mhz": clock_mhz, "voltage_v": voltage_v}
+    if jobs > 1 and len(suite.models) * len(devices) > 1:
+        measured = _measure_parallel(suite, devices, max_samples, progress, options, jobs)
+    else:
+        measured = _measure_serial(suite, devices, max_samples, progress, options)
+    ordered = [measured[m.name, d.name] for m in suite.models for d in devices]
     return Results(
-        suite=suite.name, rows=rows, devices={d.name: device_info(d) for d in devices},
+        suite=suite.name, rows=[r for r in ordered if isinstance(r, ResultRow)],
+        devices={d.name: device_info(d) for d in devices},
         mcubench_version=__version__, git_commit=git_commit(),
         created_utc=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        failures=[r for r in ordered if isinstance(r, Failure)],
     )

@@ -19,6 +19,7 @@ class BlockCost:
     div_sites: tuple = ()  # ((address, cycles already counted in base), ...)
     ends_conditional: bool = False  # final instruction is a conditional branch
     ends_indirect: bool = False  # final instruction branches to a register or loaded value
+    unaligned_wide_start: bool = False  # first instruction is 32 bits wide at an address that is 2 mod 4
 
 
 class CoreModel:
@@ -37,6 +38,10 @@ class CoreModel:
 
     def mispredict_cycles(self, rows) -> int:
         """Cycles lost to mispredicted branches (cores with a predictor override this)."""
+        return 0
+
+    def branch_target_cycles(self, rows, blocks, run_blocks) -> int:
+        """Cycles a taken branch costs on account of its target (cores where the target matters override)."""
         return 0
 
     def memory_stalls(self, device, view, rows, clock_mhz, tally) -> float:

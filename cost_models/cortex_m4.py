@@ -21,7 +21,11 @@ file gives the value used). Rules we apply:
 - Any load or store whose address register was written by the data-processing instruction just before
   it: +1 cycle (3.3.2: "there is no forwarding path for this scenario").
 - LDRD/STRD: 1 + N with N = 2 registers. LDM/STM/PUSH/POP: 1 + N; loading PC adds P.
-- B, BL, BX, BLX, CBZ/CBNZ: 1, plus P when taken. TBB/TBH: 3 + 3 (3.3.2: two cycles for the load, one
+- B, BL, BX, BLX, CBZ/CBNZ: 1, plus P when taken. P = 1, plus 1 when the target is a 32-bit instruction at
+  an address that is not a multiple of 4 (the TRM: P is 1..3 "depending on alignment and width of the target
+  instruction"; measured on silicon: a taken branch takes 2 cycles, 3 to an unaligned wide instruction, M4
+  Optimization Compendium, "Branch timing"). The extra cycle is charged to the target block, once for every
+  entry that did not fall through into it (any taken branch, return or indirect jump). TBB/TBH: 3 + 3 (3.3.2: two cycles for the load, one
   for the add, three for the pipeline reload); LDR PC: 2 + 3 (3.3.2: "at least five cycles"). Any other
   write of PC (POP/LDM with PC, MOV/ADD PC) adds P when taken.
 - IT: 1 (we do not assume the fold onto a preceding 16-bit instruction that the TRM says can happen).
@@ -35,7 +39,7 @@ B taken 2 / not taken 1, BL 3, BX/BLX 2.
 
 import math
 
-from .blocks import BlockCost, CoreModel
+from .blocks import BlockCost, CoreModel, sequential_entries
 from .flash_fetch import flash_stalls
 
 _LOADS = {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrex", "ldrexb", "ldrexh", "ldrt", "ldrbt", "ldrht",
@@ -89,11 +93,25 @@ class CortexM4(CoreModel):
         timing = device.need("timing")
         self.refill = timing.branch_refill_cycles
         self.line_bytes = timing.flash.line_bytes
-        self.notes = {f"Cortex-M4 taken-branch refill P = {self.refill} cycles (TRM range 1..3)",
+        self.notes = {f"Cortex-M4 taken-branch refill P = {self.refill} cycles, +1 to an unaligned 32-bit target "
+                      "(TRM range 1..3; measured on silicon)",
                       "Cortex-M4 divide latency: 2 + ceil(d/3) cycles, d = clz(divisor) - clz(dividend), max 12",
                       "Cortex-M4 IT: 1 cycle (the TRM's fold onto a preceding 16-bit instruction is not assumed)"}
 
     divide_cycles = staticmethod(m4_divide_cycles)
+
+    def branch_target_cycles(self, rows, blocks, run_blocks) -> int:
+        """+1 per taken entry into a block that starts with an unaligned 32-bit instruction. Which entries fell
+        through is known from the whole run (a region's first block is entered from outside the region), so
+        a span is charged its executions times the run's share of taken entries at that address."""
+        into = sequential_entries(run_blocks)
+        runs = dict(zip(run_blocks.address.tolist(), run_blocks.count.tolist()))
+        extra = 0.0
+        for (cost, count, _), address in zip(rows, blocks.address.tolist()):
+            total = runs.get(address, 0)
+            if cost.unaligned_wide_start and count and total:
+                extra += count * (1 - min(total, into.get(int(address), 0)) / total)
+        return int(round(extra))
 
     def memory_stalls(self, device, view, rows, clock_mhz, tally) -> float:
         # Flash behind a prefetch buffer and the ART caches (see flash_fetch.py); SRAM is zero-wait.
@@ -142,9 +160,11 @@ class CortexM4(CoreModel):
         taken = self.refill if last is not None and last.writes_pc else 0
         if last is not None and last.writes_pc and last.name in ("ldr", "tbb", "tbh"):
             taken = 3  # 3.3.2: LDR PC and TBB/TBH are blocking, "three cycles for the pipeline reload"
+        first = insns[0] if insns else None
         return BlockCost(
             base=sum(cycles), taken=taken, line_cycles=_line_cycles(insns, cycles, self.line_bytes),
             div_sites=tuple(div_sites),
+            unaligned_wide_start=bool(first is not None and first.size == 4 and first.address % 4 == 2),
             ends_conditional=bool(last and last.writes_pc and last.conditional),
             ends_indirect=bool(last and last.writes_pc and last.name not in ("b", "bl", "cbz", "cbnz")),
         )
@@ -154,6 +174,9 @@ class CortexM0Plus(CortexM4):
     """ARMv6-M has no divide instruction; no load pipelining; taken branches refill a 2-stage pipeline."""
 
     name = "cortex-m0plus"
+
+    def branch_target_cycles(self, rows, blocks, run_blocks) -> int:
+        return 0  # Table 3-1's taken-branch counts hold for any target
 
     def __init__(self, device):
         timing = device.need("timing")

@@ -28,6 +28,7 @@ class Insn:
     writes_pc: bool  # a branch or any instruction that loads PC
     accumulators: frozenset = frozenset()  # registers a multiply-accumulate only adds into (forwarded early)
     target: int | None = None  # address a direct branch goes to when taken
+    mem_offset: int | None = None  # immediate displacement of a memory operand (ARM), None without one
 
 
 _ARM_CC_AL = getattr(cs_arm, "ARM_CC_AL", None)
@@ -60,12 +61,13 @@ def _arm_insn(md, ins) -> Insn:
         regs_read, regs_write = [], []
     reads = frozenset(md.reg_name(r) for r in regs_read)
     writes = frozenset(md.reg_name(r) for r in regs_write)
-    base = index = None
+    base = index = offset = None
     reg_count = 0
     for op in ins.operands:
         if op.type == cs_arm.ARM_OP_MEM:
             base = md.reg_name(op.mem.base) if op.mem.base else None
             index = md.reg_name(op.mem.index) if op.mem.index else None
+            offset = None if index else int(op.mem.disp)
     if name in ("ldm", "ldmdb", "stm", "stmdb", "push", "pop", "vldmia", "vldmdb", "vstmia", "vstmdb",
                 "vpush", "vpop", "ldmia", "stmia"):
         reg_ops = [op for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
@@ -86,7 +88,7 @@ def _arm_insn(md, ins) -> Insn:
         # 64-bit accumulates (SMLAL, UMLAL, UMAAL, SMLALD, ...) add into RdLo:RdHi; the others into Ra, last.
         accumulators = frozenset(regs[:2] if name.startswith(_LONG_ACCUMULATING) else regs[-1:])
     return Insn(ins.address, ins.size, name, conditional, reads, writes, base, index, reg_count, writes_pc,
-                accumulators)
+                accumulators, mem_offset=offset)
 
 
 def _rv_insn(md, ins) -> Insn:

@@ -74,13 +74,14 @@ def device_sources(device):
     return sources, assumptions
 
 
-def _span_cycles(model, device, image, view, clock_mhz, tally) -> dict:
+def _span_cycles(model, device, image, view, clock_mhz, tally, run_blocks) -> dict:
     """Cycles of one span by cause: pipeline, taken-branch refills, divides, mispredictions, memory stalls."""
     rows = block_rows(image, model, view.blocks, tally)
     parts = {"pipeline": 0, "taken_branches": 0, "divides": 0, "mispredicts": 0, "memory_stalls": 0.0}
     for cost, count, taken in rows:
         parts["pipeline"] += count * cost.base
         parts["taken_branches"] += taken * cost.taken + (count - taken) * cost.not_taken
+    parts["taken_branches"] += model.branch_target_cycles(rows, view.blocks, run_blocks)
     parts["divides"] = division_extra(rows, view.divisions, model.divide_cycles, model.divide_worst, tally)
     parts["mispredicts"] = model.mispredict_cycles(rows)
     parts["memory_stalls"] = int(round(model.memory_stalls(device, view, rows, clock_mhz, tally)))
@@ -110,11 +111,12 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
 
     tally = Tally()
     whole = View(trace.blocks, trace.divisions, trace.memory, trace.caches)
-    by_cause = _span_cycles(model, device, image, whole, mhz, tally)
+    by_cause = _span_cycles(model, device, image, whole, mhz, tally, trace.blocks)
     cycles = sum(by_cause.values())
     regions = {}
     for r in trace.regions:
-        parts = _span_cycles(model, device, image, View(r.blocks, r.divisions, r.memory, r.caches), mhz, tally)
+        parts = _span_cycles(model, device, image, View(r.blocks, r.divisions, r.memory, r.caches), mhz, tally,
+                             trace.blocks)
         rc = sum(parts.values())
         latency_ms, energy_uj = figures(rc)
         regions[r.name] = RegionEstimate(r.name, r.parent, int(r.calls), rc, int(r.instructions), latency_ms,

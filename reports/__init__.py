@@ -18,8 +18,9 @@ OUTPUTS = ("summary.md", "report.html", "results.csv", "layers.csv")
 def render_all(results, out_dir, *, battery: Battery = Battery()) -> list:
     """Write summary.md, report.html, results.csv, layers.csv and plots/*.png into out_dir.
 
-    Everything is rendered into a temporary folder inside out_dir first and each file is then moved into
-    place with an atomic rename, so a failure never leaves a half-written report. Per-layer plots left
+    Everything is rendered into a temporary folder first (inside out_dir, or in its nearest existing parent
+    when out_dir is yet to be made) and each file is then moved into place with an atomic rename, so a
+    failure never leaves a half-written report, nor an empty out_dir. Per-layer plots left
     in out_dir/plots by an earlier record with other models are removed. Returns the written paths.
     """
     from mcubench.reports.csv_export import render_csv, render_layers_csv
@@ -28,9 +29,11 @@ def render_all(results, out_dir, *, battery: Battery = Battery()) -> list:
     from mcubench.reports.plots import render_plots
 
     out_dir = Path(out_dir)
+    anchor = out_dir
+    while not anchor.exists():
+        anchor = anchor.parent
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=out_dir, prefix=".render-"))
+        staging = Path(tempfile.mkdtemp(dir=anchor, prefix=".render-"))
     except OSError as exc:
         raise ResultsError(f"{out_dir}: cannot write reports: {exc.strerror or exc}") from None
     try:
@@ -47,7 +50,7 @@ def render_all(results, out_dir, *, battery: Battery = Battery()) -> list:
         with open(staging / "layers.csv", "w", encoding="utf-8", newline="") as f:
             render_layers_csv(results, f)
 
-        (out_dir / "plots").mkdir(exist_ok=True)
+        (out_dir / "plots").mkdir(parents=True, exist_ok=True)
         # Per-layer plots of models no longer in the record would otherwise linger from an earlier run.
         for old in (out_dir / "plots").glob("layers_*.png"):
             if old.stem not in plots:

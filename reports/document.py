@@ -130,6 +130,12 @@ def battery_table(results, battery: Battery) -> Table:
     return Table(headers, rows, numeric=list(range(2, 4 + len(BATTERY_RATES))))
 
 
+def failures_table(results) -> Table:
+    """Model x device pairs asked for but not measured, with the reason (e.g. required vs available bytes)."""
+    return Table(["Model", "Device", "Why", "Details"],
+                 [[f.model_title, f.device_title, f.kind, f.message] for f in results.failures])
+
+
 def device_section(name, info):
     items = [Heading(3, f"{info.title} (`{name}`)"),
              Paragraph(f"Core {info.core}, {fmt.mhz(info.clock_mhz)}, description version {info.version}."),
@@ -154,13 +160,15 @@ def build_document(results, battery: Battery = Battery(), plot_names=()):
     if results.created_utc:
         meta.append(f"run {results.created_utc}")
     doc = [Heading(1, f"mcubench report: {results.suite}"), Paragraph(", ".join(meta) + ".")]
+    not_measured = [Heading(2, "Not measured"), failures_table(results)] if results.failures else []
     if not results.rows:
-        return doc + [Paragraph("This record holds no results (no model was run on any device).")]
+        return doc + [Paragraph("This record holds no results (no model was run on any device).")] + not_measured
     doc += [Heading(2, "Summary"), summary_table(results)]
     trust_lines = [f"{info.title}: {fmt.trust(info.validation)}" for info in results.devices.values()]
     if trust_lines:
         doc += [Paragraph("How far each device's figures are trusted (timing model against published silicon "
                           "figures):"), BulletList(trust_lines)]
+    doc += not_measured
     doc += figure("latency", "Latency per inference, per model and device")
     doc += figure("energy", "Energy per inference, per model and device")
     doc += [Heading(2, "Run details"), run_table(results)]

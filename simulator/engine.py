@@ -66,6 +66,17 @@ _PERMS = {
 _RAM_KINDS = ("sram", "tcm")
 
 
+# The native tracer counts instructions in 64 bits; a larger budget would wrap (2**64 behaved as 0).
+MAX_BUDGET = 2**64 - 1
+
+
+def check_budget(budget) -> int:
+    """An instruction budget as the tracer takes it: an integer from 1 to 2**64 - 1; UsageError otherwise."""
+    if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= MAX_BUDGET:
+        raise UsageError(f"--budget must be an integer from 1 to {MAX_BUDGET}, not {budget!r}")
+    return budget
+
+
 @dataclass
 class RunResult:
     trace: Trace
@@ -134,7 +145,7 @@ class Simulator:
             if (cache.read or cache.write) and not self.memory_tracing:
                 raise UsageError(f"cache {cache.name!r} models data accesses, which need memory tracing")
         self.function_regions = list(function_regions)
-        self.budget_instructions = int(budget_instructions)
+        self.budget_instructions = check_budget(budget_instructions)
         self._function_entries = [self.image.symbol_address(name) & ~1 for name in self.function_regions]
         self._arch = _Arch(device)
         self._areas = list(device.memory_map)
@@ -383,7 +394,7 @@ class Simulator:
     def run(self, writes=None, reads=None, *, budget_instructions=None) -> RunResult:
         """Run from reset to the firmware's exit; writes are applied after loading, reads taken at exit."""
         uc, lib, arch = self._uc, self._lib, self._arch
-        budget = self.budget_instructions if budget_instructions is None else int(budget_instructions)
+        budget = self.budget_instructions if budget_instructions is None else check_budget(budget_instructions)
         self._reset_memory(writes)
         uc.context_restore(self._context)
         if self.image.initial_sp is not None:

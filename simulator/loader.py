@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 import hashlib
 import io
 from pathlib import Path
+import struct
 
 from elftools.common.exceptions import ELFError, ELFParseError
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
+from elftools.elf.enums import ENUM_E_MACHINE
+from elftools.elf.sections import SymbolTableSection
 
 from mcubench.core.errors import ElfError, RegionError
 from mcubench.core.trace import ImageInfo
@@ -92,15 +95,38 @@ def _read(elf) -> tuple[bytes, str]:
 def load_image(elf, device) -> Image:
     """Parse and check an ELF for the device: ElfError on anything that cannot run there."""
     data, name = _read(elf)
-    if data[:4] != b"\x7fELF":
-        raise ElfError(f"{name}: not an ELF file")
+    _check_ident(data, name, device)
     try:
         return _parse(ELFFile(io.BytesIO(data)), data, name, device)
-    except (ELFError, ELFParseError, ValueError, KeyError) as exc:
-        raise ElfError(f"{name}: malformed ELF: {exc}") from None
+    # pyelftools reads what the headers say: a corrupt header or section surfaces as any of these.
+    except (ELFError, ELFParseError, ValueError, KeyError, AttributeError, TypeError, IndexError, OverflowError,
+            struct.error, UnicodeDecodeError, RecursionError) as exc:
+        raise ElfError(f"{name}: malformed ELF ({type(exc).__name__}: {exc})") from None
+
+
+def _check_ident(data, name, device):
+    """The identification bytes (ELF spec, e_ident), read before the parser trusts anything else."""
+    if data[:4] != b"\x7fELF":
+        raise ElfError(f"{name}: not an ELF file")
+    if len(data) < 52:
+        raise ElfError(f"{name}: malformed ELF (only {len(data)} bytes, shorter than a 32-bit ELF header)")
+    elf_class, encoding = data[4], data[5]
+    if encoding not in (1, 2) or elf_class not in (1, 2):
+        raise ElfError(f"{name}: malformed ELF (class {elf_class}, data encoding {encoding})")
+    code = int.from_bytes(data[18:20], "little" if encoding == 1 else "big")
+    machine = next((k for k, v in ENUM_E_MACHINE.items() if v == code), f"machine {code}")
+    if elf_class != 1 or encoding != 1:
+        kind = ("64-bit" if elf_class == 2 else "32-bit") + (", big-endian" if encoding == 2 else "")
+        raise ElfError(f"{name}: built for {machine} ({kind}), but device {device.name} runs {device.isa} "
+                       "(32-bit, little-endian)")
 
 
 def _parse(elf, data, name, device) -> Image:
+    kind = elf["e_type"]
+    if kind != "ET_EXEC":
+        what = {"ET_REL": "a relocatable object (.o): link it into an executable first",
+                "ET_DYN": "a shared object or position-independent executable: link a static executable"}
+        raise ElfError(f"{name}: {what.get(kind, f'not an executable (e_type {kind})')}")
     machine = elf["e_machine"]
     wanted = _MACHINE_FOR_ISA[device.isa]
     if machine != wanted or elf.elfclass != 32:
@@ -111,6 +137,11 @@ def _parse(elf, data, name, device) -> Image:
     for seg in elf.iter_segments():
         if seg["p_type"] != "PT_LOAD" or seg["p_memsz"] == 0:
             continue
+        if seg["p_filesz"] > seg["p_memsz"]:
+            raise ElfError(f"{name}: malformed ELF (a segment stores {seg['p_filesz']} bytes in {seg['p_memsz']} "
+                           "bytes of memory)")
+        if seg["p_offset"] + seg["p_filesz"] > len(data):
+            raise ElfError(f"{name}: malformed ELF (a segment runs past the end of the file: truncated?)")
         body = seg.data()
         paddr, vaddr = seg["p_paddr"], seg["p_vaddr"]
         if body and memory_map.area_at(paddr, len(body)) is None:
@@ -168,6 +199,8 @@ def _symbols(elf) -> Symbols:
     symbols = Symbols()
     if table is None:
         return symbols
+    if not isinstance(table, SymbolTableSection):
+        raise ELFError(f".symtab is a {table['sh_type']} section, not a symbol table")
     functions = []
     for sym in table.iter_symbols():
         if not sym.name or sym["st_shndx"] == "SHN_UNDEF":

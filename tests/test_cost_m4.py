@@ -25,7 +25,7 @@ loop:
     pop {r4-r6}           @ 1 + 3
     udiv r0, r1, r2       @ 2 counted here, the rest from the operand histogram
     subs r5, #1           @ 1
-    bne loop              @ 1, + P = 2 when taken
+    bne loop              @ 1, + P = 1 when taken (to a 16-bit instruction)
 """
 LOOP_BASE = 2 + 1 + 2 + 1 + 1 + 2 + 5 + 4 + 2 + 1 + 1  # 22
 
@@ -54,7 +54,7 @@ def test_loop_cycles_match_the_trm_table(m4, loop_code):
                        memory={"sram1": AccessCounts(reads=30, writes=20)}, divisions={udiv_address: hist})
     est = estimate(trace, m4)
     # 10 executions x 22 + 9 taken x P(2) + 5 x (12 - 2)
-    assert est.cycles == 10 * LOOP_BASE + 9 * 2 + 5 * 10
+    assert est.cycles == 10 * LOOP_BASE + 9 * 1 + 5 * 10
     assert est.instructions == 110
 
 
@@ -88,7 +88,7 @@ def test_regions_and_memory_figures(m4, loop_code):
                        image=ImageInfo(text_bytes=1000, rodata_bytes=200, data_bytes=16, bss_bytes=100))
     est = estimate(trace, m4)
     # The region has no divide histogram: its 4 UDIVs are charged the worst case, 12 = 2 + 10.
-    assert est.regions["kernel"].cycles == 4 * LOOP_BASE + 3 * 2 + 4 * 10
+    assert est.regions["kernel"].cycles == 4 * LOOP_BASE + 3 * 1 + 4 * 10
     assert any("worst case" in a for a in est.assumptions)
     assert est.regions["kernel"].instructions == 44
     assert est.static_ram_bytes == 116 and est.stack_bytes == 512 and est.heap_bytes == 64
@@ -118,8 +118,8 @@ def test_flash_wait_states_without_accelerator(m4):
     trace = make_trace("armv7e-m", FLASH, code, [(FLASH, len(code), 17, 10, 0)], memory={"flash": AccessCounts()})
     est = estimate(trace, bare)
     lines = -(-len(code) // 8)  # 36 bytes -> 5 lines
-    # core: 16 x 1 + branch 1 + P 2 per execution; every line fetch of every execution stalls 4
-    assert est.cycles == 10 * (17 + 2) + 10 * lines * 4
+    # core: 16 x 1 + branch 1 + P 1 per execution; every line fetch of every execution stalls 4
+    assert est.cycles == 10 * (17 + 1) + 10 * lines * 4
 
 
 def test_flash_prefetch_and_cache(m4):
@@ -132,7 +132,7 @@ def test_flash_prefetch_and_cache(m4):
     # instructions, so it stalls 1 + 4 - 4 = 1; the last line holds 2 ALU ops + the branch.
     # Lines: [4,4,4,4,1+... ] -> per execution 4 (target) + 1 + 1 + 1 + 1 = 8 stall cycles over 5 line fetches.
     # With the cache, 5 of 50 line fetches missed: stalls = 10 x 8 x 5/50 = 8.
-    assert est.cycles == 10 * (17 + 2) + 8
+    assert est.cycles == 10 * (17 + 1) + 8
 
 
 def test_cycles_by_cause_add_up(m4, loop_code):
@@ -142,14 +142,14 @@ def test_cycles_by_cause_add_up(m4, loop_code):
     trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 10, 1)],
                        memory={"sram1": AccessCounts()}, divisions={udiv_address: hist})
     est = estimate(trace, m4)
-    assert est.cycles_by_cause == {"pipeline": 10 * LOOP_BASE, "taken_branches": 9 * 2, "divides": 10 * 10,
+    assert est.cycles_by_cause == {"pipeline": 10 * LOOP_BASE, "taken_branches": 9 * 1, "divides": 10 * 10,
                                    "mispredicts": 0, "memory_stalls": 0}
     assert sum(est.cycles_by_cause.values()) == est.cycles
 
 
 def test_blocking_pc_loads(m4):
     # TRM 3.3.2: LDR PC is at least 2 + 3 = 5 cycles; TBB at least 2 + 1 + 3 = 6; POP {pc} is 1 + N + P.
-    for source, cycles in (("ldr pc, [r0]", 5), ("tbb [r0, r1]", 6), ("pop {r4, pc}", 1 + 2 + 2)):
+    for source, cycles in (("ldr pc, [r0]", 5), ("tbb [r0, r1]", 6), ("pop {r4, pc}", 1 + 2 + 1)):
         code = assemble_thumb(source)
         trace = make_trace("armv7e-m", SRAM, code, [(SRAM, len(code), 1, 1, 0)])
         assert estimate(trace, m4, clock_mhz=16).cycles == cycles, source

@@ -3,7 +3,9 @@ costed by the Cortex-M4 model: predicted cycles must equal the hand calculation 
 (ARM DDI 0439B) Table 3-1, done below, exactly at zero wait states (16 MHz: RM0351 Table 11 gives 0 WS),
 and within the documented flash-accelerator behaviour at 80 MHz (4 WS).
 
-P = 2 (taken-branch refill, cortex-m4-80mhz.toml). Unicorn starts a new basic block at every branch
+P = 1 (taken-branch refill, cortex-m4-80mhz.toml), plus 1 when the branch lands on a 32-bit instruction at an
+address that is 2 mod 4 (U below: the TRM's "depending on alignment and width of the target instruction",
+measured on silicon by the M4 Optimization Compendium). Unicorn starts a new basic block at every branch
 target, so a loop's first pass is part of the function's entry block; the sums below do not depend on it.
 """
 
@@ -20,16 +22,19 @@ import mcubench.simulator.engine as engine
 MICROBENCH = Path(__file__).resolve().parent.parent / "firmware" / "microbench"
 REGIONS = ("mb_mla_chain", "mb_ldr_seq", "mb_ldm", "mb_branches", "mb_udiv", "mb_straight", "mb_agu",
            "mb_ldr_str")
-P = 2
+P = 1
+U = 1
 
 HAND = {
-    # movs x3 (3) + 100 x (8 MLA + SUBS + BNE = 10) + 100 taken branches (99 loop + BX LR) x P + MOV + BX (2)
-    "mb_mla_chain": 3 + 100 * 10 + 100 * P + 2,
+    # movs x3 (3) + 100 x (8 MLA + SUBS + BNE = 10) + 100 taken branches (99 loop + BX LR) x P + MOV + BX (2);
+    # the loop starts with a 32-bit MLA at offset 6 (after three 16-bit MOVS): each of the 99 loop-backs + U
+    "mb_mla_chain": 3 + 100 * 10 + 100 * P + 2 + 99 * U,
     # PUSH {r4,r5} 1+2 + 100 x (LDR 2, 4 x pipelined LDR 1, dependent LDR 2, SUBS 1, BNE 1 = 10)
     # + 99 x P + POP 1+2 + BX 1 + P
     "mb_ldr_seq": 3 + 100 * 10 + 99 * P + 3 + 1 + P,
-    # PUSH 3 + 100 x (LDM 1+4 + SUBS + BNE = 7) + 99 x P + POP 3 + BX 1 + P
-    "mb_ldm": 3 + 100 * 7 + 99 * P + 3 + 1 + P,
+    # PUSH 3 + 100 x (LDM 1+4 + SUBS + BNE = 7) + 99 x P + POP 3 + BX 1 + P; the loop starts with LDM.W
+    # (no writeback: 32 bits) at offset 2: + U per loop-back
+    "mb_ldm": 3 + 100 * 7 + 99 * P + 3 + 1 + P + 99 * U,
     # MOVS 1 + 100 x (CMP, BEQ not taken, CMP, BEQ taken, SUBS, BNE = 6) + 100 x P (BEQ 2f always taken)
     # + 99 x P (loop) + BX 1 + P
     "mb_branches": 1 + 100 * 6 + 100 * P + 99 * P + 1 + P,

@@ -264,7 +264,7 @@ def test_report_says_so_when_the_folder_cannot_be_written(tmp_path, capsys):
     blocker.write_text("")
     code, out, err = _run(capsys, "report", str(FIXTURE), "-o", str(blocker / "out"))
     _one_line_error(code, out, err)
-    assert "cannot write reports" in err
+    assert "is not a directory" in err
 
 
 def test_report_rejects_a_battery_without_capacity(tmp_path, capsys):

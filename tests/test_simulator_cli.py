@@ -48,7 +48,7 @@ def _bad_inputs(tmp_path, c_elfs, outside_elf):
 
 
 EXPECTED_WORDS = {
-    "not an ELF": "not an ELF", "missing file": "cannot read", "x86 ELF": "EM_X86_64",
+    "not an ELF": "not an ELF", "missing file": "no such file", "x86 ELF": "EM_X86_64",
     "RV32 ELF on a Cortex-M device": "EM_RISCV", "segment outside memory": "outside the memory",
     "unknown device": "known devices", "unknown region symbol": "no_such_function",
     "fault": "poke_unmapped", "runaway": "50,000 instructions",

@@ -8,6 +8,7 @@ misconfigured" (2) and from a bug in mcubench (3).
 
 import argparse
 import importlib
+import math
 import os
 import sys
 
@@ -31,6 +32,35 @@ EXIT_STATUS_HELP = """exit status:
 SUBCOMMAND_MODULES = ("devices", "trace", "run", "build", "bench", "report", "check", "validate")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, like every other error (argparse prints the usage too)."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"mcubench: error: {message} (see {self.prog} --help)\n")
+
+
+def positive_number(text):
+    """An argparse type: a finite number > 0 (nan, inf, 0 and negatives are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, not {text}")
+    return value
+
+
+def non_negative_int(text):
+    """An argparse type: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, not {text}")
+    return value
+
+
 def _load_subcommands():
     modules = []
     for name in SUBCOMMAND_MODULES:
@@ -43,14 +73,14 @@ def _load_subcommands():
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mcubench",
         description="Simulate TinyML firmware on microcontrollers and estimate latency, energy and memory.",
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"mcubench {__version__}")
     parser.add_argument("--traceback", action="store_true", help="show a Python traceback on errors")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in _load_subcommands():
         sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP,
                                     epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -61,7 +91,10 @@ def build_parser():
 
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version (0) or a usage error (2): a code, as from any command
+        return stop.code
     if not getattr(args, "_execute", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -1,6 +1,8 @@
 """`mcubench bench`: run a suite (every model on every device) and write the results record and reports."""
 
+import os
 import sys
+import time
 
 NAME = "bench"
 HELP = "benchmark a suite of models on devices: latency, energy, RAM, flash and on-target accuracy"
@@ -11,25 +13,55 @@ def configure(parser):
     source.add_argument("--suite", metavar="SUITE.toml", help="suite definition (default: the built-in suite)")
     source.add_argument("--models", nargs="+", metavar="MODEL.tflite", help="models to run without labels")
     parser.add_argument("--devices", metavar="A,B,...", help="comma-separated device names (default: the suite's)")
-    parser.add_argument("--json", metavar="RESULTS.json", help="write the results record here")
+    parser.add_argument("--json", metavar="RESULTS.json", help="write the results record here ('-': standard output)")
     parser.add_argument("--report", metavar="DIR", help="also render Markdown, HTML, CSV and plots into DIR")
-    parser.add_argument("--samples", type=int, metavar="N", help="score at most N test samples per model")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    parser.add_argument("--samples", type=int, metavar="N",
+                        help="score at most N test samples per model; 0: figures for one input only, no accuracy "
+                             "and no reference interpreter (fast mode for model search)")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N",
+                        help=f"processes to run in parallel (default: every core, here {default_jobs()})")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar or heartbeat lines")
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class _ProgressBar:
-    """A one-line bar on stderr, redrawn in place; only used when stderr is a terminal."""
+    """Elapsed time, ETA and throughput on stderr: a bar redrawn in place on a terminal, otherwise a
+    heartbeat line at most every `every_s` seconds (and at the end), so CI logs show a long run is alive."""
 
-    def __init__(self, stream):
-        self.stream = stream
+    def __init__(self, stream, terminal, every_s=10.0, clock=time.monotonic):
+        self.stream, self.terminal, self.every_s, self.clock = stream, terminal, every_s, clock
+        self.start = clock()
+        self.last_line = None
 
     def __call__(self, done, total, label):
-        width = 30
-        filled = int(width * done / total) if total else width
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:50]:<50}")
-        if done >= total:
-            self.stream.write("\n")
+        now = self.clock()
+        elapsed = now - self.start
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = (total - done) / rate if rate > 0 else float("nan")
+        figures = f"{done}/{total} {_duration(elapsed)} elapsed, ETA {_duration(eta)}, {rate:.2f}/s"
+        if self.terminal:
+            width = 24
+            filled = int(width * done / total) if total else width
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {figures} {label[:40]:<40}")
+            if done >= total:
+                self.stream.write("\n")
+        elif done >= total or self.last_line is None or now - self.last_line >= self.every_s:
+            self.last_line = now
+            self.stream.write(f"bench: {figures} ({label})\n")
         self.stream.flush()
+
+
+def _duration(seconds) -> str:
+    if seconds != seconds:  # NaN: no rate yet
+        return "?"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def execute(args):
@@ -39,14 +71,20 @@ def execute(args):
     from mcubench.benchmarks.runner import run_suite
     from mcubench.core.device import load_devices
 
-    if args.samples is not None and args.samples < 1:
-        raise UsageError("--samples must be at least 1")
-    suite = suite_from_models(args.models) if args.models else load_suite(args.suite or default_suite_path())
+    from mcubench.core import paths
+
+    if args.samples is not None and args.samples < 0:
+        raise UsageError("--samples must be 0 or more")
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    paths.output_file(args.json, "--json")
+    paths.output_folder(args.report, "--report")
+    text = sys.stderr if paths.one_stdout({"--json": args.json}) else sys.stdout
+    suite = suite_from_models(expand_model_paths(args.models)) if args.models else load_suite(args.suite or default_suite_path())
     devices = load_devices(args.devices if args.devices is not None else ",".join(suite.devices))
-    progress = None
-    if not args.no_progress and sys.stderr.isatty():
-        progress = _ProgressBar(sys.stderr)
-    results = run_suite(suite, devices, max_samples=args.samples, progress_callback=progress)
+    progress = None if args.no_progress else _ProgressBar(sys.stderr, sys.stderr.isatty())
+    results = run_suite(suite, devices, max_samples=args.samples, progress_callback=progress, jobs=jobs)
     if args.json:
         save_results(results, args.json)
     if args.report:
@@ -56,9 +94,34 @@ def execute(args):
     from mcubench.reports.document import summary_table
     from mcubench.reports.markdown import markdown_table
 
-    print(markdown_table(summary_table(results)))
-    if args.json:
-        print(f"results: {args.json}")
+    print(markdown_table(summary_table(results)), file=text)
+    if args.json and text is sys.stdout:
+        print(f"results: {args.json}", file=text)
     if args.report:
-        print(f"reports: {args.report}")
-    return 0
+        print(f"reports: {args.report}", file=text)
+    for failure in results.failures:
+        print(f"mcubench: {failure.model} on {failure.device}: {failure.kind}: {failure.message}", file=sys.stderr)
+    # Exit 2 when some pair could not be measured (listed in the record's failures), as for other input errors.
+    return 2 if results.failures else 0
+
+
+def expand_model_paths(patterns) -> list:
+    """Model files from the command line: files as given, folders searched for *.tflite, quoted globs
+    ('zoo/**/*.tflite') expanded here; each pattern's matches in sorted order."""
+    import glob
+    from pathlib import Path
+
+    from mcubench.core.errors import SuiteError
+
+    paths = []
+    for pattern in patterns:
+        if Path(pattern).is_dir():
+            matches = sorted(Path(pattern).rglob("*.tflite"))
+        elif glob.has_magic(pattern):
+            matches = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
+        else:
+            matches = [Path(pattern)]
+        if not matches:
+            raise SuiteError(f"--models {pattern}: no .tflite files match")
+        paths += matches
+    return paths

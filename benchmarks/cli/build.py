@@ -18,7 +18,11 @@ def execute(args, out=None) -> int:
     from mcubench.core.device import load_device
     from mcubench.firmware import compile_model
 
+    from mcubench.core import paths
+
     out = out or sys.stdout
+    paths.input_file(args.model)
+    paths.output_folder(args.out_dir, "--out-dir")
     device = load_device(args.device)
     fw = compile_model(args.model, device, out_dir=args.out_dir, kernels=args.kernels)
     macs = sum(layer.macs for layer in fw.layers)

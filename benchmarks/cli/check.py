@@ -27,8 +27,17 @@ def execute(args):
     from mcubench.core.atomic import write_text_atomic
     from mcubench.core.results import load_results
 
-    if args.tolerance is not None and not args.tolerance >= 0:
-        raise UsageError("--tolerance must be a number >= 0")
+    import math
+
+    from mcubench.core import paths
+
+    if args.tolerance is not None and not (math.isfinite(args.tolerance) and args.tolerance >= 0):
+        raise UsageError(f"--tolerance must be a finite number >= 0, not {args.tolerance}")
+    paths.input_file(args.results)
+    if args.update_baseline:
+        paths.output_file(args.baseline, "--baseline", stdout_ok=False)
+    paths.output_file(args.junit, "--junit", stdout_ok=False)
+    paths.output_file(args.markdown, "--markdown", stdout_ok=False)
     results = load_results(args.results)
     if args.update_baseline and not Path(args.baseline).exists():
         baseline = make_baseline(results)

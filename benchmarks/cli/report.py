@@ -1,5 +1,7 @@
 """`mcubench report`: render a results record as Markdown, HTML, CSV and plots."""
 
+from mcubench.benchmarks.cli import positive_number
+
 NAME = "report"
 HELP = "render a results record (from `mcubench bench --json`) as Markdown, HTML, CSV and PNG plots"
 
@@ -9,9 +11,9 @@ def configure(parser):
     parser.add_argument("-o", "--output", metavar="DIR", default="reports/out",
                         help="folder to write summary.md, report.html, results.csv, layers.csv, plots/ "
                              "(default: reports/out)")
-    parser.add_argument("--battery-mah", type=float, default=1000.0, metavar="MAH",
+    parser.add_argument("--battery-mah", type=positive_number, default=1000.0, metavar="MAH",
                         help="battery capacity for the battery-life chart (default: 1000 mAh)")
-    parser.add_argument("--battery-v", type=float, default=3.0, metavar="V",
+    parser.add_argument("--battery-v", type=positive_number, default=3.0, metavar="V",
                         help="battery voltage for the battery-life chart (default: 3.0 V)")
 
 
@@ -21,8 +23,10 @@ def execute(args):
     from mcubench.reports import render_all
     from mcubench.reports.battery import Battery
 
-    if not args.battery_mah > 0 or not args.battery_v > 0:
-        raise UsageError("--battery-mah and --battery-v must be positive")
+    from mcubench.core import paths
+
+    paths.input_file(args.results)
+    paths.output_folder(args.output, "--output")
     results = load_results(args.results)
     written = render_all(results, args.output, battery=Battery(args.battery_mah, args.battery_v))
     print(f"{len(results.rows)} rows rendered: {len(written)} files in {args.output}")

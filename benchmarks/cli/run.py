@@ -6,6 +6,8 @@ A .tflite first argument is handed to benchmarks.model_run (build the model's fi
 import sys
 from pathlib import Path
 
+from mcubench.benchmarks.cli import non_negative_int, positive_number
+
 NAME = "run"
 HELP = "run firmware and estimate cycles, latency, energy, power, peak RAM and flash per device"
 
@@ -14,22 +16,22 @@ def configure(parser):
     parser.add_argument("firmware", nargs="?", metavar="FIRMWARE.elf|MODEL.tflite",
                         help="firmware ELF to run (optional with --trace)")
     parser.add_argument("--device", required=True, metavar="A[,B,...]", help="comma-separated device names")
-    parser.add_argument("--json", metavar="OUT.json", help="write the estimates here")
-    parser.add_argument("--clock-mhz", type=float, metavar="F", help="core clock (within the device's range)")
-    parser.add_argument("--voltage", type=float, metavar="V", help="supply voltage (within the device's range)")
+    parser.add_argument("--json", metavar="OUT.json", help="write the estimates here ('-': standard output)")
+    parser.add_argument("--clock-mhz", type=positive_number, metavar="F", help="core clock (within the device's range)")
+    parser.add_argument("--voltage", type=positive_number, metavar="V", help="supply voltage (within the device's range)")
     parser.add_argument("--trace", metavar="SAVED.json", help="re-cost a trace saved by `mcubench trace` instead of running")
     parser.add_argument("--region", action="append", default=[], metavar="FUNC",
                         help="also report every call of this function (repeatable)")
     parser.add_argument("--proxy-isa", metavar="ISA", help="for proxy devices (esp32): the ISA of the proxy build")
     parser.add_argument("--explain", action="store_true", help="also print the assumptions and sources behind each estimate")
-    parser.add_argument("--rate", type=float, metavar="HZ",
+    parser.add_argument("--rate", type=positive_number, metavar="HZ",
                         help="duty cycle: runs per second, sleeping in between; prints average power")
-    parser.add_argument("--battery-mah", type=float, metavar="MAH", help="with --rate: battery capacity for the life estimate")
-    parser.add_argument("--battery-v", type=float, metavar="V", help="with --battery-mah: battery voltage (default: the supply)")
+    parser.add_argument("--battery-mah", type=positive_number, metavar="MAH", help="with --rate: battery capacity for the life estimate")
+    parser.add_argument("--battery-v", type=positive_number, metavar="V", help="with --battery-mah: battery voltage (default: the supply)")
     # For `mcubench run model.tflite` (benchmarks.model_run):
     parser.add_argument("--input", metavar="IN.npy", help="model input (int8, the model's shape)")
     parser.add_argument("--output", metavar="OUT.npy", help="write the model's output tensor here")
-    parser.add_argument("--seed", type=int, help="seed of the random model input")
+    parser.add_argument("--seed", type=non_negative_int, help="seed of the random model input")
 
 
 def _traces(args, devices):
@@ -49,11 +51,27 @@ def _traces(args, devices):
     return traces
 
 
+def _check_paths(args):
+    """Inputs exist and outputs can be written, before any work; True when --json is standard output."""
+    from mcubench.core import paths
+
+    if args.firmware is not None:
+        paths.input_file(args.firmware)
+    if args.trace is not None:
+        paths.input_file(args.trace, "--trace")
+    if args.input is not None:
+        paths.input_file(args.input, "--input")
+    paths.output_file(args.json, "--json")
+    paths.output_file(args.output, "--output")
+    return paths.one_stdout({"--json": args.json, "--output": args.output})
+
+
 def execute(args, out=None):
     from mcubench.core.device import load_devices
     from mcubench.core.errors import UsageError
 
-    out = out or sys.stdout
+    to_stdout = _check_paths(args)
+    out = out or (sys.stderr if to_stdout else sys.stdout)
     devices = load_devices(args.device)
     if args.firmware and args.firmware.endswith(".tflite"):
         from mcubench.benchmarks.model_run import run_model
@@ -64,19 +82,21 @@ def execute(args, out=None):
         given = [option for option, value in elf_only.items() if value]
         if given:
             raise UsageError(f"{', '.join(given)}: not available when running a .tflite model")
-        return run_model(args, devices)
+        return run_model(args, devices, out)
     from mcubench.core.atomic import write_json_atomic
     from mcubench.cost_models import duty_cycle, estimate
     from mcubench.cost_models.render import duty_text, estimate_text
 
+    model_only = {"--input": args.input, "--output": args.output, "--seed": args.seed}
+    given = [option for option, value in model_only.items() if value is not None]
+    if given:
+        raise UsageError(f"{', '.join(given)}: only for running a .tflite model")
     if not args.firmware and not args.trace:
         raise UsageError("give a firmware ELF to run, or --trace SAVED.json to re-cost")
     if args.firmware and args.trace:
         raise UsageError("give either a firmware ELF or --trace, not both")
     if args.trace and args.region:
         raise UsageError("--region needs a run; a saved trace keeps the regions it was traced with")
-    if args.firmware and not Path(args.firmware).is_file():
-        raise UsageError(f"{args.firmware}: no such file")
     if (args.battery_mah is not None or args.battery_v is not None) and args.rate is None:
         raise UsageError("--battery-mah and --battery-v need --rate")
     label = Path(args.firmware or args.trace).name

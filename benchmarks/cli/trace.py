@@ -1,8 +1,7 @@
 """`mcubench trace`: run one firmware ELF on a device's memory map and write its Trace as JSON."""
 
-import json
-from pathlib import Path
 import sys
+
 from mcubench.core.atomic import write_json_atomic
 
 NAME = "trace"
@@ -13,7 +12,7 @@ def configure(parser):
     parser.add_argument("elf", metavar="FIRMWARE.elf", help="bare-metal Cortex-M or RV32 firmware")
     parser.add_argument("--device", default="cortex-m4-80mhz", help="device whose memory map to use "
                         "(default: %(default)s)")
-    parser.add_argument("--json", metavar="OUT.json", help="write the whole trace here")
+    parser.add_argument("--json", metavar="OUT.json", help="write the whole trace here ('-': standard output)")
     parser.add_argument("--region", action="append", default=[], metavar="FUNC",
                         help="measure every call of this function as a region (repeatable)")
     parser.add_argument("--budget", type=int, default=200_000_000, metavar="N",
@@ -45,15 +44,19 @@ def summary(trace, out):
 
 def execute(args):
     from mcubench.cost_models import simulation_options
-    from mcubench.core.device import load_device
+    from mcubench.core import paths
+    from mcubench.core.device import load_devices
     from mcubench.core.errors import UsageError
-    from mcubench.simulator.engine import Simulator
+    from mcubench.simulator.engine import Simulator, check_budget
 
-    if args.budget <= 0:
-        raise UsageError("--budget must be positive")
-    if args.json and not Path(args.json).resolve().parent.is_dir():
-        raise UsageError(f"--json {args.json}: directory does not exist")
-    device = load_device(args.device)
+    paths.input_file(args.elf)
+    check_budget(args.budget)
+    paths.output_file(args.json, "--json")
+    text = sys.stderr if paths.one_stdout({"--json": args.json}) else sys.stdout
+    devices = load_devices(args.device)
+    if len(devices) != 1:
+        raise UsageError(f"--device {args.device}: trace runs on one device")
+    device = devices[0]
     # The device's caches (flash accelerator, L1) are simulated as `mcubench run` does, so that a saved
     # trace re-costs (`mcubench run --trace`) to the same figures as a fresh run.
     options = simulation_options(device) if not args.no_memory_trace else {"memory_tracing": False}
@@ -61,5 +64,5 @@ def execute(args):
     trace = sim.run().trace
     if args.json:  # first, so a closed stdout cannot lose the result
         write_json_atomic(args.json, trace.to_dict(), indent=None)
-    summary(trace, sys.stdout)
+    summary(trace, text)
     return 0

@@ -20,6 +20,8 @@ from mcubench.core.atomic import write_bytes_atomic
 from mcubench.core.errors import BuildError, FitError, ModelError
 from mcubench.core.isa import Isa
 
+from mcubench.firmware.platform.toolchain import cache_root
+
 from .codegen import generate_c
 from .lowering import lower
 from .planner import plan_arena
@@ -94,8 +96,7 @@ class Firmware:
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("MCUBENCH_CACHE") or Path.home() / ".cache" / "mcubench"
-    return Path(root) / "firmware"
+    return cache_root() / "firmware"
 
 
 def _source_files():
@@ -260,9 +261,9 @@ def _build(model_path, device, kernels, cached, build_elf):
         if kernels == "dsp" and cache_bytes:
             defines["MCB_WEIGHT_CACHE_BYTES"] = cache_bytes
         try:
-            info = build_elf(device, [tmp / "model.c", RUNTIME_DIR / "mcb_main.c", *kernel_sources(kernels)],
-                             tmp / "firmware.elf", opt="-O2", include_dirs=[RUNTIME_DIR], defines=defines,
-                             stack_bytes=STACK_BYTES)
+            shared = [RUNTIME_DIR / "mcb_main.c", *kernel_sources(kernels)]
+            info = build_elf(device, [tmp / "model.c", *shared], tmp / "firmware.elf", opt="-O2",
+                             include_dirs=[RUNTIME_DIR], defines=defines, stack_bytes=STACK_BYTES, reuse=shared)
         except BuildError as exc:
             raise _link_error_to_fit(exc, graph, device) from None
         syms = _symbols(tmp / "firmware.elf", ["mcb_input", "mcb_arena"])

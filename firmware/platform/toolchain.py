@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 import functools
+import hashlib
+import os
 from pathlib import Path
 import shutil
 import subprocess
@@ -75,6 +77,42 @@ def firmware_cflags(device, opt="-O2", defines=None) -> list:
     return flags
 
 
+def cache_root() -> Path:
+    """Where built firmware and compiled objects are cached ($MCUBENCH_CACHE, else ~/.cache/mcubench)."""
+    return Path(os.environ.get("MCUBENCH_CACHE") or Path.home() / ".cache" / "mcubench")
+
+
+def _object_key(compiler, cflags, source: Path, header_dirs) -> str:
+    """Content hash of everything a compiled object depends on: compiler, flags, source, headers it may include."""
+    h = hashlib.sha256()
+    h.update(compiler_version(compiler).encode())
+    h.update("\0".join(cflags).encode())
+    h.update(source.read_bytes())
+    for folder in sorted({source.parent, *map(Path, header_dirs)}):
+        for header in sorted(folder.glob("*.h")):
+            h.update(header.name.encode())
+            h.update(header.read_bytes())
+    return h.hexdigest()[:24]
+
+
+def _compiled_object(target, cflags, source: Path, header_dirs) -> Path:
+    """The object file of a package source (start-up code, runtime, kernels), compiled once per flags and
+    content and then reused by every firmware that links it: most of a model's build is these files."""
+    folder = cache_root() / "objects" / _object_key(target.compiler, cflags, source, header_dirs)
+    obj = folder / f"{source.stem}.o"
+    if obj.is_file():
+        return obj
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{source.stem}.{os.getpid()}.o"
+    proc = subprocess.run([target.compiler, *cflags, "-c", str(source), "-o", str(partial)], capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        partial.unlink(missing_ok=True)
+        raise BuildError(f"compiling {source.name} failed: {_first_error(proc.stderr)}")
+    os.replace(partial, obj)  # atomic: a concurrent build sees the whole object or none
+    return obj
+
+
 def _first_error(output: str) -> str:
     # gcc and ld tag diagnostics as "<where>: error: ..." (or "fatal error:"); paths may contain "error".
     for line in output.splitlines():
@@ -85,10 +123,12 @@ def _first_error(output: str) -> str:
 
 
 def build_elf(device, sources, out_elf, *, opt="-O2", include_dirs=(), defines=None, extra_cflags=(),
-              stack_bytes=None, with_startup=True):
+              stack_bytes=None, with_startup=True, reuse=()):
     """Compile and link C/assembly sources into a firmware ELF for the device.
 
     Adds the platform start-up code, memory functions and a linker script generated from the device.
+    Sources listed in `reuse` (files of the package that many firmwares share) are compiled once into
+    cached objects; the link order, and so the image, is the same as compiling everything in one command.
     The ELF appears at out_elf only when the build succeeded; BuildError otherwise, with the compiler's
     first error line.
     """
@@ -97,13 +137,16 @@ def build_elf(device, sources, out_elf, *, opt="-O2", include_dirs=(), defines=N
     out_elf = Path(out_elf)
     cflags = firmware_cflags(device, opt, defines) + [f"-I{d}" for d in include_dirs] + list(extra_cflags)
     platform_sources = [*target.startup_sources, PLATFORM_DIR / "libc_min.c"] if with_startup else []
+    reused = {Path(p) for p in reuse} | set(platform_sources)
+    header_dirs = [INCLUDE_DIR, *include_dirs]
+    inputs = [_compiled_object(target, cflags, Path(s), header_dirs) if Path(s) in reused else Path(s)
+              for s in [*platform_sources, *sources]]
     out_elf.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mcubench-build-") as tmp:
         script = Path(tmp) / "firmware.ld"
         script.write_text(linker_script(device, stack_bytes=stack_bytes))
         tmp_elf = Path(tmp) / out_elf.name
-        cmd = [target.compiler, *cflags, *map(str, platform_sources), *map(str, sources),
-               f"-T{script}", *_LINK_FLAGS, "-lgcc", "-o", str(tmp_elf)]
+        cmd = [target.compiler, *cflags, *map(str, inputs), f"-T{script}", *_LINK_FLAGS, "-lgcc", "-o", str(tmp_elf)]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             raise BuildError(f"building {out_elf.name} for {device.name} failed: {_first_error(proc.stderr)}")

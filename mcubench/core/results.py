@@ -8,7 +8,9 @@ missing required fields.
 import dataclasses
 from dataclasses import MISSING, asdict, dataclass, field
 import json
+import math
 from pathlib import Path
+import types
 
 from mcubench import __version__
 from mcubench.core.errors import ResultsError
@@ -95,6 +97,23 @@ class DeviceInfo:
     validation: Validation | None = None  # None: no published figure checks this device's model
 
 
+# Why a model x device pair has no figures: the firmware does not fit the device's memories, the model
+# cannot be compiled (an unsupported op or a malformed file), or the simulated firmware failed.
+FAILURE_KINDS = ("does-not-fit", "unsupported-model", "build-failed", "simulation-failed")
+
+
+@dataclass
+class Failure:
+    """A model x device pair that was asked for but could not be measured, and why (one line)."""
+
+    model: str
+    model_title: str
+    device: str
+    device_title: str
+    kind: str  # one of FAILURE_KINDS
+    message: str  # e.g. "arena 300000 + input ... bytes, sram has 131072"
+
+
 @dataclass
 class Results:
     suite: str
@@ -104,6 +123,7 @@ class Results:
     git_commit: str = ""
     created_utc: str = ""
     schema: str = RESULTS_SCHEMA
+    failures: list = field(default_factory=list)  # [Failure]: pairs with no row
 
     def to_dict(self):
         return asdict(self)
@@ -128,7 +148,37 @@ def _build(cls, data, where):
     unknown = sorted(set(data) - names)
     if unknown:
         raise ResultsError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    for f in fields:
+        if f.name in data:
+            _check_value(data[f.name], f.type, f"{where}.{f.name}")
     return cls(**data)
+
+
+def _check_value(value, kind, where):
+    """A field's value against its annotation. Every figure in a record is a count or a physical
+    quantity: numbers are finite and not negative (NaN, infinities, strings, null and booleans are
+    refused, so a malformed record cannot pass the gate or render as 'nan years')."""
+    if isinstance(kind, types.UnionType):  # X | None
+        options = [k for k in kind.__args__ if k is not type(None)]
+        if value is None and len(options) < len(kind.__args__):
+            return
+        kind = options[0] if len(options) == 1 else None
+    if dataclasses.is_dataclass(kind):
+        return  # built and checked by the caller
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ResultsError(f"{where}: expected an integer >= 0, not {value!r}")
+    elif kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ResultsError(f"{where}: expected a finite number >= 0, not {value!r}")
+    elif kind in (str, list, dict):
+        if not isinstance(value, kind):
+            raise ResultsError(f"{where}: expected {kind.__name__ if kind is not str else 'a string'}, not {value!r}")
+
+
+def _share(value, where):
+    if not 0 <= value <= 1:
+        raise ResultsError(f"{where}: a share must be between 0 and 1, not {value!r}")
 
 
 def results_from_dict(data, origin="results") -> Results:
@@ -139,13 +189,20 @@ def results_from_dict(data, origin="results") -> Results:
         raise ResultsError(f"{origin}: schema {schema!r} is not {RESULTS_SCHEMA!r} (written by another mcubench version?)")
     results = _build(Results, data, origin)
     results.schema = RESULTS_SCHEMA  # read into the current record; older schemas only lack optional fields
+    if not results.rows and not results.failures:
+        raise ResultsError(f"{origin}: the record has no rows and no failures (nothing was measured)")
     rows = []
     for i, row in enumerate(results.rows):
         where = f"{origin}: rows[{i}]"
         r = _build(ResultRow, row, where)
         if r.accuracy is not None:
             r.accuracy = _build(Accuracy, r.accuracy, f"{where}.accuracy")
+            _share(r.accuracy.value, f"{where}.accuracy.value")
+            _share(r.accuracy.reference_agreement, f"{where}.accuracy.reference_agreement")
         r.layers = [_build(LayerResult, layer, f"{where}.layers[{j}]") for j, layer in enumerate(r.layers)]
+        for j, layer in enumerate(r.layers):
+            if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in layer.output_shape):
+                raise ResultsError(f"{where}.layers[{j}].output_shape: expected integers >= 0")
         rows.append(r)
     results.rows = rows
     devices = {}
@@ -155,16 +212,31 @@ def results_from_dict(data, origin="results") -> Results:
             d.validation = _build(Validation, d.validation, f"{origin}: devices.{name}.validation")
         devices[name] = d
     results.devices = devices
+    if not isinstance(results.failures, list):
+        raise ResultsError(f"{origin}: failures must be a list")
+    results.failures = [_build(Failure, f, f"{origin}: failures[{i}]") for i, f in enumerate(results.failures)]
+    for i, failure in enumerate(results.failures):
+        if failure.kind not in FAILURE_KINDS:
+            raise ResultsError(f"{origin}: failures[{i}].kind {failure.kind!r} is not one of {', '.join(FAILURE_KINDS)}")
     return results
 
 
 def load_results(path) -> Results:
     path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"{path}: cannot read results: {exc}") from None
+    data = read_json(path, "results")
     return results_from_dict(data, str(path))
+
+
+def read_json(path, what):
+    """A JSON file as Python data; ResultsError (one line) when it cannot be read or parsed. The NaN and
+    Infinity that Python's json module reads are left to the field checks, which name the field."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise ResultsError(f"{path}: cannot read {what}: not valid JSON ({exc})") from None
 
 
 def save_results(results: Results, path):

@@ -236,7 +236,7 @@ class Trace:
                     for r in d["regions"]
                 ],
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise TraceError(f"malformed trace record: {exc}") from None
 
     def save(self, path):
@@ -248,6 +248,8 @@ class Trace:
         try:
             with open(path) as f:
                 data = json.load(f)
-        except (OSError, json.JSONDecodeError) as exc:
-            raise TraceError(f"{path}: cannot read trace: {exc}") from None
+        except OSError as exc:
+            raise TraceError(f"{path}: cannot read trace: {exc.strerror or exc}") from None
+        except (UnicodeDecodeError, ValueError, RecursionError):  # an ELF given as --trace, or broken JSON
+            raise TraceError(f"{path}: not a trace record (JSON written by `mcubench trace --json`)") from None
         return cls.from_dict(data)

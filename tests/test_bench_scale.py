@@ -1,0 +1,102 @@
+"""`mcubench bench` at scale: parallel jobs give the same record, unmeasurable pairs are rows that say why,
+model folders and globs, the fast mode without a test set, and progress for long runs."""
+
+import dataclasses
+import io
+import json
+from pathlib import Path
+import shutil
+
+import pytest
+
+from mcubench.benchmarks.cli import main
+from mcubench.benchmarks.cli.bench import _ProgressBar, expand_model_paths
+from mcubench.core.errors import SuiteError
+from mcubench.core.results import load_results
+
+SHARED_MODELS = Path(__file__).resolve().parents[1].parent / "shared" / "models" / "mlperf-tiny"
+WALL_CLOCK_FIELDS = ("sim_wall_s_per_sample",)
+
+
+def _comparable(path):
+    data = json.loads(Path(path).read_text())
+    data.pop("created_utc")
+    for row in data["rows"]:
+        for name in WALL_CLOCK_FIELDS:
+            row.pop(name)
+    return data
+
+
+def test_parallel_record_equals_serial(tmp_path, capsys):
+    records = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}.json"
+        code = main(["bench", "--devices", "cortex-m4-80mhz,esp32-c3", "--samples", "2", "--jobs", jobs,
+                     "--json", str(out), "--no-progress"])
+        assert code == 0, capsys.readouterr().err
+        records.append(_comparable(out))
+    assert len(records[0]["rows"]) == 8
+    assert records[0] == records[1]
+
+
+def test_pairs_that_do_not_fit_are_failure_rows(tmp_path, capsys):
+    """VWW needs more RAM and ad01 more flash than the STM32G071 has: rows say so, the M4 rows are measured."""
+    out = tmp_path / "sweep.json"
+    code = main(["bench", "--models", str(SHARED_MODELS / "vww_96_int8.tflite"), str(SHARED_MODELS / "ad01_int8.tflite"),
+                 "--devices", "cortex-m4-80mhz,stm32g0", "--samples", "0", "--jobs", "2", "--json", str(out),
+                 "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2  # some pair could not be measured
+    results = load_results(out)
+    assert [(r.model, r.device) for r in results.rows] == [("vww_96_int8", "cortex-m4-80mhz"),
+                                                           ("ad01_int8", "cortex-m4-80mhz")]
+    failures = {(f.model, f.device): f for f in results.failures}
+    assert set(failures) == {("vww_96_int8", "stm32g0"), ("ad01_int8", "stm32g0")}
+    for failure in failures.values():
+        assert failure.kind == "does-not-fit"
+        assert "bytes" in failure.message  # required and available sizes
+        assert f"{failure.model} on stm32g0: does-not-fit" in err
+
+
+def test_fast_mode_skips_accuracy(tmp_path, capsys):
+    out = tmp_path / "fast.json"
+    code = main(["bench", "--devices", "cortex-m4-80mhz", "--samples", "0", "--jobs", "1", "--json", str(out),
+                 "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    rows = load_results(out).rows
+    assert len(rows) == 4 and all(r.accuracy is None and r.cycles > 0 for r in rows)
+
+
+def test_model_folders_and_globs(tmp_path):
+    zoo = tmp_path / "zoo"
+    (zoo / "b").mkdir(parents=True)
+    shutil.copy(SHARED_MODELS / "ad01_int8.tflite", zoo / "ad01.tflite")
+    shutil.copy(SHARED_MODELS / "kws_ref_model.tflite", zoo / "b" / "kws.tflite")
+    (zoo / "notes.txt").write_text("not a model")
+    assert expand_model_paths([str(zoo)]) == [zoo / "ad01.tflite", zoo / "b" / "kws.tflite"]
+    assert expand_model_paths([f"{zoo}/**/*.tflite"]) == [zoo / "ad01.tflite", zoo / "b" / "kws.tflite"]
+    assert expand_model_paths([f"{zoo}/b/*.tflite"]) == [zoo / "b" / "kws.tflite"]
+    with pytest.raises(SuiteError, match="no .tflite files match"):
+        expand_model_paths([f"{zoo}/*.onnx"])
+
+
+def test_heartbeat_lines_off_a_terminal():
+    now = [0.0]
+    stream = io.StringIO()
+    bar = _ProgressBar(stream, terminal=False, every_s=10.0, clock=lambda: now[0])
+    for step in range(1, 41):
+        now[0] = step * 1.0  # one unit per second
+        bar(step, 40, "kws on esp32-c3")
+    lines = stream.getvalue().splitlines()
+    # The first call, then at most one line per 10 s, and the last one.
+    assert lines[0].startswith("bench: 1/40 0:01 elapsed")
+    assert lines[-1].startswith("bench: 40/40 0:40 elapsed, ETA 0:00, 1.00/s")
+    assert 4 <= len(lines) <= 6
+    assert lines[2].startswith("bench: 21/40 0:21 elapsed, ETA 0:19")  # 21 done in 21 s, 19 to go
+
+
+def test_bad_jobs_and_samples_are_usage_errors(capsys):
+    assert main(["bench", "--jobs", "0"]) != 0
+    assert "--jobs" in capsys.readouterr().err
+    assert main(["bench", "--samples", "-1"]) != 0
+    assert "--samples" in capsys.readouterr().err
