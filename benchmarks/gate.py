@@ -3,11 +3,12 @@
 The simulation is deterministic, so the same firmware on the same device gives the same cycle count
 every run; a tolerance of zero is a meaningful setting, and the defaults are zero for everything.
 
-Baseline file (JSON, schema "mcubench.baseline/1"):
+Baseline file (JSON, schema "mcubench.baseline/2"; /1, which had no regions, is still read):
   tolerances: {cycles_pct, energy_uj_pct, peak_ram_bytes_pct, flash_bytes_pct, accuracy_drop}
       the default allowed change per metric: percent increase for costs, absolute drop (0..1) for accuracy
   entries: [{model, device, cycles, energy_uj, peak_ram_bytes, flash_bytes, accuracy (or null),
-             model_sha256, device_version, tolerances (optional, overrides the defaults for this entry)}]
+             model_sha256, device_version, tolerances (optional, overrides the defaults for this entry),
+             regions (optional: {region name: {cycles, energy_uj}}, a firmware's measured regions)}]
 """
 
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,8 @@ from mcubench.core.results import read_json
 from mcubench.reports import format as fmt
 from mcubench.core.atomic import write_text_atomic
 
-BASELINE_SCHEMA = "mcubench.baseline/1"
+BASELINE_SCHEMA = "mcubench.baseline/2"
+READABLE_BASELINE_SCHEMAS = ("mcubench.baseline/1", BASELINE_SCHEMA)
 
 # Relative comparisons allow this much floating-point slack at the tolerance limit; one cycle in the
 # largest model is still ~1e-8 of its total, far above it.
@@ -30,15 +32,28 @@ _EPSILON = 1e-12
 
 @dataclass(frozen=True)
 class Metric:
-    key: str  # field name in results rows and baseline entries
+    key: str  # field name in results rows and baseline entries (or in a region's figures)
     label: str
     tolerance_key: str
     higher_is_worse: bool  # costs; accuracy is the other way round
+    region: str | None = None  # set for a figure of one firmware region rather than of the whole run
+
+    @property
+    def name(self) -> str:
+        return f"{self.region}.{self.key}" if self.region else self.key
 
     def value(self, row):
+        if self.region is not None:
+            region = row.region(self.region)
+            return None if region is None else getattr(region, self.key)
         if self.key == "accuracy":
             return None if row.accuracy is None else row.accuracy.value
         return getattr(row, self.key)
+
+    def baseline_value(self, entry):
+        if self.region is not None:
+            return entry.regions.get(self.region, {}).get(self.key)
+        return getattr(entry, self.key)
 
     def show(self, v) -> str:
         if v is None:
@@ -60,6 +75,13 @@ METRICS = (
     Metric("accuracy", "accuracy", "accuracy_drop", False),
 )
 DEFAULT_TOLERANCES = {m.tolerance_key: 0.0 for m in METRICS}
+REGION_FIGURES = ("cycles", "energy_uj")  # what the gate checks of each region
+
+
+def region_metrics(region):
+    whole = {m.key: m for m in METRICS}
+    return [Metric(key, f"{whole[key].label} in {region}", whole[key].tolerance_key, True, region)
+            for key in REGION_FIGURES]
 
 
 @dataclass
@@ -74,6 +96,7 @@ class BaselineEntry:
     model_sha256: str = ""
     device_version: int = 0
     tolerances: dict = field(default_factory=dict)  # overrides of the defaults, for this entry only
+    regions: dict = field(default_factory=dict)  # region name -> {cycles, energy_uj} (firmware rows)
 
 
 @dataclass
@@ -113,7 +136,8 @@ def make_baseline(results, tolerances=None, previous: Baseline | None = None) ->
             peak_ram_bytes=r.peak_ram_bytes, flash_bytes=r.flash_bytes,
             accuracy=None if r.accuracy is None else r.accuracy.value,
             model_sha256=r.model_sha256, device_version=r.device_version,
-            tolerances=dict(old.tolerances) if old is not None else {}))
+            tolerances=dict(old.tolerances) if old is not None else {},
+            regions={g.name: {"cycles": g.cycles, "energy_uj": g.energy_uj} for g in r.regions}))
     return Baseline(tolerances=defaults, entries=entries, suite=results.suite, git_commit=results.git_commit,
                     created_utc=results.created_utc)
 
@@ -161,14 +185,23 @@ def _entry(data, where):
         raise ResultsError(f"{where}.device_version: expected an integer >= 0, not {version!r}")
     entry = BaselineEntry(**data)
     entry.tolerances = _tolerances(entry.tolerances, f"{where}.tolerances", required=False)
+    if not isinstance(entry.regions, dict):
+        raise ResultsError(f"{where}.regions: expected an object of region name -> figures")
+    for name, figures in entry.regions.items():
+        if not isinstance(figures, dict) or set(figures) != set(REGION_FIGURES):
+            raise ResultsError(f"{where}.regions.{name}: expected exactly {', '.join(REGION_FIGURES)}")
+        for key, v in figures.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise ResultsError(f"{where}.regions.{name}.{key}: expected a number, not {v!r}")
     return entry
 
 
 def baseline_from_dict(data, origin="baseline") -> Baseline:
     if not isinstance(data, dict):
         raise ResultsError(f"{origin}: not a baseline record")
-    if data.get("schema") != BASELINE_SCHEMA:
-        raise ResultsError(f"{origin}: schema {data.get('schema')!r} is not {BASELINE_SCHEMA!r}")
+    if data.get("schema") not in READABLE_BASELINE_SCHEMAS:
+        raise ResultsError(f"{origin}: schema {data.get('schema')!r} is not one this mcubench reads "
+                           f"({', '.join(READABLE_BASELINE_SCHEMAS)})")
     missing = [k for k in ("tolerances", "entries") if k not in data]
     if missing:
         raise ResultsError(f"{origin}: missing field(s) {', '.join(missing)}")
@@ -181,6 +214,7 @@ def baseline_from_dict(data, origin="baseline") -> Baseline:
         if key in data and not isinstance(data[key], str):
             raise ResultsError(f"{origin}: {key}: expected a string, not {data[key]!r}")
     baseline = Baseline(**data)
+    baseline.schema = BASELINE_SCHEMA  # an older baseline is read as the current one
     baseline.tolerances = _tolerances(data["tolerances"], f"{origin}: tolerances", required=True)
     baseline.entries = [_entry(e, f"{origin}: entries[{i}]") for i, e in enumerate(data["entries"])]
     seen = set()
@@ -310,12 +344,15 @@ def compare(results, baseline: Baseline, tolerance_pct=None, require_all=False) 
             notes.append(f"{r.model}: the model file differs from the baseline's")
         if entry.device_version and entry.device_version != r.device_version:
             notes.append(f"{r.device}: device description version {entry.device_version} -> {r.device_version}")
-        for m in METRICS:
+        regions = list(entry.regions) + [g.name for g in r.regions if g.name not in entry.regions]
+        # A firmware row has no accuracy to compare: it is a program, not a model scored on a data set.
+        whole = METRICS if r.kind == "model" else tuple(m for m in METRICS if m.key != "accuracy")
+        for m in whole + tuple(m for name in regions for m in region_metrics(name)):
             if tolerance_pct is not None:
                 tol = tolerance_pct / 100 if m.key == "accuracy" else tolerance_pct
             else:
                 tol = entry.tolerances.get(m.tolerance_key, baseline.tolerances[m.tolerance_key])
-            base, cur = getattr(entry, m.key), m.value(r)
+            base, cur = m.baseline_value(entry), m.value(r)
             checks.append(Check(r.model, r.device, m, base, cur, tol, _status(m, base, cur, tol)))
     present = {(r.model, r.device) for r in results.rows}
     missing = [(e.model, e.device) for e in baseline.entries if (e.model, e.device) not in present]
@@ -376,7 +413,7 @@ def format_junit(comparison) -> str:
     suite = ET.Element("testsuite", name="mcubench check")
     failures = skipped = 0
     for c in comparison.checks:
-        case = ET.SubElement(suite, "testcase", classname=f"mcubench.{c.model}.{c.device}", name=c.metric.key)
+        case = ET.SubElement(suite, "testcase", classname=f"mcubench.{c.model}.{c.device}", name=c.metric.name)
         detail = (f"{c.metric.label}: baseline {c.metric.show(c.baseline)}, current {c.metric.show(c.current)}, "
                   f"change {c.change}, tolerance {c.tolerance_text}")
         if c.status == REGRESSION or (c.status == NOT_MEASURED and comparison.require_all):

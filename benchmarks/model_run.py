@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 from mcubench.core.errors import UsageError
-from mcubench.core.atomic import write_bytes_atomic, write_json_atomic
+from mcubench.core.atomic import write_bytes_atomic
 
 
 def read_input(path):
@@ -56,9 +56,16 @@ def _layer_table(fw, est):
 
 def run_model(args, devices, out=None) -> int:
     """args: firmware (the .tflite path), json, clock_mhz, voltage, input, output, seed; devices: [Device].
-    out: where the human-readable figures go (stdout, or stderr when --json or --output is stdout)."""
-    from mcubench.cost_models import estimate
+    out: where the human-readable figures go (stdout, or stderr when --json or --output is stdout).
+
+    --json writes a results record (one model row per device), as `mcubench bench` does.
+    """
+    from pathlib import Path
+
+    from mcubench.benchmarks.records import make_results, model_row
     from mcubench.benchmarks.runner import ModelOnDevice, random_input
+    from mcubench.core.results import save_results
+    from mcubench.cost_models import estimate
 
     out = out or sys.stdout
     if args.output and len(devices) > 1:
@@ -69,7 +76,7 @@ def run_model(args, devices, out=None) -> int:
     seed = args.seed
     if given is None and seed is None:
         seed = int(np.random.default_rng().integers(0, 2**31))
-    records = []
+    rows = []
     for device in devices:
         mod = ModelOnDevice(args.firmware, device)
         fw = mod.fw
@@ -88,8 +95,8 @@ def run_model(args, devices, out=None) -> int:
         print(_layer_table(fw, est), file=out)
         if args.output:
             save_npy_atomic(args.output, output)
-        records.append({"model": str(args.firmware), "firmware": fw.to_dict(), "estimate": est.to_dict(),
-                        "macs": int(macs), "output": output.reshape(-1).tolist()})
+        name = getattr(args, "name", None) or Path(args.firmware).stem
+        rows.append(model_row(name, name, args.firmware, fw, device, est))
     if args.json:
-        write_json_atomic(args.json, records if len(records) > 1 else records[0])
+        save_results(make_results("", rows, devices), args.json)
     return 0

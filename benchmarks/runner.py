@@ -7,18 +7,12 @@ compare each output with the TFLite reference interpreter.
 """
 
 from dataclasses import dataclass
-import datetime
-import hashlib
-import subprocess
 import time
-from pathlib import Path
 
 import numpy as np
 
-from mcubench import __version__
-from mcubench.core.results import Accuracy, DeviceInfo, Failure, LayerResult, ResultRow, Results
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from mcubench.benchmarks.records import make_results, model_row
+from mcubench.core.results import Accuracy, Failure, ResultRow
 
 
 @dataclass
@@ -33,18 +27,6 @@ class Progress:
         self.done += n
         if self.callback:
             self.callback(self.done, self.total, label)
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
-    except OSError:
-        return ""
-    return out.stdout.strip() if out.returncode == 0 else ""
-
-
-def file_sha256(path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def random_input(fw, seed=0):
@@ -93,32 +75,6 @@ class ModelOnDevice:
         return self._output(self._fast.run(writes=writes, reads=reads))
 
 
-def device_info(device) -> DeviceInfo:
-    from mcubench.cost_models.estimate import device_sources
-
-    from .validation.record import device_trust
-
-    sources, assumptions = device_sources(device)
-    clock = device.need("clock").default_mhz
-    return DeviceInfo(device.name, device.title, device.version, device.core, clock, sources, assumptions,
-                      device_trust(device.name))
-
-
-def _layers(fw, estimate):
-    layers = []
-    for layer in fw.layers:
-        region = estimate.regions.get(layer.region)
-        if region is None:
-            continue
-        layers.append(LayerResult(
-            index=layer.index, name=layer.region, op=layer.op, output_shape=list(layer.output_shape),
-            macs=int(layer.macs), cycles=int(region.cycles), latency_ms=region.latency_ms,
-            energy_uj=region.energy_uj,
-            cycles_per_mac=(region.cycles / layer.macs) if layer.macs else None,
-        ))
-    return layers
-
-
 def _test_set(model, max_samples):
     """(x, y) of the model's data set, at most max_samples of them, or None without a data set."""
     dataset = model.load_dataset()
@@ -135,7 +91,6 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
     so the caller computes them once per model).
     """
     from mcubench.cost_models import estimate
-    from mcubench.cost_models.power import sleep_power_mw
     from mcubench.benchmarks.suite import score
 
     mod = ModelOnDevice(model.file, device)
@@ -164,20 +119,8 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
                       inputs=xs, model_input_quant=(fw.input.scale, fw.input.zero_point))
         accuracy = Accuracy(model.metric, float(value), int(len(xs)), float(agree))
 
-    idle = sleep_power_mw(device, est.voltage_v)  # between inferences the device sleeps
-    macs = sum(int(layer.macs) for layer in fw.layers)
-    return ResultRow(
-        model=model.name, model_title=model.title, model_sha256=file_sha256(model.file),
-        device=device.name, device_title=est.device_title, device_version=device.version,
-        isa=device.isa, proxy_isa=est.proxy_isa, clock_mhz=est.clock_mhz, voltage_v=est.voltage_v,
-        macs=macs, instructions=int(est.instructions), cycles=int(est.cycles), latency_ms=est.latency_ms,
-        energy_uj=est.energy_uj, avg_power_mw=est.avg_power_mw, idle_power_mw=float(idle),
-        peak_ram_bytes=int(est.peak_ram_bytes), static_ram_bytes=int(est.static_ram_bytes),
-        stack_bytes=int(est.stack_bytes), arena_bytes=int(fw.arena_bytes), heap_bytes=int(est.heap_bytes),
-        flash_bytes=int(est.flash_bytes), weights_bytes=int(fw.weights_bytes), accuracy=accuracy,
-        layers=_layers(fw, est), compiler=fw.compiler, cflags=fw.cflags,
-        sim_wall_s_per_sample=wall_per_sample,
-    )
+    return model_row(model.name, model.title, model.file, fw, device, est, accuracy=accuracy,
+                     sim_wall_s_per_sample=wall_per_sample)
 
 
 def prepare_model(model, max_samples):
@@ -303,10 +246,5 @@ def run_suite(suite, devices, *, max_samples=None, progress_callback=None, clock
     else:
         measured = _measure_serial(suite, devices, max_samples, progress, options)
     ordered = [measured[m.name, d.name] for m in suite.models for d in devices]
-    return Results(
-        suite=suite.name, rows=[r for r in ordered if isinstance(r, ResultRow)],
-        devices={d.name: device_info(d) for d in devices},
-        mcubench_version=__version__, git_commit=git_commit(),
-        created_utc=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        failures=[r for r in ordered if isinstance(r, Failure)],
-    )
+    return make_results(suite.name, [r for r in ordered if isinstance(r, ResultRow)], devices,
+                        failures=[r for r in ordered if isinstance(r, Failure)])

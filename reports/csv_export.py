@@ -5,7 +5,9 @@ import dataclasses
 
 from mcubench.core.results import Accuracy, LayerResult, ResultRow
 
-_ROW_FIELDS = [f.name for f in dataclasses.fields(ResultRow) if f.name not in ("accuracy", "layers")]
+# Scalar fields only: layers and regions have their own tables; the console is not a figure.
+_ROW_FIELDS = [f.name for f in dataclasses.fields(ResultRow)
+               if f.name not in ("accuracy", "layers", "regions", "console", "cycles_by_cause", "notes")]
 _ACCURACY_FIELDS = [f.name for f in dataclasses.fields(Accuracy)]
 _LAYER_FIELDS = [f.name for f in dataclasses.fields(LayerResult)]
 

@@ -37,6 +37,11 @@ class BulletList:
 
 
 @dataclass
+class Preformatted:
+    text: str  # shown verbatim, in a fixed-width font (a firmware's console)
+
+
+@dataclass
 class Figure:
     name: str  # plot name, as reports.plots names it
     caption: str
@@ -53,12 +58,21 @@ def layers_plot_name(model) -> str:
     return "layers_" + re.sub(r"[^A-Za-z0-9_.-]", "_", model)
 
 
-def models_in_order(results):
-    """Model names in the order they first appear, with their titles."""
+def models_in_order(results, kind=None):
+    """Model (or firmware) names in the order they first appear, with their titles; only rows of `kind`
+    ("model" or "firmware") when given."""
     seen = {}
     for r in results.rows:
-        seen.setdefault(r.model, r.model_title)
+        if kind is None or r.kind == kind:
+            seen.setdefault(r.model, r.model_title)
     return list(seen.items())
+
+
+def record_title(results) -> str:
+    """What the record is about: its suite, or the firmware and models a `mcubench run` measured."""
+    if results.suite:
+        return results.suite
+    return ", ".join(dict.fromkeys(r.model for r in results.rows)) or "empty record"
 
 
 def summary_table(results) -> Table:
@@ -74,7 +88,8 @@ def run_table(results) -> Table:
     rows = []
     for r in results.rows:
         rows.append([r.model_title, fmt.device_label(r), r.isa, fmt.mhz(r.clock_mhz), f"{r.voltage_v:g} V",
-                     fmt.count(r.macs), fmt.count(r.instructions), fmt.count(r.cycles),
+                     fmt.count(r.macs) if r.kind == "model" else fmt.DASH, fmt.count(r.instructions),
+                     fmt.count(r.cycles),
                      fmt.ratio(r.cycles / r.macs if r.macs else None), fmt.mw(r.avg_power_mw),
                      fmt.mw(r.idle_power_mw), fmt.compiler(r.compiler, r.cflags)])
     return Table(headers, rows, numeric=[3, 4, 5, 6, 7, 8, 9, 10])
@@ -95,6 +110,33 @@ def layer_table(row) -> Table:
     return Table(headers, rows, numeric=[0, 4, 5, 6, 7, 8])
 
 
+def region_table(row) -> Table:
+    headers = ["Region", "Inside", "Calls", "Instructions", "Cycles", "Latency", "Energy", "Share of latency"]
+    rows = [[g.name, g.parent or fmt.DASH, fmt.count(g.calls), fmt.count(g.instructions), fmt.count(g.cycles),
+             fmt.ms(g.latency_ms), fmt.uj(g.energy_uj), fmt.share(g.cycles, row.cycles)] for g in row.regions]
+    return Table(headers, rows, numeric=[2, 3, 4, 5, 6, 7])
+
+
+# The console is shown in full up to this many characters, then cut (the record holds all of it).
+CONSOLE_SHOWN = 4000
+
+
+def firmware_blocks(row):
+    """A firmware row's regions, exit status and console."""
+    exit_text = "did not report an exit status" if row.exit_status is None else f"exit status {row.exit_status}"
+    blocks = [Heading(4, fmt.device_label(row)),
+              Paragraph(f"{fmt.count(row.instructions)} instructions, {fmt.count(row.cycles)} cycles; "
+                        f"{exit_text}.")]
+    if row.regions:
+        blocks.append(region_table(row))
+    else:
+        blocks.append(Paragraph("No regions were measured (`mcubench run --region FUNC`, or region markers)."))
+    if row.console:
+        text = row.console if len(row.console) <= CONSOLE_SHOWN else row.console[:CONSOLE_SHOWN] + "\n[...]"
+        blocks += [Paragraph("Console:"), Preformatted(text)]
+    return blocks
+
+
 def arena_outside(row) -> int:
     """Static RAM besides the tensor arena (the arena is a static buffer, counted in static RAM)."""
     return max(0, row.static_ram_bytes - row.arena_bytes)
@@ -103,9 +145,12 @@ def arena_outside(row) -> int:
 def memory_table(results) -> Table:
     headers = ["Model", "Device", "Static RAM", "of which arena", "Stack", "Heap", "Peak RAM", "Flash",
                "of which weights"]
-    rows = [[r.model_title, fmt.device_label(r), fmt.kb(r.static_ram_bytes), fmt.kb(r.arena_bytes),
+    def model_only(r, nbytes):  # arena and weights are what mcubench's compiler laid out
+        return fmt.kb(nbytes) if r.kind == "model" else fmt.DASH
+
+    rows = [[r.model_title, fmt.device_label(r), fmt.kb(r.static_ram_bytes), model_only(r, r.arena_bytes),
              fmt.kb(r.stack_bytes), fmt.kb(r.heap_bytes), fmt.kb(r.peak_ram_bytes), fmt.kb(r.flash_bytes),
-             fmt.kb(r.weights_bytes)] for r in results.rows]
+             model_only(r, r.weights_bytes)] for r in results.rows]
     return Table(headers, rows, numeric=list(range(2, 9)))
 
 
@@ -154,12 +199,13 @@ def build_document(results, battery: Battery = Battery(), plot_names=()):
     def figure(name, caption):
         return [Figure(name, caption)] if name in plots else []
 
-    meta = [f"suite `{results.suite}`", f"mcubench {results.mcubench_version}"]
+    meta = [f"suite `{results.suite}`" if results.suite else "recorded by `mcubench run`",
+            f"mcubench {results.mcubench_version}"]
     if results.git_commit:
         meta.append(f"commit {results.git_commit[:12]}")
     if results.created_utc:
         meta.append(f"run {results.created_utc}")
-    doc = [Heading(1, f"mcubench report: {results.suite}"), Paragraph(", ".join(meta) + ".")]
+    doc = [Heading(1, f"mcubench report: {record_title(results)}"), Paragraph(", ".join(meta) + ".")]
     not_measured = [Heading(2, "Not measured"), failures_table(results)] if results.failures else []
     if not results.rows:
         return doc + [Paragraph("This record holds no results (no model was run on any device).")] + not_measured
@@ -183,12 +229,23 @@ def build_document(results, battery: Battery = Battery(), plot_names=()):
             doc.append(Paragraph("Outputs differ from the TFLite interpreter's on some samples for: "
                                  + "; ".join(differing) + "."))
 
-    doc.append(Heading(2, "Per-layer figures"))
-    for model, title in models_in_order(results):
+    firmware = models_in_order(results, "firmware")
+    if firmware:
+        doc.append(Heading(2, "Firmware regions and console"))
+    for name, title in firmware:
+        doc.append(Heading(3, title))
+        for r in results.rows:
+            if r.model == name and r.kind == "firmware":
+                doc += firmware_blocks(r)
+
+    models = models_in_order(results, "model")
+    if models:
+        doc.append(Heading(2, "Per-layer figures"))
+    for model, title in models:
         doc.append(Heading(3, title))
         doc += figure(layers_plot_name(model), f"Per-layer latency of {title}")
         for r in results.rows:
-            if r.model != model:
+            if r.model != model or r.kind != "model":
                 continue
             doc.append(Heading(4, fmt.device_label(r)))
             if r.layers:

@@ -5,7 +5,8 @@ from html import escape
 import re
 
 from mcubench.reports.battery import Battery
-from mcubench.reports.document import BulletList, Figure, Heading, Paragraph, Table, build_document
+from mcubench.reports.document import (BulletList, Figure, Heading, Paragraph, Preformatted, Table, build_document,
+                                       record_title)
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; }
@@ -20,6 +21,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1em 0; }
 figure img { max-width: 100%; }
 code { background: #f5f5f5; padding: 0 0.2em; }
+pre { background: #f5f5f5; padding: 0.5em; overflow-x: auto; }
 """.strip()
 
 
@@ -46,7 +48,7 @@ def _anchor(text) -> str:
 
 def render_html(results, stream, plots, *, battery: Battery = Battery()):
     """Write the page. plots: name -> PNG bytes (from reports.plots.render_plots); each is embedded."""
-    title = f"mcubench report: {results.suite}"
+    title = f"mcubench report: {record_title(results)}"
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            f"<title>{escape(title)}</title>", f"<style>\n{_STYLE}\n</style>", "</head>", "<body>"]
     doc = build_document(results, battery, plots.keys())
@@ -66,6 +68,8 @@ def render_html(results, stream, plots, *, battery: Battery = Battery()):
             out.append(_table(block))
         elif isinstance(block, BulletList):
             out.append("<ul>\n" + "\n".join(f"<li>{_inline(item)}</li>" for item in block.items) + "\n</ul>")
+        elif isinstance(block, Preformatted):
+            out.append(f"<pre>{escape(block.text)}</pre>")
         elif isinstance(block, Figure):
             data = base64.b64encode(plots[block.name]).decode("ascii")
             out.append(f'<figure><img alt="{escape(block.caption)}" src="data:image/png;base64,{data}">'

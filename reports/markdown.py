@@ -1,7 +1,7 @@
 """The report as Markdown (GitHub flavoured), written to a stream."""
 
 from mcubench.reports.battery import Battery
-from mcubench.reports.document import BulletList, Figure, Heading, Paragraph, Table, build_document
+from mcubench.reports.document import BulletList, Figure, Heading, Paragraph, Preformatted, Table, build_document
 
 
 def _cell(text) -> str:
@@ -27,6 +27,11 @@ def render_markdown(results, stream, *, battery: Battery = Battery(), plot_names
             blocks.append(markdown_table(block))
         elif isinstance(block, BulletList):
             blocks.append("\n".join(f"- {item}" for item in block.items))
+        elif isinstance(block, Preformatted):
+            # A fence longer than any line of backticks in the text, so the text cannot close it.
+            longest = max((len(line) for line in block.text.split("\n") if line and set(line) == {"`"}), default=0)
+            fence = "`" * max(3, longest + 1)
+            blocks.append(f"{fence}text\n{block.text.rstrip(chr(10))}\n{fence}")
         elif isinstance(block, Figure):
             blocks.append(f"![{block.caption}]({plots_dir}/{block.name}.png)")
     stream.write("\n\n".join(blocks) + "\n")

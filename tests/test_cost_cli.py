@@ -7,6 +7,7 @@ import pytest
 from mcubench.benchmarks.cli import main
 from mcubench.cost_models import estimate
 from mcubench.core.device import load_device
+from mcubench.core.results import load_results
 
 from test_cost_helpers import AccessCounts, RegionTrace, assemble_thumb, block_table, make_trace
 
@@ -45,11 +46,15 @@ def test_recost_saved_trace_equals_direct_estimate(saved_trace, tmp_path, capsys
     assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz,stm32h7", "--json", str(out_json)]) == 0
     text = capsys.readouterr().out
     assert "kernel" in text and "STM32H743" in text
-    record = json.loads(out_json.read_text())
-    assert record["from_trace"] is True
-    for got, name in zip(record["estimates"], ("cortex-m4-80mhz", "stm32h7")):
-        want = estimate(trace, load_device(name)).to_dict()
-        assert got == json.loads(json.dumps(want))
+    record = load_results(out_json)
+    assert [r.device for r in record.rows] == ["cortex-m4-80mhz", "stm32h7"]
+    for row in record.rows:
+        want = estimate(trace, load_device(row.device))
+        assert row.kind == "firmware" and row.model == "trace" and row.model_sha256 == trace.elf_sha256
+        for figure in ("cycles", "instructions", "latency_ms", "energy_uj", "peak_ram_bytes", "flash_bytes",
+                       "cycles_by_cause"):
+            assert getattr(row, figure) == getattr(want, figure), figure
+        assert [(g.name, g.calls, g.cycles) for g in row.regions] == [("kernel", 2, want.regions["kernel"].cycles)]
 
 
 def test_recost_with_overrides(saved_trace, tmp_path):
@@ -57,8 +62,8 @@ def test_recost_with_overrides(saved_trace, tmp_path):
     out_json = tmp_path / "o.json"
     assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz", "--clock-mhz", "48",
                  "--voltage", "3.3", "--json", str(out_json)]) == 0
-    est = json.loads(out_json.read_text())["estimates"][0]
-    assert est["clock_mhz"] == 48 and est["voltage_v"] == 3.3
+    row = load_results(out_json).rows[0]
+    assert row.clock_mhz == 48 and row.voltage_v == 3.3
 
 
 def test_explain_and_recost_on_another_device_says_so(saved_trace, capsys):
@@ -103,10 +108,11 @@ def test_fresh_run_equals_recosted_saved_trace(tmp_path, capsys):
     saved = tmp_path / "trace.json"
     trace.save(saved)
     recost = tmp_path / "recost.json"
-    assert main(["run", "--trace", str(saved), "--device", "cortex-m4-80mhz", "--json", str(recost)]) == 0
-    a = json.loads(fresh.read_text())["estimates"]
-    b = json.loads(recost.read_text())["estimates"]
-    assert a == b and a[0]["regions"]["mb_udiv"]["cycles"] > 0
+    assert main(["run", "--trace", str(saved), "--device", "cortex-m4-80mhz", "--name", "m4", "--json",
+                 str(recost)]) == 0
+    a = load_results(fresh).rows
+    b = load_results(recost).rows
+    assert a == b and a[0].region("mb_udiv").cycles > 0
 
 
 def test_devices_unknown_name_is_one_line(capsys):
@@ -120,9 +126,11 @@ def test_duty_cycle_options(saved_trace, tmp_path, capsys):
     out_json = tmp_path / "d.json"
     assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz", "--rate", "10", "--battery-mah", "1000",
                  "--json", str(out_json)]) == 0
-    assert "battery life" in capsys.readouterr().out
-    record = json.loads(out_json.read_text())
     from mcubench.cost_models import duty_cycle
     m4 = load_device("cortex-m4-80mhz")
-    assert record["duty_cycle"][0] == duty_cycle(estimate(trace, m4), m4, 10.0, battery_mah=1000)
+    want = duty_cycle(estimate(trace, m4), m4, 10.0, battery_mah=1000)
+    assert f"battery life {want['battery_life_years']:.3g} years" in capsys.readouterr().out
+    # The record keeps what a battery-life estimate needs: energy per run and the sleep power between runs.
+    row = load_results(out_json).rows[0]
+    assert row.idle_power_mw == want["sleep_power_mw"]
     assert main(["run", "--trace", str(path), "--device", "cortex-m4-80mhz", "--battery-mah", "1000"]) == 2

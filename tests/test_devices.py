@@ -183,8 +183,8 @@ def test_device_runs_real_firmware_end_to_end(device, tmp_path, capsys):
     build_elf(device, [src], elf)
     out = tmp_path / "out.json"
     assert main(["run", str(elf), "--device", device.name, "--json", str(out)]) == 0
-    est = json.loads(out.read_text())["estimates"][0]
-    dot = est["regions"]["dot"]
+    est = json.loads(out.read_text())["rows"][0]
+    dot = next(r for r in est["regions"] if r["name"] == "dot")
     assert est["instructions"] > dot["instructions"] > 1024 * 3  # at least load, load, multiply-add per element
     assert est["cycles"] > dot["cycles"] > dot["instructions"] / 2
     assert est["flash_bytes"] > 64 and est["static_ram_bytes"] >= 2048 and est["stack_bytes"] > 0

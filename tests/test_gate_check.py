@@ -8,10 +8,10 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from mcubench.benchmarks.cli import main
-from mcubench.benchmarks.gate import (IMPROVED, NOT_MEASURED, REGRESSION, WITHIN, Baseline, baseline_from_dict, compare,
+from mcubench.benchmarks.gate import (IMPROVED, NEW, NOT_MEASURED, REGRESSION, WITHIN, Baseline, baseline_from_dict, compare,
                              format_junit, format_markdown, format_text, load_baseline, make_baseline,
                              save_baseline)
-from mcubench.core.results import load_results, save_results
+from mcubench.core.results import RegionResult, load_results, save_results
 from mcubench.core.errors import ResultsError
 
 FIXTURE = Path(__file__).resolve().parent / "golden" / "results_small.json"
@@ -176,6 +176,71 @@ def test_bad_baselines_name_what_is_wrong(baseline, change, message):
     with pytest.raises(ResultsError) as info:
         baseline_from_dict(data, "b.json")
     assert message in str(info.value)
+
+
+# ---------------------------------------------------------------------------- firmware regions
+
+
+@pytest.fixture
+def firmware_results(results):
+    """The fixture's first row as a firmware run with two measured regions."""
+    row = copy.deepcopy(results.rows[0])
+    row.kind, row.model, row.layers = "firmware", "fw", []
+    row.regions = [RegionResult("invoke", None, 1, 3_000_000, 4_000_000, 50.0, 1650.0),
+                   RegionResult("conv", "invoke", 3, 2_000_000, 2_500_000, 31.25, 1031.25)]
+    results.rows = [row]
+    return results
+
+
+def test_a_baseline_of_a_firmware_run_holds_its_regions(firmware_results):
+    entry = make_baseline(firmware_results).entries[0]
+    assert entry.regions == {"invoke": {"cycles": 4_000_000, "energy_uj": 1650.0},
+                             "conv": {"cycles": 2_500_000, "energy_uj": 1031.25}}
+
+
+def test_one_extra_cycle_in_a_region_is_a_regression(firmware_results):
+    baseline = make_baseline(firmware_results)
+    assert len(compare(firmware_results, baseline).checks) == 4 + 2 * 2  # no accuracy for a firmware
+    firmware_results.rows[0].region("conv").cycles += 1
+    comparison = compare(firmware_results, baseline)
+    assert comparison.failed
+    [regression] = comparison.regressions
+    assert (regression.metric.name, regression.metric.label) == ("conv.cycles", "cycles in conv")
+    assert "cycles in conv" in format_text(comparison)
+    case = [c for c in ET.fromstring(format_junit(comparison).split("\n", 1)[1]).iter("testcase")
+            if c.find("failure") is not None]
+    assert [c.get("name") for c in case] == ["conv.cycles"]
+
+
+def test_a_region_gone_from_the_run_is_not_measured_and_a_new_one_is_new(firmware_results):
+    baseline = make_baseline(firmware_results)
+    firmware_results.rows[0].regions[1].name = "conv2"
+    comparison = compare(firmware_results, baseline)
+    statuses = {c.metric.name: c.status for c in comparison.checks if c.metric.region}
+    assert statuses == {"invoke.cycles": "unchanged", "invoke.energy_uj": "unchanged",
+                        "conv.cycles": NOT_MEASURED, "conv.energy_uj": NOT_MEASURED,
+                        "conv2.cycles": NEW, "conv2.energy_uj": NEW}
+    assert not comparison.failed
+    assert compare(firmware_results, baseline, require_all=True).failed
+
+
+def test_a_schema_1_baseline_is_still_read(baseline):
+    data = baseline.to_dict()
+    data["schema"] = "mcubench.baseline/1"
+    for entry in data["entries"]:
+        del entry["regions"]
+    again = baseline_from_dict(data)
+    assert again.schema == "mcubench.baseline/2" and again.entries == baseline.entries
+
+
+def test_bad_region_figures_are_named(firmware_results):
+    data = make_baseline(firmware_results).to_dict()
+    data["entries"][0]["regions"]["conv"] = {"cycles": "lots", "energy_uj": 1.0}
+    with pytest.raises(ResultsError, match=r"regions.conv.cycles: expected a number"):
+        baseline_from_dict(data, "b.json")
+    data["entries"][0]["regions"]["conv"] = {"cycles": 1}
+    with pytest.raises(ResultsError, match="regions.conv: expected exactly cycles, energy_uj"):
+        baseline_from_dict(data, "b.json")
 
 
 # ---------------------------------------------------------------------------- the command

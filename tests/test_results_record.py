@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from mcubench.core.results import (Accuracy, DeviceInfo, LayerResult, Results, ResultRow, Validation, load_results,
-                                results_from_dict, save_results)
+from mcubench.core.results import (Accuracy, DeviceInfo, LayerResult, RegionResult, Results, ResultRow, Validation,
+                                   load_results, results_from_dict, save_results)
 from mcubench.core.errors import ResultsError
 
 
@@ -82,4 +82,47 @@ def test_device_validation_round_trips_and_schema_1_records_still_load(tmp_path)
     del old["devices"]["cortex-m4-80mhz"]["validation"]
     back = results_from_dict(old)
     assert back.devices["cortex-m4-80mhz"].validation is None
-    assert back.schema == "mcubench.results/2"
+    assert back.schema == "mcubench.results/3"
+
+
+def _firmware_row(**overrides):
+    row = dict(model="fw", model_title="fw", model_sha256="1" * 64, macs=0, arena_bytes=0, weights_bytes=0,
+               accuracy=None, layers=[], kind="firmware", exit_status=0, console="OUTPUT 80 71\n",
+               regions=[RegionResult("invoke", None, 1, 700, 900, 0.01125, 0.34),
+                        RegionResult("conv", "invoke", 3, 500, 650, 0.008125, 0.25)],
+               cycles_by_cause={"pipeline": 1000, "memory_stalls": 200}, notes=["flash wait states at 80 MHz: 4"])
+    row.update(overrides)
+    return _row(**row)
+
+
+def test_firmware_row_round_trip(tmp_path):
+    path = tmp_path / "r.json"
+    original = Results(suite="", rows=[_firmware_row()], devices={})
+    save_results(original, path)
+    loaded = load_results(path)
+    assert loaded == original and json.loads(path.read_text())["schema"] == "mcubench.results/3"
+    row = loaded.rows[0]
+    assert isinstance(row.regions[1], RegionResult) and row.region("conv").parent == "invoke"
+    assert row.region("nosuch") is None
+
+
+def test_schema_1_record_loads_with_the_new_fields_at_their_defaults():
+    data = _results().to_dict()
+    data["schema"] = "mcubench.results/1"
+    for row in data["rows"]:  # a /1 row had none of these
+        for key in ("kind", "regions", "exit_status", "console", "cycles_by_cause", "notes"):
+            del row[key]
+    loaded = results_from_dict(data)
+    assert loaded.schema == "mcubench.results/3"
+    assert [(r.kind, r.regions, r.exit_status, r.console) for r in loaded.rows] == [("model", [], None, "")] * 2
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda row: row.update(kind="script"), "kind"),
+    (lambda row: row["regions"][0].pop("cycles"), r"regions\[0\]: missing field\(s\) cycles"),
+])
+def test_bad_firmware_rows_name_the_field(change, message):
+    data = Results(suite="", rows=[_firmware_row()], devices={}).to_dict()
+    change(data["rows"][0])
+    with pytest.raises(ResultsError, match=message):
+        results_from_dict(data)

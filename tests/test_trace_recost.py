@@ -15,9 +15,10 @@ def test_saved_trace_recosts_like_a_fresh_run(tmp_path, c_elfs, key, device, cap
     assert main(["run", "--trace", str(trace_json), "--device", device, "--json", str(recost_json)]) == 0
     assert main(["run", str(elf), "--device", device, "--json", str(direct_json)]) == 0
     capsys.readouterr()
-    recost = json.loads(recost_json.read_text())["estimates"][0]
-    direct = json.loads(direct_json.read_text())["estimates"][0]
+    recost = json.loads(recost_json.read_text())["rows"][0]
+    direct = json.loads(direct_json.read_text())["rows"][0]
     # The device's caches are simulated while tracing, so no "cache counts missing" assumption creeps in.
-    assert not any("counts in the trace" in note for note in recost["assumptions"])
-    for figure in ("cycles", "instructions", "latency_ms", "energy_uj", "peak_ram_bytes", "flash_bytes"):
+    assert not any("counts in the trace" in note for note in recost["notes"])
+    for figure in ("cycles", "instructions", "latency_ms", "energy_uj", "peak_ram_bytes", "flash_bytes",
+                   "model_sha256", "cycles_by_cause", "notes"):
         assert recost[figure] == direct[figure], figure

@@ -5,7 +5,8 @@ HELP = "compare a results record with a performance baseline; exit 1 on a regres
 
 
 def configure(parser):
-    parser.add_argument("results", metavar="RESULTS.json", help="results record written by `mcubench bench --json`")
+    parser.add_argument("results", metavar="RESULTS.json",
+                        help="results record written by `mcubench bench --json` or `mcubench run --json`")
     parser.add_argument("--baseline", required=True, metavar="BASELINE.json", help="the committed baseline")
     parser.add_argument("--tolerance", type=float, metavar="PCT",
                         help="override every tolerance in the baseline: allowed increase in percent for cycles, "

@@ -3,11 +3,12 @@
 from mcubench.benchmarks.cli import positive_number
 
 NAME = "report"
-HELP = "render a results record (from `mcubench bench --json`) as Markdown, HTML, CSV and PNG plots"
+HELP = "render a results record (from `mcubench bench` or `mcubench run` --json) as Markdown, HTML, CSV and PNG plots"
 
 
 def configure(parser):
-    parser.add_argument("results", metavar="RESULTS.json", help="results record written by `mcubench bench --json`")
+    parser.add_argument("results", metavar="RESULTS.json",
+                        help="results record written by `mcubench bench --json` or `mcubench run --json`")
     parser.add_argument("-o", "--output", metavar="DIR", default="reports/out",
                         help="folder to write summary.md, report.html, results.csv, layers.csv, plots/ "
                              "(default: reports/out)")

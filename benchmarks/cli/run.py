@@ -16,7 +16,11 @@ def configure(parser):
     parser.add_argument("firmware", nargs="?", metavar="FIRMWARE.elf|MODEL.tflite",
                         help="firmware ELF to run (optional with --trace)")
     parser.add_argument("--device", required=True, metavar="A[,B,...]", help="comma-separated device names")
-    parser.add_argument("--json", metavar="OUT.json", help="write the estimates here ('-': standard output)")
+    parser.add_argument("--json", metavar="OUT.json",
+                        help="write a results record here ('-': standard output); `mcubench report` renders it, "
+                             "`mcubench check` gates it")
+    parser.add_argument("--name", metavar="NAME",
+                        help="the firmware's name in the results record (default: the file name without extension)")
     parser.add_argument("--clock-mhz", type=positive_number, metavar="F", help="core clock (within the device's range)")
     parser.add_argument("--voltage", type=positive_number, metavar="V", help="supply voltage (within the device's range)")
     parser.add_argument("--trace", metavar="SAVED.json", help="re-cost a trace saved by `mcubench trace` instead of running")
@@ -83,7 +87,8 @@ def execute(args, out=None):
         if given:
             raise UsageError(f"{', '.join(given)}: not available when running a .tflite model")
         return run_model(args, devices, out)
-    from mcubench.core.atomic import write_json_atomic
+    from mcubench.benchmarks.records import firmware_row, make_results
+    from mcubench.core.results import save_results
     from mcubench.cost_models import duty_cycle, estimate
     from mcubench.cost_models.render import duty_text, estimate_text
 
@@ -100,8 +105,8 @@ def execute(args, out=None):
     if (args.battery_mah is not None or args.battery_v is not None) and args.rate is None:
         raise UsageError("--battery-mah and --battery-v need --rate")
     label = Path(args.firmware or args.trace).name
-    estimates = []
-    duty = []
+    name = args.name or Path(args.firmware or args.trace).stem
+    rows = []
     for device, trace in zip(devices, _traces(args, devices)):
         est = estimate(trace, device, clock_mhz=args.clock_mhz, voltage_v=args.voltage, proxy_isa=args.proxy_isa)
         if trace.exit_status:
@@ -110,17 +115,12 @@ def execute(args, out=None):
         if args.rate is not None:
             d = duty_cycle(est, device, args.rate, battery_mah=args.battery_mah, battery_v=args.battery_v)
             duty_text(d, out)
-            duty.append(d)
         if args.explain:
             for line in est.assumptions:
                 out.write(f"  assumed: {line}\n")
             for line in est.sources:
                 out.write(f"  source:  {line}\n")
-        estimates.append(est)
+        rows.append(firmware_row(name, trace.elf_sha256, device, est, trace))
     if args.json:
-        record = {"firmware": label, "from_trace": bool(args.trace),
-                  "estimates": [e.to_dict() for e in estimates]}
-        if duty:
-            record["duty_cycle"] = duty
-        write_json_atomic(args.json, record)
+        save_results(make_results("", rows, devices), args.json)
     return 0

@@ -1,8 +1,13 @@
-"""The results record: one row per model x device, every figure with its unit in its name.
+"""The results record: one row per model (or firmware) x device, every figure with its unit in its name.
 
 It is the one record everything downstream reads (reports, the CI check). Written by the runner
-(`mcubench bench --json`), read with load_results(), which refuses other schema versions and rows
-missing required fields.
+(`mcubench bench --json`) and by `mcubench run --json` (a model, a firmware ELF or a saved trace), read
+with load_results(), which refuses unknown schema versions and rows missing required fields.
+docs/results-schema.md describes every field.
+
+Schema history: /1 had model rows only; /2 adds each device's validation; /3 adds firmware rows (kind),
+their measured regions, the exit status, the console, the cycles by cause and the estimate's notes. An
+older record loads as /3 with the fields it lacks at their defaults.
 """
 
 import dataclasses
@@ -16,9 +21,10 @@ from mcubench import __version__
 from mcubench.core.errors import ResultsError
 from mcubench.core.atomic import write_json_atomic
 
-RESULTS_SCHEMA = "mcubench.results/2"
-# Schemas load_results() still reads; /1 records have no device validation (read as "not validated").
-READABLE_SCHEMAS = ("mcubench.results/1", RESULTS_SCHEMA)
+RESULTS_SCHEMA = "mcubench.results/3"
+# Older schemas this version still reads: the fields added since have defaults.
+READABLE_SCHEMAS = ("mcubench.results/1", "mcubench.results/2", RESULTS_SCHEMA)
+ROW_KINDS = ("model", "firmware")
 
 
 @dataclass
@@ -43,10 +49,23 @@ class Accuracy:
 
 
 @dataclass
+class RegionResult:
+    """A region of a firmware run: a marked span or every call of a named function (inclusive figures)."""
+
+    name: str
+    parent: str | None  # the enclosing region, if any
+    calls: int
+    instructions: int
+    cycles: int
+    latency_ms: float
+    energy_uj: float
+
+
+@dataclass
 class ResultRow:
-    model: str  # suite model name
+    model: str  # suite model name; for a firmware row, the ELF's file name without .elf
     model_title: str
-    model_sha256: str
+    model_sha256: str  # of the .tflite file; for a firmware row, of the ELF
     device: str
     device_title: str
     device_version: int
@@ -73,6 +92,17 @@ class ResultRow:
     compiler: str = ""
     cflags: str = ""
     sim_wall_s_per_sample: float = 0.0
+    # Since schema /3:
+    kind: str = "model"  # "model": a .tflite compiled by mcubench; "firmware": an ELF as given
+    regions: list = field(default_factory=list)  # [RegionResult], firmware rows
+    exit_status: object = None  # int: the firmware's exit status (may be negative); None if it reported none
+    console: str = ""  # what the firmware wrote to the semihosting console
+    cycles_by_cause: dict = field(default_factory=dict)  # pipeline, taken_branches, ...: they add up to cycles
+    notes: list = field(default_factory=list)  # the estimate's own assumptions (the device file's: `devices`)
+
+    def region(self, name: str):
+        """The RegionResult of that name, or None."""
+        return next((r for r in self.regions if r.name == name), None)
 
 
 @dataclass
@@ -186,7 +216,8 @@ def results_from_dict(data, origin="results") -> Results:
         raise ResultsError(f"{origin}: not a results record")
     schema = data.get("schema")
     if schema not in READABLE_SCHEMAS:
-        raise ResultsError(f"{origin}: schema {schema!r} is not {RESULTS_SCHEMA!r} (written by another mcubench version?)")
+        raise ResultsError(f"{origin}: schema {schema!r} is not one this mcubench reads "
+                           f"({', '.join(READABLE_SCHEMAS)}); written by another mcubench version?")
     results = _build(Results, data, origin)
     results.schema = RESULTS_SCHEMA  # read into the current record; older schemas only lack optional fields
     if not results.rows and not results.failures:
@@ -203,6 +234,11 @@ def results_from_dict(data, origin="results") -> Results:
         for j, layer in enumerate(r.layers):
             if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in layer.output_shape):
                 raise ResultsError(f"{where}.layers[{j}].output_shape: expected integers >= 0")
+        if r.exit_status is not None and (isinstance(r.exit_status, bool) or not isinstance(r.exit_status, int)):
+            raise ResultsError(f"{where}.exit_status: expected an integer or null, not {r.exit_status!r}")
+        if r.kind not in ROW_KINDS:
+            raise ResultsError(f"{where}.kind: {r.kind!r} is not one of {', '.join(ROW_KINDS)}")
+        r.regions = [_build(RegionResult, region, f"{where}.regions[{j}]") for j, region in enumerate(r.regions)]
         rows.append(r)
     results.rows = rows
     devices = {}

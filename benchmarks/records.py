@@ -1,0 +1,102 @@
+"""Results rows from estimates, and the Results record around them.
+
+A model row is a .tflite compiled by mcubench (per-layer figures from the layer table); a firmware row is
+an ELF as the user built it (per-region figures from --region and marked regions). `mcubench bench`
+writes model rows, `mcubench run` writes either kind: the same record, read by `report` and `check`.
+"""
+
+import datetime
+import hashlib
+from pathlib import Path
+import subprocess
+
+from mcubench import __version__
+from mcubench.core.results import DeviceInfo, LayerResult, RegionResult, ResultRow, Results
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    except OSError:
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def file_sha256(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def device_info(device) -> DeviceInfo:
+    from mcubench.benchmarks.validation.record import device_trust
+    from mcubench.cost_models.estimate import device_sources
+
+    sources, assumptions = device_sources(device)
+    clock = device.need("clock").default_mhz
+    return DeviceInfo(device.name, device.title, device.version, device.core, clock, sources, assumptions,
+                      device_trust(device.name))
+
+
+def make_results(suite, rows, devices, failures=()) -> Results:
+    return Results(
+        suite=suite, rows=rows, devices={d.name: device_info(d) for d in devices},
+        mcubench_version=__version__, git_commit=git_commit(),
+        created_utc=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        failures=list(failures),
+    )
+
+
+def _common(device, est) -> dict:
+    """The fields every row takes from the device and the estimate."""
+    from mcubench.cost_models.estimate import device_sources
+    from mcubench.cost_models.power import sleep_power_mw
+
+    device_assumptions = set(device_sources(device)[1])
+    return dict(
+        device=device.name, device_title=est.device_title, device_version=device.version, isa=device.isa,
+        proxy_isa=est.proxy_isa, clock_mhz=est.clock_mhz, voltage_v=est.voltage_v,
+        instructions=int(est.instructions), cycles=int(est.cycles), latency_ms=est.latency_ms,
+        energy_uj=est.energy_uj, avg_power_mw=est.avg_power_mw,
+        idle_power_mw=float(sleep_power_mw(device, est.voltage_v)),  # between runs the device sleeps
+        peak_ram_bytes=int(est.peak_ram_bytes), static_ram_bytes=int(est.static_ram_bytes),
+        stack_bytes=int(est.stack_bytes), heap_bytes=int(est.heap_bytes), flash_bytes=int(est.flash_bytes),
+        cycles_by_cause={k: int(v) for k, v in est.cycles_by_cause.items()},
+        notes=[a for a in est.assumptions if a not in device_assumptions],
+    )
+
+
+def _layers(fw, est):
+    layers = []
+    for layer in fw.layers:
+        region = est.regions.get(layer.region)
+        if region is None:
+            continue
+        layers.append(LayerResult(
+            index=layer.index, name=layer.region, op=layer.op, output_shape=list(layer.output_shape),
+            macs=int(layer.macs), cycles=int(region.cycles), latency_ms=region.latency_ms,
+            energy_uj=region.energy_uj,
+            cycles_per_mac=(region.cycles / layer.macs) if layer.macs else None,
+        ))
+    return layers
+
+
+def model_row(name, title, model_file, fw, device, est, *, accuracy=None, sim_wall_s_per_sample=0.0) -> ResultRow:
+    """A row for mcubench's own firmware of a model (fw: the compiled Firmware)."""
+    return ResultRow(
+        model=name, model_title=title, model_sha256=file_sha256(model_file), **_common(device, est),
+        macs=sum(int(layer.macs) for layer in fw.layers), arena_bytes=int(fw.arena_bytes),
+        weights_bytes=int(fw.weights_bytes), accuracy=accuracy, layers=_layers(fw, est), compiler=fw.compiler,
+        cflags=fw.cflags, sim_wall_s_per_sample=sim_wall_s_per_sample, kind="model",
+    )
+
+
+def firmware_row(name, elf_sha256, device, est, trace) -> ResultRow:
+    """A row for a firmware ELF as given (or a saved trace of one): whole-run figures plus its regions."""
+    regions = [RegionResult(r.name, r.parent, int(r.calls), int(r.instructions), int(r.cycles), r.latency_ms,
+                            r.energy_uj) for r in est.regions.values()]
+    return ResultRow(
+        model=name, model_title=name, model_sha256=elf_sha256, **_common(device, est), macs=0, arena_bytes=0,
+        weights_bytes=0, accuracy=None, kind="firmware", regions=regions, exit_status=trace.exit_status,
+        console=trace.console,
+    )
