@@ -85,7 +85,7 @@ def test_dash_is_standard_output_and_text_goes_to_stderr(hello, capsys):
     assert "exit status 7" in captured.err
     assert main(["run", str(hello), "--device", "cortex-m4-80mhz", "--json", "-"]) == 0
     captured = capsys.readouterr()
-    assert json.loads(captured.out)["estimates"][0]["cycles"] > 0 and "cycles" in captured.err
+    assert json.loads(captured.out)["rows"][0]["cycles"] > 0 and "cycles" in captured.err
 
 
 @pytest.mark.parametrize("command", ["trace", "run"])
