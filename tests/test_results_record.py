@@ -104,6 +104,9 @@ def test_firmware_row_round_trip(tmp_path):
     row = loaded.rows[0]
     assert isinstance(row.regions[1], RegionResult) and row.region("conv").parent == "invoke"
     assert row.region("nosuch") is None
+    # A firmware may exit with a negative status (SYS_EXIT_EXTENDED carries a signed subcode).
+    negative = Results(suite="", rows=[_firmware_row(exit_status=-1)], devices={})
+    assert results_from_dict(negative.to_dict()).rows[0].exit_status == -1
 
 
 def test_schema_1_record_loads_with_the_new_fields_at_their_defaults():
@@ -120,6 +123,7 @@ def test_schema_1_record_loads_with_the_new_fields_at_their_defaults():
 @pytest.mark.parametrize("change, message", [
     (lambda row: row.update(kind="script"), "kind"),
     (lambda row: row["regions"][0].pop("cycles"), r"regions\[0\]: missing field\(s\) cycles"),
+    (lambda row: row.update(exit_status="3"), "exit_status: expected an integer or null"),
 ])
 def test_bad_firmware_rows_name_the_field(change, message):
     data = Results(suite="", rows=[_firmware_row()], devices={}).to_dict()
