@@ -168,12 +168,63 @@ def _pair_weight(prepared):
     return 1 + (len(test_set[0]) if test_set is not None else 0)
 
 
-def _measure_serial(suite, devices, max_samples, progress, options):
+def _measure_serial(suite, devices, max_samples, progress, options, cache):
     measured = {}
     for model in suite.models:
         prepared = prepare_model(model, max_samples)
         for device in devices:
-            measured[model.name, device.name] = measure_pair(model, device, prepared, progress=progress, **options)
+            row = cache.get(model, device) if cache else None
+            if row is None:
+                row = measure_pair(model, device, prepared, progress=progress, **options)
+                if cache:
+                    cache.put(model, device, row)
+            elif progress:
+                progress.advance(f"{model.name} on {device.name} (resumed)", _pair_weight(prepared))
+            measured[model.name, device.name] = row
+    return measured
+
+
+def _measure_on(executor, suite, devices, max_samples, progress, options, cache):
+    """The work on a concurrent.futures executor (a local process pool or a Dask cluster's): each model's
+    test set and references first, then its model x device pairs as soon as they are ready.
+
+    Every result is keyed by (model, device), so the record does not depend on completion order. On
+    Ctrl-C or an error, queued work is cancelled before the exception goes on.
+    """
+    import concurrent.futures as cf
+
+    measured, weights, pending = {}, {}, {}
+    try:
+        for model in suite.models:
+            pending[executor.submit(prepare_model, model, max_samples)] = ("prepare", model)
+        while pending:
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                what, subject = pending.pop(future)
+                if what == "prepare":
+                    prepared = future.result()
+                    for device in devices:
+                        weights[subject.name, device.name] = _pair_weight(prepared)
+                        cached = cache.get(subject, device) if cache else None
+                        if cached is not None:
+                            measured[subject.name, device.name] = cached
+                            if progress:
+                                progress.advance(f"{subject.name} on {device.name} (resumed)",
+                                                 weights[subject.name, device.name])
+                            continue
+                        pending[executor.submit(measure_pair, subject, device, prepared, **options)] = \
+                            ("pair", (subject, device))
+                else:
+                    model, device = subject
+                    measured[model.name, device.name] = future.result()
+                    if cache:
+                        cache.put(model, device, measured[model.name, device.name])
+                    if progress:
+                        progress.advance(f"{model.name} on {device.name}", weights[model.name, device.name])
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
     return measured
 
 
@@ -185,55 +236,68 @@ def _ignore_sigint():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _measure_parallel(suite, devices, max_samples, progress, options, jobs):
-    """The same work on a pool of processes: each model's references first, then its pairs as they are ready.
-
-    Workers are started with 'spawn' (a fresh interpreter each: Unicorn and ctypes state is never forked).
-    Every result is keyed by (model, device), so the record does not depend on completion order.
-    """
+def _local_pool(jobs):
+    """A pool of `jobs` processes started with 'spawn' (a fresh interpreter each: Unicorn and ctypes state
+    is never forked), whose workers are stopped at once when the run is abandoned."""
     import concurrent.futures as cf
     import multiprocessing
 
-    measured = {}
-    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                   initializer=_ignore_sigint)
+
+
+def _stop_pool(pool):
+    # shutdown forgets the worker processes, so take them first.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+
+
+def _measure_parallel(suite, devices, max_samples, progress, options, jobs, cache):
+    pool = _local_pool(jobs)
     try:
-        pending = {pool.submit(prepare_model, model, max_samples): ("prepare", model) for model in suite.models}
-        weights = {}
-        while pending:
-            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for future in done:
-                what, subject = pending.pop(future)
-                if what == "prepare":
-                    prepared = future.result()
-                    for device in devices:
-                        weights[subject.name, device.name] = _pair_weight(prepared)
-                        pending[pool.submit(measure_pair, subject, device, prepared, **options)] = ("pair", (subject, device))
-                else:
-                    model, device = subject
-                    measured[model.name, device.name] = future.result()
-                    if progress:
-                        progress.advance(f"{model.name} on {device.name}", weights[model.name, device.name])
+        measured = _measure_on(pool, suite, devices, max_samples, progress, options, cache)
     except BaseException:
-        # Ctrl-C or a worker's internal error: drop queued work and stop the workers now (shutdown forgets
-        # the worker processes, so take them first).
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
+        _stop_pool(pool)
         raise
     pool.shutdown()
     return measured
 
 
+def _measure_on_cluster(address, suite, devices, max_samples, progress, options, cache):
+    """The same work on an existing Dask cluster (`pip install mcubench[cluster]`). A task whose worker dies
+    is run again on another worker (Dask reschedules it), so the record is the same."""
+    from mcubench.core.errors import UsageError
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--scheduler needs dask.distributed: pip install 'mcubench[cluster]'") from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(f"--scheduler {address}: cannot connect ({exc})") from None
+    try:
+        executor = client.get_executor(pure=False)
+        return _measure_on(executor, suite, devices, max_samples, progress, options, cache)
+    finally:
+        client.close()
+
+
 def run_suite(suite, devices, *, max_samples=None, progress_callback=None, clock_mhz=None, voltage_v=None,
-              jobs=1):
+              jobs=1, scheduler=None, resume=False):
     """Every model of the suite on every device: a Results record.
 
     jobs > 1 spreads the reference interpreter runs and the model x device measurements over that many
-    processes; the record is the same whatever jobs is (apart from wall-clock fields). Pairs that cannot be
-    measured (a model that does not fit, an unsupported op) are listed in Results.failures.
+    processes; scheduler (a Dask scheduler address) runs them on that cluster instead. The record is the
+    same either way (apart from wall-clock fields). Pairs that cannot be measured (a model that does not
+    fit, an unsupported op) are listed in Results.failures. resume=True keeps each measured pair in the
+    pair cache (benchmarks/pair_cache.py) and takes pairs already there, so an interrupted sweep goes on
+    where it stopped.
     """
+    from mcubench.benchmarks.pair_cache import PairCache
+
     if max_samples == 0:
         total = len(suite.models) * len(devices)
     else:
@@ -241,10 +305,13 @@ def run_suite(suite, devices, *, max_samples=None, progress_callback=None, clock
         total = sum(n + 1 for n in sizes) * len(devices)
     progress = Progress(progress_callback, total)
     options = {"clock_mhz": clock_mhz, "voltage_v": voltage_v}
-    if jobs > 1 and len(suite.models) * len(devices) > 1:
-        measured = _measure_parallel(suite, devices, max_samples, progress, options, jobs)
+    cache = PairCache(max_samples=max_samples, **options) if resume else None
+    if scheduler:
+        measured = _measure_on_cluster(scheduler, suite, devices, max_samples, progress, options, cache)
+    elif jobs > 1 and len(suite.models) * len(devices) > 1:
+        measured = _measure_parallel(suite, devices, max_samples, progress, options, jobs, cache)
     else:
-        measured = _measure_serial(suite, devices, max_samples, progress, options)
+        measured = _measure_serial(suite, devices, max_samples, progress, options, cache)
     ordered = [measured[m.name, d.name] for m in suite.models for d in devices]
     return make_results(suite.name, [r for r in ordered if isinstance(r, ResultRow)], devices,
                         failures=[r for r in ordered if isinstance(r, Failure)])

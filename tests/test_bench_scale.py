@@ -100,3 +100,78 @@ def test_bad_jobs_and_samples_are_usage_errors(capsys):
     assert "--jobs" in capsys.readouterr().err
     assert main(["bench", "--samples", "-1"]) != 0
     assert "--samples" in capsys.readouterr().err
+
+
+# ---- a Dask cluster and resuming ------------------------------------------------------------------------
+
+SWEEP_MODELS = [str(SHARED_MODELS / "ad01_int8.tflite"), str(SHARED_MODELS / "kws_ref_model.tflite")]
+
+
+def _sweep(tmp_path, name, *extra):
+    out = tmp_path / f"{name}.json"
+    code = main(["bench", "--models", *SWEEP_MODELS, "--devices", "cortex-m4-80mhz,esp32-c3", "--samples", "0",
+                 "--json", str(out), "--no-progress", *extra])
+    return code, out
+
+
+def test_local_dask_cluster_gives_the_serial_record_even_when_a_worker_dies(tmp_path, capsys):
+    distributed = pytest.importorskip("distributed")  # declared in the test extra: present in CI
+    code, serial = _sweep(tmp_path, "serial", "--jobs", "1")
+    assert code == 0, capsys.readouterr().err
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            # Kill one worker process as soon as it has taken work; its tasks are rescheduled elsewhere.
+            import os
+            import signal
+            import threading
+
+            pids = client.run(os.getpid)  # worker address -> process id
+
+            def kill_a_busy_worker():
+                import time
+
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline:
+                    busy = [w for w, tasks in client.processing().items() if tasks and w in pids]
+                    if busy:
+                        os.kill(pids[busy[0]], signal.SIGKILL)
+                        killed.append(busy[0])
+                        return
+                    time.sleep(0.05)
+
+            killed = []
+            killer = threading.Thread(target=kill_a_busy_worker, daemon=True)
+            killer.start()
+            code, clustered = _sweep(tmp_path, "cluster", "--scheduler", cluster.scheduler_address)
+            killer.join(timeout=5)
+    assert killed, "no worker was busy to be killed"
+    assert code == 0, capsys.readouterr().err
+    assert _comparable(clustered) == _comparable(serial)
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    code, out = _sweep(tmp_path, "none", "--scheduler", "tcp://127.0.0.1:9")
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "--scheduler" in err
+    assert not out.exists()
+
+
+def test_resume_reuses_measured_pairs(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MCUBENCH_CACHE", str(tmp_path / "cache"))
+    code, first = _sweep(tmp_path, "first", "--jobs", "1", "--resume")
+    assert code == 0, capsys.readouterr().err
+    entries = sorted((tmp_path / "cache" / "pairs").glob("*.json"))
+    assert len(entries) == 4
+    # Drop one entry, as if the run had been interrupted before that pair: only it is measured again.
+    entries[0].unlink()
+    import mcubench.benchmarks.runner as runner
+
+    measured = []
+    real = runner.benchmark_one
+    monkeypatch.setattr(runner, "benchmark_one", lambda model, device, *a, **k: measured.append(
+        (model.name, device.name)) or real(model, device, *a, **k))
+    code, second = _sweep(tmp_path, "second", "--jobs", "1", "--resume")
+    assert code == 0, capsys.readouterr().err
+    assert len(measured) == 1
+    assert _comparable(second)["rows"] == _comparable(first)["rows"]

@@ -20,6 +20,13 @@ def configure(parser):
                              "and no reference interpreter (fast mode for model search)")
     parser.add_argument("--jobs", "-j", type=int, metavar="N",
                         help=f"processes to run in parallel (default: every core, here {default_jobs()})")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on an existing Dask cluster (e.g. tcp://host:8786; needs mcubench[cluster]) "
+                             "instead of local processes")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep each measured pair in the pair cache and reuse pairs already measured with the "
+                             "same model, data, device, toolchain, mcubench sources and options (resumes an "
+                             "interrupted sweep)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar or heartbeat lines")
 
 
@@ -84,7 +91,8 @@ def execute(args):
     suite = suite_from_models(expand_model_paths(args.models)) if args.models else load_suite(args.suite or default_suite_path())
     devices = load_devices(args.devices if args.devices is not None else ",".join(suite.devices))
     progress = None if args.no_progress else _ProgressBar(sys.stderr, sys.stderr.isatty())
-    results = run_suite(suite, devices, max_samples=args.samples, progress_callback=progress, jobs=jobs)
+    results = run_suite(suite, devices, max_samples=args.samples, progress_callback=progress, jobs=jobs,
+                        scheduler=args.scheduler, resume=args.resume)
     if args.json:
         save_results(results, args.json)
     if args.report:
