@@ -27,7 +27,7 @@ from mcubench.simulator.engine import simulate as _simulate
 
 __all__ = [
     "Device", "Estimate", "Firmware", "Results", "Trace", "compile_model", "estimate", "load_device",
-    "load_results", "render_report", "results_frame", "run_suite", "save_results", "simulate",
+    "estimate_model", "load_results", "render_report", "results_frame", "run_suite", "save_results", "simulate",
 ]
 
 
@@ -49,6 +49,28 @@ def simulate(elf, device, *, writes=None, reads=None) -> Trace:
 def estimate(trace: Trace, device, *, clock_mhz=None, voltage_v=None) -> Estimate:
     """Cycles, latency, energy, peak RAM and flash of a trace on a device (optionally another clock or voltage)."""
     return _estimate(trace, load_device(device), clock_mhz=clock_mhz, voltage_v=voltage_v)
+
+
+def estimate_model(model, device, *, input=None, clock_mhz=None, voltage_v=None) -> Estimate:
+    """One call for search loops: build (cached), run one inference and cost it.
+
+    model: a .tflite path or its bytes; input: an int8 array of the input's shape (default: the fixed-seed
+    random input `mcubench bench --samples 0` uses). Raises FitError when the model does not fit the device.
+    """
+    import tempfile
+
+    from mcubench.benchmarks.runner import ModelOnDevice, random_input
+
+    device = load_device(device)
+    with tempfile.TemporaryDirectory(prefix="mcubench-model-") as tmp:
+        if isinstance(model, (bytes, bytearray)):
+            path = Path(tmp) / "model.tflite"
+            path.write_bytes(model)
+        else:
+            path = Path(model)
+        on_device = ModelOnDevice(path, device)
+        trace, _ = on_device.measure(random_input(on_device.fw) if input is None else input)
+    return _estimate(trace, device, clock_mhz=clock_mhz, voltage_v=voltage_v)
 
 
 def run_suite(suite=None, devices=("cortex-m4-80mhz",), *, max_samples=None, clock_mhz=None,

@@ -49,3 +49,22 @@ def test_device_from_file(tmp_path):
     copy = tmp_path / "esp32-c3.toml"
     copy.write_bytes(builtin.path.read_bytes())
     assert mcubench.load_device(copy).raw == builtin.raw
+
+
+def test_estimate_model_from_bytes_in_a_search_loop():
+    from mcubench.benchmarks.model_family import ds_cnn
+    from mcubench.core.errors import FitError
+
+    small, large = ds_cnn(8, 1, seed=1), ds_cnn(32, 3, seed=2)
+    est_small = mcubench.estimate_model(small, "cortex-m4-80mhz")
+    est_large = mcubench.estimate_model(large, "cortex-m4-80mhz")
+    assert 0 < est_small.cycles < est_large.cycles
+    # Same bytes, same input: the same figure (the build is cached, the simulation deterministic).
+    assert mcubench.estimate_model(small, "cortex-m4-80mhz").cycles == est_small.cycles
+    wide = ds_cnn(64, 4, input_hw=(160, 160), seed=3)  # its arena far exceeds the STM32G071's 36 KiB
+    try:
+        mcubench.estimate_model(wide, "stm32g0")
+    except FitError as exc:
+        assert "stm32g0" in str(exc)
+    else:
+        raise AssertionError("expected FitError")
