@@ -24,6 +24,7 @@ from mcubench.firmware.platform.toolchain import cache_root
 
 from .codegen import generate_c
 from .lowering import lower
+from .model_checks import check_graph
 from .planner import plan_arena
 from .tflite_reader import read_model
 
@@ -148,6 +149,7 @@ def _constants_bytes(steps):
 def translate(model_path, kernels="portable"):
     """Read, lower and plan a model: (graph, steps, plan, C source)."""
     graph = read_model(model_path)
+    check_graph(graph, model_path)
     if len(graph.inputs) != 1 or len(graph.outputs) != 1:
         raise ModelError(f"{model_path}: models with {len(graph.inputs)} inputs and {len(graph.outputs)} outputs "
                          "are not supported (one of each)")

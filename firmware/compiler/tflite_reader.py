@@ -9,6 +9,8 @@ import tflite
 
 from mcubench.core.errors import ModelError
 
+from .model_checks import check_flatbuffer
+
 _OP_NAMES = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
 _TYPE_NAMES = {v: k.lower() for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
 _NUMPY_TYPES = {"int8": np.int8, "uint8": np.uint8, "int16": np.int16, "int32": np.int32, "int64": np.int64,
@@ -131,6 +133,7 @@ def read_model(path) -> Graph:
         raise ModelError(f"{path}: cannot read ({exc.strerror})") from None
     if len(buf) < 8 or buf[4:8] != b"TFL3":
         raise ModelError(f"{path}: not a TFLite model (no TFL3 flatbuffer identifier)")
+    check_flatbuffer(buf, str(path))
     try:
         model = tflite.Model.GetRootAsModel(buf, 0)
         if model.SubgraphsLength() < 1:
