@@ -4,7 +4,7 @@ A suite is a TOML file (see benchmarks/suites/default/suite.toml):
 
     name = "default"
     title = "mcubench default suite"
-    devices = ["cortex-m4-80mhz", "esp32-c3"]
+    devices = ["cortex-m4-80mhz", "esp32-c3"]    # built-in names, or board files relative to the suite file
 
     [[model]]
     name = "kws"
@@ -238,12 +238,21 @@ def load_suite(path) -> Suite:
     devices = data.get("devices", list(DEFAULT_DEVICES))
     if not isinstance(devices, list) or not devices or not all(isinstance(d, str) and d.strip() for d in devices):
         _fail(where, "devices", f"must be a non-empty list of device names, got {devices!r}")
-    from mcubench.core.device import device_names
+    from mcubench.core.device import device_names, is_device_file
 
     known = device_names()
+    resolved = []
     for device in devices:
-        if device not in known:
-            _fail(where, "devices", f"unknown device {device!r} (known: {', '.join(known)})")
+        if is_device_file(device):  # a board description, relative to the suite file
+            board = path.parent / device
+            if not board.is_file():
+                _fail(where, "devices", f"no device description file {device!r} (next to the suite file)")
+            resolved.append(str(board))
+        elif device not in known:
+            _fail(where, "devices", f"unknown device {device!r} (known: {', '.join(known)}, or a .toml file)")
+        else:
+            resolved.append(device)
+    devices = resolved
     tables = data.get("model")
     if not isinstance(tables, list) or not tables:
         _fail(where, "model", "a suite needs at least one [[model]] table")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mcubench.benchmarks.runner import run_suite as _run_suite
 from mcubench.benchmarks.suite import default_suite_path, load_suite
-from mcubench.core.device import Device, load_device as _load_builtin, load_device_file
+from mcubench.core.device import Device, load_device as _load_device
 from mcubench.core.results import Results, load_results, save_results
 from mcubench.cost_models import Estimate, simulation_options
 from mcubench.cost_models import estimate as _estimate
@@ -35,9 +35,7 @@ def load_device(name_or_path) -> Device:
     """A built-in device by name (`mcubench devices` lists them), or a device description file (.toml)."""
     if isinstance(name_or_path, Device):
         return name_or_path
-    if str(name_or_path).endswith(".toml"):
-        return load_device_file(name_or_path)
-    return _load_builtin(str(name_or_path))
+    return _load_device(str(name_or_path))
 
 
 def simulate(elf, device, *, writes=None, reads=None) -> Trace:

@@ -46,9 +46,9 @@ def test_unknown_attribute_is_an_attribute_error():
 
 def test_device_from_file(tmp_path):
     builtin = mcubench.load_device("esp32-c3")
-    copy = tmp_path / "esp32-c3.toml"
-    copy.write_bytes(builtin.path.read_bytes())
-    assert mcubench.load_device(copy).raw == builtin.raw
+    copy = tmp_path / "my-c3.toml"  # a board of one's own has a name of its own
+    copy.write_text(builtin.path.read_text().replace('name = "esp32-c3"', 'name = "my-c3"', 1))
+    assert mcubench.load_device(copy).raw == {**builtin.raw, "name": "my-c3"}
 
 
 def test_estimate_model_from_bytes_in_a_search_loop():

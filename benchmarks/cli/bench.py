@@ -12,7 +12,7 @@ def configure(parser):
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--suite", metavar="SUITE.toml", help="suite definition (default: the built-in suite)")
     source.add_argument("--models", nargs="+", metavar="MODEL.tflite", help="models to run without labels")
-    parser.add_argument("--devices", metavar="A,B,...", help="comma-separated device names (default: the suite's)")
+    parser.add_argument("--devices", metavar="A,B,...", help="comma-separated device names or board files (path/to/board.toml) (default: the suite's)")
     parser.add_argument("--json", metavar="RESULTS.json", help="write the results record here ('-': standard output)")
     parser.add_argument("--report", metavar="DIR", help="also render Markdown, HTML, CSV and plots into DIR")
     parser.add_argument("--samples", type=int, metavar="N",

@@ -8,7 +8,8 @@ HELP = "compile a .tflite model into a firmware ELF for a device (plus the gener
 
 def configure(parser):
     parser.add_argument("model", metavar="MODEL.tflite", help="int8-quantized TFLite model")
-    parser.add_argument("--device", required=True, metavar="NAME", help="device to build for (see `mcubench devices`)")
+    parser.add_argument("--device", required=True, metavar="DEVICE",
+                        help="device to build for: a name (see `mcubench devices`) or path/to/board.toml")
     parser.add_argument("-o", "--out-dir", required=True, metavar="DIR", help="where to write the build products")
     parser.add_argument("--kernels", default="auto", choices=("auto", "portable", "dsp"),
                         help="kernel implementation: auto picks the DSP kernels on ARMv7E-M cores")

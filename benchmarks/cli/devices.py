@@ -7,7 +7,8 @@ HELP = "list the devices mcubench can cost: core, clock, memories and power figu
 
 
 def configure(parser):
-    parser.add_argument("names", nargs="*", metavar="DEVICE", help="only these devices (default: all)")
+    parser.add_argument("names", nargs="*", metavar="DEVICE",
+                        help="only these devices, by name or board file (default: every built-in device)")
     parser.add_argument("--sources", action="store_true", help="also print the source of every figure")
 
 

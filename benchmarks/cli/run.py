@@ -15,7 +15,8 @@ HELP = "run firmware and estimate cycles, latency, energy, power, peak RAM and f
 def configure(parser):
     parser.add_argument("firmware", nargs="?", metavar="FIRMWARE.elf|MODEL.tflite",
                         help="firmware ELF to run (optional with --trace)")
-    parser.add_argument("--device", required=True, metavar="A[,B,...]", help="comma-separated device names")
+    parser.add_argument("--device", required=True, metavar="A[,B,...]",
+                        help="comma-separated device names or board files (path/to/board.toml)")
     parser.add_argument("--json", metavar="OUT.json",
                         help="write a results record here ('-': standard output); `mcubench report` renders it, "
                              "`mcubench check` gates it")

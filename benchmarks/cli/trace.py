@@ -10,8 +10,8 @@ HELP = "simulate a firmware ELF and report instructions, memory traffic, stack a
 
 def configure(parser):
     parser.add_argument("elf", metavar="FIRMWARE.elf", help="bare-metal Cortex-M or RV32 firmware")
-    parser.add_argument("--device", default="cortex-m4-80mhz", help="device whose memory map to use "
-                        "(default: %(default)s)")
+    parser.add_argument("--device", default="cortex-m4-80mhz", help="device whose memory map to use, a name or "
+                        "path/to/board.toml (default: %(default)s)")
     parser.add_argument("--json", metavar="OUT.json", help="write the whole trace here ('-': standard output)")
     parser.add_argument("--region", action="append", default=[], metavar="FUNC",
                         help="measure every call of this function as a region (repeatable)")

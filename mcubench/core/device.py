@@ -468,35 +468,110 @@ def parse_device(data: dict, path: Path | None = None) -> Device:
     )
 
 
-def load_device_file(path) -> Device:
-    path = Path(path)
+# --- files: built-in names, a user's own .toml, `extends` ------------------------------------------------
+
+def _read_toml(path: Path) -> dict:
     try:
         with open(path, "rb") as f:
-            data = tomllib.load(f)
+            return tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DeviceError(f"{path.name}: cannot read device description: {exc}") from None
+        raise DeviceError(f"{path}: cannot read device description: {exc}") from None
+
+
+def merge_description(base: dict, override: dict) -> dict:
+    """`extends`: tables are merged key by key, everything else (values, lists, arrays of tables) replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = merge_description(base[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _own_sources(path, override, base, where=""):
+    """A table the extending file changes a figure in takes its own `source`: the base's would no longer
+    describe it. Tables it only descends through (to change a nested one) need none."""
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            table = f"{where}.{key}" if where else key
+            # Arrays of tables are replaced whole, and each of their tables is checked for its own source.
+            changes = [k for k, v in value.items() if k != "source" and not isinstance(v, dict)
+                       and not (isinstance(v, list) and v and all(isinstance(x, dict) for x in v))]
+            if changes and "source" in base[key] and not str(value.get("source", "")).strip():
+                raise DeviceError(f"{path.name}: {table}: sets {', '.join(changes)} over the base device, so it "
+                                  "needs its own 'source' (cite document and table, or say 'assumption: why')")
+            _own_sources(path, value, base[key], table)
+
+
+def _extended(path: Path, data: dict, chain: tuple) -> dict:
+    """The description of `data` (read from path) with its `extends` base merged in, recursively."""
+    if "extends" not in data:
+        return data
+    data = dict(data)
+    base_ref = data.pop("extends")
+    if not isinstance(base_ref, str) or not base_ref.strip():
+        raise DeviceError(f"{path.name}: extends must be a built-in device name or a path to a .toml file")
+    if is_device_file(base_ref):
+        base_path = (path.parent / base_ref).resolve()
+    else:
+        base_path = DEVICES_DIR / f"{base_ref}.toml"
+        if not base_path.is_file():
+            raise DeviceError(f"{path.name}: extends {base_ref!r}: unknown device; known devices: "
+                              f"{', '.join(device_names())}")
+    if base_path in chain:
+        raise DeviceError(f"{path.name}: extends {base_ref!r}: the descriptions extend each other in a cycle")
+    for key in ("name", "title"):  # a board of its own is not the device it starts from
+        if key not in data:
+            raise DeviceError(f"{path.name}: extends {base_ref!r}: set this board's own {key!r}")
+    base = _extended(base_path, _read_toml(base_path), chain + (base_path,))
+    _own_sources(path, data, base)
+    return merge_description(base, data)
+
+
+def load_device_file(path) -> Device:
+    """A description file, built-in or the user's own, validated; `extends = "device or path"` starts it from
+    another description (merge_description), and the merged whole is validated."""
+    path = Path(path)
+    data = _extended(path, _read_toml(path), (path.resolve(),))
     device = parse_device(data, path)
     if device.name != path.stem:
         raise DeviceError(f"{path.name}: name {device.name!r} does not match the file name")
     return device
 
 
+def is_device_file(spec: str) -> bool:
+    """A device argument names a file (rather than a built-in device) when it looks like a path."""
+    return spec.endswith(".toml") or "/" in spec or "\\" in spec
+
+
 def device_names():
     return sorted(p.stem for p in DEVICES_DIR.glob("*.toml"))
 
 
-def load_device(name: str) -> Device:
-    path = DEVICES_DIR / f"{name}.toml"
+def load_device(spec: str) -> Device:
+    """A built-in device by name, or a description file (path/to/board.toml)."""
+    if is_device_file(spec):
+        path = Path(spec)
+        if not path.is_file():
+            raise DeviceError(f"{spec}: no such device description file")
+        device = load_device_file(path)
+        if device.name in device_names():
+            raise DeviceError(f"{path.name}: name {device.name!r} is a built-in device's; give the board a name "
+                              "of its own (and the file that name)")
+        return device
+    path = DEVICES_DIR / f"{spec}.toml"
     if not path.is_file():
-        raise DeviceError(f"unknown device {name!r}; known devices: {', '.join(device_names())}")
+        raise DeviceError(f"unknown device {spec!r}; known devices: {', '.join(device_names())} "
+                          "(or a path to a .toml description)")
     return load_device_file(path)
 
 
-def load_devices(names: str) -> list:
-    """The devices of a comma-separated list as given on a command line ("a,b,c")."""
-    devices = [load_device(n.strip()) for n in names.split(",") if n.strip()]
+def load_devices(specs: str) -> list:
+    """The devices of a comma-separated list as given on a command line ("a,b,path/to/board.toml")."""
+    devices = [load_device(n.strip()) for n in specs.split(",") if n.strip()]
     if not devices:
-        raise DeviceError(f"no device named in {names!r}; known devices: {', '.join(device_names())}")
+        raise DeviceError(f"no device named in {specs!r}; known devices: {', '.join(device_names())}")
     return devices
 
 
