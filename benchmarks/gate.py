@@ -8,7 +8,11 @@ Baseline file (JSON, schema "mcubench.baseline/2"; /1, which had no regions, is 
       the default allowed change per metric: percent increase for costs, absolute drop (0..1) for accuracy
   entries: [{model, device, cycles, energy_uj, peak_ram_bytes, flash_bytes, accuracy (or null),
              model_sha256, device_version, tolerances (optional, overrides the defaults for this entry),
-             regions (optional: {region name: {cycles, energy_uj}}, a firmware's measured regions)}]
+             regions (optional: {region name: {cycles, energy_uj}}, a firmware's measured regions),
+             compiler (optional: name and version of the toolchain, e.g. "arm-none-eabi-gcc 12.2.1")}]
+
+A baseline is tied to the toolchain that built its firmware: another compiler version moves cycles and
+flash by itself, so the check says so beside its verdict when the results were built with another one.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -97,6 +101,7 @@ class BaselineEntry:
     device_version: int = 0
     tolerances: dict = field(default_factory=dict)  # overrides of the defaults, for this entry only
     regions: dict = field(default_factory=dict)  # region name -> {cycles, energy_uj} (firmware rows)
+    compiler: str = ""  # the toolchain that built the firmware (absent from baselines that predate it)
 
 
 @dataclass
@@ -137,7 +142,8 @@ def make_baseline(results, tolerances=None, previous: Baseline | None = None) ->
             accuracy=None if r.accuracy is None else r.accuracy.value,
             model_sha256=r.model_sha256, device_version=r.device_version,
             tolerances=dict(old.tolerances) if old is not None else {},
-            regions={g.name: {"cycles": g.cycles, "energy_uj": g.energy_uj} for g in r.regions}))
+            regions={g.name: {"cycles": g.cycles, "energy_uj": g.energy_uj} for g in r.regions},
+            compiler=r.compiler))
     return Baseline(tolerances=defaults, entries=entries, suite=results.suite, git_commit=results.git_commit,
                     created_utc=results.created_utc)
 
@@ -177,7 +183,7 @@ def _entry(data, where):
             continue
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
             raise ResultsError(f"{where}.{m.key}: expected a finite number >= 0, not {v!r}")
-    for key in ("model", "device", "model_sha256"):
+    for key in ("model", "device", "model_sha256", "compiler"):
         if key in data and not isinstance(data[key], str):
             raise ResultsError(f"{where}.{key}: expected a string, not {data[key]!r}")
     version = data.get("device_version", 0)
@@ -279,6 +285,7 @@ class Comparison:
     new: list  # [(model, device)] in the results, absent from the baseline
     notes: list  # [str] context: model files or device descriptions that changed
     require_all: bool = False
+    toolchain_changes: list = field(default_factory=list)  # [(baseline compiler, results compiler)]
 
     @property
     def regressions(self):
@@ -308,6 +315,9 @@ class Comparison:
             parts.append(f"{len(self.missing)} baseline pair(s) missing from the results")
         if self.new:
             parts.append(f"{len(self.new)} new pair(s) not in the baseline")
+        if self.toolchain_changes:
+            parts.append("built with another toolchain than the baseline (" + "; ".join(
+                f"{old} -> {new}" for old, new in self.toolchain_changes) + ")")
         return ("FAILED" if self.failed else "passed") + ": " + ", ".join(parts)
 
 
@@ -334,7 +344,7 @@ def compare(results, baseline: Baseline, tolerance_pct=None, require_all=False) 
     tolerance_pct, when given, overrides every tolerance: percent for the costs, and percentage points
     of accuracy (tolerance_pct / 100 as an absolute drop) for accuracy.
     """
-    checks, new, notes = [], [], []
+    checks, new, notes, toolchains = [], [], [], {}
     for r in results.rows:
         entry = baseline.entry(r.model, r.device)
         if entry is None:
@@ -344,6 +354,10 @@ def compare(results, baseline: Baseline, tolerance_pct=None, require_all=False) 
             notes.append(f"{r.model}: the model file differs from the baseline's")
         if entry.device_version and entry.device_version != r.device_version:
             notes.append(f"{r.device}: device description version {entry.device_version} -> {r.device_version}")
+        if entry.compiler and r.compiler and entry.compiler != r.compiler:
+            toolchains.setdefault((entry.compiler, r.compiler), []).append(r.device)
+            notes.append(f"{r.device}: toolchain {entry.compiler} (baseline) -> {r.compiler} (results): "
+                         "figures can move with the compiler alone; re-measure the baseline with this toolchain")
         regions = list(entry.regions) + [g.name for g in r.regions if g.name not in entry.regions]
         # A firmware row has no accuracy to compare: it is a program, not a model scored on a data set.
         whole = METRICS if r.kind == "model" else tuple(m for m in METRICS if m.key != "accuracy")
@@ -356,7 +370,7 @@ def compare(results, baseline: Baseline, tolerance_pct=None, require_all=False) 
             checks.append(Check(r.model, r.device, m, base, cur, tol, _status(m, base, cur, tol)))
     present = {(r.model, r.device) for r in results.rows}
     missing = [(e.model, e.device) for e in baseline.entries if (e.model, e.device) not in present]
-    return Comparison(checks, missing, new, sorted(set(notes)), require_all)
+    return Comparison(checks, missing, new, sorted(set(notes)), require_all, list(toolchains))
 
 
 # ---------------------------------------------------------------------------- output

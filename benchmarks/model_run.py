@@ -1,8 +1,9 @@
 """`mcubench run model.tflite`: build the model's firmware, run one inference, report per-layer figures.
 
-The input comes from --input (an .npy of int8 in the model's input shape) or is random with a printed
-seed; --output writes the output tensor exactly as the firmware left it, so it can be compared with any
-TFLite interpreter.
+The input comes from --input (an .npy of int8 in the model's input shape) or is a random int8 tensor from
+--seed (default 0, so that runs of the same model repeat exactly; the seed is said with the figures).
+--output writes the output tensor exactly as the firmware left it, so it can be compared with any TFLite
+interpreter.
 """
 
 import io
@@ -63,7 +64,8 @@ def run_model(args, devices, out=None) -> int:
     from pathlib import Path
 
     from mcubench.benchmarks.records import make_results, model_row
-    from mcubench.benchmarks.runner import ModelOnDevice, random_input
+    from mcubench.benchmarks.runner import DEFAULT_SEED, ModelOnDevice, random_input
+    from mcubench.core.labels import device_label
     from mcubench.core.results import save_results
     from mcubench.cost_models import estimate
 
@@ -73,11 +75,9 @@ def run_model(args, devices, out=None) -> int:
     if args.input and args.seed is not None:
         raise UsageError("--seed makes a random input; it cannot go with --input")
     given = read_input(args.input) if args.input else None
-    seed = args.seed
-    if given is None and seed is None:
-        seed = int(np.random.default_rng().integers(0, 2**31))
+    seed = None if given is not None else (DEFAULT_SEED if args.seed is None else args.seed)
     rows = []
-    for device in devices:
+    for i, device in enumerate(devices):
         mod = ModelOnDevice(args.firmware, device)
         fw = mod.fw
         x = fit_input(given, args.input, fw) if given is not None else random_input(fw, seed)
@@ -85,18 +85,20 @@ def run_model(args, devices, out=None) -> int:
         est = estimate(trace, device, clock_mhz=args.clock_mhz,
                        voltage_v=args.voltage)
         macs = sum(layer.macs for layer in fw.layers)
-        title = est.device_title + (f" ({est.proxy_isa} proxy)" if est.proxy_isa else "")
+        title = device_label(est.device_title, est.clock_mhz, est.proxy_isa)
         per_mac = f" ({est.cycles / macs:.2f} cycles/MAC)" if macs else ""
-        if given is None:
-            print(f"input: random int8, seed {seed} (--seed {seed} repeats it)", file=out)
-        print(f"{fw.model_name} on {title}: {est.cycles} cycles, {est.latency_ms:.3f} ms, "
+        if given is None and i == 0:
+            default = " (the default; --seed N for another)" if args.seed is None else ""
+            print(f"input: random int8, seed {seed}{default}", file=out)
+        print(f"{fw.model_name} on {title} (simulated estimate): {est.cycles} cycles, {est.latency_ms:.3f} ms, "
               f"{est.energy_uj:.2f} µJ, peak RAM {est.peak_ram_bytes} B, flash {est.flash_bytes} B, "
               f"{macs} MACs{per_mac}", file=out)
         print(_layer_table(fw, est), file=out)
         if args.output:
             save_npy_atomic(args.output, output)
         name = getattr(args, "name", None) or Path(args.firmware).stem
-        rows.append(model_row(name, name, args.firmware, fw, device, est))
+        rows.append(model_row(name, name, args.firmware, fw, device, est,
+                              input_kind="file" if given is not None else "random", input_seed=seed))
     if args.json:
         save_results(make_results("", rows, devices), args.json)
     return 0

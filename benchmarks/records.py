@@ -11,7 +11,7 @@ from pathlib import Path
 import subprocess
 
 from mcubench import __version__
-from mcubench.core.results import DeviceInfo, LayerResult, RegionResult, ResultRow, Results
+from mcubench.core.results import ArenaBuffer, DeviceInfo, LayerResult, RegionResult, ResultRow, Results
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,9 +66,29 @@ def _common(device, est) -> dict:
     )
 
 
+def arena_live_bytes(plan) -> list:
+    """Arena bytes in use at each step of the plan (buffers whose lifetime covers it, scratch included)."""
+    buffers = plan.get("buffers", [])
+    steps = max((b["last_step"] for b in buffers), default=-1) + 1
+    return [sum(b["bytes"] for b in buffers if b["first_step"] <= s <= b["last_step"]) for s in range(steps)]
+
+
+def arena_plan(fw) -> list:
+    """The firmware's arena plan with its steps named by layer: [ArenaBuffer]."""
+    last = len(fw.layers) - 1
+    buffers = []
+    for b in fw.plan.get("buffers", []):
+        first = fw.layers[b["first_step"]]
+        buffers.append(ArenaBuffer(written_by=first.region, kind=b["kind"], offset_bytes=int(b["offset"]),
+                                   bytes=int(b["bytes"]), first_layer=first.index,
+                                   last_layer=fw.layers[min(b["last_step"], last)].index))
+    return buffers
+
+
 def _layers(fw, est):
+    live = arena_live_bytes(fw.plan)
     layers = []
-    for layer in fw.layers:
+    for step, layer in enumerate(fw.layers):
         region = est.regions.get(layer.region)
         if region is None:
             continue
@@ -77,17 +97,21 @@ def _layers(fw, est):
             macs=int(layer.macs), cycles=int(region.cycles), latency_ms=region.latency_ms,
             energy_uj=region.energy_uj,
             cycles_per_mac=(region.cycles / layer.macs) if layer.macs else None,
+            weights_bytes=int(layer.weights_bytes), arena_live_bytes=live[step] if step < len(live) else 0,
         ))
     return layers
 
 
-def model_row(name, title, model_file, fw, device, est, *, accuracy=None, sim_wall_s_per_sample=0.0) -> ResultRow:
-    """A row for mcubench's own firmware of a model (fw: the compiled Firmware)."""
+def model_row(name, title, model_file, fw, device, est, *, accuracy=None, sim_wall_s_per_sample=0.0,
+              input_kind="", input_seed=None) -> ResultRow:
+    """A row for mcubench's own firmware of a model (fw: the compiled Firmware). input_kind and input_seed
+    say what the measured run was given: "test-set", "random" (with its seed) or "file"."""
     return ResultRow(
         model=name, model_title=title, model_sha256=file_sha256(model_file), **_common(device, est),
         macs=sum(int(layer.macs) for layer in fw.layers), arena_bytes=int(fw.arena_bytes),
         weights_bytes=int(fw.weights_bytes), accuracy=accuracy, layers=_layers(fw, est), compiler=fw.compiler,
-        cflags=fw.cflags, sim_wall_s_per_sample=sim_wall_s_per_sample, kind="model",
+        cflags=fw.cflags, sim_wall_s_per_sample=sim_wall_s_per_sample, kind="model", input_kind=input_kind,
+        input_seed=input_seed, code_bytes=fw.plan.get("text_bytes"), arena_plan=arena_plan(fw),
     )
 
 
@@ -98,5 +122,5 @@ def firmware_row(name, elf_sha256, device, est, trace) -> ResultRow:
     return ResultRow(
         model=name, model_title=name, model_sha256=elf_sha256, **_common(device, est), macs=0, arena_bytes=0,
         weights_bytes=0, accuracy=None, kind="firmware", regions=regions, exit_status=trace.exit_status,
-        console=trace.console,
+        console=trace.console, code_bytes=int(trace.image.text_bytes),
     )

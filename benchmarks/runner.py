@@ -29,7 +29,11 @@ class Progress:
             self.callback(self.done, self.total, label)
 
 
-def random_input(fw, seed=0):
+# The seed of the random input when none is given: runs of the same model repeat exactly.
+DEFAULT_SEED = 0
+
+
+def random_input(fw, seed=DEFAULT_SEED):
     """A reproducible input for models without a data set."""
     rng = np.random.default_rng(seed)
     return rng.integers(-128, 128, size=fw.input.shape, dtype=np.int64).astype(np.int8)
@@ -96,7 +100,7 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
     mod = ModelOnDevice(model.file, device)
     fw = mod.fw
     xs, ys = test_set if test_set is not None else (None, None)
-    first = xs[0] if xs is not None else random_input(fw)
+    first = xs[0] if xs is not None else random_input(fw, DEFAULT_SEED)
 
     trace, _ = mod.measure(first)
     est = estimate(trace, device, clock_mhz=clock_mhz, voltage_v=voltage_v)
@@ -120,7 +124,8 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
         accuracy = Accuracy(model.metric, float(value), int(len(xs)), float(agree))
 
     return model_row(model.name, model.title, model.file, fw, device, est, accuracy=accuracy,
-                     sim_wall_s_per_sample=wall_per_sample)
+                     sim_wall_s_per_sample=wall_per_sample, input_kind="test-set" if xs is not None else "random",
+                     input_seed=None if xs is not None else DEFAULT_SEED)
 
 
 def prepare_model(model, max_samples):

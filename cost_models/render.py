@@ -1,19 +1,22 @@
 """Text rendering of estimates and device lists for the CLI; computation stays in the other modules."""
 
+from mcubench.core import units
+from mcubench.core.labels import device_label
+
 
 def _kb(n):
-    return f"{n / 1024:g} KB" if n >= 1024 else f"{n} B"
+    return f"{n / 1024:g} KiB" if n >= 1024 else f"{n} B"
 
 
 def estimate_text(est, label, out):
-    proxy = f", {est.proxy_isa} proxy" if est.proxy_isa else ""
-    out.write(f"{label} on {est.device_title} ({est.clock_mhz:g} MHz, {est.voltage_v:g} V{proxy})\n")
+    device = device_label(est.device_title, est.clock_mhz, est.proxy_isa)
+    out.write(f"{label} on {device}, {est.voltage_v:g} V (simulated estimate)\n")
     causes = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in est.cycles_by_cause.items() if v)
     out.write(f"  cycles       {est.cycles}" + (f" ({causes})" if causes else "") + "\n")
     out.write(f"  instructions {est.instructions}\n")
     out.write(f"  latency      {est.latency_ms:.6g} ms\n")
     out.write(f"  energy       {est.energy_uj:.6g} µJ\n")
-    out.write(f"  avg power    {est.avg_power_mw:.4g} mW\n")
+    out.write(f"  avg power    {units.mw(est.avg_power_mw)}\n")
     out.write(f"  peak RAM     {est.peak_ram_bytes} B (static {est.static_ram_bytes} + stack {est.stack_bytes}"
               f" + heap {est.heap_bytes})\n")
     out.write(f"  flash        {est.flash_bytes} B\n")
@@ -33,7 +36,7 @@ def device_text(device, out):
     out.write(f"{device.name}: {device.title}\n")
     out.write(f"  core     {device.core} ({device.isa})")
     if proxy:
-        out.write(f", estimated from an {proxy.isa} proxy build of {proxy.real_isa} code")
+        out.write(f", estimated from an {proxy.isa.upper()} proxy build of {proxy.real_isa} code")
     out.write("\n")
     if clock:
         options = clock.options_mhz
@@ -51,11 +54,12 @@ def device_text(device, out):
         out.write(f"  run      {run_current_ma(device, mhz):.3g} mA at {mhz:g} MHz x {volts:g} V = "
                   f"{run_power_mw(device, mhz, volts):.4g} mW\n")
         sleep = power.sleep
-        out.write(f"  sleep    {sleep.mode}: {sleep.current_ua:g} µA = {sleep_power_mw(device, volts):.3g} mW\n")
+        out.write(f"  sleep    {sleep.mode}: {sleep.current_ua:g} µA = {units.mw(sleep_power_mw(device, volts))}\n")
 
 
 def duty_text(d, out):
     out.write(f"  duty cycle   {d['inferences_per_s']:g}/s: active {100 * d['active_fraction']:.3g}% of the time, "
-              f"{d['sleep_mode']} between runs ({d['sleep_power_mw']:.3g} mW): average {d['avg_power_mw']:.4g} mW\n")
+              f"{d['sleep_mode']} between runs ({units.mw(d['sleep_power_mw'])}): average {units.mw(d['avg_power_mw'])}\n")
     if "battery_life_years" in d:
-        out.write(f"  battery life {d['battery_life_years']:.3g} years\n")
+        out.write(f"  battery life {d['battery_life_years']:.3g} years (load only: self-discharge, regulator losses "
+                  "and wake-up costs not included)\n")

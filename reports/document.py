@@ -1,61 +1,41 @@
-"""The report's content as a plain structure (headings, paragraphs, tables, lists, figures).
+"""The report of one results record as a list of blocks (reports.blocks).
 
-Markdown and HTML walk the same structure, so both always show the same tables; they differ only in
-markup. Everything here is read from the results record and formatted with reports.format; the only
-derived values are display ones (share of latency, cycles per MAC of a whole model, bytes outside the
-arena, battery years from the row's energy and idle power).
+Everything is read from the record and formatted with reports.format; the only derived values are
+display ones (best per model, ratios to a reference device, share of latency, flash left after code and
+weights, battery years from the row's energy and idle power).
 """
 
-from dataclasses import dataclass, field
 import re
 
 from mcubench.reports import format as fmt
 from mcubench.reports.battery import Battery, battery_years, max_rate
-
-
-@dataclass
-class Heading:
-    level: int
-    text: str
-
-
-@dataclass
-class Paragraph:
-    text: str
-
-
-@dataclass
-class Table:
-    headers: list
-    rows: list  # [[str]]
-    numeric: list = field(default_factory=list)  # column indices aligned right
-
-
-@dataclass
-class BulletList:
-    items: list
-
-
-@dataclass
-class Preformatted:
-    text: str  # shown verbatim, in a fixed-width font (a firmware's console)
-
-
-@dataclass
-class Figure:
-    name: str  # plot name, as reports.plots names it
-    caption: str
-
+from mcubench.reports.blocks import (BEST, BulletList, Details, Figure, Heading, Note, Paragraph,  # noqa: F401
+                                     Preformatted, Table)
 
 SUMMARY_HEADERS = ["Model", "Device", "Latency", "Energy/Inference", "Peak RAM", "Flash", "Accuracy"]
 
 # Rates at which the battery-life table is evaluated: one inference a minute, a second, ten a second.
 BATTERY_RATES = ((1 / 60, "1/min"), (1.0, "1/s"), (10.0, "10/s"))
 
+# How every figure of a report is obtained, said next to the summary and on every plot.
+ESTIMATE_LABEL = "simulated cycles x device cost model"
+
+ESTIMATE_STATEMENT = (
+    f"Every figure in this report is a simulated estimate, not a measurement on a board: {ESTIMATE_LABEL}. "
+    "The firmware runs instruction by instruction in an emulator; each device's cost model turns the executed "
+    "instructions and memory accesses into cycles, latency (cycles / clock) and energy (the device's power "
+    "figures x time). How far each device's model has been checked against silicon is in the table "
+    "\"How far the figures are trusted\" below.")
+
 
 def layers_plot_name(model) -> str:
     """The per-layer plot's name for a model; safe as a file name."""
     return "layers_" + re.sub(r"[^A-Za-z0-9_.-]", "_", model)
+
+
+def arena_plot_name(model) -> str:
+    """The arena-plan plot's name for a model; safe as a file name."""
+    return "arena_" + re.sub(r"[^A-Za-z0-9_.-]", "_", model)
 
 
 def models_in_order(results, kind=None):
@@ -75,24 +55,151 @@ def record_title(results) -> str:
     return ", ".join(dict.fromkeys(r.model for r in results.rows)) or "empty record"
 
 
+def devices_in_order(results):
+    """Device names in the order they first appear, with their labels."""
+    seen = {}
+    for r in results.rows:
+        seen.setdefault(r.device, fmt.device_label(r))
+    return list(seen.items())
+
+
+def _row(results, model, device):
+    for r in results.rows:
+        if r.model == model and r.device == device:
+            return r
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- honesty
+
+def _groups(rows, key):
+    """Devices grouped by equal key(row): [(key value, [rows])], in order of first appearance."""
+    groups = {}
+    for r in rows:
+        groups.setdefault(key(r), []).append(r)
+    return list(groups.items())
+
+
+def validation_text(info) -> str:
+    """What the record says about how far a device's model was checked against silicon."""
+    return fmt.trust(info.validation if info is not None else None)
+
+
+def trust_table(results) -> Table:
+    rows = []
+    for name, label in devices_in_order(results):
+        info = results.devices.get(name)
+        row = next(r for r in results.rows if r.device == name)
+        how = f"{ESTIMATE_LABEL} ({row.isa} code)"
+        if row.proxy_isa:
+            how = f"{ESTIMATE_LABEL} ({row.proxy_isa.upper()} code standing in for the device's own ISA)"
+        rows.append([label, how, validation_text(info)])
+    return Table(["Device", "How the figures are obtained", "Validation against silicon"], rows,
+                 caption="How far the figures are trusted (each device's timing model against published silicon "
+                         "figures, `mcubench validate`)")
+
+
+def _input_text(rows) -> str:
+    """How the measured run of these rows (one model, devices with the same input) got its input."""
+    first = rows[0]
+    if first.kind == "firmware":
+        return "the firmware as given, with whatever input it holds; a firmware has no accuracy to score"
+    if first.input_kind == "random":
+        return (f"a random int8 tensor from a fixed seed ({first.input_seed}); no labelled test samples were run, "
+                f"so accuracy is not measured (\u201c{fmt.DASH}\u201d)")
+    if first.input_kind == "file":
+        return "an input file given to the run; no accuracy is measured on one input"
+    if first.input_kind == "test-set":
+        scored = next((r.accuracy.samples for r in rows if r.accuracy is not None), None)
+        text = "the first sample of its test set"
+        if scored:
+            text += f"; accuracy over {fmt.count(scored)} test samples run through the simulated firmware"
+        return text
+    return "not recorded in this record" + ("; no accuracy was measured" if all(r.accuracy is None for r in rows)
+                                             else "")
+
+
+def input_items(results) -> list:
+    """Per model, the input of the measured run and what accuracy was scored on."""
+    items = []
+    for model, title in models_in_order(results):
+        groups = _groups([r for r in results.rows if r.model == model],
+                         lambda r: (r.kind, r.input_kind, r.input_seed))
+        if len(groups) == 1:
+            items.append(f"{title}: {_input_text(groups[0][1])}.")
+            continue
+        parts = [f"on {', '.join(fmt.device_label(r) for r in rows)}, {_input_text(rows)}" for _, rows in groups]
+        items.append(f"{title}: " + "; ".join(parts) + ".")
+    return items
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
 def summary_table(results) -> Table:
     rows = [[r.model_title, fmt.device_label(r), fmt.ms(r.latency_ms), fmt.uj(r.energy_uj),
-             fmt.kb(r.peak_ram_bytes), fmt.kb(r.flash_bytes), fmt.accuracy(r.accuracy)]
+             fmt.kib(r.peak_ram_bytes), fmt.kib(r.flash_bytes), fmt.accuracy(r.accuracy)]
             for r in results.rows]
-    return Table(list(SUMMARY_HEADERS), rows, numeric=[2, 3, 4, 5])
+    return Table(list(SUMMARY_HEADERS), rows, numeric=[2, 3, 4, 5, 6],
+                 caption=f"Simulated estimates ({ESTIMATE_LABEL}), one row per model and device")
+
+
+def pivot_table(results, value, show, caption) -> Table:
+    """Models down, devices across; the lowest figure of each model is marked best."""
+    devices = devices_in_order(results)
+    rows, marks = [], {}
+    for i, (model, title) in enumerate(models_in_order(results)):
+        cells, values = [title], {}
+        for j, (device, _) in enumerate(devices, start=1):
+            r = _row(results, model, device)
+            cells.append(show(value(r)) if r is not None else fmt.DASH)
+            if r is not None:
+                values[j] = value(r)
+        if len(values) > 1:
+            best = min(values.values())
+            marks.update({(i, j): BEST for j, v in values.items() if v == best})
+        rows.append(cells)
+    return Table(["Model"] + [label for _, label in devices], rows, numeric=list(range(1, len(devices) + 1)),
+                 marks=marks, caption=caption)
+
+
+def ratio_table(results, reference, value, ratio, caption) -> Table:
+    """Models down, devices across: ratio(value of the device, value of the reference device)."""
+    devices = devices_in_order(results)
+    headers = ["Model"] + [label + (" (reference)" if device == reference else "") for device, label in devices]
+    rows = []
+    for model, title in models_in_order(results):
+        ref = _row(results, model, reference)
+        cells = [title]
+        for device, _ in devices:
+            r = _row(results, model, device)
+            if r is None or ref is None or not value(r) or not value(ref):
+                cells.append(fmt.DASH)
+            else:
+                cells.append(f"{ratio(value(r), value(ref)):.2f}x")
+        rows.append(cells)
+    return Table(headers, rows, numeric=list(range(1, len(devices) + 1)), caption=caption)
 
 
 def run_table(results) -> Table:
     headers = ["Model", "Device", "Simulated ISA", "Clock", "Voltage", "MACs", "Instructions", "Cycles",
-               "Cycles/MAC", "Power (running)", "Power (idle)", "Compiler"]
+               "Cycles/MAC", "Power (running)", "Power (idle)"]
     rows = []
     for r in results.rows:
         rows.append([r.model_title, fmt.device_label(r), r.isa, fmt.mhz(r.clock_mhz), f"{r.voltage_v:g} V",
                      fmt.count(r.macs) if r.kind == "model" else fmt.DASH, fmt.count(r.instructions),
                      fmt.count(r.cycles),
                      fmt.ratio(r.cycles / r.macs if r.macs else None), fmt.mw(r.avg_power_mw),
-                     fmt.mw(r.idle_power_mw), fmt.compiler(r.compiler, r.cflags)])
+                     fmt.mw(r.idle_power_mw)])
     return Table(headers, rows, numeric=[3, 4, 5, 6, 7, 8, 9, 10])
+
+
+def toolchain_table(results) -> Table:
+    """One line per device and toolchain: the compiler with its version and the flags that matter."""
+    seen = {}
+    for r in results.rows:
+        seen.setdefault((fmt.device_label(r), r.compiler, fmt.compiler_flags(r.cflags)), None)
+    rows = [[device, compiler or fmt.DASH, flags] for device, compiler, flags in seen]
+    return Table(["Device", "Compiler", "Flags (target and optimisation)"], rows)
 
 
 def layer_table(row) -> Table:
@@ -137,21 +244,70 @@ def firmware_blocks(row):
     return blocks
 
 
+def layers_side_by_side(results, model) -> Table:
+    """Each layer once, a latency column per device; the layer's weight bytes and the arena bytes live while
+    it runs (one column where every device agrees, else one per group of devices that agree)."""
+    rows = [r for r in results.rows if r.model == model and r.kind == "model" and r.layers]
+    order = {}
+    for r in rows:
+        for layer in r.layers:
+            order.setdefault(layer.index, layer)
+    per_device = [{layer.index: layer for layer in r.layers} for r in rows]
+
+    def columns(attr, title):
+        """(header, attr, row whose layers give the figures): one column where the devices agree, else one
+        per group of devices that agree, named by their ISA where that tells the groups apart."""
+        groups = [members for _, members in _groups(rows, lambda r: tuple(getattr(x, attr) for x in r.layers))]
+        if len(groups) == 1:
+            return [(title, attr, rows[0])]
+        isas = [", ".join(dict.fromkeys(r.isa for r in members)) for members in groups]
+        names = isas if len(set(isas)) == len(isas) else [", ".join(r.device for r in members) for members in groups]
+        return [(f"{title} ({name})", attr, members[0]) for name, members in zip(names, groups)]
+
+    memory = columns("weights_bytes", "Weights") + columns("arena_live_bytes", "Arena live")
+    headers = ["#", "Layer", "Op", "Output shape", "MACs"] + [h for h, _, _ in memory] + [
+        fmt.device_label(r) for r in rows]
+    table_rows = []
+    for index, layer in order.items():
+        cells = [str(index), layer.name, layer.op, fmt.shape(layer.output_shape), fmt.count(layer.macs)]
+        for _, attr, source in memory:
+            own = next((x for x in source.layers if x.index == index), None)
+            cells.append(fmt.kib(getattr(own, attr)) if own is not None else fmt.DASH)
+        cells += [fmt.ms(layers[index].latency_ms) if index in layers else fmt.DASH for layers in per_device]
+        table_rows.append(cells)
+    blank = [""] * (3 + len(memory))
+    outside = [fmt.ms(max(0.0, r.latency_ms - sum(layer.latency_ms for layer in r.layers))) for r in rows]
+    table_rows.append(["", "(outside layers)"] + blank + outside)
+    table_rows.append(["", "Whole inference"] + blank + [fmt.ms(r.latency_ms) for r in rows])
+    numeric = [0, 4] + list(range(5, len(headers)))
+    return Table(headers, table_rows, numeric=numeric,
+                 caption="Latency per layer and device; weights and arena bytes in use per layer")
+
+
 def arena_outside(row) -> int:
     """Static RAM besides the tensor arena (the arena is a static buffer, counted in static RAM)."""
     return max(0, row.static_ram_bytes - row.arena_bytes)
 
 
-def memory_table(results) -> Table:
-    headers = ["Model", "Device", "Static RAM", "of which arena", "Stack", "Heap", "Peak RAM", "Flash",
-               "of which weights"]
-    def model_only(r, nbytes):  # arena and weights are what mcubench's compiler laid out
-        return fmt.kb(nbytes) if r.kind == "model" else fmt.DASH
+def flash_other(row):
+    """Flash besides code and weights (requantization tables, packing, initial values), when code is known.
+    A firmware as given has no weights mcubench knows of: all its flash besides code counts here."""
+    if row.code_bytes is None:
+        return None
+    return max(0, row.flash_bytes - row.code_bytes - row.weights_bytes)
 
-    rows = [[r.model_title, fmt.device_label(r), fmt.kb(r.static_ram_bytes), model_only(r, r.arena_bytes),
-             fmt.kb(r.stack_bytes), fmt.kb(r.heap_bytes), fmt.kb(r.peak_ram_bytes), fmt.kb(r.flash_bytes),
-             model_only(r, r.weights_bytes)] for r in results.rows]
-    return Table(headers, rows, numeric=list(range(2, 9)))
+
+def memory_table(results) -> Table:
+    headers = ["Model", "Device", "Flash: code", "weights", "other constants", "Flash total",
+               "RAM: static (besides arena)", "arena", "stack", "heap", "Peak RAM"]
+
+    def model_only(r, nbytes):  # arena and weights are what mcubench's compiler laid out
+        return fmt.kib(nbytes) if r.kind == "model" else fmt.DASH
+
+    rows = [[r.model_title, fmt.device_label(r), fmt.kib(r.code_bytes), model_only(r, r.weights_bytes),
+             fmt.kib(flash_other(r)), fmt.kib(r.flash_bytes), fmt.kib(arena_outside(r)), model_only(r, r.arena_bytes),
+             fmt.kib(r.stack_bytes), fmt.kib(r.heap_bytes), fmt.kib(r.peak_ram_bytes)] for r in results.rows]
+    return Table(headers, rows, numeric=list(range(2, 11)))
 
 
 def accuracy_table(results):
@@ -164,13 +320,19 @@ def accuracy_table(results):
     return Table(headers, rows, numeric=[3, 4, 5])
 
 
+def battery_cell(years, battery: Battery) -> str:
+    if years > battery.shelf_life_years:
+        return f"> {battery.shelf_life_years:g} (shelf life)"
+    return fmt.years(years)
+
+
 def battery_table(results, battery: Battery) -> Table:
     headers = ["Model", "Device", "Energy/Inference", "Idle power"] + [f"Years at {label}" for _, label in BATTERY_RATES]
     rows = []
     for r in results.rows:
         cells = [r.model_title, fmt.device_label(r), fmt.uj(r.energy_uj), fmt.mw(r.idle_power_mw)]
         for rate, _ in BATTERY_RATES:
-            cells.append(fmt.years(battery_years(r, rate, battery)) if rate <= max_rate(r) else "too slow")
+            cells.append(battery_cell(battery_years(r, rate, battery), battery) if rate <= max_rate(r) else "too slow")
         rows.append(cells)
     return Table(headers, rows, numeric=list(range(2, 4 + len(BATTERY_RATES))))
 
@@ -184,7 +346,7 @@ def failures_table(results) -> Table:
 def device_section(name, info):
     items = [Heading(3, f"{info.title} (`{name}`)"),
              Paragraph(f"Core {info.core}, {fmt.mhz(info.clock_mhz)}, description version {info.version}."),
-             Paragraph(f"Trust: {fmt.trust(info.validation)} (`mcubench validate`).")]
+             Paragraph(f"Trust: {validation_text(info)} (`mcubench validate`).")]
     items.append(Paragraph("Sources:"))
     items.append(BulletList(list(info.sources) or ["none recorded"]))
     items.append(Paragraph("Assumptions:"))
@@ -192,7 +354,20 @@ def device_section(name, info):
     return items
 
 
-def build_document(results, battery: Battery = Battery(), plot_names=()):
+# ---------------------------------------------------------------------------------------------- document
+
+def reference_device(results, reference=None) -> str:
+    """The device the ratios are taken against: the one asked for, else the first in the record."""
+    names = [name for name, _ in devices_in_order(results)]
+    if reference is None:
+        return names[0]
+    if reference not in names:
+        from mcubench.core.errors import ResultsError
+        raise ResultsError(f"reference device {reference!r} is not in this record (it has: {', '.join(names)})")
+    return reference
+
+
+def build_document(results, battery: Battery = Battery(), plot_names=(), reference=None):
     """The report as a list of blocks; figures are included only for plots in plot_names."""
     plots = set(plot_names)
 
@@ -209,15 +384,31 @@ def build_document(results, battery: Battery = Battery(), plot_names=()):
     not_measured = [Heading(2, "Not measured"), failures_table(results)] if results.failures else []
     if not results.rows:
         return doc + [Paragraph("This record holds no results (no model was run on any device).")] + not_measured
-    doc += [Heading(2, "Summary"), summary_table(results)]
-    trust_lines = [f"{info.title}: {fmt.trust(info.validation)}" for info in results.devices.values()]
-    if trust_lines:
-        doc += [Paragraph("How far each device's figures are trusted (timing model against published silicon "
-                          "figures):"), BulletList(trust_lines)]
+    reference = reference_device(results, reference)
+    reference_label = dict(devices_in_order(results))[reference]
+
+    doc += [Heading(2, "Summary"), Note(ESTIMATE_STATEMENT), summary_table(results)]
+    if any(r.accuracy is None and r.kind == "model" for r in results.rows):
+        doc.append(Paragraph(f"Accuracy \u201c{fmt.DASH}\u201d: not measured, because no labelled test samples were "
+                             "run (see the inputs below)."))
+    doc += [Paragraph("Input of the measured run, per model:"), BulletList(input_items(results)),
+            trust_table(results)]
     doc += not_measured
-    doc += figure("latency", "Latency per inference, per model and device")
-    doc += figure("energy", "Energy per inference, per model and device")
-    doc += [Heading(2, "Run details"), run_table(results)]
+
+    doc += [Heading(2, "Comparison"),
+            Paragraph(f"Best figure per model in bold. Ratios are taken against {reference_label} "
+                      "(`mcubench report --reference-device NAME` picks another)."),
+            pivot_table(results, lambda r: r.latency_ms, fmt.ms, "Latency per inference"),
+            pivot_table(results, lambda r: r.energy_uj, fmt.uj, "Energy per inference"),
+            ratio_table(results, reference, lambda r: r.latency_ms, lambda this, ref: ref / this,
+                        f"Speed-up against {reference_label} (its latency / this latency; above 1 is faster)"),
+            ratio_table(results, reference, lambda r: r.energy_uj, lambda this, ref: this / ref,
+                        f"Energy against {reference_label} (this energy / its energy; below 1 spends less)")]
+    doc += figure("latency", f"Latency per inference, per model and device ({ESTIMATE_LABEL})")
+    doc += figure("energy", f"Energy per inference, per model and device ({ESTIMATE_LABEL})")
+
+    doc += [Heading(2, "Run details"), run_table(results),
+            Paragraph("Toolchains (the full command lines are in results.csv):"), toolchain_table(results)]
 
     acc = accuracy_table(results)
     if acc is not None:
@@ -228,6 +419,10 @@ def build_document(results, battery: Battery = Battery(), plot_names=()):
         if differing:
             doc.append(Paragraph("Outputs differ from the TFLite interpreter's on some samples for: "
                                  + "; ".join(differing) + "."))
+    unscored = [f"{r.model_title} on {fmt.device_label(r)}" for r in results.rows
+                if r.accuracy is None and r.kind == "model"]
+    if unscored and acc is not None:
+        doc.append(Paragraph("Not scored (no labelled test samples run): " + "; ".join(unscored) + "."))
 
     firmware = models_in_order(results, "firmware")
     if firmware:
@@ -243,25 +438,41 @@ def build_document(results, battery: Battery = Battery(), plot_names=()):
         doc.append(Heading(2, "Per-layer figures"))
     for model, title in models:
         doc.append(Heading(3, title))
-        doc += figure(layers_plot_name(model), f"Per-layer latency of {title}")
-        for r in results.rows:
-            if r.model != model or r.kind != "model":
-                continue
-            doc.append(Heading(4, fmt.device_label(r)))
-            if r.layers:
-                doc.append(layer_table(r))
-            else:
-                doc.append(Paragraph("No per-layer figures in this record."))
+        doc += figure(layers_plot_name(model), f"Per-layer latency of {title}, one panel per device "
+                                               f"({ESTIMATE_LABEL})")
+        rows = [r for r in results.rows if r.model == model and r.kind == "model"]
+        if not any(r.layers for r in rows):
+            doc.append(Paragraph("No per-layer figures in this record."))
+            continue
+        doc.append(layers_side_by_side(results, model))
+        details = []
+        for r in rows:
+            details.append(Heading(4, fmt.device_label(r)))
+            details.append(layer_table(r) if r.layers else Paragraph("No per-layer figures in this record."))
+        doc.append(Details(f"Cycles, cycles per MAC and share of latency per layer, for each device of {title}",
+                           details))
 
     doc += [Heading(2, "Memory"),
-            Paragraph("Static RAM is .data plus .bss; the tensor arena is one static buffer inside it. "
-                      "Peak RAM is what the run touched: static RAM, the stack high-water mark and the heap."),
+            Paragraph("Flash holds the code, the model's weights and other constants (requantization tables, "
+                      "packing, the initial values of variables). RAM: static RAM is .data plus .bss, with the "
+                      "tensor arena as one static buffer inside it; peak RAM is what the run touched: static RAM, "
+                      "the stack high-water mark and the heap. 1 KiB = 1024 bytes."),
             memory_table(results)]
-    doc += figure("memory", "RAM by kind, per model and device")
+    doc += figure("memory", "Flash and RAM by kind, per model and device")
+    arena_figures = []
+    for model, title in models_in_order(results):
+        arena_figures += figure(arena_plot_name(model), f"Arena plan of {title}: the buffers live at each layer "
+                                                        "and where they sit in the arena")
+    if arena_figures:
+        doc += [Heading(3, "Arena plan over time"),
+                Paragraph("Each bar is one buffer of the static arena plan: from the layer that writes it to the "
+                          "last layer that reads it, at its offset in the arena. Devices whose builds share a plan "
+                          "share a panel.")] + arena_figures
 
     doc += [Heading(2, "Battery life"),
             Paragraph(f"A duty-cycled deployment on {battery.describe()}: wake, run one inference, sleep at the "
-                      "row's idle power. Self-discharge and regulator losses are not included."),
+                      "row's idle power. Regulator losses and wake-up costs are not included. Years are capped at "
+                      f"{battery.shelf_life_years:g}: {battery.shelf_life_basis}."),
             battery_table(results, battery)]
     doc += figure("battery_life", f"Years on {battery.describe()} against inferences per second")
 

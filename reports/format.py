@@ -1,4 +1,5 @@
-"""How figures are shown to people: human units (ms, µJ, KB), device labels, accuracy text.
+"""How figures are shown to people: units picked by magnitude (µs/ms/s, nJ/µJ/mJ/J, µW/mW/W, B/KiB/MiB),
+device labels, accuracy text. A kibibyte (KiB) is 1024 bytes.
 
 Every renderer formats through these helpers so the Markdown, HTML and plots say the same thing.
 """
@@ -6,37 +7,8 @@ Every renderer formats through these helpers so the Markdown, HTML and plots say
 import math
 import re
 
-DASH = "–"  # shown where a figure does not apply (no MACs, no accuracy)
-
-
-def number(x) -> str:
-    """At least three significant digits, never an exponent: 1,234.5 / 12.35 / 0.0123."""
-    x = float(x)
-    if x == 0 or not math.isfinite(x):
-        return "0" if x == 0 else str(x)
-    ax = abs(x)
-    if ax >= 100:
-        return f"{x:,.1f}"
-    if ax >= 1:
-        return f"{x:.2f}"
-    decimals = min(6, 2 - math.floor(math.log10(ax)))
-    return f"{x:.{decimals}f}"
-
-
-def ms(x) -> str:
-    return f"{number(x)} ms"
-
-
-def uj(x) -> str:
-    return f"{number(x)} µJ"
-
-
-def mw(x) -> str:
-    return f"{number(x)} mW"
-
-
-def kb(nbytes) -> str:
-    return f"{nbytes / 1024:,.1f} KB"
+from mcubench.core import labels
+from mcubench.core.units import DASH, kib, ms, mw, number, uj  # noqa: F401  (the report's units)
 
 
 def count(n) -> str:
@@ -69,19 +41,17 @@ def accuracy(acc) -> str:
 
 
 def device_label(row) -> str:
-    """The device as the summary names it; a proxy ISA is said out loud (ESP32 runs RV32IMC code here)."""
-    if row.proxy_isa:
-        return f"{row.device_title} ({row.proxy_isa.upper()} proxy)"
-    return row.device_title
+    """The device as the summary names it, at the clock it ran; a proxy ISA is said out loud (ESP32 runs
+    RV32IMC code here)."""
+    return labels.device_label(row.device_title, row.clock_mhz, row.proxy_isa)
 
 
 # Compiler flags worth a table cell: optimisation level and target; the full command line is in the CSV.
 _SHOWN_FLAGS = re.compile(r"-O\S*|-mcpu=\S+|-march=\S+|-mabi=\S+|-mfpu=\S+|-mfloat-abi=\S+|-mthumb")
 
 
-def compiler(name, cflags) -> str:
-    flags = [f for f in cflags.split() if _SHOWN_FLAGS.fullmatch(f)]
-    return " ".join([name] + flags if name else flags) or DASH
+def compiler_flags(cflags) -> str:
+    return " ".join(f for f in cflags.split() if _SHOWN_FLAGS.fullmatch(f)) or DASH
 
 
 def years(y) -> str:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what mcubench needs, only where it is missing: the Debian cross toolchains and the Python
-# package (with its native tracer) and its dependencies. Safe to run again; both README commands call it.
+# Installs what mcubench needs, only where it is missing: the Debian cross toolchains, the tools the tests
+# use (espeak-ng, Chromium) and the Python package (with its native tracer) and its dependencies. Safe to
+# run again; both README commands call it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ command -v arm-none-eabi-gcc >/dev/null 2>&1 || missing+=(gcc-arm-none-eabi)
 command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || missing+=(gcc-riscv64-unknown-elf)
 # The tests regenerate the keyword-spotting test set from its documented synthesis (espeak-ng 1.51).
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+# The report tests render report.html in headless Chromium (tests/browser.py drives it over a pipe).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"

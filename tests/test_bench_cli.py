@@ -28,7 +28,46 @@ def test_bench_unlabelled_model_writes_results(tmp_path, capsys):
         assert row.flash_bytes >= row.weights_bytes
         assert sum(layer.cycles for layer in row.layers) <= row.cycles
         assert len(row.layers) >= 10
-    assert "| Model | Device |" in capsys.readouterr().out
+        # What the report needs to be honest and to compare: the input, flash by kind, the arena plan.
+        assert (row.input_kind, row.input_seed) == ("random", 0)
+        assert 0 < row.code_bytes < row.flash_bytes - row.weights_bytes
+        assert row.arena_plan and max(b.offset_bytes + b.bytes for b in row.arena_plan) <= row.arena_bytes
+        assert sum(layer.weights_bytes for layer in row.layers) >= row.weights_bytes  # packed, plus requantization
+        for layer in row.layers:
+            live = sum(b.bytes for b in row.arena_plan if b.first_layer <= layer.index <= b.last_layer)
+            assert layer.arena_live_bytes == live <= row.arena_bytes
+    stdout, stderr = capsys.readouterr()
+    # Standard output is the summary table alone (`> table.md`); where the record went is a note on stderr.
+    assert stdout.startswith("**Simulated estimates") and "| Model | Device |" in stdout
+    assert "results:" not in stdout and f"results: {out}\n" in stderr
+
+
+def test_run_model_without_a_seed_is_the_same_every_time(tmp_path, capsys):
+    import numpy as np
+
+    model = str(SHARED_MODELS / "ad01_int8.tflite")
+    runs = []
+    for i in range(2):
+        assert main(["run", model, "--device", "esp32-c3", "--json", str(tmp_path / f"{i}.json"),
+                     "--output", str(tmp_path / f"{i}.npy")]) == 0
+        out = capsys.readouterr().out.splitlines()
+        # The input is said once, with the figures it produced.
+        assert out[0] == "input: random int8, seed 0 (the default; --seed N for another)"
+        assert "(simulated estimate)" in out[1]
+        runs.append(load_results(tmp_path / f"{i}.json").rows[0])
+    assert (runs[0].input_kind, runs[0].input_seed) == ("random", 0)
+    assert runs[0].cycles == runs[1].cycles
+    assert np.array_equal(np.load(tmp_path / "0.npy"), np.load(tmp_path / "1.npy"))
+    assert main(["run", model, "--device", "esp32-c3", "--seed", "7", "--output", str(tmp_path / "7.npy")]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "input: random int8, seed 7"
+    assert not np.array_equal(np.load(tmp_path / "7.npy"), np.load(tmp_path / "0.npy"))
+
+
+def test_run_labels_the_device_at_the_clock_it_ran(tmp_path, capsys):
+    assert main(["run", str(SHARED_MODELS / "ad01_int8.tflite"), "--device", "cortex-m4-80mhz",
+                 "--clock-mhz", "26"]) == 0
+    figures = capsys.readouterr().out.splitlines()[1]
+    assert figures.startswith("ad01_int8 on Cortex-M4 @ 26 MHz (simulated estimate)"), figures
 
 
 def test_bench_default_suite_scores_accuracy_bit_exact(tmp_path, capsys):

@@ -17,7 +17,7 @@ def test_devices_lists_every_device(capsys):
     out = capsys.readouterr().out
     for name in ("cortex-m4-80mhz", "stm32h7", "esp32", "esp32-c3", "stm32g0"):
         assert f"{name}:" in out
-    assert "480 MHz" in out and "rv32imc proxy" in out and "Stop 2" in out
+    assert "480 MHz" in out and "RV32IMC proxy" in out and "Stop 2" in out
 
 
 def test_devices_with_sources(capsys):

@@ -125,6 +125,35 @@ def test_a_changed_model_file_is_noted(results, baseline):
     assert any("kws_ref_model" in n for n in compare(results, baseline).notes)
 
 
+def test_a_toolchain_change_is_said_beside_the_regression(results, baseline):
+    """Results built with gcc 13.2 against a baseline from gcc 12.2: the check says the toolchain
+    differs, per device and in the verdict, instead of a bare REGRESSION."""
+    assert {e.compiler for e in baseline.entries} == {"arm-none-eabi-gcc 12.2.1", "riscv64-unknown-elf-gcc 12.2.0"}
+    for row in results.rows:
+        if row.device == "cortex-m4-80mhz":
+            row.compiler = "arm-none-eabi-gcc 13.2.1"
+    results.row("kws_ref_model", "cortex-m4-80mhz").cycles += 100
+    comparison = compare(results, baseline)
+    assert comparison.failed
+    assert comparison.toolchain_changes == [("arm-none-eabi-gcc 12.2.1", "arm-none-eabi-gcc 13.2.1")]
+    text = format_text(comparison)
+    assert ("note: cortex-m4-80mhz: toolchain arm-none-eabi-gcc 12.2.1 (baseline) -> arm-none-eabi-gcc 13.2.1 "
+            "(results)") in text
+    assert text.rstrip().endswith("built with another toolchain than the baseline "
+                                  "(arm-none-eabi-gcc 12.2.1 -> arm-none-eabi-gcc 13.2.1)")
+    assert "built with another toolchain" in format_markdown(comparison)
+
+
+def test_a_baseline_without_toolchains_still_loads_and_says_nothing_of_them(results, baseline, tmp_path):
+    data = baseline.to_dict()
+    for entry in data["entries"]:
+        del entry["compiler"]  # a baseline written before entries recorded their compiler
+    old = baseline_from_dict(data)
+    results.rows[0].compiler = "arm-none-eabi-gcc 13.2.1"
+    comparison = compare(results, old)
+    assert comparison.toolchain_changes == [] and not comparison.failed
+
+
 def test_junit_has_a_failure_for_the_regression_only(results, baseline):
     results.row("kws_ref_model", "esp32").cycles += 1
     root = ET.fromstring(format_junit(compare(results, baseline)))

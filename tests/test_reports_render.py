@@ -25,7 +25,8 @@ from mcubench.reports.markdown import render_markdown
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FIXTURE = GOLDEN / "results_small.json"
 # The plots render_plots makes for the fixture, in its order; the golden files link or embed these.
-PLOT_NAMES = ["latency", "energy", "layers_kws_ref_model", "layers_ad01_int8", "memory", "battery_life"]
+PLOT_NAMES = ["latency", "energy", "layers_kws_ref_model", "layers_ad01_int8", "memory", "arena_kws_ref_model",
+              "arena_ad01_int8", "battery_life"]
 UPDATE = os.environ.get("MCUBENCH_UPDATE_GOLDEN") == "1"
 
 
@@ -65,11 +66,24 @@ def test_html_matches_golden_apart_from_image_bytes(results):
     _check_golden("report.html", _strip_images(_render(render_html, results, plots)))
 
 
-def _summary_rows(markdown):
-    """The summary table of a Markdown report as a list of dicts keyed by header."""
-    lines = markdown.split("## Summary\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+def _table_after(markdown, caption):
+    """The Markdown table under a bold caption (or a heading) as a list of dicts keyed by header."""
+    lines = markdown.split(f"{caption}\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
     headers = [h.strip() for h in lines[0].strip("|").split("|")]
     return [dict(zip(headers, (c.strip() for c in line.strip("|").split("|")))) for line in lines[2:]]
+
+
+def _summary_rows(markdown):
+    return _table_after(markdown, "one row per model and device**")
+
+
+UNITS = {"µs": 1e-3, "ms": 1.0, "s": 1e3, "nJ": 1e-3, "µJ": 1.0, "mJ": 1e3, "B": 1, "KiB": 1024, "MiB": 1024 ** 2}
+
+
+def _value(text):
+    """A shown figure back in the base unit of its kind (ms, µJ, bytes)."""
+    number, unit = text.rsplit(" ", 1)
+    return float(number.replace(",", "")) * UNITS[unit]
 
 
 def test_summary_table_shows_each_row_in_human_units(results):
@@ -79,10 +93,11 @@ def test_summary_table_shows_each_row_in_human_units(results):
     for shown, row in zip(table, results.rows):
         assert shown["Model"] == row.model_title
         assert shown["Latency"] == f"{row.latency_ms:.2f} ms"  # every fixture latency is 1..100 ms
-        assert shown["Energy/Inference"].endswith(" µJ")
-        assert float(shown["Energy/Inference"][:-3].replace(",", "")) == pytest.approx(row.energy_uj, rel=1e-3)
-        assert shown["Peak RAM"] == f"{row.peak_ram_bytes / 1024:.1f} KB"
-        assert shown["Flash"] == f"{row.flash_bytes / 1024:.1f} KB"
+        # The unit follows the magnitude: 102.3 µJ, but 1.92 mJ rather than 1,924.5 µJ.
+        assert shown["Energy/Inference"].endswith(" mJ" if row.energy_uj >= 1000 else " µJ")
+        assert _value(shown["Energy/Inference"]) == pytest.approx(row.energy_uj, rel=5e-3)
+        assert shown["Peak RAM"] == f"{row.peak_ram_bytes / 1024:.1f} KiB"
+        assert shown["Flash"] == f"{row.flash_bytes / 1024:.1f} KiB"
     esp32 = [s for s, r in zip(table, results.rows) if r.device == "esp32"]
     assert esp32 and all(s["Device"] == "ESP32 @ 160 MHz (RV32IMC proxy)" for s in esp32)
     no_accuracy = [s for s, r in zip(table, results.rows) if r.accuracy is None]
@@ -100,14 +115,18 @@ def test_layer_shares_add_up_to_the_whole_inference(results):
     assert sum(cycles) == row.cycles
 
 
-def test_run_details_show_the_target_and_optimisation_flags_only(results):
-    row = results.rows[0]
-    row.cflags = ("-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 -ffunction-sections -g "
-                  "-Wall -I/home/someone/build/include -DNDEBUG")
+def test_toolchains_show_the_compiler_version_target_and_optimisation_flags_only(results):
+    for row in results.rows:
+        if row.device == "cortex-m4-80mhz":
+            row.cflags = ("-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 -ffunction-sections -g "
+                          "-Wall -I/home/someone/build/include -DNDEBUG")
     markdown = _render(render_markdown, results)
-    assert f"| {row.compiler} -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 |" in markdown
+    assert ("| Cortex-M4 @ 80 MHz | arm-none-eabi-gcc 12.2.1 | -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
+            "-mfpu=fpv4-sp-d16 -O2 |") in markdown
     assert "/home/someone" not in markdown
     assert "/home/someone" in _render(render_csv, results)
+    # The run details table no longer carries the compiler: one line per device says it once.
+    assert "Compiler" not in _table_after(markdown, "## Run details")[0]
 
 
 def test_csv_holds_every_figure_of_every_row(results):
@@ -173,11 +192,12 @@ def test_render_all_replaces_an_earlier_report(results, tmp_path):
     out = tmp_path / "out"
     (out / "plots").mkdir(parents=True)
     (out / "plots" / "layers_gone_model.png").write_bytes(b"old")
+    (out / "plots" / "arena_gone_model.png").write_bytes(b"old")
     (out / "notes.txt").write_text("mine")
     results.rows = [r for r in results.rows if r.model == "ad01_int8"]
     render_all(results, out)
     assert sorted(p.name for p in (out / "plots").iterdir()) == sorted(
-        f"{n}.png" for n in PLOT_NAMES if n != "layers_kws_ref_model")
+        f"{n}.png" for n in PLOT_NAMES if n not in ("layers_kws_ref_model", "arena_kws_ref_model"))
     assert (out / "notes.txt").read_text() == "mine"
     assert "Keyword spotting" not in (out / "summary.md").read_text(encoding="utf-8")
 
@@ -227,7 +247,7 @@ def test_report_command_writes_the_folder(tmp_path, capsys):
     code, out, err = _run(capsys, "report", str(FIXTURE), "-o", str(tmp_path / "r"), "--battery-mah", "220",
                           "--battery-v", "3.0")
     assert code == 0, err
-    assert "6 rows rendered" in out
+    assert out == "" and "6 rows rendered" in err  # a note, not output: stdout stays empty
     assert "220 mAh at 3 V" in (tmp_path / "r" / "summary.md").read_text(encoding="utf-8")
     assert (tmp_path / "r" / "plots" / "battery_life.png").stat().st_size > 1000
 

@@ -15,6 +15,8 @@ def configure(parser):
     parser.add_argument("--devices", metavar="A,B,...", help="comma-separated device names or board files (path/to/board.toml) (default: the suite's)")
     parser.add_argument("--json", metavar="RESULTS.json", help="write the results record here ('-': standard output)")
     parser.add_argument("--report", metavar="DIR", help="also render Markdown, HTML, CSV and plots into DIR")
+    parser.add_argument("--reference-device", metavar="NAME",
+                        help="with --report: device the report's ratios are taken against (default: the first)")
     parser.add_argument("--samples", type=int, metavar="N",
                         help="score at most N test samples per model; 0: figures for one input only, no accuracy "
                              "and no reference interpreter (fast mode for model search)")
@@ -91,6 +93,8 @@ def execute(args):
     suite = suite_from_models(expand_model_paths(args.models)) if args.models else load_suite(args.suite or default_suite_path())
     devices = load_devices(args.devices if args.devices is not None else ",".join(suite.devices))
     progress = None if args.no_progress else _ProgressBar(sys.stderr, sys.stderr.isatty())
+    if args.reference_device is not None and args.reference_device not in [d.name for d in devices]:
+        raise UsageError(f"--reference-device {args.reference_device}: not among the devices benchmarked")
     results = run_suite(suite, devices, max_samples=args.samples, progress_callback=progress, jobs=jobs,
                         scheduler=args.scheduler, resume=args.resume)
     if args.json:
@@ -98,15 +102,16 @@ def execute(args):
     if args.report:
         from mcubench.reports import render_all
 
-        render_all(results, args.report)
+        render_all(results, args.report, reference=args.reference_device)
     from mcubench.reports.document import summary_table
     from mcubench.reports.markdown import markdown_table
 
+    # The table alone goes to its stream (`> table.md` captures nothing else); notes go to stderr.
     print(markdown_table(summary_table(results)), file=text)
     if args.json and text is sys.stdout:
-        print(f"results: {args.json}", file=text)
+        print(f"results: {args.json}", file=sys.stderr)
     if args.report:
-        print(f"reports: {args.report}", file=text)
+        print(f"reports: {args.report}", file=sys.stderr)
     for failure in results.failures:
         print(f"mcubench: {failure.model} on {failure.device}: {failure.kind}: {failure.message}", file=sys.stderr)
     # Exit 2 when some pair could not be measured (listed in the record's failures), as for other input errors.

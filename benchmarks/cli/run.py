@@ -36,7 +36,8 @@ def configure(parser):
     # For `mcubench run model.tflite` (benchmarks.model_run):
     parser.add_argument("--input", metavar="IN.npy", help="model input (int8, the model's shape)")
     parser.add_argument("--output", metavar="OUT.npy", help="write the model's output tensor here")
-    parser.add_argument("--seed", type=non_negative_int, help="seed of the random model input")
+    parser.add_argument("--seed", type=non_negative_int,
+                        help="seed of the random model input (default: 0, the same input every run)")
 
 
 def _traces(args, devices):

@@ -55,6 +55,7 @@ class Layer:
     output_shape: tuple
     macs: int
     region: str  # the region marker name around this layer's code
+    weights_bytes: int = 0  # constants the layer's code reads: packed weights, bias, requantization tables
 
 
 @dataclass
@@ -90,7 +91,8 @@ class Firmware:
             return TensorInfo(t["symbol"], t["address"], tuple(t["shape"]), t["dtype"], t["scale"],
                               t["zero_point"], t["nbytes"])
         layers = [Layer(l["index"], l["name"], l["op"], tuple(tuple(s) for s in l["input_shapes"]),
-                        tuple(l["output_shape"]), l["macs"], l["region"]) for l in d["layers"]]
+                        tuple(l["output_shape"]), l["macs"], l["region"], l.get("weights_bytes", 0))
+                  for l in d["layers"]]
         return cls(Path(elf_path), d["model"], d["device"], d["kernels"], tensor(d["input"]), tensor(d["output"]),
                    layers, d["arena_bytes"], d["arena_lower_bound_bytes"], d["weights_bytes"], d["compiler"],
                    d["cflags"], d["plan"])
@@ -141,9 +143,14 @@ def _weights_bytes(graph):
     return sum(graph.tensors[i].nbytes for i in used if graph.tensors[i].data is not None)
 
 
+def _step_constants_bytes(step):
+    """Bytes of the constants one step's code reads: packed weights plus requantization tables."""
+    return sum(len(np.asarray(c.values).reshape(-1)) * _CTYPE_BYTES[c.ctype] for c in step.consts)
+
+
 def _constants_bytes(steps):
-    """Bytes of the constants the firmware holds: packed weights plus requantization tables."""
-    return sum(len(np.asarray(c.values).reshape(-1)) * _CTYPE_BYTES[c.ctype] for s in steps for c in s.consts)
+    """Bytes of the constants the firmware holds."""
+    return sum(_step_constants_bytes(s) for s in steps)
 
 
 def translate(model_path, kernels="portable"):
@@ -278,7 +285,8 @@ def _build(model_path, device, kernels, cached, build_elf):
         layers = [Layer(step.index, graph.tensors[step.output].name, step.op,
                         tuple(graph.tensors[i].shape for i in graph.operators[step.index].inputs if i >= 0
                               and graph.tensors[i].data is None),
-                        graph.tensors[step.output].shape, step.macs, step.region) for step in steps]
+                        graph.tensors[step.output].shape, step.macs, step.region, _step_constants_bytes(step))
+                  for step in steps]
         fw = Firmware(cached / "firmware.elf", graph.name, device.name, kernels,
                       tensor_info(t_in, "mcb_input", syms["mcb_input"][1]),
                       tensor_info(t_out, "mcb_output", out_addr), layers, plan.arena_bytes,

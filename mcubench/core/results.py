@@ -6,8 +6,9 @@ with load_results(), which refuses unknown schema versions and rows missing requ
 docs/results-schema.md describes every field.
 
 Schema history: /1 had model rows only; /2 adds each device's validation; /3 adds firmware rows (kind),
-their measured regions, the exit status, the console, the cycles by cause and the estimate's notes. An
-older record loads as /3 with the fields it lacks at their defaults.
+their measured regions, the exit status, the console, the cycles by cause and the estimate's notes; /4 adds
+the input of the measured run, the code bytes, the arena plan and each layer's weight and arena-live bytes.
+An older record loads as the current schema with the fields it lacks at their defaults.
 """
 
 import dataclasses
@@ -21,9 +22,11 @@ from mcubench import __version__
 from mcubench.core.errors import ResultsError
 from mcubench.core.atomic import write_json_atomic
 
-RESULTS_SCHEMA = "mcubench.results/3"
+RESULTS_SCHEMA = "mcubench.results/4"
 # Older schemas this version still reads: the fields added since have defaults.
-READABLE_SCHEMAS = ("mcubench.results/1", "mcubench.results/2", RESULTS_SCHEMA)
+READABLE_SCHEMAS = ("mcubench.results/1", "mcubench.results/2", "mcubench.results/3", RESULTS_SCHEMA)
+INPUT_KINDS = ("", "test-set", "random", "file")
+BUFFER_KINDS = ("activation", "scratch")
 ROW_KINDS = ("model", "firmware")
 
 
@@ -38,6 +41,21 @@ class LayerResult:
     latency_ms: float
     energy_uj: float
     cycles_per_mac: float | None  # None for layers without MACs
+    # Since schema /4; None where a record predates them.
+    weights_bytes: int | None = None  # constant data (packed weights, bias, requantization) the layer reads
+    arena_live_bytes: int | None = None  # arena bytes in use while the layer runs (live buffers + scratch)
+
+
+@dataclass
+class ArenaBuffer:
+    """One buffer of the firmware's static arena plan: where it sits and from which layer to which it lives."""
+
+    written_by: str  # name of the layer that first writes it (its output, or its scratch space)
+    kind: str  # "activation" or "scratch"
+    offset_bytes: int
+    bytes: int
+    first_layer: int  # layer index of its first writer
+    last_layer: int  # layer index of its last reader (the model output lives to the last layer)
 
 
 @dataclass
@@ -99,6 +117,11 @@ class ResultRow:
     console: str = ""  # what the firmware wrote to the semihosting console
     cycles_by_cause: dict = field(default_factory=dict)  # pipeline, taken_branches, ...: they add up to cycles
     notes: list = field(default_factory=list)  # the estimate's own assumptions (the device file's: `devices`)
+    # Since schema /4 (before it, "not recorded"):
+    input_kind: str = ""  # the input of the measured (traced) run: "test-set", "random" or "file"; "" for firmware
+    input_seed: int | None = None  # with input_kind "random": the seed of the int8 generator
+    code_bytes: int | None = None  # flash taken by code (.text, vectors); the rest of flash is constants
+    arena_plan: list = field(default_factory=list)  # [ArenaBuffer], model rows
 
     def region(self, name: str):
         """The RegionResult of that name, or None."""
@@ -239,6 +262,13 @@ def results_from_dict(data, origin="results") -> Results:
         if r.kind not in ROW_KINDS:
             raise ResultsError(f"{where}.kind: {r.kind!r} is not one of {', '.join(ROW_KINDS)}")
         r.regions = [_build(RegionResult, region, f"{where}.regions[{j}]") for j, region in enumerate(r.regions)]
+        r.arena_plan = [_build(ArenaBuffer, b, f"{where}.arena_plan[{j}]") for j, b in enumerate(r.arena_plan)]
+        if r.input_kind not in INPUT_KINDS:
+            raise ResultsError(f"{where}.input_kind: {r.input_kind!r} is not one of {', '.join(INPUT_KINDS[1:])}")
+        for j, b in enumerate(r.arena_plan):
+            if b.kind not in BUFFER_KINDS or b.first_layer > b.last_layer:
+                raise ResultsError(f"{where}.arena_plan[{j}]: kind {b.kind!r}, layers {b.first_layer}..{b.last_layer} "
+                                   f"(expected {' or '.join(BUFFER_KINDS)}, first <= last)")
         rows.append(r)
     results.rows = rows
     devices = {}

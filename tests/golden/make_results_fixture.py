@@ -1,8 +1,10 @@
 """Writes results_small.json: the hand-made results record the report and gate tests read.
 
-Two models x three devices, per-layer rows, one row without accuracy, one ESP32 row whose code was
-simulated on an RV32IMC proxy. Figures are made consistent the way the runner makes them
-(latency = cycles / clock, energy = running power x latency, layer cycles summing to less than the total).
+Two models x three devices, per-layer rows, one row without accuracy (run on a fixed-seed random input),
+one ESP32 row whose code was simulated on an RV32IMC proxy, arena plans (the Cortex-M4 build of the
+keyword model has a kernel scratch buffer the RV32 builds lack). Figures are made consistent the way the
+runner makes them (latency = cycles / clock, energy = running power x latency, layer cycles summing to
+less than the total, arena live bytes from the plan, flash = code + weights + other constants).
 Run it again only when the results schema changes: python3 tests/golden/make_results_fixture.py
 """
 
@@ -12,8 +14,8 @@ import sys
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run as a script from anywhere: the repo root holds benchmarks/
 
-from mcubench.core.results import (Accuracy, DeviceInfo, LayerResult, ResultRow, Results, Validation,  # noqa: E402
-                                   save_results)
+from mcubench.core.results import (Accuracy, ArenaBuffer, DeviceInfo, LayerResult, ResultRow, Results,  # noqa: E402
+                                   Validation, save_results)
 
 DEVICES = {
     "cortex-m4-80mhz": dict(title="Cortex-M4 @ 80 MHz", isa="armv7e-m", proxy=None, clock=80.0, volt=3.3,
@@ -25,32 +27,54 @@ DEVICES = {
 }
 
 MODELS = {
-    "kws_ref_model": dict(title="Keyword spotting DS-CNN", metric="top1", acc=0.914, layers=[
-        ("CONV_2D", [1, 25, 5, 64], 640_000, 1.9),
-        ("DEPTHWISE_CONV_2D", [1, 25, 5, 64], 72_000, 4.2),
-        ("CONV_2D", [1, 25, 5, 64], 1_945_600, 1.6),
-        ("AVERAGE_POOL_2D", [1, 1, 1, 64], 0, 0.0),
-        ("FULLY_CONNECTED", [1, 12], 768, 2.5),
-        ("SOFTMAX", [1, 12], 0, 0.0)]),
-    "ad01_int8": dict(title="Anomaly detection FC-AE", metric="auc", acc=0.861, layers=[
-        ("FULLY_CONNECTED", [1, 128], 81_920, 1.45),
-        ("FULLY_CONNECTED", [1, 8], 1_024, 1.8),
-        ("FULLY_CONNECTED", [1, 128], 1_024, 1.8),
-        ("FULLY_CONNECTED", [1, 640], 81_920, 1.45)]),
+    # layers: (op, output shape, MACs, cycles per MAC on the M4, constant bytes the layer reads)
+    "kws_ref_model": dict(title="Keyword spotting DS-CNN", metric="top1", acc=0.914, weights=22_812, layers=[
+        ("CONV_2D", [1, 25, 5, 64], 640_000, 1.9, 2_944),
+        ("DEPTHWISE_CONV_2D", [1, 25, 5, 64], 72_000, 4.2, 1_088),
+        ("CONV_2D", [1, 25, 5, 64], 1_945_600, 1.6, 18_688),
+        ("AVERAGE_POOL_2D", [1, 1, 1, 64], 0, 0.0, 0),
+        ("FULLY_CONNECTED", [1, 12], 768, 2.5, 1_592),
+        ("SOFTMAX", [1, 12], 0, 0.0, 0)],
+        # (layer writing it, kind, offset, bytes, first layer, last layer); the scratch only in DSP builds
+        plan=[(0, "activation", 0, 8_000, 0, 1), (1, "activation", 8_000, 8_000, 1, 2),
+              (2, "activation", 0, 8_000, 2, 3), (3, "activation", 8_000, 64, 3, 4),
+              (4, "activation", 0, 12, 4, 5), (5, "activation", 16, 12, 5, 5)],
+        dsp_scratch=(2, "scratch", 16_000, 7_040, 2, 2)),
+    "ad01_int8": dict(title="Anomaly detection FC-AE", metric="auc", acc=0.861, weights=264_960, layers=[
+        ("FULLY_CONNECTED", [1, 128], 81_920, 1.45, 130_000),
+        ("FULLY_CONNECTED", [1, 8], 1_024, 1.8, 1_600),
+        ("FULLY_CONNECTED", [1, 128], 1_024, 1.8, 2_100),
+        ("FULLY_CONNECTED", [1, 640], 81_920, 1.45, 131_860)],
+        plan=[(3, "activation", 0, 640, 3, 3), (0, "activation", 0, 128, 0, 1),
+              (2, "activation", 640, 128, 2, 3), (1, "activation", 128, 8, 1, 2)],
+        dsp_scratch=None),
 }
 
 FIXED_CYCLES = {"CONV_2D": 0, "DEPTHWISE_CONV_2D": 0, "FULLY_CONNECTED": 0, "AVERAGE_POOL_2D": 21_344,
                 "SOFTMAX": 3_180}
 
 
-def layer_rows(model, dev):
+def layer_name(i, op):
+    return f"layer_{i}_{op.lower()}"
+
+
+def arena_plan(model, dev):
+    m = MODELS[model]
+    buffers = list(m["plan"]) + ([m["dsp_scratch"]] if m["dsp_scratch"] and dev["isa"] == "armv7e-m" else [])
+    return [ArenaBuffer(written_by=layer_name(w, m["layers"][w][0]), kind=kind, offset_bytes=offset, bytes=size,
+                        first_layer=first, last_layer=last) for w, kind, offset, size, first, last in buffers]
+
+
+def layer_rows(model, dev, plan):
     rows = []
-    for i, (op, shape, macs, cpm) in enumerate(MODELS[model]["layers"]):
+    for i, (op, shape, macs, cpm, weights) in enumerate(MODELS[model]["layers"]):
         cycles = int(macs * cpm * dev["cpi"] / 1.31) + FIXED_CYCLES[op] + 411
         latency = cycles / (dev["clock"] * 1e3)
-        rows.append(LayerResult(index=i, name=f"layer_{i}_{op.lower()}", op=op, output_shape=shape, macs=macs,
+        live = sum(b.bytes for b in plan if b.first_layer <= i <= b.last_layer)
+        rows.append(LayerResult(index=i, name=layer_name(i, op), op=op, output_shape=shape, macs=macs,
                                 cycles=cycles, latency_ms=latency, energy_uj=dev["run_mw"] * latency,
-                                cycles_per_mac=cycles / macs if macs else None))
+                                cycles_per_mac=cycles / macs if macs else None, weights_bytes=weights,
+                                arena_live_bytes=live))
     return rows
 
 
@@ -58,18 +82,22 @@ def make_results():
     rows = []
     for model, m in MODELS.items():
         for name, dev in DEVICES.items():
-            layers = layer_rows(model, dev)
+            plan = arena_plan(model, dev)
+            layers = layer_rows(model, dev, plan)
             cycles = sum(layer.cycles for layer in layers) + 5_217  # start-up and harness
             latency = cycles / (dev["clock"] * 1e3)
             macs = sum(layer.macs for layer in layers)
-            arena = 23_040 if model == "kws_ref_model" else 2_560
+            arena = max(b.offset_bytes + b.bytes for b in plan)
             static = arena + 1_304
             stack = 1_136 if dev["isa"] == "armv7e-m" else 1_488
-            weights = 22_812 if model == "kws_ref_model" else 264_960
-            flash = weights + (9_874 if dev["isa"] == "armv7e-m" else 12_416)
+            weights = m["weights"]
+            code = 7_600 if dev["isa"] == "armv7e-m" else 9_800
+            flash = weights + code + (2_274 if dev["isa"] == "armv7e-m" else 2_616)
             accuracy = Accuracy(m["metric"], m["acc"], 200, 1.0)
+            input_kind, seed = "test-set", None
             if model == "ad01_int8" and name == "esp32":
                 accuracy = None  # run without its data set
+                input_kind, seed = "random", 0
             if model == "kws_ref_model" and name == "esp32-c3":
                 accuracy = Accuracy(m["metric"], 0.905, 200, 0.985)  # three outputs off the interpreter's
             rows.append(ResultRow(
@@ -81,7 +109,8 @@ def make_results():
                 stack_bytes=stack, arena_bytes=arena, heap_bytes=0, flash_bytes=flash, weights_bytes=weights,
                 accuracy=accuracy, layers=layers,
                 compiler="arm-none-eabi-gcc 12.2.1" if dev["isa"] == "armv7e-m" else "riscv64-unknown-elf-gcc 12.2.0",
-                cflags="-O2", sim_wall_s_per_sample=0.05))
+                cflags="-O2", sim_wall_s_per_sample=0.05, input_kind=input_kind, input_seed=seed, code_bytes=code,
+                arena_plan=plan))
     devices = {
         name: DeviceInfo(name=name, title=dev["title"], version=1, core=dev["core"], clock_mhz=dev["clock"],
                          sources=[f"clock: datasheet of {dev['title']}, table 5"],
