@@ -21,4 +21,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# `python3 -m pip` is the pip of whichever python3 comes first on PATH: an activated virtual environment's
+# when there is one (.ci/run makes a fresh one), so the package and its test extra land there.
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".[test]"
