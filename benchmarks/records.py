@@ -5,6 +5,7 @@ an ELF as the user built it (per-region figures from --region and marked regions
 writes model rows, `mcubench run` writes either kind: the same record, read by `report` and `check`.
 """
 
+import base64
 import datetime
 import hashlib
 from pathlib import Path
@@ -122,5 +123,6 @@ def firmware_row(name, elf_sha256, device, est, trace) -> ResultRow:
     return ResultRow(
         model=name, model_title=name, model_sha256=elf_sha256, **_common(device, est), macs=0, arena_bytes=0,
         weights_bytes=0, accuracy=None, kind="firmware", regions=regions, exit_status=trace.exit_status,
-        console=trace.console, code_bytes=int(trace.image.text_bytes),
+        console=trace.console, console_base64=base64.b64encode(trace.console_bytes).decode(),
+        code_bytes=int(trace.image.text_bytes), reserved_ram_bytes=int(trace.image.reserved_bytes),
     )

@@ -55,6 +55,9 @@ class Estimate:
     regions: dict = field(default_factory=dict)  # name -> RegionEstimate
     # pipeline, taken_branches, divides, mispredicts, memory_stalls: they add up to cycles
     cycles_by_cause: dict = field(default_factory=dict)
+    # RAM that linker placeholders (._user_heap_stack, .heap, .stack) set aside for the heap and stack:
+    # shown, not counted; the measured heap and stack are.
+    reserved_ram_bytes: int = 0
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -142,4 +145,5 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
         static_ram_bytes=static, stack_bytes=int(trace.stack_high_water_bytes), heap_bytes=int(trace.heap_bytes),
         flash_bytes=int(trace.image.flash_bytes), proxy_isa=str(proxy.isa) if proxy else None,
         assumptions=notes + assumptions, sources=sources, regions=regions, cycles_by_cause=by_cause,
+        reserved_ram_bytes=int(trace.image.reserved_bytes),
     )

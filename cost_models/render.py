@@ -8,7 +8,7 @@ def _kb(n):
     return f"{n / 1024:g} KiB" if n >= 1024 else f"{n} B"
 
 
-def estimate_text(est, label, out):
+def estimate_text(est, label, out, skip_regions=()):
     device = device_label(est.device_title, est.clock_mhz, est.proxy_isa)
     out.write(f"{label} on {device}, {est.voltage_v:g} V (simulated estimate)\n")
     causes = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in est.cycles_by_cause.items() if v)
@@ -17,16 +17,36 @@ def estimate_text(est, label, out):
     out.write(f"  latency      {est.latency_ms:.6g} ms\n")
     out.write(f"  energy       {est.energy_uj:.6g} µJ\n")
     out.write(f"  avg power    {units.mw(est.avg_power_mw)}\n")
+    reserved = (f"; linker placeholders reserve {est.reserved_ram_bytes} B more, not counted"
+                if est.reserved_ram_bytes else "")
     out.write(f"  peak RAM     {est.peak_ram_bytes} B (static {est.static_ram_bytes} + stack {est.stack_bytes}"
-              f" + heap {est.heap_bytes})\n")
+              f" + heap {est.heap_bytes}{reserved})\n")
     out.write(f"  flash        {est.flash_bytes} B\n")
-    if est.regions:
-        width = max(6, *(len(name) for name in est.regions))
+    regions = [r for r in est.regions.values() if r.name not in set(skip_regions)]
+    if regions:
+        width = max(6, *(len(r.name) for r in regions))
         out.write(f"  {'region':<{width}} {'calls':>7} {'cycles':>12} {'latency ms':>12} {'energy µJ':>12} {'share':>6}\n")
-        for r in est.regions.values():
+        for r in regions:
             share = f"{100 * r.cycles / est.cycles:5.1f}%" if est.cycles else ""
             out.write(f"  {r.name:<{width}} {r.calls:>7} {r.cycles:>12} {r.latency_ms:>12.6g} {r.energy_uj:>12.6g} "
                       f"{share:>6}\n")
+
+
+def profile_text(est, ops, out):
+    """The per-operator table of a profiled firmware (`--profile tflm`), in the form of the per-layer
+    table of mcubench's own firmware: op, calls, cycles, cycles per call, share of the whole run."""
+    rows = sorted((est.regions[op] for op in ops if op in est.regions and est.regions[op].calls),
+                  key=lambda r: -r.cycles)
+    out.write(f"  {'#':>3} {'op':<18} {'calls':>6} {'cycles':>11} {'cyc/call':>11} {'share':>6}\n")
+    for i, r in enumerate(rows, 1):
+        share = f"{100 * r.cycles / est.cycles:5.1f}%" if est.cycles else ""
+        out.write(f"  {i:>3} {r.name:<18} {r.calls:>6} {r.cycles:>11} {r.cycles // r.calls:>11} {share:>6}\n")
+    total = sum(r.cycles for r in rows)
+    share = f"{100 * total / est.cycles:5.1f}%" if est.cycles else ""
+    out.write(f"  {'':>3} {'all ops':<18} {sum(r.calls for r in rows):>6} {total:>11} {'':>11} {share:>6}\n")
+    unused = [op for op in ops if op in est.regions and not est.regions[op].calls]
+    if unused:
+        out.write(f"  registered but never called: {', '.join(unused)}\n")
 
 
 def device_text(device, out):

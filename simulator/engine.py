@@ -21,6 +21,7 @@ from mcubench.core.caches import CacheConfig
 from mcubench.core.errors import BudgetExceeded, FirmwareFault, RegionError, SimulationError, UsageError
 from mcubench.simulator import interrupts, native
 from mcubench.simulator.divisions import find_division_sites
+from mcubench.simulator.function_names import FunctionIndex, Match
 from mcubench.simulator.loader import load_image
 from mcubench.simulator.regions import build_regions, rolled_up
 from mcubench.simulator.host_files import HostFiles
@@ -91,6 +92,8 @@ class _Arch:
         if self.arm:
             self.pc, self.sp, self.ret = arm_const.UC_ARM_REG_PC, arm_const.UC_ARM_REG_SP, arm_const.UC_ARM_REG_LR
             self.arg0, self.arg1 = arm_const.UC_ARM_REG_R0, arm_const.UC_ARM_REG_R1
+            self.args = (arm_const.UC_ARM_REG_R0, arm_const.UC_ARM_REG_R1, arm_const.UC_ARM_REG_R2,
+                         arm_const.UC_ARM_REG_R3)
             if device.isa == Isa.ARMV6_M:
                 self.cpu = arm_const.UC_CPU_ARM_CORTEX_M0
             elif device.core.startswith("cortex-m7"):
@@ -100,6 +103,8 @@ class _Arch:
         else:
             self.pc, self.sp, self.ret = riscv_const.UC_RISCV_REG_PC, riscv_const.UC_RISCV_REG_SP, riscv_const.UC_RISCV_REG_RA
             self.arg0, self.arg1 = riscv_const.UC_RISCV_REG_A0, riscv_const.UC_RISCV_REG_A1
+            self.args = (riscv_const.UC_RISCV_REG_A0, riscv_const.UC_RISCV_REG_A1, riscv_const.UC_RISCV_REG_A2,
+                         riscv_const.UC_RISCV_REG_A3)
             self.cpu = None
 
     def new_uc(self):
@@ -144,9 +149,21 @@ class Simulator:
             cache.check()
             if (cache.read or cache.write) and not self.memory_tracing:
                 raise UsageError(f"cache {cache.name!r} models data accesses, which need memory tracing")
-        self.function_regions = list(function_regions)
+        # Each region is a name (C, mangled or demangled C++: simulator/function_names.py) or a Match
+        # naming its functions directly; a name may stand for several functions.
+        index = FunctionIndex(self.image)
+        self.region_matches = [r if isinstance(r, Match) else index.find(str(r)) for r in function_regions]
+        self.function_regions = [m.name for m in self.region_matches]
+        self.region_notes = [note for m in self.region_matches for note in m.notes]
         self.budget_instructions = check_budget(budget_instructions)
-        self._function_entries = [self.image.symbol_address(name) & ~1 for name in self.function_regions]
+        self._function_entries = [address & ~1 for m in self.region_matches for address in m.addresses]
+        taken = {}
+        for m in self.region_matches:
+            for address in m.addresses:
+                if taken.setdefault(address & ~1, m.name) != m.name:
+                    raise UsageError(f"regions {taken[address & ~1]!r} and {m.name!r} are the same function "
+                                     f"({self.image.describe(address & ~1)}): give it once")
+        self._function_names = [m.name for m in self.region_matches for _ in m.addresses]
         self._arch = _Arch(device)
         self._areas = list(device.memory_map)
         self._ram = [a for a in self._areas if a.kind in _RAM_KINDS]
@@ -361,6 +378,10 @@ class Simulator:
         return True
 
     # --- running -----------------------------------------------------------------------------
+    def read_memory(self, address, n) -> bytes:
+        """n bytes of guest memory as the last run (or call) left them; SimulationError if unmapped."""
+        return self._read(address, n)
+
     def _read(self, address, n):
         try:
             return bytes(self._uc.mem_read(address, n))
@@ -414,6 +435,35 @@ class Simulator:
         trace = self._collect()
         out = {name: self._read(address, n) for name, (address, n) in (reads or {}).items()}
         return RunResult(trace, out)
+
+    def call(self, address, args=(), *, budget_instructions=100_000, scratch_bytes=0):
+        """Runs one function of the firmware on its own, from the reset state, and returns (result register,
+        the scratch buffer's address): for probing what firmware sets up (simulator/tflm.py). args go in the
+        argument registers; a scratch buffer of scratch_bytes above the stack is passed first when asked for,
+        as a function returning a struct gets its result pointer. Nothing of it carries over to run()."""
+        uc, lib, arch = self._uc, self._lib, self._arch
+        self._reset_memory(None)
+        uc.context_restore(self._context)
+        lib.tracer_reset(self._tracer, budget_instructions)
+        self._semihost = Semihost(self._read, self._write_guest)
+        self._error = self._bad_access = self._halted_pc = None
+        sp = (self._stack_top - ((scratch_bytes + 7) & ~7)) & ~7
+        registers = ([sp] if scratch_bytes else []) + list(args)
+        for reg, value in zip(arch.args, registers):
+            uc.reg_write(reg, value & 0xFFFFFFFF)
+        uc.reg_write(arch.sp, sp - 64)
+        back = self.image.entry  # any address the function cannot return to on its own
+        uc.reg_write(arch.ret, arch.start_address(back))
+        try:
+            interrupts.emu_start(uc, arch.start_address(address), back)
+        except unicorn.UcError as exc:
+            raise self._fault(exc, uc.reg_read(arch.pc)) from None
+        if self._error is not None:
+            raise self._error
+        if lib.tracer_budget_hit(self._tracer) or uc.reg_read(arch.pc) != back:
+            raise SimulationError(f"{self.image.name}: {self.image.describe(address)} did not return "
+                                  f"within {budget_instructions:,} instructions")
+        return uc.reg_read(arch.arg0), sp
 
     def _emulate(self, budget):
         uc, lib, arch = self._uc, self._lib, self._arch
@@ -525,17 +575,18 @@ class Simulator:
         marks = np.zeros(max(nmarks, 1), dtype=np.uint32)
         calls = np.zeros(len(self._function_entries) + nmarks + 1, dtype=np.uint64)
         lib.tracer_marks(t, marks.ctypes.data_as(p32), calls.ctypes.data_as(p64))
-        region_names = list(self.function_regions) + [self._marker_name(int(a)) for a in marks[:nmarks]]
+        region_names = self._function_names + [self._marker_name(int(a)) for a in marks[:nmarks]]
 
         blocks = dict(address=addr, size=size, instructions=ninsn, ctx=ctx, count=count, fallthrough=fall)
         everything = np.ones(nctx, dtype=bool)
         parts = dict(blocks=blocks, mem=mem, cache=cache, div=div)
         total = rolled_up(parts, everything, self._areas, self.caches, self._div_sites)
         stack, heap, touched = self._memory_use()
+        idle_pc = self._idle_pc() if self._semihost.exit_status is None else None
         trace = Trace(
             isa=self.device.isa, device=self.device.name, elf_sha256=self.image.sha256,
             exit_status=self._semihost.exit_status, console_bytes=bytes(self._semihost.console),
-            idle_pc=self._idle_pc() if self._semihost.exit_status is None else None,
+            idle_pc=idle_pc, idle_function=self.image.symbols.name_at(idle_pc) if idle_pc is not None else None,
             host_notes=list(self._semihost.notes),
             blocks=total.blocks, image=self.image.info, code=list(self.image.code),
             memory=total.memory if self.memory_tracing else {}, caches=total.caches, divisions=total.divisions,

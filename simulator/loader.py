@@ -71,6 +71,7 @@ class Image:
     info: ImageInfo
     code: list  # [(run address, bytes)] of executable segments
     ram_sections: list = field(default_factory=list)  # [Section] allocated in RAM or TCM, by address
+    data: bytes = field(default=b"", repr=False)  # the ELF file itself (DWARF is read from it on demand)
 
     def symbol_address(self, name: str) -> int:
         if name not in self.symbols.by_name:
@@ -165,7 +166,7 @@ def _parse(elf, data, name, device) -> Image:
     if not any(s.run_address <= entry < s.run_address + s.mem_size for s in segments if s.executable):
         raise ElfError(f"{name}: entry point {entry:#010x} is not in an executable segment")
     return Image(name, hashlib.sha256(data).hexdigest(), device.isa, segments, entry, initial_sp, symbols, info,
-                 code, ram_sections)
+                 code, ram_sections, data)
 
 
 def _vector_table(elf, segments, name, device):

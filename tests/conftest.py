@@ -85,3 +85,22 @@ def c_elfs(firmware_dir, devices):
 def outside_elf(firmware_dir):
     """The count loop linked at 0x70000000, where the Cortex-M4 device has no memory."""
     return assemble(EXAMPLES / "count_arm.S", firmware_dir / "outside.elf", "armv7e-m", 0x70000000, "reset")
+
+
+@pytest.fixture(scope="session")
+def newlib_elf():
+    """build(out, source, *specs): a Cortex-M4 program linked with newlib and the given specs
+    (rdimon.specs, nano.specs), as a user's Makefile would, with firmware/examples/newlib's vector table
+    and linker script."""
+    newlib = EXAMPLES / "newlib"
+
+    def build(out, source, *specs):
+        cmd = ["arm-none-eabi-gcc", *_ARM["armv7e-m"], *[f"--specs={s}" for s in specs], "-O1", "-g",
+               f"-I{ROOT / 'firmware' / 'include'}", "-T", str(newlib / "cortexm.ld"), str(newlib / "vectors.c"),
+               str(source), "-o", str(out)]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr)
+        return out
+
+    return build

@@ -1,4 +1,4 @@
-"""The exit status scheme (README and --help): 0 ok, 1 regression, 2 usage or input, 3 internal, 130 interrupt."""
+"""The exit status scheme (README and --help): 0 ok, 1 regression, 2 usage or input, 3 internal, 4 firmware exit status, 130 interrupt."""
 
 import re
 from pathlib import Path
@@ -16,8 +16,9 @@ def _readme_exit_table():
 
 
 def test_readme_and_help_list_the_same_exit_codes(capsys):
-    codes = {cli.EXIT_OK, cli.EXIT_REGRESSION, cli.EXIT_USAGE, cli.EXIT_INTERNAL, cli.EXIT_INTERRUPTED}
-    assert codes == {0, 1, 2, 3, 130}
+    codes = {cli.EXIT_OK, cli.EXIT_REGRESSION, cli.EXIT_USAGE, cli.EXIT_INTERNAL, cli.EXIT_FIRMWARE,
+             cli.EXIT_INTERRUPTED}
+    assert codes == {0, 1, 2, 3, 4, 130}
     assert set(_readme_exit_table()) == codes
     for argv in (["--help"], ["check", "--help"], ["run", "--help"]):
         assert main(argv) == 0

@@ -4,7 +4,6 @@ loop instead of exiting. Every program is compiled here from firmware/examples/.
 
 import os
 from pathlib import Path
-import subprocess
 
 import pytest
 
@@ -16,17 +15,6 @@ from mcubench.simulator.host_files import HostFiles
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "firmware" / "examples"
 NEWLIB = EXAMPLES / "newlib"
-M4_FLAGS = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
-
-
-def newlib_elf(out, source, *specs):
-    """A Cortex-M4 program linked with newlib (and the given specs), as a user's Makefile would."""
-    cmd = ["arm-none-eabi-gcc", *M4_FLAGS, *[f"--specs={s}" for s in specs], "-O1", "-g",
-           f"-I{ROOT / 'firmware' / 'include'}", "-T", str(NEWLIB / "cortexm.ld"), str(NEWLIB / "vectors.c"),
-           str(source), "-o", str(out)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +29,7 @@ def files_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def rdimon_files_elf(firmware_dir):
+def rdimon_files_elf(firmware_dir, newlib_elf):
     return newlib_elf(firmware_dir / "rdimon-files.elf", NEWLIB / "files.c", "rdimon.specs")
 
 
@@ -98,7 +86,7 @@ def test_unsupported_operation_is_one_line_with_pc_and_function(key, firmware_di
 
 @pytest.mark.parametrize("specs,name", [(("rdimon.specs",), "newlib"), (("nano.specs", "rdimon.specs"), "nano")])
 @pytest.mark.parametrize("traced", [True, False])
-def test_heap_high_water_of_newlib_is_exact(specs, name, traced, firmware_dir, devices):
+def test_heap_high_water_of_newlib_is_exact(specs, name, traced, firmware_dir, devices, newlib_elf):
     path = newlib_elf(firmware_dir / f"heap-{name}.elf", NEWLIB / "heap.c", *specs)
     trace = simulate(path, devices["m4"], memory_tracing=traced)
     # The firmware prints how far its break is from `end` (where the first break is) after malloc(1000),

@@ -37,10 +37,10 @@ def _one_line_error(capsys, *words):
 
 
 def test_character_device_is_written_through_not_replaced(tmp_path, hello, capsys):
-    assert main(["trace", str(hello), "--json", "/dev/full"]) == EXIT_USAGE
+    assert main(["trace", str(hello), "--allow-exit-status", "--json", "/dev/full"]) == EXIT_USAGE
     _one_line_error(capsys, "/dev/full", "No space left on device")
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
-    assert main(["trace", str(hello), "--json", "/dev/null"]) == 0
+    assert main(["trace", str(hello), "--allow-exit-status", "--json", "/dev/null"]) == 0
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     assert not list(Path("/dev").glob(".null.*")) and not list(Path("/dev").glob(".full.*"))
 
@@ -51,7 +51,7 @@ def test_fifo_is_written_through(tmp_path, hello):
     received = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
     reader.start()
-    assert main(["trace", str(hello), "--json", str(fifo)]) == 0
+    assert main(["trace", str(hello), "--allow-exit-status", "--json", str(fifo)]) == 0
     reader.join(timeout=30)
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert json.loads(received[0])["exit_status"] == 7
@@ -62,7 +62,7 @@ def test_symlink_is_followed_and_kept(tmp_path, hello):
     target.write_text("old")
     link = tmp_path / "link.json"
     link.symlink_to(target)
-    assert main(["trace", str(hello), "--json", str(link)]) == 0
+    assert main(["trace", str(hello), "--allow-exit-status", "--json", str(link)]) == 0
     assert link.is_symlink() and json.loads(target.read_text())["exit_status"] == 7
     dangling = tmp_path / "dangling.json"
     dangling.symlink_to(tmp_path / "sub" / "made.json")
@@ -79,19 +79,19 @@ def test_refused_kinds_and_nothing_left_behind(tmp_path):
 
 
 def test_dash_is_standard_output_and_text_goes_to_stderr(hello, capsys):
-    assert main(["trace", str(hello), "--json", "-"]) == 0
+    assert main(["trace", str(hello), "--allow-exit-status", "--json", "-"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["exit_status"] == 7
     assert "exit status 7" in captured.err
-    assert main(["run", str(hello), "--device", "cortex-m4-80mhz", "--json", "-"]) == 0
+    assert main(["run", str(hello), "--device", "cortex-m4-80mhz", "--allow-exit-status", "--json", "-"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["rows"][0]["cycles"] > 0 and "cycles" in captured.err
 
 
 @pytest.mark.parametrize("command", ["trace", "run"])
 def test_run_and_trace_agree_on_paths_and_devices(command, tmp_path, hello, capsys):
-    base = [command, str(hello)] + (["--device", " cortex-m4-80mhz "] if command == "run" else
-                                    ["--device", " cortex-m4-80mhz "])
+    base = [command, str(hello), "--allow-exit-status"] + (["--device", " cortex-m4-80mhz "] if command == "run" else
+                                                           ["--device", " cortex-m4-80mhz "])
     out = tmp_path / "missing" / "folders" / "out.json"
     assert main(base + ["--json", str(out)]) == 0 and out.is_file()  # missing folders are created
     capsys.readouterr()

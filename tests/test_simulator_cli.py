@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from mcubench.benchmarks.cli import main
+from mcubench.benchmarks.cli import EXIT_FIRMWARE, main
 from mcubench.core.trace import Trace
 
 
@@ -24,7 +24,7 @@ def test_trace_writes_json_and_summary(tmp_path, regions_elf, capsys):
 def test_trace_without_memory_tracing(tmp_path, c_elfs):
     out = tmp_path / "t.json"
     assert main(["trace", str(c_elfs["hello", "rv"]), "--device", "esp32-c3", "--no-memory-trace",
-                 "--json", str(out)]) == 0
+                 "--json", str(out)]) == EXIT_FIRMWARE  # hello exits with status 7
     trace = Trace.load(out)
     assert trace.console == "hello, w\nwritten\n" and not trace.memory_traced
 

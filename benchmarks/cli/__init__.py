@@ -19,6 +19,7 @@ EXIT_OK = 0
 EXIT_REGRESSION = 1  # `mcubench check` found a figure worse than the baseline allows
 EXIT_USAGE = 2  # bad usage or bad input (a McubenchError; argparse exits 2 too)
 EXIT_INTERNAL = 3  # a bug in mcubench
+EXIT_FIRMWARE = 4  # the firmware `run` or `trace` ran exited with a non-zero status (--allow-exit-status)
 EXIT_INTERRUPTED = 130  # SIGINT (Ctrl-C), as a shell reports a process killed by it (128 + 2)
 
 EXIT_STATUS_HELP = """exit status:
@@ -26,6 +27,7 @@ EXIT_STATUS_HELP = """exit status:
   1    `mcubench check` found a regression against the baseline
   2    bad usage or bad input (one line on stderr)
   3    internal error: a bug in mcubench (rerun with --traceback and report it)
+  4    the firmware (`run`, `trace`) exited with a non-zero status (--allow-exit-status accepts it)
   130  interrupted (Ctrl-C)"""
 
 # Subcommand modules, in the order `mcubench --help` lists them.

@@ -6,7 +6,7 @@ A .tflite first argument is handed to benchmarks.model_run (build the model's fi
 import sys
 from pathlib import Path
 
-from mcubench.benchmarks.cli import non_negative_int, positive_number
+from mcubench.benchmarks.cli import firmware_options, non_negative_int, positive_number
 
 NAME = "run"
 HELP = "run firmware and estimate cycles, latency, energy, power, peak RAM and flash per device"
@@ -25,14 +25,14 @@ def configure(parser):
     parser.add_argument("--clock-mhz", type=positive_number, metavar="F", help="core clock (within the device's range)")
     parser.add_argument("--voltage", type=positive_number, metavar="V", help="supply voltage (within the device's range)")
     parser.add_argument("--trace", metavar="SAVED.json", help="re-cost a trace saved by `mcubench trace` instead of running")
-    parser.add_argument("--region", action="append", default=[], metavar="FUNC",
-                        help="also report every call of this function (repeatable)")
     parser.add_argument("--proxy-isa", metavar="ISA", help="for proxy devices (esp32): the ISA of the proxy build")
     parser.add_argument("--explain", action="store_true", help="also print the assumptions and sources behind each estimate")
     parser.add_argument("--rate", type=positive_number, metavar="HZ",
                         help="duty cycle: runs per second, sleeping in between; prints average power")
     parser.add_argument("--battery-mah", type=positive_number, metavar="MAH", help="with --rate: battery capacity for the life estimate")
     parser.add_argument("--battery-v", type=positive_number, metavar="V", help="with --battery-mah: battery voltage (default: the supply)")
+    # For a firmware ELF (as `mcubench trace` takes them):
+    firmware_options.configure(parser)
     # For `mcubench run model.tflite` (benchmarks.model_run):
     parser.add_argument("--input", metavar="IN.npy", help="model input (int8, the model's shape)")
     parser.add_argument("--output", metavar="OUT.npy", help="write the model's output tensor here")
@@ -40,21 +40,24 @@ def configure(parser):
                         help="seed of the random model input (default: 0, the same input every run)")
 
 
-def _traces(args, devices):
-    """One Trace per device: the saved one, or a fresh run of the ELF with each device's cost options."""
+def _traces(args, devices, out):
+    """(one Trace per device: the saved one, or a fresh run of the ELF with each device's cost options;
+    the op names --profile made regions of)."""
     from mcubench.core.trace import Trace
 
     if args.trace:
         saved = Trace.load(args.trace)
-        return [saved for _ in devices]
-    from mcubench.simulator.engine import Simulator
+        return [saved for _ in devices], []
     from mcubench.cost_models import simulation_options
 
-    traces = []
+    traces, ops = [], []
     for device in devices:
-        sim = Simulator(args.firmware, device, function_regions=tuple(args.region), **simulation_options(device))
+        sim, ops = firmware_options.simulator(args.firmware, device, args, **simulation_options(device))
+        if not traces:
+            for note in sim.region_notes:
+                out.write(f"note: {note}\n")
         traces.append(sim.run().trace)
-    return traces
+    return traces, ops
 
 
 def _check_paths(args):
@@ -84,7 +87,9 @@ def execute(args, out=None):
 
         elf_only = {"--trace": args.trace, "--region": args.region, "--proxy-isa": args.proxy_isa,
                     "--explain": args.explain, "--rate": args.rate, "--battery-mah": args.battery_mah,
-                    "--battery-v": args.battery_v}
+                    "--battery-v": args.battery_v, "--profile": args.profile, "--files": args.files,
+                    "--files-writable": args.files_writable, "--allow-exit-status": args.allow_exit_status,
+                    "--budget": args.budget != firmware_options.DEFAULT_BUDGET}
         given = [option for option, value in elf_only.items() if value]
         if given:
             raise UsageError(f"{', '.join(given)}: not available when running a .tflite model")
@@ -92,7 +97,7 @@ def execute(args, out=None):
     from mcubench.benchmarks.records import firmware_row, make_results
     from mcubench.core.results import save_results
     from mcubench.cost_models import duty_cycle, estimate
-    from mcubench.cost_models.render import duty_text, estimate_text
+    from mcubench.cost_models.render import duty_text, estimate_text, profile_text
 
     model_only = {"--input": args.input, "--output": args.output, "--seed": args.seed}
     given = [option for option, value in model_only.items() if value is not None]
@@ -102,18 +107,23 @@ def execute(args, out=None):
         raise UsageError("give a firmware ELF to run, or --trace SAVED.json to re-cost")
     if args.firmware and args.trace:
         raise UsageError("give either a firmware ELF or --trace, not both")
-    if args.trace and args.region:
-        raise UsageError("--region needs a run; a saved trace keeps the regions it was traced with")
+    if args.trace and (args.region or args.profile):
+        raise UsageError("--region and --profile need a run; a saved trace keeps the regions it was traced with")
+    firmware_options.check(args)
     if (args.battery_mah is not None or args.battery_v is not None) and args.rate is None:
         raise UsageError("--battery-mah and --battery-v need --rate")
     label = Path(args.firmware or args.trace).name
     name = args.name or Path(args.firmware or args.trace).stem
     rows = []
-    for device, trace in zip(devices, _traces(args, devices)):
+    traces, ops = _traces(args, devices, out)
+    # The console once when every device saw the same (as deterministic firmware does), else per device.
+    same_console = len({t.console_bytes for t in traces}) == 1
+    for device, trace in zip(devices, traces):
         est = estimate(trace, device, clock_mhz=args.clock_mhz, voltage_v=args.voltage, proxy_isa=args.proxy_isa)
-        if trace.exit_status:
-            out.write(f"note: firmware exited with status {trace.exit_status}\n")
-        estimate_text(est, label, out)
+        estimate_text(est, label, out, skip_regions=ops)
+        if ops:
+            profile_text(est, ops, out)
+        firmware_options.show_end(trace, label, out, console=not same_console)
         if args.rate is not None:
             d = duty_cycle(est, device, args.rate, battery_mah=args.battery_mah, battery_v=args.battery_v)
             duty_text(d, out)
@@ -123,6 +133,10 @@ def execute(args, out=None):
             for line in est.sources:
                 out.write(f"  source:  {line}\n")
         rows.append(firmware_row(name, trace.elf_sha256, device, est, trace))
+    if same_console and traces and not args.trace:
+        firmware_options.show_end(traces[0], label, out, console=True, notes=False)
     if args.json:
         save_results(make_results("", rows, devices), args.json)
-    return 0
+    if args.trace:
+        return 0  # re-costing a saved run: its exit status was checked when it was traced
+    return firmware_options.exit_code(traces, label, args, sys.stderr)

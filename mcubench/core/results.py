@@ -114,7 +114,7 @@ class ResultRow:
     kind: str = "model"  # "model": a .tflite compiled by mcubench; "firmware": an ELF as given
     regions: list = field(default_factory=list)  # [RegionResult], firmware rows
     exit_status: object = None  # int: the firmware's exit status (may be negative); None if it reported none
-    console: str = ""  # what the firmware wrote to the semihosting console
+    console: str = ""  # what the firmware wrote to the semihosting console, as UTF-8 text (U+FFFD for other bytes)
     cycles_by_cause: dict = field(default_factory=dict)  # pipeline, taken_branches, ...: they add up to cycles
     notes: list = field(default_factory=list)  # the estimate's own assumptions (the device file's: `devices`)
     # Since schema /4 (before it, "not recorded"):
@@ -122,6 +122,8 @@ class ResultRow:
     input_seed: int | None = None  # with input_kind "random": the seed of the int8 generator
     code_bytes: int | None = None  # flash taken by code (.text, vectors); the rest of flash is constants
     arena_plan: list = field(default_factory=list)  # [ArenaBuffer], model rows
+    console_base64: str = ""  # the console byte for byte (binary output survives)
+    reserved_ram_bytes: int = 0  # RAM linker placeholders set aside for heap and stack; not in peak_ram_bytes
 
     def region(self, name: str):
         """The RegionResult of that name, or None."""

@@ -144,6 +144,7 @@ class Trace:
     # The run ended with the firmware parked: an idle loop (`while (1);`) or WFI at this address, which
     # the counts leave out. None when it exited through semihosting.
     idle_pc: int | None = None
+    idle_function: str | None = None  # the function idle_pc is in, when the ELF names it
     host_notes: list = field(default_factory=list)  # what the semihosting host refused, for the user
 
     @property
@@ -170,6 +171,7 @@ class Trace:
             "elf_sha256": self.elf_sha256,
             "exit_status": self.exit_status,
             "idle_pc": self.idle_pc,
+            "idle_function": self.idle_function,
             "console": self.console,
             "console_base64": base64.b64encode(self.console_bytes).decode(),
             "host_notes": list(self.host_notes),
@@ -212,6 +214,7 @@ class Trace:
                 console_bytes=(base64.b64decode(d["console_base64"]) if "console_base64" in d
                                else d["console"].encode()),
                 idle_pc=d.get("idle_pc"),
+                idle_function=d.get("idle_function"),
                 host_notes=list(d.get("host_notes", [])),
                 blocks=BlockTable.from_dict(d["blocks"]),
                 image=ImageInfo(**d["image"]),
