@@ -1,8 +1,10 @@
 """Stall cycles of cache misses that fill a whole line from a slow memory (Cortex-M7 L1, ESP flash caches).
 
-The tracer simulates the caches the device file lists and counts hits and misses per cache; here each miss
-costs the line fill of the memory behind it ([timing.line_fill]). A data cache in front of several areas
-splits its misses over them in proportion to each area's traced accesses.
+The tracer simulates the caches the device file lists and counts, per cache and per memory area of the missed
+line, the misses and the line fills they caused (Trace CacheCounts.areas). Each fill costs the line fill of
+the memory it came from ([timing.line_fill]): a miss on a weight in flash costs a flash fill, a miss on an
+activation in AXI SRAM an SRAM fill, whatever else the same cache serves. Write misses of a cache without
+write allocation fill nothing (the write buffer takes them) and cost no stall here.
 
 Line fills are given in core cycles at the device's default clock. A flash line fill takes a fixed time
 (the flash or SPI access time does not follow the core clock), so at another clock its cycle count scales
@@ -18,26 +20,16 @@ def fill_cycles(device, area_name, clock_mhz=None) -> float:
 
 
 def miss_stalls(device, view, clock_mhz, tally) -> float:
-    code_area = device.placement.code
     total = 0.0
     for cache in device.caches:
         counts = view.caches.get(cache.name)
         if counts is None:
             tally.notes.add(f"no {cache.name} counts in the trace: that cache is taken to always hit")
             continue
-        if cache.fetches and code_area in cache.areas:
-            total += counts.fetch_misses * fill_cycles(device, code_area, clock_mhz)
-        if cache.reads:
-            misses = counts.read_misses + (counts.write_misses if cache.write_allocate else 0)
-            if not misses:
-                continue
-            weights = {}
-            for area in cache.areas:
-                acc = view.memory.get(area)
-                if acc is not None:
-                    weights[area] = acc.reads + acc.writes
-            if not sum(weights.values()):
-                weights = {cache.areas[0]: 1}
-            norm = sum(weights.values())
-            total += misses * sum(w / norm * fill_cycles(device, a, clock_mhz) for a, w in weights.items())
+        # Areas the trace saw but this device's cache does not front (a trace re-costed for another device)
+        # are not charged: the estimate notes that such areas count as hits.
+        for area in cache.areas:
+            missed = counts.areas.get(area)
+            if missed is not None and missed.line_fills:
+                total += missed.line_fills * fill_cycles(device, area, clock_mhz)
     return total

@@ -76,7 +76,8 @@ def flash_stalls(device, view, rows, clock_mhz, tally) -> float:
             tally.notes.add(f"no {dcache.name} counts in the trace: every flash data read pays the wait states")
             total += ws * reads.reads
         else:
-            total += ws * counts.read_misses
+            missed = counts.areas.get(flash.area)
+            total += ws * (missed.read_misses if missed is not None else 0)
     else:
         total += ws * reads.reads
     return total

@@ -9,6 +9,9 @@
  * Counters are kept per "context": a node of the region tree (root = no region; a child per region
  * entered from its parent), so each counter belongs to the innermost region and Python can roll
  * them up to inclusive figures for any region exactly, nesting and recursion included.
+ *
+ * The counter layouts (the M_, C_ and A_ enums and HIST_BINS below) are mirrored in simulator/native.py
+ * (LAYOUT), which compares them with tracer_layout() when it loads the library.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +26,9 @@ typedef int (*reg_write_fn)(uc_engine *, int, const void *);
 enum { ISA_THUMB = 0, ISA_RV32 = 1 };
 enum { FRAME_MARK = 0, FRAME_FUNC = 1 };
 enum { C_READ_HIT, C_READ_MISS, C_WRITE_HIT, C_WRITE_MISS, C_FETCH_HIT, C_FETCH_MISS, C_NCOUNTERS };
+/* Per cache and memory area of the missed line: a miss belongs to the memory that has to fill it. */
+enum { A_READ_MISS, A_WRITE_MISS, A_FETCH_MISS, A_LINE_FILL, A_NCOUNTERS };
+enum { M_READS, M_WRITES, M_READ_BYTES, M_WRITE_BYTES, M_NCOUNTERS };
 
 #define MAX_AREAS 32
 #define MAX_CACHES 8
@@ -43,8 +49,9 @@ typedef struct {
 
 typedef struct {
     uint32_t parent, region;
-    uint64_t *mem;   /* [area][reads, writes, read_bytes, write_bytes] */
-    uint64_t *cache; /* [cache][C_NCOUNTERS] */
+    uint64_t *mem;        /* [area][M_NCOUNTERS] */
+    uint64_t *cache;      /* [cache][C_NCOUNTERS] */
+    uint64_t *cache_area; /* [cache][area][A_NCOUNTERS], area of the missed line */
     uint64_t *div;   /* [site][HIST_BINS], allocated on first division */
     uint64_t *cond;  /* [conditional-load site] executions, allocated on first use */
 } context_t;
@@ -161,11 +168,13 @@ static uint32_t hash32(uint32_t x)
 
 static int ctx_alloc_counters(tracer_t *t, context_t *c)
 {
-    c->mem = calloc((size_t)(t->nareas + 1) * 4, sizeof(uint64_t)); /* + the unmapped bucket */
-    c->cache = calloc((size_t)(t->ncaches ? t->ncaches : 1) * C_NCOUNTERS, sizeof(uint64_t));
+    size_t ncaches = t->ncaches ? t->ncaches : 1;
+    c->mem = calloc((size_t)(t->nareas + 1) * M_NCOUNTERS, sizeof(uint64_t)); /* + the unmapped bucket */
+    c->cache = calloc(ncaches * C_NCOUNTERS, sizeof(uint64_t));
+    c->cache_area = calloc(ncaches * (t->nareas + 1) * A_NCOUNTERS, sizeof(uint64_t));
     c->div = NULL;
     c->cond = NULL;
-    return c->mem && c->cache;
+    return c->mem && c->cache && c->cache_area;
 }
 
 static void ctx_table_rebuild(tracer_t *t, uint32_t new_size)
@@ -384,6 +393,23 @@ static uint32_t read_reg32(tracer_t *t, int reg)
 }
 
 /* ---------------------------------------------------------------------------------------------- */
+/* memory areas */
+
+static inline uint32_t area_index(tracer_t *t, uint32_t addr)
+{
+    uint32_t a = t->last_area;
+    if (a < t->nareas && addr >= t->area_base[a] && addr < t->area_end[a])
+        return a;
+    for (a = 0; a < t->nareas; a++) {
+        if (addr >= t->area_base[a] && addr < t->area_end[a]) {
+            t->last_area = a;
+            return a;
+        }
+    }
+    return t->nareas; /* the "unmapped" bucket, last */
+}
+
+/* ---------------------------------------------------------------------------------------------- */
 /* caches: set-associative, LRU, one access per line touched */
 
 static int cache_covers(const cache_t *c, uint32_t addr)
@@ -417,6 +443,13 @@ static int cache_access(cache_t *c, uint32_t line, int allocate)
     return 0;
 }
 
+/* The current context's miss counters of cache i for the memory area holding addr (misses only: off the
+   hit path). */
+static uint64_t *cache_area_counts(tracer_t *t, uint32_t i, uint32_t addr)
+{
+    return &t->ctxs[t->ctx].cache_area[((size_t)i * (t->nareas + 1) + area_index(t, addr)) * A_NCOUNTERS];
+}
+
 static void caches_fetch(tracer_t *t, uint32_t addr, uint32_t size)
 {
     uint64_t *counts = t->ctxs[t->ctx].cache;
@@ -426,10 +459,14 @@ static void caches_fetch(tracer_t *t, uint32_t addr, uint32_t size)
             continue;
         uint32_t first = addr >> c->line_shift, last = (addr + size - 1) >> c->line_shift;
         for (uint32_t line = first; line <= last; line++) {
-            if (cache_access(c, line, 1))
+            if (cache_access(c, line, 1)) {
                 counts[i * C_NCOUNTERS + C_FETCH_HIT]++;
-            else
+            } else {
                 counts[i * C_NCOUNTERS + C_FETCH_MISS]++;
+                uint64_t *a = cache_area_counts(t, i, line << c->line_shift);
+                a[A_FETCH_MISS]++;
+                a[A_LINE_FILL]++;
+            }
         }
     }
 }
@@ -443,8 +480,14 @@ static void caches_data(tracer_t *t, uint32_t addr, uint32_t size, int write)
             continue;
         uint32_t first = addr >> c->line_shift, last = (addr + size - 1) >> c->line_shift;
         for (uint32_t line = first; line <= last; line++) {
-            int hit = cache_access(c, line, write ? c->write_allocate : 1);
+            int allocate = write ? c->write_allocate : 1;
+            int hit = cache_access(c, line, allocate);
             counts[i * C_NCOUNTERS + (write ? (hit ? C_WRITE_HIT : C_WRITE_MISS) : (hit ? C_READ_HIT : C_READ_MISS))]++;
+            if (!hit) {
+                uint64_t *a = cache_area_counts(t, i, line << c->line_shift);
+                a[write ? A_WRITE_MISS : A_READ_MISS]++;
+                a[A_LINE_FILL] += (uint64_t)allocate;
+            }
         }
     }
 }
@@ -578,29 +621,15 @@ void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *use
     }
 }
 
-static inline uint32_t area_index(tracer_t *t, uint32_t addr)
-{
-    uint32_t a = t->last_area;
-    if (a < t->nareas && addr >= t->area_base[a] && addr < t->area_end[a])
-        return a;
-    for (a = 0; a < t->nareas; a++) {
-        if (addr >= t->area_base[a] && addr < t->area_end[a]) {
-            t->last_area = a;
-            return a;
-        }
-    }
-    return t->nareas; /* the "unmapped" bucket, last */
-}
-
 void tracer_mem_read_hook(uc_engine *uc, int type, uint64_t address, int size, int64_t value, void *user)
 {
     tracer_t *t = user;
     uint32_t addr = (uint32_t)address;
     (void)uc, (void)type, (void)value;
     clear_stale_it_state(t);
-    uint64_t *m = &t->ctxs[t->ctx].mem[area_index(t, addr) * 4];
-    m[0]++;
-    m[2] += (uint32_t)size;
+    uint64_t *m = &t->ctxs[t->ctx].mem[area_index(t, addr) * M_NCOUNTERS];
+    m[M_READS]++;
+    m[M_READ_BYTES] += (uint32_t)size;
     if (t->ndata_caches)
         caches_data(t, addr, (uint32_t)size, 0);
 }
@@ -611,9 +640,9 @@ void tracer_mem_write_hook(uc_engine *uc, int type, uint64_t address, int size, 
     uint32_t addr = (uint32_t)address;
     (void)uc, (void)type, (void)value;
     clear_stale_it_state(t);
-    uint64_t *m = &t->ctxs[t->ctx].mem[area_index(t, addr) * 4];
-    m[1]++;
-    m[3] += (uint32_t)size;
+    uint64_t *m = &t->ctxs[t->ctx].mem[area_index(t, addr) * M_NCOUNTERS];
+    m[M_WRITES]++;
+    m[M_WRITE_BYTES] += (uint32_t)size;
     for (uint32_t r = 0; r < t->nram; r++) {
         if (addr >= t->ram_base[r] && addr < t->ram_end[r]) {
             for (uint32_t k = 0; k < (uint32_t)size && addr + k < t->ram_end[r]; k++) {
@@ -915,6 +944,7 @@ void tracer_reset(tracer_t *t, uint64_t budget)
     for (uint32_t i = 0; i < t->nctx; i++) {
         free(t->ctxs[i].mem);
         free(t->ctxs[i].cache);
+        free(t->ctxs[i].cache_area);
         free(t->ctxs[i].div);
         free(t->ctxs[i].cond);
     }
@@ -978,18 +1008,30 @@ void tracer_blocks(tracer_t *t, uint32_t *addr, uint32_t *size, uint32_t *ninsn,
     }
 }
 
-/* Per context: parent, region, (nareas + 1) x 4 memory counters, ncaches x 6, nsites x 33, ncond. */
-void tracer_contexts(tracer_t *t, uint32_t *parent, uint32_t *region, uint64_t *mem, uint64_t *cache, uint64_t *div,
-                     uint64_t *cond)
+/* The counter layout, which the Python side (simulator/native.py) checks against its own before a run. */
+void tracer_layout(uint32_t *out)
 {
-    size_t nm = (size_t)(t->nareas + 1) * 4, nc = (size_t)t->ncaches * C_NCOUNTERS,
-           nd = (size_t)t->nsites * HIST_BINS;
+    out[0] = M_NCOUNTERS;
+    out[1] = C_NCOUNTERS;
+    out[2] = A_NCOUNTERS;
+    out[3] = HIST_BINS;
+}
+
+/* Per context: parent, region, (nareas + 1) x M_NCOUNTERS memory counters, ncaches x C_NCOUNTERS,
+   ncaches x (nareas + 1) x A_NCOUNTERS, nsites x HIST_BINS, ncond. */
+void tracer_contexts(tracer_t *t, uint32_t *parent, uint32_t *region, uint64_t *mem, uint64_t *cache,
+                     uint64_t *cache_area, uint64_t *div, uint64_t *cond)
+{
+    size_t nm = (size_t)(t->nareas + 1) * M_NCOUNTERS, nc = (size_t)t->ncaches * C_NCOUNTERS,
+           na = (size_t)t->ncaches * (t->nareas + 1) * A_NCOUNTERS, nd = (size_t)t->nsites * HIST_BINS;
     for (uint32_t i = 0; i < t->nctx; i++) {
         parent[i] = t->ctxs[i].parent;
         region[i] = t->ctxs[i].region;
         memcpy(&mem[i * nm], t->ctxs[i].mem, nm * sizeof(uint64_t));
-        if (nc)
+        if (nc) {
             memcpy(&cache[i * nc], t->ctxs[i].cache, nc * sizeof(uint64_t));
+            memcpy(&cache_area[i * na], t->ctxs[i].cache_area, na * sizeof(uint64_t));
+        }
         if (nd) {
             if (t->ctxs[i].div)
                 memcpy(&div[i * nd], t->ctxs[i].div, nd * sizeof(uint64_t));
@@ -1025,6 +1067,7 @@ void tracer_free(tracer_t *t)
     for (uint32_t i = 0; i < t->nctx; i++) {
         free(t->ctxs[i].mem);
         free(t->ctxs[i].cache);
+        free(t->ctxs[i].cache_area);
         free(t->ctxs[i].div);
         free(t->ctxs[i].cond);
     }

@@ -562,13 +562,15 @@ class Simulator:
         nareas, ncaches, nsites = len(self._areas), len(self.caches), len(self._div_sites)
         parent = np.zeros(nctx, dtype=np.uint32)
         region = np.zeros(nctx, dtype=np.uint32)
-        mem = np.zeros((nctx, nareas + 1, 4), dtype=np.uint64)
-        cache = np.zeros((nctx, max(ncaches, 1), 6), dtype=np.uint64)
-        div = np.zeros((nctx, max(nsites, 1), 33), dtype=np.uint64)
+        mem = np.zeros((nctx, nareas + 1, len(native.MEMORY_COUNTERS)), dtype=np.uint64)
+        cache = np.zeros((nctx, max(ncaches, 1), len(native.CACHE_COUNTERS)), dtype=np.uint64)
+        cache_area = np.zeros((nctx, max(ncaches, 1), nareas + 1, len(native.CACHE_AREA_COUNTERS)), dtype=np.uint64)
+        div = np.zeros((nctx, max(nsites, 1), native.HIST_BINS), dtype=np.uint64)
         cond = np.zeros((nctx, max(len(self._cond_sites), 1)), dtype=np.uint64)
         p32, p64 = ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint64)
         lib.tracer_contexts(t, parent.ctypes.data_as(p32), region.ctypes.data_as(p32), mem.ctypes.data_as(p64),
-                            cache.ctypes.data_as(p64), div.ctypes.data_as(p64), cond.ctypes.data_as(p64))
+                            cache.ctypes.data_as(p64), cache_area.ctypes.data_as(p64), div.ctypes.data_as(p64),
+                            cond.ctypes.data_as(p64))
         if self._static_area is not None:
             self._add_static_reads(mem, cond, addr, size, ctx, count)
         nmarks = lib.tracer_nmarks(t)
@@ -579,7 +581,7 @@ class Simulator:
 
         blocks = dict(address=addr, size=size, instructions=ninsn, ctx=ctx, count=count, fallthrough=fall)
         everything = np.ones(nctx, dtype=bool)
-        parts = dict(blocks=blocks, mem=mem, cache=cache, div=div)
+        parts = dict(blocks=blocks, mem=mem, cache=cache, cache_area=cache_area, div=div)
         total = rolled_up(parts, everything, self._areas, self.caches, self._div_sites)
         stack, heap, touched = self._memory_use()
         idle_pc = self._idle_pc() if self._semihost.exit_status is None else None

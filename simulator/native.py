@@ -43,12 +43,22 @@ _PROTOTYPES = {
     "tracer_heap_top": (u32, [ptr]),
     "tracer_sbrk_calls": (u64, [ptr]),
     "tracer_blocks": (None, [ptr, P32, P32, P32, P32, P64, P64]),
-    "tracer_contexts": (None, [ptr, P32, P32, P64, P64, P64, P64]),
+    "tracer_contexts": (None, [ptr, P32, P32, P64, P64, P64, P64, P64]),
+    "tracer_layout": (None, [P32]),
     "tracer_add_cond_site": (ptr, [ptr, u32]),
     "tracer_marks": (None, [ptr, P32, P64]),
     "tracer_ram_bits": (None, [ptr, u32, P8]),
     "tracer_free": (None, [ptr]),
 }
+
+# Counters per context, as the tracer lays them out (its M_, C_, A_ enums and HIST_BINS): memory accesses per
+# area, cache hits and misses per cache, misses and line fills per cache and memory area of the missed line,
+# divide-operand histogram bins per site. library() refuses a tracer whose layout differs.
+MEMORY_COUNTERS = ("reads", "writes", "read_bytes", "write_bytes")
+CACHE_COUNTERS = ("read_hits", "read_misses", "write_hits", "write_misses", "fetch_hits", "fetch_misses")
+CACHE_AREA_COUNTERS = ("read_misses", "write_misses", "fetch_misses", "line_fills")
+HIST_BINS = 33
+LAYOUT = (len(MEMORY_COUNTERS), len(CACHE_COUNTERS), len(CACHE_AREA_COUNTERS), HIST_BINS)
 
 # The callbacks Python hands to uc_hook_add / uc_mmio_map as plain function pointers.
 CALLBACKS = ("tracer_block_hook", "tracer_sbrk_hook", "tracer_mem_read_hook", "tracer_mem_write_hook", "tracer_div_hook", "tracer_sync_hook", "tracer_cond_hook",
@@ -88,9 +98,16 @@ def library():
     path = _built_library() or _compile_into_cache()
     lib = ctypes.CDLL(str(path))
     for name, (restype, argtypes) in _PROTOTYPES.items():
-        fn = getattr(lib, name)
+        fn = getattr(lib, name, None)
+        if fn is None:
+            raise SimulationError(f"the native tracer {path} is out of date (no {name}): rebuild with `pip install -e .`")
         fn.restype = restype
         fn.argtypes = argtypes
+    layout = (ctypes.c_uint32 * len(LAYOUT))()
+    lib.tracer_layout(layout)
+    if tuple(layout) != LAYOUT:
+        raise SimulationError(f"the native tracer {path} lays out its counters as {tuple(layout)}, "
+                              f"this package expects {LAYOUT}: rebuild with `pip install -e .`")
     return lib
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mcubench.core.trace import AccessCounts, BlockTable, CacheCounts, RegionTrace
+from mcubench.core.trace import AccessCounts, BlockTable, CacheAreaCounts, CacheCounts, RegionTrace
 
 
 @dataclass
@@ -35,6 +35,13 @@ def _block_table(blocks, keep) -> BlockTable:
     return BlockTable(rows["address"][first], rows["size"][first], rows["instructions"][first], count, fall)
 
 
+def _misses_by_area(counts, areas) -> dict:
+    """area name -> CacheAreaCounts for the areas with a miss (the tracer's last row, unmapped, has none:
+    a cache covers mapped areas only)."""
+    return {area.name: CacheAreaCounts(*(int(v) for v in counts[i])) for i, area in enumerate(areas)
+            if counts[i].any()}
+
+
 def rolled_up(parts, mask, areas, caches, sites) -> Totals:
     """Sums over the contexts selected by the boolean mask."""
     blocks = parts["blocks"]
@@ -42,7 +49,9 @@ def rolled_up(parts, mask, areas, caches, sites) -> Totals:
     mem = parts["mem"][mask].sum(axis=0, dtype=np.uint64)
     memory = {area.name: AccessCounts(*(int(v) for v in mem[i])) for i, area in enumerate(areas)}
     cache = parts["cache"][mask].sum(axis=0, dtype=np.uint64)
-    cache_counts = {c.name: CacheCounts(*(int(v) for v in cache[i])) for i, c in enumerate(caches)}
+    by_area = parts["cache_area"][mask].sum(axis=0, dtype=np.uint64)
+    cache_counts = {c.name: CacheCounts(*(int(v) for v in cache[i]), areas=_misses_by_area(by_area[i], areas))
+                    for i, c in enumerate(caches)}
     div = parts["div"][mask].sum(axis=0, dtype=np.uint64)
     divisions = {site.address: div[i].copy() for i, site in enumerate(sites) if div[i].any()}
     return Totals(table, memory, cache_counts, divisions)

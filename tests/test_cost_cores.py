@@ -6,7 +6,7 @@ import pytest
 from mcubench.cost_models import duty_cycle, estimate
 from mcubench.core.device import load_device
 
-from test_cost_helpers import AccessCounts, CacheCounts, assemble_rv32, assemble_thumb, make_trace
+from test_cost_helpers import AccessCounts, CacheAreaCounts, CacheCounts, assemble_rv32, assemble_thumb, make_trace
 
 ITCM = 0x00000000  # zero-wait, uncached: only the pipeline counts
 
@@ -49,9 +49,26 @@ def test_m7_dcache_misses_cost_line_fills(h7):
     mem = {"axi_sram": AccessCounts(reads=100)}
     hit = _m7_cycles(h7, "ldr r0, [r1]", memory=mem, caches={"m7_dcache": CacheCounts(read_hits=100),
                                                               "m7_icache": CacheCounts()})
-    miss = _m7_cycles(h7, "ldr r0, [r1]", memory=mem, caches={"m7_dcache": CacheCounts(read_hits=90, read_misses=10),
-                                                               "m7_icache": CacheCounts()})
+    missed = {"axi_sram": CacheAreaCounts(read_misses=10, line_fills=10)}
+    miss = _m7_cycles(h7, "ldr r0, [r1]", memory=mem, caches={
+        "m7_dcache": CacheCounts(read_hits=90, read_misses=10, areas=missed), "m7_icache": CacheCounts()})
     assert miss.cycles - hit.cycles == 10 * 14  # AXI SRAM line fill, [timing.line_fill]
+
+
+def test_m7_misses_are_charged_to_the_area_that_missed(h7):
+    # 1000 hits in AXI SRAM and 10 misses on flash lines: the misses cost flash fills (48 each), whatever the
+    # share of AXI SRAM in the accesses (a split by accesses charged them at nearly the SRAM figure, 14).
+    mem = {"axi_sram": AccessCounts(reads=1000), "flash": AccessCounts(reads=10)}
+    caches = {"m7_dcache": CacheCounts(read_hits=1000, read_misses=10,
+                                       areas={"flash": CacheAreaCounts(read_misses=10, line_fills=10)}),
+              "m7_icache": CacheCounts()}
+    base = _m7_cycles(h7, "ldr r0, [r1]", memory=mem, caches={"m7_dcache": CacheCounts(read_hits=1010),
+                                                               "m7_icache": CacheCounts()})
+    assert _m7_cycles(h7, "ldr r0, [r1]", memory=mem, caches=caches).cycles - base.cycles == 10 * 48
+    # A write miss without a line fill (no write allocation) costs nothing: only fills are charged.
+    no_fill = {"m7_dcache": CacheCounts(write_misses=4, areas={"axi_sram": CacheAreaCounts(write_misses=4)}),
+               "m7_icache": CacheCounts()}
+    assert _m7_cycles(h7, "ldr r0, [r1]", memory=mem, caches=no_fill).cycles == base.cycles
 
 
 def test_m0plus_table():
@@ -84,7 +101,8 @@ def test_rv32_flash_cache_misses():
     device = load_device("esp32-c3")
     code = assemble_rv32("addi a0, a0, 1")
     irom = device.memory_map.by_name("irom").base
-    caches = {"c3_cache": CacheCounts(fetch_hits=9, fetch_misses=1, read_hits=5, read_misses=2)}
+    caches = {"c3_cache": CacheCounts(fetch_hits=9, fetch_misses=1, read_hits=5, read_misses=2, areas={
+        "irom": CacheAreaCounts(fetch_misses=1, line_fills=1), "drom": CacheAreaCounts(read_misses=2, line_fills=2)})}
     trace = make_trace("rv32imc", irom, code, [(irom, len(code), 1, 10, 10)], caches=caches,
                        memory={"drom": AccessCounts(reads=7)})
     assert estimate(trace, device).cycles == 10 + 3 * 180
@@ -125,7 +143,8 @@ def test_flash_line_fill_scales_with_the_clock():
     code = assemble_rv32("addi a0, a0, 1")
     irom = device.memory_map.by_name("irom").base
     trace = make_trace("rv32imc", irom, code, [(irom, len(code), 1, 10, 10)],
-                       caches={"c3_cache": CacheCounts(fetch_hits=9, fetch_misses=1)})
+                       caches={"c3_cache": CacheCounts(fetch_hits=9, fetch_misses=1, areas={
+                           "irom": CacheAreaCounts(fetch_misses=1, line_fills=1)})})
     assert estimate(trace, device).cycles == 10 + 180
     assert estimate(trace, device, clock_mhz=80).cycles == 10 + 90
 

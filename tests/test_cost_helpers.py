@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mcubench.core.trace import AccessCounts, BlockTable, CacheCounts, ImageInfo, RegionTrace, Trace
+from mcubench.core.trace import AccessCounts, BlockTable, CacheAreaCounts, CacheCounts, ImageInfo, RegionTrace, Trace
 
 
 def assemble_thumb(source: str, cpu="cortex-m4") -> bytes:
@@ -47,5 +47,5 @@ def make_trace(isa, code_address, code, rows, *, memory=None, caches=None, divis
     )
 
 
-__all__ = ["assemble_thumb", "assemble_rv32", "block_table", "make_trace", "AccessCounts", "CacheCounts",
+__all__ = ["assemble_thumb", "assemble_rv32", "block_table", "make_trace", "AccessCounts", "CacheAreaCounts", "CacheCounts",
            "RegionTrace", "ImageInfo"]

@@ -15,7 +15,10 @@ import numpy as np
 
 from mcubench.core.errors import TraceError
 
-TRACE_SCHEMA = "mcubench.trace/1"
+TRACE_SCHEMA = "mcubench.trace/2"
+# /1 had no per-area cache misses, so a cache in front of several memories could not charge each miss to
+# the memory that filled it: such records are refused with a line that says to take the trace again.
+_OLDER_SCHEMAS = ("mcubench.trace/1",)
 
 
 @dataclass
@@ -65,8 +68,25 @@ class AccessCounts:
 
 
 @dataclass
+class CacheAreaCounts:
+    """Misses of one cache whose line lies in one memory area, and the line fills they caused.
+
+    A read or fetch miss always fills its line; a write miss fills it only in a write-allocate cache.
+    """
+
+    read_misses: int = 0
+    write_misses: int = 0
+    fetch_misses: int = 0
+    line_fills: int = 0
+
+
+@dataclass
 class CacheCounts:
-    """Hits and misses of one cache model the caller configured for the run (see simulator docs)."""
+    """Hits and misses of one cache model the caller configured for the run (see simulator docs).
+
+    areas: memory area name -> CacheAreaCounts, for the areas whose lines missed (the area of the line,
+    not of the instruction that asked for it).
+    """
 
     read_hits: int = 0
     read_misses: int = 0
@@ -74,6 +94,18 @@ class CacheCounts:
     write_misses: int = 0
     fetch_hits: int = 0
     fetch_misses: int = 0
+    areas: dict = field(default_factory=dict)
+
+    def to_dict(self):
+        d = {k: v for k, v in vars(self).items() if k != "areas"}
+        d["areas"] = {name: vars(a) for name, a in self.areas.items()}
+        return d
+
+    @classmethod
+    def from_dict(cls, d):
+        d = dict(d)
+        areas = {name: CacheAreaCounts(**a) for name, a in d.pop("areas").items()}
+        return cls(**d, areas=areas)
 
 
 @dataclass
@@ -180,7 +212,7 @@ class Trace:
             "image": vars(self.image),
             "code": [[addr, base64.b64encode(data).decode()] for addr, data in self.code],
             "memory": {k: vars(v) for k, v in self.memory.items()},
-            "caches": {k: vars(v) for k, v in self.caches.items()},
+            "caches": {k: v.to_dict() for k, v in self.caches.items()},
             "divisions": {str(k): list(map(int, v)) for k, v in self.divisions.items()},
             "stack_high_water_bytes": self.stack_high_water_bytes,
             "ram_touched_bytes": self.ram_touched_bytes,
@@ -194,7 +226,7 @@ class Trace:
                     "instructions": r.instructions,
                     "blocks": r.blocks.to_dict(),
                     "memory": {k: vars(v) for k, v in r.memory.items()},
-                    "caches": {k: vars(v) for k, v in r.caches.items()},
+                    "caches": {k: v.to_dict() for k, v in r.caches.items()},
                     "divisions": {str(k): list(map(int, v)) for k, v in r.divisions.items()},
                 }
                 for r in self.regions
@@ -203,6 +235,9 @@ class Trace:
 
     @classmethod
     def from_dict(cls, d):
+        if isinstance(d, dict) and d.get("schema") in _OLDER_SCHEMAS:
+            raise TraceError(f"a {d['schema']} trace record, written before cache misses were counted per memory "
+                             f"area ({TRACE_SCHEMA}): take the trace again with `mcubench trace`")
         if not isinstance(d, dict) or d.get("schema") != TRACE_SCHEMA:
             raise TraceError(f"not a {TRACE_SCHEMA} trace record")
         try:
@@ -220,7 +255,7 @@ class Trace:
                 image=ImageInfo(**d["image"]),
                 code=[(int(a), base64.b64decode(b)) for a, b in d["code"]],
                 memory={k: AccessCounts(**v) for k, v in d["memory"].items()},
-                caches={k: CacheCounts(**v) for k, v in d["caches"].items()},
+                caches={k: CacheCounts.from_dict(v) for k, v in d["caches"].items()},
                 divisions={int(k): np.asarray(v, dtype=np.uint64) for k, v in d["divisions"].items()},
                 stack_high_water_bytes=d["stack_high_water_bytes"],
                 ram_touched_bytes=d["ram_touched_bytes"],
@@ -233,7 +268,7 @@ class Trace:
                         calls=r["calls"],
                         blocks=BlockTable.from_dict(r["blocks"]),
                         memory={k: AccessCounts(**v) for k, v in r["memory"].items()},
-                        caches={k: CacheCounts(**v) for k, v in r["caches"].items()},
+                        caches={k: CacheCounts.from_dict(v) for k, v in r["caches"].items()},
                         divisions={int(k): np.asarray(v, dtype=np.uint64) for k, v in r["divisions"].items()},
                     )
                     for r in d["regions"]
