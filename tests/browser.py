@@ -26,6 +26,55 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--remote-debugging-pipe")
 
 
+# Everything a reader would call broken, found in the page by script: an element past the window's edges
+# (inside a box that scrolls sideways an element may extend past the window: the box scrolls, the page
+# not), the page scrolling sideways, text cut by a box that hides its overflow, a word sticking out of its
+# table cell, an image that did not load or is shrunk below MIN_SCALE of its size, a table row taller than
+# MAX_LINES lines (0: not checked).
+_PROBLEMS = r"""
+(() => {
+  const view = document.documentElement.clientWidth;
+  const problems = [];
+  const name = el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') +
+                     ' "' + (el.textContent || el.alt || '').trim().slice(0, 40) + '"';
+  const scrolls = el => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll') return true;
+    }
+    return false;
+  };
+  if (document.documentElement.scrollWidth > view)
+    problems.push('page scrolls sideways: ' + document.documentElement.scrollWidth + ' px in ' + view);
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if ((r.right > view + 0.5 || r.left < -0.5) && !scrolls(el))
+      problems.push(name(el) + ' spans ' + Math.round(r.left) + '..' + Math.round(r.right) + ' px of ' + view);
+    const s = getComputedStyle(el);
+    const hides = ['hidden', 'clip'];
+    if ((hides.includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1) ||
+        (hides.includes(s.overflowY) && el.scrollHeight > el.clientHeight + 1))
+      problems.push(name(el) + ' cuts its text');
+  }
+  for (const cell of document.querySelectorAll('td, th'))
+    if (cell.scrollWidth > cell.clientWidth + 1) problems.push(name(cell) + ' sticks out of its cell');
+  for (const img of document.images) {
+    if (!img.complete || img.naturalWidth === 0) { problems.push('image does not load: ' + img.alt); continue; }
+    const scale = img.getBoundingClientRect().width / img.naturalWidth;
+    if (scale < MIN_SCALE) problems.push('image shrunk to ' + scale.toFixed(2) + ': ' + img.alt);
+  }
+  if (MAX_LINES) for (const row of document.querySelectorAll('tbody tr')) {
+    const cell = row.cells[0];
+    const line = parseFloat(getComputedStyle(cell).lineHeight) || 1.2 * parseFloat(getComputedStyle(cell).fontSize);
+    if (row.getBoundingClientRect().height > MAX_LINES * line + 10)
+      problems.push('table row ' + Math.round(row.getBoundingClientRect().height) + ' px tall: ' + name(row));
+  }
+  return problems;
+})()
+"""
+
+
 class BrowserError(RuntimeError):
     pass
 
@@ -117,6 +166,10 @@ class Browser:
         if "exceptionDetails" in result:
             raise BrowserError(f"script failed: {result['exceptionDetails'].get('exception', {}).get('description')}")
         return result["result"].get("value")
+
+    def problems(self, min_scale=0.7, max_lines=0) -> list:
+        """What is broken in the page as laid out now: a list of one-line descriptions (see _PROBLEMS)."""
+        return self.evaluate(_PROBLEMS.replace("MIN_SCALE", str(min_scale)).replace("MAX_LINES", str(max_lines)))
 
     def screenshot(self, out_path):
         """The whole page, not just the window, as a PNG."""

@@ -6,7 +6,8 @@ page never scrolls sideways), every image loads, no text is cut or sticks out of
 are not shrunk past legibility; at 1400 px no table row wraps to more than three lines. Laid out for
 A4 paper: nothing sticks out of the page, and Chromium prints a PDF of it.
 
-On a failure the page's screenshot is kept in test-artefacts/browser/ (or $MCUBENCH_TEST_ARTEFACTS).
+The checks themselves are Browser.problems (tests/browser.py). On a failure the page's screenshot is kept
+as test-artefacts/browser-<page>-<media>-<width>.png (or in $MCUBENCH_TEST_ARTEFACTS).
 """
 
 import os
@@ -23,55 +24,6 @@ ARTEFACTS = Path(os.environ.get("MCUBENCH_TEST_ARTEFACTS") or Path(__file__).res
 WIDTHS = (1400, 800)
 # A4 (210 mm) less the 12 mm margins the print style sheet sets, at CSS's 96 px per inch.
 PRINT_WIDTH = round((210 - 2 * 12) / 25.4 * 96)
-
-# Everything a reader would call broken, found in the page by script. Elements inside a box that scrolls
-# sideways may extend past the window: the box scrolls; the box itself may not.
-_PROBLEMS = r"""
-(() => {
-  const view = document.documentElement.clientWidth;
-  const problems = [];
-  const name = el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') +
-                     ' "' + (el.textContent || el.alt || '').trim().slice(0, 40) + '"';
-  const scrolls = el => {
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      const o = getComputedStyle(p).overflowX;
-      if (o === 'auto' || o === 'scroll') return true;
-    }
-    return false;
-  };
-  if (document.documentElement.scrollWidth > view)
-    problems.push('page scrolls sideways: ' + document.documentElement.scrollWidth + ' px in ' + view);
-  for (const el of document.body.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 && r.height === 0) continue;
-    if ((r.right > view + 0.5 || r.left < -0.5) && !scrolls(el))
-      problems.push(name(el) + ' spans ' + Math.round(r.left) + '..' + Math.round(r.right) + ' px of ' + view);
-    const s = getComputedStyle(el);
-    const hides = ['hidden', 'clip'];
-    if ((hides.includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1) ||
-        (hides.includes(s.overflowY) && el.scrollHeight > el.clientHeight + 1))
-      problems.push(name(el) + ' cuts its text');
-  }
-  for (const cell of document.querySelectorAll('td, th'))
-    if (cell.scrollWidth > cell.clientWidth + 1) problems.push(name(cell) + ' sticks out of its cell');
-  for (const img of document.images) {
-    if (!img.complete || img.naturalWidth === 0) { problems.push('image does not load: ' + img.alt); continue; }
-    const scale = img.getBoundingClientRect().width / img.naturalWidth;
-    if (scale < MIN_SCALE) problems.push('image shrunk to ' + scale.toFixed(2) + ': ' + img.alt);
-  }
-  if (MAX_LINES) for (const row of document.querySelectorAll('tbody tr')) {
-    const cell = row.cells[0];
-    const line = parseFloat(getComputedStyle(cell).lineHeight) || 1.2 * parseFloat(getComputedStyle(cell).fontSize);
-    if (row.getBoundingClientRect().height > MAX_LINES * line + 10)
-      problems.push('table row ' + Math.round(row.getBoundingClientRect().height) + ' px tall: ' + name(row));
-  }
-  return problems;
-})()
-"""
-
-
-def _problems(browser, min_scale=0.7, max_lines=0):
-    return browser.evaluate(_PROBLEMS.replace("MIN_SCALE", str(min_scale)).replace("MAX_LINES", str(max_lines)))
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +54,7 @@ def comparison(tmp_path_factory):
 
 def _check(browser, page, width, media="", **limits):
     browser.open(page, width, media=media)
-    problems = _problems(browser, **limits)
+    problems = browser.problems(**limits)
     if problems:
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         shot = ARTEFACTS / f"browser-{page.stem}-{media or 'screen'}-{width}.png"
@@ -161,7 +113,7 @@ def test_the_checks_see_a_page_that_is_broken(browser, tmp_path):
         '<p style="width: 100px; overflow: hidden; white-space: nowrap">text that is cut at the edge</p>'
         '</body></html>')
     browser.open(page, 800)
-    problems = "\n".join(_problems(browser, max_lines=3))
+    problems = "\n".join(browser.problems(max_lines=3))
     for expected in ("page scrolls sideways", 'div "wide" spans', "image does not load: missing plot",
                      "sticks out of its cell", "cuts its text", "table row"):
         assert expected in problems, problems
