@@ -61,6 +61,10 @@ def test_bad_model_is_refused_before_lowering(tmp_path, capsys, case):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err, err
     assert not out.exists()
+    # run with a random input: the error alone (the "input: random int8, seed" line came first before)
+    assert main(["run", str(path), "--device", "cortex-m4-80mhz"]) == EXIT_USAGE
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and words in captured.err, captured
 
 
 @pytest.mark.parametrize("model", ["ad01_int8.tflite", "kws_ref_model.tflite", "FC"])
