@@ -46,7 +46,7 @@ OUTCOMES = collections.defaultdict(collections.Counter)  # input kind -> outcome
 
 def _settings(scale=1.0):
     return settings(max_examples=max(1, int(EXAMPLES_PER_KIND * scale)), deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck), )
+                    suppress_health_check=list(HealthCheck))
 
 
 def _cli(argv):
