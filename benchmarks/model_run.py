@@ -1,9 +1,9 @@
 """`mcubench run model.tflite`: build the model's firmware, run one inference, report per-layer figures.
 
-The input comes from --input (an .npy of int8 in the model's input shape) or is a random int8 tensor from
---seed (default 0, so that runs of the same model repeat exactly; the seed is said with the figures).
---output writes the output tensor exactly as the firmware left it, so it can be compared with any TFLite
-interpreter.
+The input comes from --input (an .npy in the model's input type and shape) or is a random tensor of that
+type from --seed (default 0, so that runs of the same model repeat exactly; the seed is said with the
+figures). --output writes the output tensor exactly as the firmware left it, so it can be compared with any
+TFLite interpreter.
 """
 
 import io
@@ -16,7 +16,7 @@ from mcubench.core.atomic import write_bytes_atomic
 
 
 def read_input(path):
-    """The --input array: one int8 array in a .npy file (UsageError for anything else)."""
+    """The --input array: one array of the model's input type in a .npy file (UsageError for anything else)."""
     try:
         x = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError) as exc:
@@ -24,8 +24,8 @@ def read_input(path):
     if not isinstance(x, np.ndarray):  # an .npz archive
         x.close()
         raise UsageError(f"{path}: not an .npy array (an .npz archive holds several; save one with numpy.save)")
-    if x.dtype != np.int8:
-        raise UsageError(f"{path}: input dtype is {x.dtype}, the model takes int8")
+    if x.dtype != np.dtype(fw.input.dtype):
+        raise UsageError(f"{path}: input dtype is {x.dtype}, the model takes {fw.input.dtype}")
     return x
 
 
@@ -89,7 +89,7 @@ def run_model(args, devices, out=None) -> int:
         per_mac = f" ({est.cycles / macs:.2f} cycles/MAC)" if macs else ""
         if given is None and i == 0:
             default = " (the default; --seed N for another)" if args.seed is None else ""
-            print(f"input: random int8, seed {seed}{default}", file=out)
+            print(f"input: random {fw.input.dtype}, seed {seed}{default}", file=out)
         print(f"{fw.model_name} on {title} (simulated estimate): {est.cycles} cycles, {est.latency_ms:.3f} ms, "
               f"{est.energy_uj:.2f} µJ, peak RAM {est.peak_ram_bytes} B, flash {est.flash_bytes} B, "
               f"{macs} MACs{per_mac}", file=out)

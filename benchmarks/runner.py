@@ -34,9 +34,22 @@ DEFAULT_SEED = 0
 
 
 def random_input(fw, seed=DEFAULT_SEED):
-    """A reproducible input for models without a data set."""
+    """A reproducible input for models without a data set: integers over the input type's whole range,
+    or, for a float input, standard normal values."""
     rng = np.random.default_rng(seed)
-    return rng.integers(-128, 128, size=fw.input.shape, dtype=np.int64).astype(np.int8)
+    dtype = np.dtype(fw.input.dtype)
+    if np.issubdtype(dtype, np.floating):
+        return rng.standard_normal(size=fw.input.shape).astype(dtype)
+    info = np.iinfo(dtype)
+    return rng.integers(info.min, info.max + 1, size=fw.input.shape, dtype=np.int64).astype(dtype)
+
+
+def instruction_budget(fw) -> int:
+    """A run's instruction limit: a fixed floor plus room for the slowest kernels, 400 instructions per MAC
+    and 4000 per output element (a software-float multiply-add takes about 100 instructions on RV32IMC, an
+    expf some 400)."""
+    elements = sum(int(np.prod(layer.output_shape)) for layer in fw.layers)
+    return 200_000_000 + 400 * sum(layer.macs for layer in fw.layers) + 4000 * elements
 
 
 class ModelOnDevice:
@@ -49,12 +62,14 @@ class ModelOnDevice:
 
         self.device = device
         self.fw = compile_model(model_path, device)
-        self._traced = Simulator(self.fw.elf_path, device, **simulation_options(device))
+        self.budget = instruction_budget(self.fw)
+        self._traced = Simulator(self.fw.elf_path, device, budget_instructions=self.budget,
+                                 **simulation_options(device))
         self._fast = None
         self._simulator_class = Simulator
 
     def _io(self, x):
-        data = np.ascontiguousarray(x, dtype=np.int8).tobytes()
+        data = np.ascontiguousarray(x, dtype=self.fw.input.dtype).tobytes()
         if len(data) != self.fw.input.nbytes:
             from mcubench.core.errors import SuiteError
             raise SuiteError(f"input has {len(data)} bytes, model {self.fw.model_name} expects {self.fw.input.nbytes}")
@@ -63,7 +78,7 @@ class ModelOnDevice:
         return writes, reads
 
     def _output(self, result):
-        return np.frombuffer(result.reads["output"], dtype=np.int8).reshape(self.fw.output.shape)
+        return np.frombuffer(result.reads["output"], dtype=self.fw.output.dtype).reshape(self.fw.output.shape)
 
     def measure(self, x):
         """Run one traced inference: (Trace, output array)."""
@@ -74,7 +89,8 @@ class ModelOnDevice:
     def infer(self, x):
         """Run one untraced inference (for accuracy): output array."""
         if self._fast is None:
-            self._fast = self._simulator_class(self.fw.elf_path, self.device, memory_tracing=False)
+            self._fast = self._simulator_class(self.fw.elf_path, self.device, memory_tracing=False,
+                                               budget_instructions=self.budget)
         writes, reads = self._io(x)
         return self._output(self._fast.run(writes=writes, reads=reads))
 
@@ -95,6 +111,7 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
     so the caller computes them once per model).
     """
     from mcubench.cost_models import estimate
+    from mcubench.benchmarks.reference import outputs_agree
     from mcubench.benchmarks.suite import score
 
     mod = ModelOnDevice(model.file, device)
@@ -118,14 +135,21 @@ def benchmark_one(model, device, test_set, references, *, progress=None, clock_m
                 progress.advance(f"{model.name} on {device.name}: samples")
         wall_per_sample = (time.perf_counter() - start) / len(xs)
         outputs = np.stack(outputs)
-        agree = float(np.mean([np.array_equal(o.reshape(-1), r) for o, r in zip(outputs, references)]))
-        value = score(model.metric, outputs, ys, model_output_quant=(fw.output.scale, fw.output.zero_point),
-                      inputs=xs, model_input_quant=(fw.input.scale, fw.input.zero_point))
+        agree = float(np.mean([outputs_agree(o, r) for o, r in zip(outputs, references)]))
+        value = score(model.metric, outputs, ys, model_output_quant=_quantization(fw.output),
+                      inputs=xs, model_input_quant=_quantization(fw.input))
         accuracy = Accuracy(model.metric, float(value), int(len(xs)), float(agree))
 
-    return model_row(model.name, model.title, model.file, fw, device, est, accuracy=accuracy,
-                     sim_wall_s_per_sample=wall_per_sample, input_kind="test-set" if xs is not None else "random",
-                     input_seed=None if xs is not None else DEFAULT_SEED)
+    row = model_row(model.name, model.title, model.file, fw, device, est, accuracy=accuracy,
+                    sim_wall_s_per_sample=wall_per_sample, input_kind="test-set" if xs is not None else "random",
+                    input_seed=None if xs is not None else DEFAULT_SEED)
+    row.variant, row.variant_of = model.variant, model.variant_of
+    return row
+
+
+def _quantization(tensor):
+    """(scale, zero point) that give a tensor's real values; a float tensor holds them as they are."""
+    return (tensor.scale, tensor.zero_point) if np.issubdtype(np.dtype(tensor.dtype), np.integer) else (1.0, 0)
 
 
 def prepare_model(model, max_samples):
@@ -164,7 +188,10 @@ def measure_pair(model, device, prepared, *, clock_mhz=None, voltage_v=None, pro
         kind = _failure_kind(exc)
         if kind is None:
             raise
-        return Failure(model.name, model.title, device.name, device.title, kind, str(exc))
+        shortfalls = [{"memory": m, "needed_bytes": int(n), "available_bytes": int(a)}
+                      for m, n, a in getattr(exc, "shortfalls", ())]
+        return Failure(model.name, model.title, device.name, device.title, kind, str(exc), shortfalls=shortfalls,
+                       variant=model.variant, variant_of=model.variant_of)
 
 
 def _pair_weight(prepared):

@@ -13,6 +13,11 @@ A suite is a TOML file (see benchmarks/suites/default/suite.toml):
     dataset = "kws/test.npz"                # arrays x (int8 model inputs) and y (labels); optional
     metric = "top1"                         # top1 | auc
     description = "..."
+    variants = ["kws/kws_dscnn_f32.tflite"]  # optional: the same network in other types (float32, int16x8)
+
+Each variant runs as a model of its own, named after the model and its type ("kws-float32"), on the
+same test set: the int8 inputs of the data set are converted to the variant's input type (their real
+values, quantized again for an int16 input). The model's own row is its "int8" variant.
 
 Everything is checked when the suite is loaded, so a bad suite fails before any firmware is built: an
 unknown key, a missing model file, a model whose input is not int8, a data set whose inputs do not match
@@ -34,8 +39,9 @@ DEFAULT_DEVICES = ("cortex-m4-80mhz", "stm32h7", "esp32", "esp32-c3")
 METRICS = ("top1", "auc")
 
 _SUITE_KEYS = {"name", "title", "description", "devices", "model"}
-_MODEL_KEYS = {"name", "title", "file", "dataset", "metric", "description"}
+_MODEL_KEYS = {"name", "title", "file", "dataset", "metric", "description", "variants"}
 _INT8 = 9  # tflite.TensorType.INT8 in the TFLite schema
+_NUMPY_TYPES = {0: np.float32, 9: np.int8, 7: np.int16}  # TFLite type codes of the inputs variants take
 
 
 def default_suite_path() -> Path:
@@ -63,14 +69,20 @@ class SuiteModel:
     description: str = ""
     input: TensorInfo | None = None
     output: TensorInfo | None = None
+    variant: str = ""  # "float32", "int8" or "int16x8" when the model is one of several variants
+    variant_of: str = ""  # the name of the model whose variants these are
+    dataset_input: TensorInfo | None = None  # the input the data set was quantized for, when not this model's
     _data: tuple | None = field(default=None, repr=False, compare=False)
 
     def load_dataset(self):
-        """(x: int8 [N, *input shape without batch], y: [N]) or None when the model has no data set."""
+        """(x [N, *input shape without batch] in the model's input type, y: [N]) or None when the model has
+        no data set."""
         if self.dataset is None:
             return None
         if self._data is None:
-            self._data = _read_dataset(self.dataset, self.input, self.metric, self.output, where=str(self.dataset))
+            source = self.dataset_input or self.input
+            x, y = _read_dataset(self.dataset, source, self.metric, self.output, where=str(self.dataset))
+            self._data = (convert_inputs(x, source, self.input), y)
         return self._data
 
 
@@ -119,6 +131,61 @@ def read_model_io(path, where=None):
         raise
     except Exception as exc:  # the generated flatbuffer code raises anything on a corrupt buffer
         raise SuiteError(f"{where}: corrupt TFLite model ({type(exc).__name__})") from None
+
+
+def convert_inputs(x, source: TensorInfo, target: TensorInfo):
+    """Inputs in one model's input type (source) as another variant's (target): the same real values,
+    as float32, or quantized again with the target's scale and zero point (rounding half away from zero,
+    as TFLite does)."""
+    if (source.type, source.scale, source.zero_point) == (target.type, target.scale, target.zero_point):
+        return x
+    real = np.asarray(x, dtype=np.float64)
+    if source.type != 0:
+        real = (real - source.zero_point) * source.scale
+    dtype = _NUMPY_TYPES[target.type]
+    if target.type == 0:
+        return real.astype(np.float32)
+    q = np.sign(real) * np.floor(np.abs(real) / target.scale + 0.5) + target.zero_point
+    info = np.iinfo(dtype)
+    return np.clip(q, info.min, info.max).astype(dtype)
+
+
+def _variant_models(where, base, files):
+    """The variants of a model: the same network (op for op, shape for shape) in other types."""
+    from mcubench.core.errors import ModelError
+    from mcubench.firmware.compiler.tflite_reader import precision, read_model, signature
+
+    if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
+        _fail(where, "variants", f"must be a list of model files, got {files!r}")
+    try:
+        base_graph = read_model(base.file)
+    except ModelError as exc:
+        _fail(where, "file", str(exc))
+    labels = {precision(base_graph): base.file}
+    models = []
+    for rel in files:
+        file = base.file.parent / rel if not Path(rel).is_absolute() else Path(rel)
+        if not file.is_file():
+            _fail(where, "variants", f"model file not found: {file}")
+        try:
+            graph = read_model(file)
+        except ModelError as exc:
+            _fail(where, "variants", str(exc))
+        if signature(graph) != signature(base_graph):
+            _fail(where, "variants", f"{file.name} is not the same network as {base.file.name} "
+                                     "(other operators or tensor shapes)")
+        label = precision(graph)
+        if label in labels:
+            _fail(where, "variants", f"{file.name} and {labels[label].name} are both {label}")
+        labels[label] = file
+        model_in, model_out = read_model_io(file, where=f"{where}: variant {file.name}")
+        if model_in.type not in _NUMPY_TYPES:
+            _fail(where, "variants", f"{file.name}: input type {model_in.type} is not float32, int8 or int16")
+        models.append(SuiteModel(f"{base.name}-{label}", f"{base.title} ({label})", file, base.dataset,
+                                 base.metric, base.description, model_in, model_out, variant=label,
+                                 variant_of=base.name, dataset_input=base.input))
+    base.variant, base.variant_of = precision(base_graph), base.name
+    return models
 
 
 def _batchless(shape):
@@ -213,7 +280,12 @@ def _parse_model(path, index, table, seen):
         if not dataset.is_file():
             _fail(where, "dataset", f"file not found: {dataset}")
         model._data = _read_dataset(dataset, model_in, metric, model_out, where=f"{where}: dataset {dataset.name}")
-    return model
+    variants = _variant_models(where, model, table["variants"]) if "variants" in table else []
+    for variant in variants:
+        if variant.name in seen:
+            _fail(where, "variants", f"duplicate model name {variant.name!r}")
+        seen.add(variant.name)
+    return [model] + variants
 
 
 def load_suite(path) -> Suite:
@@ -257,7 +329,7 @@ def load_suite(path) -> Suite:
     if not isinstance(tables, list) or not tables:
         _fail(where, "model", "a suite needs at least one [[model]] table")
     seen = set()
-    models = [_parse_model(path, i, t, seen) for i, t in enumerate(tables)]
+    models = [m for i, t in enumerate(tables) for m in _parse_model(path, i, t, seen)]
     return Suite(name, title, list(devices), models, path=path, description=description)
 
 
@@ -266,18 +338,37 @@ def suite_from_models(paths) -> Suite:
     paths = [Path(p) for p in paths]
     if not paths:
         raise SuiteError("--models: no model files given")
-    models, seen = [], set()
+    from mcubench.core.errors import ModelError
+    from mcubench.firmware.compiler.tflite_reader import precision, read_model, signature
+
+    models, seen, networks = [], set(), {}
     for p in paths:
         if not p.is_file():
             raise SuiteError(f"{p}: model file not found")
         model_in, model_out = read_model_io(p)
-        if model_in.type != _INT8:
-            raise SuiteError(f"{p}: input tensor is not int8 (TFLite type {model_in.type})")
+        if model_in.type not in _NUMPY_TYPES:
+            raise SuiteError(f"{p}: input tensor is not float32, int8 or int16 (TFLite type {model_in.type})")
+        try:
+            graph = read_model(p)
+        except ModelError as exc:
+            raise SuiteError(str(exc)) from None
         name, n = p.stem, 2
         while name in seen:  # same file name in two directories
             name, n = f"{p.stem}_{n}", n + 1
         seen.add(name)
-        models.append(SuiteModel(name, p.stem, p, None, None, "", model_in, model_out))
+        model = SuiteModel(name, p.stem, p, None, None, "", model_in, model_out, variant=precision(graph))
+        networks.setdefault(signature(graph), []).append(model)
+        models.append(model)
+    # Models of one network in several types are variants of it, named after its int8 model (or the first).
+    for group in networks.values():
+        labels = [m.variant for m in group]
+        if len(group) < 2 or len(set(labels)) != len(labels):
+            for m in group:
+                m.variant = ""
+            continue
+        base = next((m for m in group if m.variant == "int8"), group[0])
+        for m in group:
+            m.variant_of = base.name
     return Suite("models", "models given on the command line", list(DEFAULT_DEVICES), models)
 
 

@@ -29,8 +29,18 @@ file gives the value used). Rules we apply:
   for the add, three for the pipeline reload); LDR PC: 2 + 3 (3.3.2: "at least five cycles"). Any other
   write of PC (POP/LDM with PC, MOV/ADD PC) adds P when taken.
 - IT: 1 (we do not assume the fold onto a preceding 16-bit instruction that the TRM says can happen).
-- FPU: VADD/VSUB/VMUL/VNMUL/VABS/VNEG/VCMP/VCVT/VMOV/VMRS: 1; VMLA/VMLS/VNMLA/VNMLS/VFMA/VFMS/VFNMA/VFNMS:
-  3; VDIV/VSQRT: 14; VLDR/VSTR: 2; VLDM/VSTM/VPUSH/VPOP: 1 + N.
+- FPU (FPv4-SP), the TRM's FPU instruction table (Table 7-1; the same figures are in TI's CC13x2/CC26x2
+  TRM SWCU192, Table 3-27 "FPU instruction set", for its Cortex-M4F): VADD/VSUB/VMUL/VNMUL/VABS/VNEG/
+  VCMP/VCVT, VMOV between FP registers or of an immediate, VMRS/VMSR: 1; VMOV of one float or two floats
+  (one double) to or from core registers: 2; VMLA/VMLS/VNMLA/VNMLS/VFMA/VFMS/VFNMA/VFNMS: 3; VDIV/VSQRT:
+  14; VLDR/VSTR: 2 for a single, 3 for a double register; VLDM/VSTM/VPUSH/VPOP: 1 + N with N counted in
+  single registers (a double counts 2).
+- FPU result use: an add, subtract, multiply, divide, square root, multiply-accumulate or conversion whose
+  result the next instruction reads costs one cycle more; a multiply-accumulate takes its addend a cycle
+  later, so the result used only as the next multiply-accumulate's addend costs nothing more. This is the
+  TRM's statement after its FPU table, as GCC's Cortex-M4 FPU pipeline description encodes it
+  (gcc/config/arm/cortex-m4-fpu.md: add/multiply/convert latency 2, multiply-accumulate 4, with the
+  addend bypass). Dependences across basic blocks are not tracked.
 
 Cortex-M0+ figures are from the Cortex-M0+ TRM (ARM DDI 0484C), section 3.3, Table 3-1: 2-stage pipeline,
 ALU 1, MULS 1 (fast multiplier), LDR/STR 2 (no pipelining), LDM/STM/PUSH 1 + N, POP 1 + N or 3 + N with PC,
@@ -38,8 +48,10 @@ B taken 2 / not taken 1, BL 3, BX/BLX 2.
 """
 
 import math
+import re
 
 from .blocks import BlockCost, CoreModel, sequential_entries
+from .decode import FP_MULTIPLY_ACCUMULATES
 from .flash_fetch import flash_stalls
 
 _LOADS = {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrex", "ldrexb", "ldrexh", "ldrt", "ldrbt", "ldrht",
@@ -48,10 +60,43 @@ _STORES = {"str", "strb", "strh", "strex", "strexb", "strexh", "strt", "strbt", 
 _MULTIPLE = {"ldm", "ldmdb", "ldmia", "stm", "stmdb", "stmia", "push", "pop"}
 _BRANCHES = {"b", "bl", "bx", "blx", "cbz", "cbnz"}
 _DIVIDES = {"sdiv", "udiv"}
-_FP_MAC = {"vmla", "vmls", "vnmla", "vnmls", "vfma", "vfms", "vfnma", "vfnms"}
+_FP_MAC = FP_MULTIPLY_ACCUMULATES
 _FP_LONG = {"vdiv", "vsqrt"}
 _FP_MEM = {"vldr", "vstr"}
 _FP_MULTIPLE = {"vldmia", "vldmdb", "vstmia", "vstmdb", "vpush", "vpop", "vldm", "vstm"}
+# The FPU instructions whose result the next instruction waits a cycle for (see the module docstring).
+_FP_ARITHMETIC = {"vadd", "vsub", "vmul", "vnmul", "vcvt", "vcvta", "vcvtb", "vcvtm", "vcvtn", "vcvtp", "vcvtr",
+                  "vcvtt"} | _FP_LONG | _FP_MAC
+_FP_REGISTER = re.compile(r"[sd]\d+$")
+
+
+def _fp_words(registers) -> int:
+    """Registers of the FP register file among these, in single-precision words (a D register is 2)."""
+    return sum(2 if r[0] == "d" else 1 for r in registers if _FP_REGISTER.match(r))
+
+
+def _fp_cycles(insn) -> int:
+    """Issue cycles of an FPU instruction (Table 7-1 of the Cortex-M4 TRM; module docstring)."""
+    name = insn.name
+    registers = insn.reads | insn.writes
+    if name in _FP_MAC:
+        return 3
+    if name in _FP_LONG:
+        return 14
+    if name in _FP_MEM:
+        return 3 if _fp_words(registers) > 1 else 2
+    if name in _FP_MULTIPLE:
+        return 1 + insn.reg_count  # counted in single registers by the decoder
+    if name == "vmov" and _fp_words(registers) and any(not _FP_REGISTER.match(r) for r in registers):
+        return 2  # one float, two floats or a double to or from core registers
+    return 1
+
+
+def _fp_result_stall(insn, following) -> int:
+    """1 when the next instruction reads this FPU result other than as a multiply-accumulate's addend."""
+    if following is None or insn.name not in _FP_ARITHMETIC:
+        return 0
+    return 1 if insn.writes & (following.reads - following.accumulators) else 0
 
 DIV_MIN = 2
 DIV_MAX = 12
@@ -141,14 +186,8 @@ class CortexM4(CoreModel):
             elif name in _DIVIDES:
                 c = DIV_MIN
                 div_sites.append((insn.address, DIV_MIN))
-            elif name in _FP_MAC:
-                c = 3
-            elif name in _FP_LONG:
-                c = 14
-            elif name in _FP_MEM:
-                c = 2
-            elif name in _FP_MULTIPLE:
-                c = 1 + insn.reg_count
+            elif name.startswith("v") or name in ("fmstat", "fconsts", "fconstd"):
+                c = _fp_cycles(insn) + _fp_result_stall(insn, insns[i + 1] if i + 1 < len(insns) else None)
             else:
                 c = 1
             if (prev is not None and _is_memory(name) and _is_data_processing(prev)

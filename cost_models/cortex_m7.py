@@ -10,7 +10,7 @@ instruction timing table. So this model is ours, and each rule is an assumption 
   Condition flags are not tracked: a flag-setting instruction and the conditional branch after it issue
   together (the branch resolves in a later stage).
 - Result latency (cycles until a dependent instruction can issue): ALU 1, multiply/MAC 2, load 2
-  (one load-use bubble), FP 3, VDIV/VSQRT 14, divide = its 2..12 cycles (Cortex-M4 early-termination rule).
+  (one load-use bubble), FP 3, divide = its 2..12 cycles (Cortex-M4 early-termination rule).
   A multiply result feeding the next multiply-accumulate only as its accumulator is forwarded after 1 cycle,
   so a dependent MLA/SMLAD chain runs at one per cycle (as on the Cortex-M4).
 - LDM/STM/PUSH/POP move 64 bits per cycle: ceil(N / 2) cycles, pairing with nothing (measured on an
@@ -19,6 +19,10 @@ instruction timing table. So this model is ours, and each rule is an assumption 
   by word: same measurements); statically that is known for the same base register and immediate offsets
   4 apart modulo 8. Two stores never pair. VDIV.F32 and VSQRT.F32 hold the pipeline for 16 and 14 cycles
   (same measurements: they "lock the pipeline for the rest of the duration").
+- Floating-point multiply-accumulates: a chained one (VMLA, VMLS, VNMLA, VNMLS) has 6 cycles of result
+  latency and a fused one (VFMA, VFMS, VFNMA, VFNMS) 5, but either result is ready as the next one's addend
+  after 3 (same measurements, "result latency" table: as multiplicand 6 / 5, as accumulate 3; LLVM's
+  Arm-contributed Cortex-M7 scheduling model, ARMScheduleM7.td, has the same figures).
 - Branches: direct branches predicted by the BTAC cost nothing extra; a conditional branch taken t times in
   c executions is mispredicted min(t, c - t) times (the minority direction, as a 2-bit counter does in a
   loop); register/returned targets (BX, POP {pc}, LDR pc) are charged a misprediction each time taken.
@@ -39,11 +43,17 @@ _SYSTEM = {"it", "msr", "mrs", "dmb", "dsb", "isb", "cpsid", "cpsie", "wfi", "wf
 _MUL_PREFIXES = ("mul", "mla", "mls", "smul", "umul", "smla", "umla", "umaal", "smmul", "smmla", "smmls",
                  "smuad", "smusd", "smlsd", "smlal", "smlsl")
 _FP_LONG = {"vdiv": 16, "vsqrt": 14}  # cycles the pipeline is held (see the module docstring)
+_FP_MAC_LATENCY = {"vmla": 6, "vmls": 6, "vnmla": 6, "vnmls": 6, "vfma": 5, "vfms": 5, "vfnma": 5, "vfnms": 5}
+_FP_ADDEND_LATENCY = 3  # a multiply-accumulate result read as the next one's addend
 
 
 def _kind(name):
     if name in ("sdiv", "udiv"):
         return "div"
+    if name in ("fmstat", "vmrs", "vmsr"):
+        return "sys"  # VMRS/VMSR issue alone (LLVM's M7 model: SingleIssue)
+    if name in ("fconsts", "fconstd"):
+        return "fp"  # VMOV of an immediate
     if name in _MULTIPLE:
         return "multi"
     if name in _SYSTEM:
@@ -127,6 +137,8 @@ class CortexM7(CoreModel):
                 div_sites.append((insn.address, DIV_MIN))
             elif kind == "fp" and insn.name in _FP_LONG:
                 occupancy = latency = _FP_LONG[insn.name]
+            elif kind == "fp" and insn.name in _FP_MAC_LATENCY:
+                latency = _FP_MAC_LATENCY[insn.name]
             for r in insn.writes:
                 # A written-back base register comes from the address stage: ready after one cycle.
                 ready[r] = issue + (1 if r == insn.mem_base and kind in _MEMORY else latency)
@@ -134,6 +146,9 @@ class CortexM7(CoreModel):
             if kind == "mul":
                 for r in insn.writes:
                     acc_ready[r] = issue + 1
+            elif insn.name in _FP_MAC_LATENCY:
+                for r in insn.writes:
+                    acc_ready[r] = issue + _FP_ADDEND_LATENCY
             cycle = issue + occupancy - 1
             if occupancy > 1:
                 slot_free = False

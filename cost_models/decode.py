@@ -34,6 +34,8 @@ class Insn:
 _ARM_CC_AL = getattr(cs_arm, "ARM_CC_AL", None)
 _LONG_ACCUMULATING = ("smlal", "umlal", "umaal", "smlsl")
 _ACCUMULATING = ("mla", "smla", "smlsd", "smmla") + _LONG_ACCUMULATING
+# Floating-point multiply-accumulates (chained and fused) add into their destination, Sd, named first.
+FP_MULTIPLY_ACCUMULATES = frozenset({"vmla", "vmls", "vnmla", "vnmls", "vfma", "vfms", "vfnma", "vfnms"})
 
 
 @functools.lru_cache(maxsize=4)
@@ -72,8 +74,9 @@ def _arm_insn(md, ins) -> Insn:
                 "vpush", "vpop", "ldmia", "stmia"):
         reg_ops = [op for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
         # LDM/STM name the base register first; PUSH/POP/VPUSH/VPOP only list registers.
-        reg_count = len(reg_ops) - (0 if name in ("push", "pop", "vpush", "vpop") else 1)
-        reg_count = max(reg_count, 1)
+        listed = reg_ops[0 if name in ("push", "pop", "vpush", "vpop") else 1:]
+        # FP register lists count 32-bit words: a double register is two.
+        reg_count = max(sum(2 if md.reg_name(op.reg).startswith("d") else 1 for op in listed), 1)
         if name in ("push", "pop", "vpush", "vpop"):
             base = "sp"
         elif reg_ops:
@@ -83,7 +86,10 @@ def _arm_insn(md, ins) -> Insn:
     conditional = conditional or name in ("cbz", "cbnz")  # compare-and-branch: conditional without a cc
     writes_pc = "pc" in writes or name in ("b", "bl", "bx", "blx", "cbz", "cbnz", "tbb", "tbh")
     accumulators = frozenset()
-    if name.startswith(_ACCUMULATING):
+    if name in FP_MULTIPLY_ACCUMULATES:
+        regs = [md.reg_name(op.reg) for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
+        accumulators = frozenset(regs[:1])
+    elif name.startswith(_ACCUMULATING):
         regs = [md.reg_name(op.reg) for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
         # 64-bit accumulates (SMLAL, UMLAL, UMAAL, SMLALD, ...) add into RdLo:RdHi; the others into Ra, last.
         accumulators = frozenset(regs[:2] if name.startswith(_LONG_ACCUMULATING) else regs[-1:])

@@ -34,7 +34,7 @@ def configure(parser):
     # For a firmware ELF (as `mcubench trace` takes them):
     firmware_options.configure(parser)
     # For `mcubench run model.tflite` (benchmarks.model_run):
-    parser.add_argument("--input", metavar="IN.npy", help="model input (int8, the model's shape)")
+    parser.add_argument("--input", metavar="IN.npy", help="model input (the model's input type and shape)")
     parser.add_argument("--output", metavar="OUT.npy", help="write the model's output tensor here")
     parser.add_argument("--seed", type=non_negative_int,
                         help="seed of the random model input (default: 0, the same input every run)")

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+import re
 import shutil
 import subprocess
 import tempfile
@@ -32,7 +33,10 @@ FIRMWARE_DIR = Path(__file__).resolve().parent.parent
 RUNTIME_DIR = FIRMWARE_DIR / "runtime"
 STACK_BYTES = 4096  # the deepest kernel call chain needs well under 1 KB; the rest is margin
 KERNEL_CHOICES = ("auto", "portable", "dsp")
-_CTYPE_BYTES = {"int8_t": 1, "int16_t": 2, "int32_t": 4}
+# Multiplies and adds rounded separately, never fused: the float kernels then round as TFLite Micro's
+# reference kernels do on a host without fused multiply-add (mcb_kernels_f32.h).
+FLOAT_CFLAGS = ("-ffp-contract=off",)
+_CTYPE_BYTES = {"int8_t": 1, "int16_t": 2, "int32_t": 4, "int64_t": 8, "float": 4}
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,8 @@ def resolve_kernels(kernels, device) -> str:
 
 
 def kernel_sources(kernels):
-    sources = [RUNTIME_DIR / "mcb_kernels_portable.c", RUNTIME_DIR / "mcb_kernels_extra.c"]
+    sources = [RUNTIME_DIR / "mcb_kernels_portable.c", RUNTIME_DIR / "mcb_kernels_extra.c",
+               RUNTIME_DIR / "mcb_kernels_f32.c"]
     if kernels == "dsp":
         sources.append(RUNTIME_DIR / "mcb_kernels_dsp.c")
     return [s for s in sources if s.exists()]
@@ -200,23 +205,37 @@ def _sizes(elf_path):
 
 
 def _check_fit(device, graph, plan, weights_bytes):
+    """FitError naming every memory that is too small: the constants' (weights and tables) and the RAM
+    that holds the arena, the input and (when it shares that memory) the stack."""
     placement = device.placement
     rodata_area = device.memory_map.by_name(placement.rodata)
-    if weights_bytes > rodata_area.size:
-        raise FitError(f"{graph.name} on {device.name}: weights need {weights_bytes} bytes, {rodata_area.name} has "
-                       f"{rodata_area.size} ({weights_bytes - rodata_area.size} bytes too many)")
     data_area = device.memory_map.by_name(placement.data)
-    ram = plan.arena_bytes + plan.input_bytes + (STACK_BYTES if placement.stack == placement.data else 0)
+    stack = STACK_BYTES if placement.stack == placement.data else 0
+    ram = plan.arena_bytes + plan.input_bytes + stack
+    problems, shortfalls = [], []
+    if weights_bytes > rodata_area.size:
+        problems.append(f"weights need {weights_bytes} bytes, {rodata_area.name} has {rodata_area.size} "
+                        f"({weights_bytes - rodata_area.size} bytes too many)")
+        shortfalls.append((rodata_area.name, weights_bytes, rodata_area.size))
     if ram > data_area.size:
-        raise FitError(f"{graph.name} on {device.name}: arena {plan.arena_bytes} + input {plan.input_bytes} + stack "
-                       f"{STACK_BYTES} bytes need {ram}, {data_area.name} has {data_area.size} "
-                       f"({ram - data_area.size} bytes too many)")
+        problems.append(f"arena {plan.arena_bytes} + input {plan.input_bytes} + stack {stack} bytes need {ram}, "
+                        f"{data_area.name} has {data_area.size} ({ram - data_area.size} bytes too many)")
+        shortfalls.append((data_area.name, ram, data_area.size))
+    if problems:
+        raise FitError(f"{graph.name} on {device.name}: " + "; ".join(problems), shortfalls)
 
 
 def _link_error_to_fit(exc, graph, device):
     text = str(exc)
     if "overflowed by" in text or "not enough RAM" in text:
-        return FitError(f"{graph.name} on {device.name}: {text.split('failed: ', 1)[-1]}")
+        shortfalls = []
+        # GNU ld: "region `NAME' overflowed by N bytes"
+        found = re.search(r"region [`'\"]?([\w.]+)['\"]? overflowed by (\d+) bytes", text)
+        if found:
+            area = next((a for a in device.memory_map.areas if a.name.lower() == found.group(1).lower()), None)
+            if area is not None:
+                shortfalls.append((area.name, area.size + int(found.group(2)), area.size))
+        return FitError(f"{graph.name} on {device.name}: {text.split('failed: ', 1)[-1]}", shortfalls)
     return exc
 
 
@@ -272,7 +291,8 @@ def _build(model_path, device, kernels, cached, build_elf):
         try:
             shared = [RUNTIME_DIR / "mcb_main.c", *kernel_sources(kernels)]
             info = build_elf(device, [tmp / "model.c", *shared], tmp / "firmware.elf", opt="-O2",
-                             include_dirs=[RUNTIME_DIR], defines=defines, stack_bytes=STACK_BYTES, reuse=shared)
+                             include_dirs=[RUNTIME_DIR], defines=defines, extra_cflags=FLOAT_CFLAGS,
+                             stack_bytes=STACK_BYTES, reuse=shared)
         except BuildError as exc:
             raise _link_error_to_fit(exc, graph, device) from None
         syms = _symbols(tmp / "firmware.elf", ["mcb_input", "mcb_arena"])
@@ -316,7 +336,7 @@ def build_host_executable(model_path, out_path, cc="gcc"):
     out_path = Path(out_path)
     src = out_path.with_suffix(".c")
     src.write_text(source)
-    cmd = [cc, "-O2", "-DMCB_HOST", f"-I{RUNTIME_DIR}", str(src), str(RUNTIME_DIR / "mcb_host_main.c"),
+    cmd = [cc, "-O2", *FLOAT_CFLAGS, "-DMCB_HOST", f"-I{RUNTIME_DIR}", str(src), str(RUNTIME_DIR / "mcb_host_main.c"),
            *map(str, kernel_sources("portable")), "-lm", "-o", str(out_path)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:

@@ -2,12 +2,24 @@
 
 import numpy as np
 
+from mcubench.core.errors import ModelError
+
 _PER_LINE = 24
+
+
+def c_float(value) -> str:
+    """A C float literal that reads back as exactly this float32 value (shortest round-trip digits)."""
+    v = np.float32(value)
+    if not np.isfinite(v):
+        raise ModelError(f"a non-finite float constant ({v}) cannot be compiled")
+    text = str(v)
+    return text + ("f" if ("." in text or "e" in text) else ".0f")
 
 
 def _array(const, align):
     values = np.asarray(const.values).reshape(-1)
-    body = ",\n    ".join(", ".join(str(int(v)) for v in values[i:i + _PER_LINE])
+    literal = c_float if const.ctype == "float" else (lambda v: str(int(v)))
+    body = ",\n    ".join(", ".join(literal(v) for v in values[i:i + _PER_LINE])
                           for i in range(0, len(values), _PER_LINE))
     n = max(len(values), 1)
     return f"static const {const.ctype} {const.cname}[{n}] __attribute__((aligned({align}))) = {{\n    {body or '0'}\n}};\n"

@@ -131,9 +131,9 @@ def _dw_dsp_pack(w):
     return groups.transpose(1, 0, 2).reshape(-1)
 
 
-def _conv(graph, op, prefix, depthwise, kernels="portable"):
-    t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
-    _check_int8(op, t_in, t_w, t_out)
+def conv_geometry(op, t_in, t_w, t_out, depthwise):
+    """(batches, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, depth multiplier, pad_top, pad_left) of
+    a CONV_2D or DEPTHWISE_CONV_2D, whatever its data types; ModelError on filters that do not fit."""
     if t_w.data is None:
         raise ModelError(f"layer {op.index} ({op.op}): non-constant filters are not supported")
     o = op.options
@@ -150,10 +150,19 @@ def _conv(graph, op, prefix, depthwise, kernels="portable"):
         if w_ic != in_c or w_oc != out_c:
             raise ModelError(f"layer {op.index} ({op.op}): grouped convolution (filter {t_w.shape}, input "
                              f"{t_in.shape}) is not supported")
-    if np.any(t_w.zero_point != 0):
-        raise ModelError(f"layer {op.index} ({op.op}): int8 filters must have zero point 0")
     pad_top = _padding(o["padding"], in_h, k_h, o["stride_h"], o["dilation_h"], out_h)
     pad_left = _padding(o["padding"], in_w, k_w, o["stride_w"], o["dilation_w"], out_w)
+    return b, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, mult, pad_top, pad_left
+
+
+def _conv(graph, op, prefix, depthwise, kernels="portable"):
+    t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in, t_w, t_out)
+    o = op.options
+    b, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, mult, pad_top, pad_left = \
+        conv_geometry(op, t_in, t_w, t_out, depthwise)
+    if np.any(t_w.zero_point != 0):
+        raise ModelError(f"layer {op.index} ({op.op}): int8 filters must have zero point 0")
     act_min, act_max = _act(graph, op, t_out, o["activation"])
     filter = ConstArray(f"{prefix}_filter", "int8_t", t_w.data.reshape(-1).astype(np.int64))
     fn = "mcb_depthwise_conv2d_s8" if depthwise else "mcb_conv2d_s8"
@@ -207,18 +216,22 @@ def _fully_connected(graph, op, prefix, kernels="portable"):
                 macs=batches * in_depth * out_depth, scratch=scratch)
 
 
-def _pool(graph, op, prefix, kernels="portable"):
-    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
-    _check_int8(op, t_in, t_out)
+def pool_geometry(op, t_in, t_out) -> str:
+    """The geometry fields of a pooling parameter struct (mcb_pool_params and its float twin), as C."""
     o = op.options
     b, in_h, in_w, c = t_in.shape
     _, out_h, out_w, _ = t_out.shape
     pad_top = _padding(o["padding"], in_h, o["filter_h"], o["stride_h"], 1, out_h)
     pad_left = _padding(o["padding"], in_w, o["filter_w"], o["stride_w"], 1, out_w)
-    act_min, act_max = _act(graph, op, t_out, o["activation"])
-    params = (f"static const mcb_pool_params {prefix}_params = {{{b}, {in_h}, {in_w}, {c}, {out_h}, {out_w}, "
-              f"{o['filter_h']}, {o['filter_w']}, {o['stride_h']}, {o['stride_w']}, {pad_top}, {pad_left}, "
-              f"{act_min}, {act_max}}};")
+    return (f"{b}, {in_h}, {in_w}, {c}, {out_h}, {out_w}, {o['filter_h']}, {o['filter_w']}, {o['stride_h']}, "
+            f"{o['stride_w']}, {pad_top}, {pad_left}")
+
+
+def _pool(graph, op, prefix, kernels="portable"):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_int8(op, t_in, t_out)
+    act_min, act_max = _act(graph, op, t_out, op.options["activation"])
+    params = f"static const mcb_pool_params {prefix}_params = {{{pool_geometry(op, t_in, t_out)}, {act_min}, {act_max}}};"
     fn = "mcb_avg_pool_s8" if op.op == "AVERAGE_POOL_2D" else "mcb_max_pool_s8"
     return dict(inputs=[op.inputs[0]], params=params, call=f"{fn}(&{prefix}_params, {{in0}}, {{out}});")
 
@@ -242,13 +255,14 @@ def _broadcast(op, shape1, shape2, out_shape):
     return f"{{{fmt(out4)}, {fmt(s1)}, {fmt(s2)}, 0}}", False
 
 
-def _binary_inputs(graph, op, prefix):
-    """The two inputs of ADD/MUL; constant ones become flash arrays, returned as C expressions."""
+def _binary_inputs(graph, op, prefix, ctype="int8_t"):
+    """The two inputs of ADD/MUL; constant ones become flash arrays of ctype, returned as C expressions."""
     exprs, acts, consts = [], [], []
     for k in (0, 1):
         t = graph.tensors[op.inputs[k]]
         if t.data is not None:
-            consts.append(ConstArray(f"{prefix}_in{k}", "int8_t", t.data.reshape(-1).astype(np.int64)))
+            values = t.data.reshape(-1).astype(np.float32 if ctype == "float" else np.int64)
+            consts.append(ConstArray(f"{prefix}_in{k}", ctype, values))
             exprs.append(f"{prefix}_in{k}")
         else:
             exprs.append(f"{{in{len(acts)}}}")
@@ -393,19 +407,28 @@ def _mean(graph, op, prefix, kernels="portable"):
 def _pad(graph, op, prefix, kernels="portable"):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_out)
-    paddings = graph.tensors[op.inputs[1]].data
-    if paddings is None or len(t_in.shape) > 4:
-        raise ModelError(f"layer {op.index} ({op.op}): only constant paddings of up to 4 dimensions are supported")
     value = int(t_out.zero_point[0])
     if op.op == "PADV2" and len(op.inputs) > 2 and op.inputs[2] >= 0:
         value = int(graph.tensors[op.inputs[2]].data.reshape(-1)[0])
+    return pad_bytes(graph, op, prefix, 1, value)
+
+
+def pad_bytes(graph, op, prefix, itemsize, value):
+    """PAD as a byte copy (mcb_pad_s8): elements of itemsize bytes, each padding byte = value (so for a
+    wider type only a value whose bytes are all equal, such as 0)."""
+    t_in = graph.tensors[op.inputs[0]]
+    paddings = graph.tensors[op.inputs[1]].data
+    if paddings is None or len(t_in.shape) > 4:
+        raise ModelError(f"layer {op.index} ({op.op}): only constant paddings of up to 4 dimensions are supported")
     extra = 4 - len(t_in.shape)
     dims = [1] * extra + list(t_in.shape)
     before = [0] * extra + [int(x) for x in paddings[:, 0]]
     after = [0] * extra + [int(x) for x in paddings[:, 1]]
+    dims[3], before[3], after[3] = dims[3] * itemsize, before[3] * itemsize, after[3] * itemsize
     fmt = lambda v: "{" + ", ".join(str(x) for x in v) + "}"  # noqa: E731
     params = f"static const mcb_pad_params {prefix}_params = {{{fmt(dims)}, {fmt(before)}, {fmt(after)}, {value}}};"
-    return dict(inputs=[op.inputs[0]], params=params, call=f"mcb_pad_s8(&{prefix}_params, {{in0}}, {{out}});")
+    return dict(inputs=[op.inputs[0]], params=params,
+                call=f"mcb_pad_s8(&{prefix}_params, (const int8_t *){{in0}}, (int8_t *){{out}});")
 
 
 def _concat(graph, op, prefix, kernels="portable"):
@@ -415,22 +438,31 @@ def _concat(graph, op, prefix, kernels="portable"):
     for t in ins:
         if float(t.scale[0]) != float(t_out.scale[0]) or int(t.zero_point[0]) != int(t_out.zero_point[0]):
             raise ModelError(f"layer {op.index} (CONCATENATION): inputs with their own quantization are not supported")
+    return concat_bytes(graph, op, prefix, "int8_t", 1)
+
+
+def concat_bytes(graph, op, prefix, ctype, itemsize):
+    """CONCATENATION as a byte copy (mcb_concat_s8) of elements of itemsize bytes; constant inputs become
+    flash arrays of ctype."""
+    ins = [graph.tensors[i] for i in op.inputs]
+    t_out = graph.tensors[op.outputs[0]]
     if op.options.get("activation", "NONE") != "NONE":
         raise ModelError(f"layer {op.index} (CONCATENATION): fused activations are not supported")
     axis = op.options["axis"] % len(t_out.shape)
     outer = int(np.prod(t_out.shape[:axis]))
-    inner = [int(np.prod(t.shape[axis:])) for t in ins]
+    inner = [itemsize * int(np.prod(t.shape[axis:])) for t in ins]
     exprs, acts, consts = [], [], []
     for k, t in enumerate(ins):
         if t.data is not None:
-            consts.append(ConstArray(f"{prefix}_in{k}", "int8_t", t.data.reshape(-1).astype(np.int64)))
-            exprs.append(f"{prefix}_in{k}")
+            values = t.data.reshape(-1).astype(np.float32 if ctype == "float" else np.int64)
+            consts.append(ConstArray(f"{prefix}_in{k}", ctype, values))
+            exprs.append(f"(const int8_t *){prefix}_in{k}")
         else:
             exprs.append(f"{{in{len(acts)}}}")
             acts.append(t.index)
     consts.append(ConstArray(f"{prefix}_inner", "int32_t", np.array(inner, np.int64)))
     call = (f"{{ const int8_t *ins[{len(ins)}] = {{{', '.join(exprs)}}}; "
-            f"mcb_concat_s8({outer}, {len(ins)}, ins, {prefix}_inner, {{out}}); }}")
+            f"mcb_concat_s8({outer}, {len(ins)}, ins, {prefix}_inner, (int8_t *){{out}}); }}")
     return dict(inputs=acts, consts=consts, call=call)
 
 
@@ -471,13 +503,26 @@ _LOWERINGS = {
 SUPPORTED_OPS = tuple(sorted(_LOWERINGS))
 
 
+def _lowerings_for(graph, op):
+    """(lowerings, what they cover) for an op: by the data type of its output, except the conversions
+    between types (QUANTIZE, DEQUANTIZE), which the int8 table covers."""
+    dtype = graph.tensors[op.outputs[0]].dtype if op.outputs else "int8"
+    if dtype == "float32" and op.op not in ("QUANTIZE", "DEQUANTIZE"):
+        from .lowering_f32 import F32_LOWERINGS
+
+        return F32_LOWERINGS, "float32"
+    return _LOWERINGS, "int8"
+
+
 def lower(graph, kernels="portable") -> list:
     """One Step per operator, in execution order; ModelError names the first op that cannot be built."""
     steps = []
     for op in graph.operators:
-        fn = _LOWERINGS.get(op.op)
+        table, kind = _lowerings_for(graph, op)
+        fn = table.get(op.op)
         if fn is None:
-            raise ModelError(f"layer {op.index}: unsupported op {op.op}; supported: {', '.join(SUPPORTED_OPS)}")
+            raise ModelError(f"layer {op.index}: unsupported op {op.op} for {kind} tensors; supported: "
+                             f"{', '.join(sorted(table))}")
         if len(op.outputs) != 1:
             raise ModelError(f"layer {op.index} ({op.op}): ops with {len(op.outputs)} outputs are not supported")
         prefix = f"l{op.index}"

@@ -158,3 +158,21 @@ def read_model(path) -> Graph:
     except Exception as exc:  # the flatbuffers runtime raises assorted errors on corrupt offsets
         raise ModelError(f"{path}: corrupt TFLite flatbuffer ({type(exc).__name__})") from None
     return Graph(path.stem, tensors, operators, inputs, outputs)
+
+
+def precision(graph) -> str:
+    """What the model's layers compute in: "int16x8" (16-bit activations), "float32" or "int8", from the
+    types of the operators' outputs (the QUANTIZE/DEQUANTIZE conversions at a model's edges aside)."""
+    kinds = {graph.tensors[i].dtype for op in graph.operators if op.op not in ("QUANTIZE", "DEQUANTIZE")
+             for i in op.outputs}
+    if "int16" in kinds:
+        return "int16x8"
+    if "float32" in kinds and "int8" not in kinds:
+        return "float32"
+    return "int8"
+
+
+def signature(graph) -> tuple:
+    """The network's shape, whatever its types: (op, output shape) of every operator, in order. Two
+    variants of one network (float32, int8, int16x8) have the same signature."""
+    return tuple((op.op, tuple(graph.tensors[op.outputs[0]].shape) if op.outputs else ()) for op in graph.operators)

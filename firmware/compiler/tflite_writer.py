@@ -174,3 +174,22 @@ def write_model(tensors, operators, inputs, outputs) -> bytes:
     tflite.ModelAddDescription(b, desc)
     b.Finish(tflite.ModelEnd(b), file_identifier=b"TFL3")
     return bytes(b.Output())
+
+
+def write_graph(graph, replace=None) -> bytes:
+    """A model file from a graph read by tflite_reader (its first subgraph, the options the writer knows),
+    with some constant tensors swapped: replace maps a tensor index to new data (its dtype becomes the
+    tensor's type, its quantization is dropped)."""
+    replace = replace or {}
+    tensors = []
+    for t in graph.tensors:
+        if t.index in replace:
+            data = np.asarray(replace[t.index])
+            tensors.append(dict(name=t.name, shape=list(t.shape), dtype=str(data.dtype), data=data))
+            continue
+        d = dict(name=t.name, shape=list(t.shape), dtype=t.dtype, data=t.data)
+        if len(t.scale):
+            d.update(scale=t.scale, zero_point=t.zero_point, quantized_dimension=t.quantized_dimension)
+        tensors.append(d)
+    operators = [dict(op=op.op, inputs=op.inputs, outputs=op.outputs, options=op.options) for op in graph.operators]
+    return write_model(tensors, operators, graph.inputs, graph.outputs)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "mcb_kernels.h"
+#include "mcb_kernels_f32.h"
 
 #ifdef MCB_HOST
 #define MCB_LAYER_BEGIN(name) ((void)0)

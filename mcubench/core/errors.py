@@ -54,7 +54,14 @@ class ModelError(McubenchError):
 
 
 class FitError(McubenchError):
-    """A model whose weights or arena do not fit the device's flash or RAM."""
+    """A model whose weights or arena do not fit the device's flash or RAM.
+
+    shortfalls: one (memory name, bytes needed, bytes it has) per memory that is too small; empty when
+    only the message can say it."""
+
+    def __init__(self, message, shortfalls=()):
+        super().__init__(message)
+        self.shortfalls = [tuple(s) for s in shortfalls]
 
 
 class BuildError(McubenchError):

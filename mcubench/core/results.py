@@ -119,11 +119,13 @@ class ResultRow:
     notes: list = field(default_factory=list)  # the estimate's own assumptions (the device file's: `devices`)
     # Since schema /4 (before it, "not recorded"):
     input_kind: str = ""  # the input of the measured (traced) run: "test-set", "random" or "file"; "" for firmware
-    input_seed: int | None = None  # with input_kind "random": the seed of the int8 generator
+    input_seed: int | None = None  # with input_kind "random": the seed of the input generator
     code_bytes: int | None = None  # flash taken by code (.text, vectors); the rest of flash is constants
     arena_plan: list = field(default_factory=list)  # [ArenaBuffer], model rows
     console_base64: str = ""  # the console byte for byte (binary output survives)
     reserved_ram_bytes: int = 0  # RAM linker placeholders set aside for heap and stack; not in peak_ram_bytes
+    variant: str = ""  # "float32", "int8" or "int16x8" when the model is one of several variants of a network
+    variant_of: str = ""  # the suite model whose variants these are ("" when the model has none)
 
     def region(self, name: str):
         """The RegionResult of that name, or None."""
@@ -167,6 +169,10 @@ class Failure:
     device_title: str
     kind: str  # one of FAILURE_KINDS
     message: str  # e.g. "arena 300000 + input ... bytes, sram has 131072"
+    # does-not-fit: each memory that is too small, {"memory", "needed_bytes", "available_bytes"}
+    shortfalls: list = field(default_factory=list)
+    variant: str = ""  # as in ResultRow
+    variant_of: str = ""
 
 
 @dataclass

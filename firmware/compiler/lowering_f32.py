@@ -1,0 +1,241 @@
+"""Lower float32 operators to the float kernels (runtime/mcb_kernels_f32.h).
+
+The kernels reproduce TFLite Micro's float reference kernels' arithmetic (see that header), so the
+parameters here are TFLite's own: the fused activation as a float range (CalculateActivationRange), the
+padding offsets, and the weights as stored.
+
+Hybrid layers (float activations, int8 weights with a scale per channel, which the TFLite converter's
+dynamic-range quantization writes and TFLite Micro refuses to run) are built as float layers whose
+weights are the int8 values times their scales, computed here in float32: dequantized_weights() is the
+one definition of them, which the numerics oracle uses too.
+"""
+
+import numpy as np
+
+from mcubench.core.errors import ModelError
+
+from .codegen import c_float
+from .lowering import (ConstArray, _binary_inputs, _broadcast, _reshape, concat_bytes, conv_geometry, pad_bytes,
+                       pool_geometry)
+
+FLT_MAX = float(np.finfo(np.float32).max)
+_ACTIVATION_RANGES = {"NONE": (-FLT_MAX, FLT_MAX), "RELU": (0.0, FLT_MAX), "RELU6": (0.0, 6.0),
+                      "RELU_N1_TO_1": (-1.0, 1.0)}
+
+
+def _check_f32(op, *tensors):
+    for t in tensors:
+        if t.dtype != "float32":
+            raise ModelError(f"layer {op.index} ({op.op}): tensor {t.name!r} is {t.dtype}; a float32 layer needs "
+                             "float32 inputs and outputs")
+
+
+def _act_range(op, activation):
+    rng = _ACTIVATION_RANGES.get(activation)
+    if rng is None:
+        raise ModelError(f"layer {op.index} ({op.op}): fused activation {activation} is not supported")
+    return f"{c_float(rng[0])}, {c_float(rng[1])}"
+
+
+def dequantized_weights(t, channel_axis=None):
+    """Float32 values of a constant weight tensor: as stored when float32; for int8 weights (a hybrid
+    layer) (q - zero point) * scale in float32, the scale per channel along the tensor's quantized axis."""
+    if t.dtype == "float32":
+        return t.data.astype(np.float32)
+    if t.dtype != "int8" or len(t.scale) == 0:
+        raise ModelError(f"weights {t.name!r} are {t.dtype} without scales: not float32 or int8-quantized")
+    axis = t.quantized_dimension if channel_axis is None else channel_axis
+    shape = [1] * t.data.ndim
+    if len(t.scale) > 1:
+        shape[axis] = len(t.scale)
+    scale = t.scale.astype(np.float32).reshape(shape)
+    zero = t.zero_point.astype(np.float32).reshape(shape)
+    return ((t.data.astype(np.float32) - zero) * scale).astype(np.float32)
+
+
+def _weights(graph, op, k, prefix, name, pack=None):
+    """The float32 values of constant operand k as a flash array, rearranged by pack(values) if given."""
+    t = graph.tensors[op.inputs[k]]
+    if t.data is None:
+        raise ModelError(f"layer {op.index} ({op.op}): non-constant {name} are not supported")
+    values = dequantized_weights(t)
+    if not np.all(np.isfinite(values)):
+        raise ModelError(f"layer {op.index} ({op.op}): {name} {t.name!r} hold non-finite values")
+    return ConstArray(f"{prefix}_{name}", "float", (pack(values) if pack else values).reshape(-1))
+
+
+def _row_quads(w):
+    """Filter rows [out][K] -> each quad of rows interleaved, [out / 4][K][4], the last out % 4 rows plain."""
+    rows = w.reshape(w.shape[0], -1)
+    quads = rows.shape[0] // 4 * 4
+    interleaved = rows[:quads].reshape(quads // 4, 4, rows.shape[1]).transpose(0, 2, 1)
+    return np.concatenate([interleaved.reshape(-1), rows[quads:].reshape(-1)])
+
+
+def _channel_quads(w):
+    """Depthwise filter [1][k_h][k_w][C] -> [C / 4][k_h][k_w][4] (C a multiple of 4)."""
+    taps = w.reshape(-1, w.shape[-1])
+    return taps.reshape(taps.shape[0], -1, 4).transpose(1, 0, 2)
+
+
+def _bias_f32(graph, op, prefix, k=2):
+    if len(op.inputs) <= k or op.inputs[k] < 0:
+        return [], "0"
+    t = graph.tensors[op.inputs[k]]
+    if t.dtype != "float32" or t.data is None:
+        raise ModelError(f"layer {op.index} ({op.op}): bias {t.name!r} must be constant float32, is {t.dtype}")
+    return [_weights(graph, op, k, prefix, "bias")], f"{prefix}_bias"
+
+
+def _conv(graph, op, prefix, depthwise):
+    t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
+    _check_f32(op, t_in, t_out)
+    o = op.options
+    b, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, mult, pad_top, pad_left = \
+        conv_geometry(op, t_in, t_w, t_out, depthwise)
+    if depthwise:
+        pack = _channel_quads if mult == 1 and in_c % 4 == 0 else None
+    else:
+        pack = _row_quads
+    filter = _weights(graph, op, 1, prefix, "filter", pack)
+    bias_consts, bias_name = _bias_f32(graph, op, prefix)
+    params = (f"static const mcb_conv_f32_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, "
+              f"{out_w}, {out_c}, {k_h}, {k_w}, {o['stride_h']}, {o['stride_w']}, {o['dilation_h']}, "
+              f"{o['dilation_w']}, {pad_top}, {pad_left}, {mult}, {_act_range(op, o['activation'])}}};")
+    macs = b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
+    args = f"&{prefix}_params, (const float *){{in0}}, {prefix}_filter, {bias_name}, (float *){{out}}"
+    if depthwise:
+        return dict(inputs=[op.inputs[0]], consts=[filter] + bias_consts, params=params, macs=macs,
+                    call=f"mcb_depthwise_conv2d_f32({args});")
+    # A 1x1, stride-1 convolution over the whole input reads its columns from the input; any other copies
+    # two columns (im2col) into scratch: MCB_CONV_F32_SCRATCH_BYTES in mcb_kernels_f32.h.
+    direct = k_h == k_w == 1 and o["stride_h"] == o["stride_w"] == 1 and (in_h, in_w) == (out_h, out_w)
+    scratch = 0 if direct else 2 * 4 * k_h * k_w * in_c
+    return dict(inputs=[op.inputs[0]], consts=[filter] + bias_consts, params=params, macs=macs, scratch=scratch,
+                call=f"mcb_conv2d_f32({args}, {{scratch}});")
+
+
+def _fully_connected(graph, op, prefix):
+    t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
+    _check_f32(op, t_in, t_out)
+    if op.options.get("weights_format", 0) != 0:
+        raise ModelError(f"layer {op.index} ({op.op}): shuffled weights format is not supported")
+    out_depth, in_depth = t_w.shape
+    batches = int(np.prod(t_in.shape)) // in_depth
+    filter = _weights(graph, op, 1, prefix, "filter", _row_quads)
+    bias_consts, bias_name = _bias_f32(graph, op, prefix)
+    params = (f"static const mcb_fc_f32_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, "
+              f"{_act_range(op, op.options['activation'])}}};")
+    return dict(inputs=[op.inputs[0]], consts=[filter] + bias_consts, params=params,
+                macs=batches * in_depth * out_depth,
+                call=f"mcb_fully_connected_f32(&{prefix}_params, (const float *){{in0}}, {prefix}_filter, "
+                     f"{bias_name}, (float *){{out}});")
+
+
+def _pool(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_f32(op, t_in, t_out)
+    params = (f"static const mcb_pool_f32_params {prefix}_params = {{{pool_geometry(op, t_in, t_out)}, "
+              f"{_act_range(op, op.options['activation'])}}};")
+    fn = "mcb_avg_pool_f32" if op.op == "AVERAGE_POOL_2D" else "mcb_max_pool_f32"
+    return dict(inputs=[op.inputs[0]], params=params,
+                call=f"{fn}(&{prefix}_params, (const float *){{in0}}, (float *){{out}});")
+
+
+def _binary(graph, op, prefix):
+    t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
+    _check_f32(op, t1, t2, t_out)
+    bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
+    params = (f"static const mcb_binary_f32_params {prefix}_params = {{{bc}, "
+              f"{_act_range(op, op.options.get('activation', 'NONE'))}}};")
+    exprs, acts, consts = _binary_inputs(graph, op, prefix, ctype="float")
+    fn = "mcb_add_f32" if op.op == "ADD" else "mcb_mul_f32"
+    return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts),
+                call=f"{fn}(&{prefix}_params, (const float *){exprs[0]}, (const float *){exprs[1]}, (float *){{out}});")
+
+
+def _softmax(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_f32(op, t_in, t_out)
+    depth = t_in.shape[-1]
+    rows = int(np.prod(t_in.shape)) // depth
+    beta = c_float(op.options.get("beta", 1.0))
+    return dict(inputs=[op.inputs[0]],
+                call=f"mcb_softmax_f32({rows}, {depth}, {beta}, (const float *){{in0}}, (float *){{out}});")
+
+
+def _elementwise(graph, op, prefix):
+    """RELU, RELU6 (a clamp), LOGISTIC and TANH."""
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_f32(op, t_in, t_out)
+    size = int(np.prod(t_in.shape))
+    io = "(const float *){in0}, (float *){out}"
+    if op.op in ("RELU", "RELU6"):
+        call = f"mcb_clamp_f32({size}, {_act_range(op, op.op)}, {io});"
+    else:
+        call = f"mcb_{op.op.lower()}_f32({size}, {io});"
+    return dict(inputs=[op.inputs[0]], inplace=True, call=call)
+
+
+def _mean(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_f32(op, t_in, t_out)
+    axes = graph.tensors[op.inputs[1]].data
+    rank = len(t_in.shape)
+    if axes is None or rank != 4 or sorted(int(a) % rank for a in axes.reshape(-1)) != [1, 2]:
+        raise ModelError(f"layer {op.index} (MEAN): only the mean over axes 1 and 2 of a 4-D tensor is supported")
+    b, h, w, c = t_in.shape
+    return dict(inputs=[op.inputs[0]],
+                call=f"mcb_mean_f32({b}, {h * w}, {c}, (const float *){{in0}}, (float *){{out}});")
+
+
+def _pad(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_f32(op, t_in, t_out)
+    if op.op == "PADV2" and len(op.inputs) > 2 and op.inputs[2] >= 0:
+        value = float(graph.tensors[op.inputs[2]].data.reshape(-1)[0])
+        if value != 0.0 or np.signbit(value):
+            raise ModelError(f"layer {op.index} (PADV2): float padding with {value}, not +0, is not supported")
+    return pad_bytes(graph, op, prefix, 4, 0)  # +0.0f is four zero bytes
+
+
+def _concat(graph, op, prefix):
+    ins = [graph.tensors[i] for i in op.inputs]
+    _check_f32(op, *ins, graph.tensors[op.outputs[0]])
+    return concat_bytes(graph, op, prefix, "float", 4)
+
+
+# Every lowering takes (graph, op, prefix, kernels); the float kernels are the same on every core.
+F32_LOWERINGS = {
+    "CONV_2D": lambda g, op, p, k: _conv(g, op, p, False),
+    "DEPTHWISE_CONV_2D": lambda g, op, p, k: _conv(g, op, p, True),
+    "FULLY_CONNECTED": lambda g, op, p, k: _fully_connected(g, op, p),
+    "AVERAGE_POOL_2D": lambda g, op, p, k: _pool(g, op, p),
+    "MAX_POOL_2D": lambda g, op, p, k: _pool(g, op, p),
+    "ADD": lambda g, op, p, k: _binary(g, op, p),
+    "MUL": lambda g, op, p, k: _binary(g, op, p),
+    "SOFTMAX": lambda g, op, p, k: _softmax(g, op, p),
+    "RESHAPE": _reshape,
+    "SQUEEZE": _reshape,
+    "EXPAND_DIMS": _reshape,
+    "PAD": lambda g, op, p, k: _pad(g, op, p),
+    "PADV2": lambda g, op, p, k: _pad(g, op, p),
+    "CONCATENATION": lambda g, op, p, k: _concat(g, op, p),
+    "RELU": lambda g, op, p, k: _elementwise(g, op, p),
+    "RELU6": lambda g, op, p, k: _elementwise(g, op, p),
+    "LOGISTIC": lambda g, op, p, k: _elementwise(g, op, p),
+    "TANH": lambda g, op, p, k: _elementwise(g, op, p),
+    "MEAN": lambda g, op, p, k: _mean(g, op, p),
+}
+
+
+def hybrid_weights(graph) -> dict:
+    """tensor index -> float32 values of every int8 weight tensor that a float layer uses (hybrid layers):
+    the weights the firmware computes with, for an interpreter that refuses hybrid layers."""
+    found = {}
+    for op in graph.operators:
+        if op.op in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED") and len(op.inputs) > 1:
+            out, w = graph.tensors[op.outputs[0]], graph.tensors[op.inputs[1]]
+            if out.dtype == "float32" and w.dtype == "int8" and w.data is not None:
+                found[w.index] = dequantized_weights(w)
+    return found

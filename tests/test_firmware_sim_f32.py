@@ -1,0 +1,83 @@
+"""Float32 firmware on the simulator: the MLPerf Tiny float models and single-op float models give the
+TFLite Micro interpreter's outputs (bit for bit, or within the stated tolerance where expf is involved)
+on cores with an FPU (Cortex-M4F, Cortex-M7) and with software floating point (RV32IMC, Cortex-M0+);
+a float model too large for a device is a FitError that names the memory and both sizes."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mcubench.benchmarks.reference import interpreter_outputs, oracle_model_bytes, outputs_agree
+from mcubench.core.device import load_device
+from mcubench.core.errors import FitError
+from mcubench.firmware import compile_model
+from mcubench.firmware.compiler.tflite_reader import read_model
+from tests.test_kernels_f32 import GENERATORS, check_f32, float_inputs, tflm_outputs
+
+import mcubench.simulator.engine as engine
+
+MODELS = Path(__file__).resolve().parents[2] / "shared" / "models" / "mlperf-tiny"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("MCUBENCH_CACHE", str(tmp_path_factory.getbasetemp() / "fw-cache"))
+
+
+def run_firmware(fw, device, xs):
+    sim = engine.Simulator(fw.elf_path, device, memory_tracing=False, budget_instructions=2_000_000_000)
+    outs = []
+    for x in xs:
+        res = sim.run(writes={fw.input.address: np.ascontiguousarray(x).tobytes()},
+                      reads={"out": (fw.output.address, fw.output.nbytes)})
+        assert res.trace.exit_status == 0
+        outs.append(np.frombuffer(res.reads["out"], dtype=np.dtype(fw.output.dtype)).copy())
+    return np.stack(outs)
+
+
+@pytest.mark.skipif(not MODELS.is_dir(), reason="MLPerf Tiny models not present in ../shared")
+@pytest.mark.parametrize("name, device_name", [
+    ("ad01_fp32", "stm32h7"), ("ad01_fp32", "esp32-c3"),
+    ("kws_ref_model_float32", "cortex-m4-80mhz"), ("kws_ref_model_float32", "stm32h7"),
+    ("pretrainedResnet_float32", "stm32h7"),
+])
+def test_float_model_matches_tflm_on_simulated_device(name, device_name):
+    device = load_device(device_name)
+    path = MODELS / f"{name}.tflite"
+    fw = compile_model(path, device)
+    xs = np.random.default_rng(5).standard_normal(size=(2, *fw.input.shape)).astype(np.float32)
+    ours = run_firmware(fw, device, xs)
+    refs = interpreter_outputs(path, xs)
+    assert all(outputs_agree(o, r) for o, r in zip(ours, refs))
+
+
+@pytest.mark.skipif(not MODELS.is_dir(), reason="MLPerf Tiny models not present in ../shared")
+@pytest.mark.parametrize("name, device_name, memory", [
+    ("pretrainedResnet_float32", "cortex-m4-80mhz", "sram1"),  # 197 KB of arena, 96 KB of SRAM1
+    ("ad01_fp32", "stm32g0", "flash"),  # 1 MB of weights, 128 KB of flash
+])
+def test_float_model_too_large_is_a_fit_error_with_the_numbers(name, device_name, memory):
+    device = load_device(device_name)
+    with pytest.raises(FitError) as info:
+        compile_model(MODELS / f"{name}.tflite", device)
+    shortfalls = {m: (need, have) for m, need, have in info.value.shortfalls}
+    need, have = shortfalls[memory]
+    assert need > have == device.memory_map.by_name(memory).size
+
+
+# Cores with an FPU (M4F: FPv4-SP, M7: FPv5) and without (RV32IMC, Cortex-M0+ ARMv6-M: libgcc soft float).
+@pytest.mark.parametrize("device_name", ["cortex-m4-80mhz", "stm32h7", "esp32-c3", "stm32g0"])
+@pytest.mark.parametrize("op", ["CONV_2D", "CONV_2D_1X1", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED_HYBRID",
+                                "AVERAGE_POOL_2D", "MAX_POOL_2D", "ADD", "MEAN", "SOFTMAX", "TANH"])
+def test_f32_op_on_simulated_device(tmp_path, op, device_name):
+    device = load_device(device_name)
+    rng = np.random.default_rng([len(op), 7])
+    model = GENERATORS[op](rng)
+    path = tmp_path / f"{op}.tflite"
+    path.write_bytes(model)
+    fw = compile_model(path, device)
+    graph = read_model(path)
+    xs = float_inputs(rng, graph.tensors[graph.inputs[0]].shape, 2)
+    check_f32(run_firmware(fw, device, xs), tflm_outputs(oracle_model_bytes(path), xs),
+              exact=op not in ("SOFTMAX", "TANH"))
