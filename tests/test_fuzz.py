@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 import numpy as np
 import pytest
 
-from mcubench.benchmarks.cli import EXIT_INTERNAL, EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, main
+from mcubench.benchmarks.cli import EXIT_FIRMWARE, EXIT_INTERNAL, EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, main
 from mcubench.core.device import load_device
 from mcubench.firmware.compiler.tflite_writer import write_model
 from mcubench.firmware.platform.toolchain import build_elf
@@ -71,7 +71,8 @@ def check_contract(kind, argv, out_dir, allowed=(EXIT_OK, EXIT_USAGE), partial_r
     before = _snapshot(out_dir)
     code, stdout, stderr = _cli(argv)
     OUTCOMES[kind][{EXIT_OK: "exit 0", EXIT_REGRESSION: "exit 1 (regression)", EXIT_USAGE: "exit 2 (refused)",
-                    EXIT_INTERNAL: "exit 3 (INTERNAL)"}.get(code, f"exit {code}")] += 1
+                    EXIT_INTERNAL: "exit 3 (INTERNAL)", EXIT_FIRMWARE: "exit 4 (firmware exit status)"}
+                   .get(code, f"exit {code}")] += 1
     assert "Traceback" not in stderr, stderr
     assert code != EXIT_INTERNAL, f"internal error on {argv}: {stderr}"
     assert code in allowed, (code, stderr)
@@ -83,8 +84,9 @@ def check_contract(kind, argv, out_dir, allowed=(EXIT_OK, EXIT_USAGE), partial_r
         record = json.loads(after[partial_record])
         assert record["failures"] and stderr.count("\n") == len(record["failures"]), stderr
         assert all(line.startswith("mcubench: ") for line in stderr.splitlines()), stderr
-    elif code == EXIT_USAGE:
+    elif code in (EXIT_USAGE, EXIT_FIRMWARE):  # exit 4: the run finished, its outputs are whole
         assert stderr.count("\n") == 1 and stderr.startswith("mcubench: error: "), stderr
+    if code == EXIT_USAGE and not (partial_record is not None and partial_record in after):
         assert after == before, f"a refused input changed the outputs: {set(after) ^ set(before)}"
     return code
 
@@ -214,12 +216,13 @@ def test_fuzz_elf(hello_elf, tmp_path):
         (work / "fw.elf").write_bytes(data)
         out = work / "out"
         out.mkdir()
+        firmware = (EXIT_OK, EXIT_USAGE, EXIT_FIRMWARE)  # hello.c exits with status 7: exit 4
         code = check_contract("ELF (trace, run)", ["trace", work / "fw.elf", "--budget", "100000",
-                                                   "--json", out / "t.json"], out)
-        if code == EXIT_OK:
+                                                   "--json", out / "t.json"], out, allowed=firmware)
+        if code in (EXIT_OK, EXIT_FIRMWARE):
             assert json.loads((out / "t.json").read_text())["schema"].startswith("mcubench.trace/")
         check_contract("ELF (trace, run)", ["run", work / "fw.elf", "--device", "cortex-m4-80mhz",
-                                            "--json", out / "r.json"], out)
+                                            "--json", out / "r.json"], out, allowed=firmware)
 
     case()
     _report("ELF (trace, run)")
