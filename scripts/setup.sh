@@ -9,6 +9,12 @@ missing=()
 command -v arm-none-eabi-gcc >/dev/null 2>&1 || missing+=(gcc-arm-none-eabi)
 [ -e /usr/lib/arm-none-eabi/newlib/libc.a ] || missing+=(libnewlib-arm-none-eabi)
 command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || missing+=(gcc-riscv64-unknown-elf)
+# Firmware of your own (`mcubench platform`, `mcubench build` of sources): C++ library for Arm, picolibc
+# for RV32 (Debian has no RV32 newlib), and the build tools the platform's Makefile and CMake files drive.
+[ -e /usr/lib/arm-none-eabi/newlib/thumb/v7e-m+fp/hard/libstdc++_nano.a ] || missing+=(libstdc++-arm-none-eabi-newlib)
+[ -e /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs ] || missing+=(picolibc-riscv64-unknown-elf)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 # The tests regenerate the keyword-spotting test set from its documented synthesis (espeak-ng 1.51).
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 # The report tests render report.html in headless Chromium (tests/browser.py drives it over a pipe).

@@ -160,7 +160,8 @@ def test_a_suite_names_a_board_file_next_to_it(tmp_path):
     (tmp_path / "boards").mkdir()
     _write(tmp_path / "boards", "l476-48mhz.toml", BOARD_48)
     model = SHARED_MODELS / "ad01_int8.tflite"
-    suite_text = f'name = "s"\ndevices = ["esp32-c3", "boards/l476-48mhz.toml"]\n[[model]]\nname = "ad"\nfile = "{model}"\n'
+    suite_text = (f'name = "s"\ndevices = ["esp32-c3", "boards/l476-48mhz.toml"]\n'
+                  f'[[model]]\nname = "ad"\nfile = "{model}"\n')
     suite = load_suite(_write(tmp_path, "suite.toml", suite_text))
     assert [d.name for d in load_devices(",".join(suite.devices))] == ["esp32-c3", "l476-48mhz"]
     with pytest.raises(SuiteError, match="no device description file 'boards/missing.toml'"):

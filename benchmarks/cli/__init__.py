@@ -31,7 +31,7 @@ EXIT_STATUS_HELP = """exit status:
   130  interrupted (Ctrl-C)"""
 
 # Subcommand modules, in the order `mcubench --help` lists them.
-SUBCOMMAND_MODULES = ("devices", "trace", "run", "build", "bench", "report", "check", "validate")
+SUBCOMMAND_MODULES = ("devices", "trace", "run", "build", "platform", "bench", "report", "check", "validate")
 
 
 class _Parser(argparse.ArgumentParser):

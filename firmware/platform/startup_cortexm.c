@@ -1,8 +1,16 @@
 /*
  * Start-up for Cortex-M (ARMv6-M and ARMv7E-M): vector table, section copies, FPU enable, main(), exit.
  * Symbols come from the linker script that firmware/platform/linker.py writes for the device.
+ *
+ * Built with MCB_HOSTED (firmware linked with a C library: `mcubench platform`, `mcubench build` of C/C++
+ * sources), it also runs the constructor tables before main() (C++ static constructors,
+ * __attribute__((constructor))) and ends with exit(main()), so the C library flushes its streams and runs
+ * atexit handlers before the semihosting exit.
  */
 #include <stdint.h>
+#if defined(MCB_HOSTED)
+#include <stdlib.h>
+#endif
 
 #include "mcubench.h"
 
@@ -13,6 +21,10 @@ extern uint32_t _sidata, _sdata, _edata;
 extern uint32_t _sbss, _ebss;
 
 int main(void);
+
+#if defined(MCB_HOSTED)
+void mcb_run_constructors(void); /* syscalls.c */
+#endif
 
 static void copy_words(uint32_t *dst, const uint32_t *src, const uint32_t *end)
 {
@@ -38,7 +50,12 @@ __attribute__((noreturn, used)) void Reset_Handler(void)
     *(volatile uint32_t *)0xE000ED88u |= (0xFu << 20);
     __asm__ volatile("dsb\n isb" ::: "memory");
 #endif
+#if defined(MCB_HOSTED)
+    mcb_run_constructors();
+    exit(main());
+#else
     mcb_exit(main());
+#endif
 }
 
 /* An exception we do not expect in a benchmark: stop with a status that says which one. */

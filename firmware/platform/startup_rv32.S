@@ -1,6 +1,10 @@
 /*
  * Start-up for RV32: stack and global pointer, section copies, .bss clear, main(), semihosting exit.
  * Symbols come from the linker script that firmware/platform/linker.py writes for the device.
+ *
+ * Built with MCB_HOSTED (firmware linked with a C library: `mcubench platform`, `mcubench build` of C/C++
+ * sources), it also sets up the thread-local block (tp: picolibc keeps errno there), runs the constructor
+ * tables and ends with exit(main()).
  */
     .section .text.start, "ax"
     .globl _start
@@ -31,8 +35,26 @@ _start:
     addi a0, a0, 4
     j 1b
 2:
+#if defined(MCB_HOSTED)
+    la tp, __tls_base
+    la a0, _stdata
+    la a1, _sitdata
+    la a2, _etdata
+    call copy_words
+    la a0, _stbss
+    la a1, _etbss
+4:  bgeu a0, a1, 5f
+    sw zero, 0(a0)
+    addi a0, a0, 4
+    j 4b
+5:
+    call mcb_run_constructors
+    call main
+    call exit
+#else
     call main
     call mcb_exit_status
+#endif
 3:  j 3b
 
 /* copy_words(dst=a0, src=a1, end=a2): nothing to do when the section runs where it is stored. */

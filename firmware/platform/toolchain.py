@@ -41,6 +41,16 @@ class Target:
     def isa_family(self) -> str:
         return "arm" if self.compiler.startswith("arm") else "riscv"
 
+    @property
+    def cxx_compiler(self) -> str:
+        return self.compiler[: -len("gcc")] + "g++"
+
+    @property
+    def c_library_specs(self) -> str:
+        """The C library a hosted build links: newlib-nano on Arm; picolibc on RV32 (Debian ships no RV32
+        newlib), whose specs file also puts its headers first."""
+        return "--specs=nano.specs" if self.isa_family == "arm" else "--specs=picolibc.specs"
+
 
 def target_for(device) -> Target:
     """The compiler and architecture flags that build firmware for this device's simulated ISA."""
@@ -150,6 +160,76 @@ def build_elf(device, sources, out_elf, *, opt="-O2", include_dirs=(), defines=N
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             raise BuildError(f"building {out_elf.name} for {device.name} failed: {_first_error(proc.stderr)}")
+        shutil.move(str(tmp_elf), out_elf)
+    return BuildInfo(out_elf, version, " ".join(cflags))
+
+
+# ---------------------------------------------------------------------------- hosted builds (a C library)
+
+SOURCE_SUFFIXES = {".c": "c", ".cpp": "c++", ".cc": "c++", ".cxx": "c++", ".S": "asm", ".s": "asm"}
+
+
+@dataclass(frozen=True)
+class HostedToolchain:
+    """How firmware with a C library is built for a device: what `mcubench platform` writes into the CMake
+    toolchain file and the Makefile fragment, and what `mcubench build` of C/C++ sources runs."""
+
+    cc: str
+    cxx: str
+    cflags: tuple  # for C, C++ and assembly, without optimisation level and include folder
+    ldflags: tuple  # without the linker script
+    platform_sources: tuple  # start-up code and system calls (firmware/platform/)
+
+
+def hosted_toolchain(device) -> HostedToolchain:
+    target = target_for(device)
+    cflags = [*target.arch_flags, target.c_library_specs, "-ffunction-sections", "-fdata-sections", "-g",
+              "-DMCB_HOSTED=1"]
+    if device.marker_address is not None:
+        cflags.append(f"-DMCB_MARKER_ADDR={device.marker_address:#x}u")
+    ldflags = [*target.arch_flags, target.c_library_specs, "-nostartfiles", "-Wl,--gc-sections",
+               "-Wl,--no-warn-rwx-segments"]
+    return HostedToolchain(target.compiler, target.cxx_compiler, tuple(cflags), tuple(ldflags),
+                           (*target.startup_sources, PLATFORM_DIR / "syscalls.c"))
+
+
+def build_sources(device, sources, out_elf, *, opt="-O2", include_dirs=(), defines=None):
+    """Build a user's C, C++ and assembly sources for the device with its C library, as the platform's
+    Makefile fragment does: each source compiled on its own (C++ with g++), the platform start-up code and
+    system calls added, linked with the hosted linker script (g++ when there is C++). BuildError on failure,
+    naming the first error; the ELF appears only when the build succeeded."""
+    tools = hosted_toolchain(device)
+    version = compiler_version(tools.cc)
+    sources = [Path(s) for s in sources]
+    for source in sources:
+        if not source.is_file():
+            raise BuildError(f"{source}: no such source file")
+        if source.suffix not in SOURCE_SUFFIXES:
+            raise BuildError(f"{source}: not a C, C++ or assembly source ({', '.join(SOURCE_SUFFIXES)})")
+    extra = [f"-I{INCLUDE_DIR}", *(f"-I{d}" for d in include_dirs)]
+    extra += [f"-D{k}" if v is None else f"-D{k}={v}" for k, v in (defines or {}).items()]
+    cflags = [*tools.cflags, opt, *extra]
+    out_elf = Path(out_elf)
+    any_cxx = any(SOURCE_SUFFIXES[s.suffix] == "c++" for s in sources)
+    with tempfile.TemporaryDirectory(prefix="mcubench-build-") as tmp:
+        objects = []
+        for i, source in enumerate([*tools.platform_sources, *sources]):
+            compiler = tools.cxx if SOURCE_SUFFIXES[source.suffix] == "c++" else tools.cc
+            obj = Path(tmp) / f"{i}-{source.stem}.o"
+            proc = subprocess.run([compiler, *cflags, "-c", str(source), "-o", str(obj)], capture_output=True,
+                                  text=True)
+            if proc.returncode != 0:
+                raise BuildError(f"compiling {source.name} for {device.name} failed: {_first_error(proc.stderr)}")
+            objects.append(obj)
+        script = Path(tmp) / "firmware.ld"
+        script.write_text(linker_script(device, hosted=True))
+        tmp_elf = Path(tmp) / "firmware.elf"
+        linker = tools.cxx if any_cxx else tools.cc
+        proc = subprocess.run([linker, *tools.ldflags, f"-T{script}", *map(str, objects), "-o", str(tmp_elf)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise BuildError(f"linking {out_elf.name} for {device.name} failed: {_first_error(proc.stderr)}")
+        out_elf.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(tmp_elf), out_elf)
     return BuildInfo(out_elf, version, " ".join(cflags))
 
