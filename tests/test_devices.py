@@ -2,6 +2,7 @@
 
 import copy
 from pathlib import Path
+import re
 
 import pytest
 
@@ -190,3 +191,29 @@ def test_device_runs_real_firmware_end_to_end(device, tmp_path, capsys):
     assert est["flash_bytes"] > 64 and est["static_ram_bytes"] >= 2048 and est["stack_bytes"] > 0
     assert est["peak_ram_bytes"] == est["static_ram_bytes"] + est["stack_bytes"] + est["heap_bytes"]
     assert est["energy_uj"] == pytest.approx(est["avg_power_mw"] * est["latency_ms"])
+
+
+# A source says the document, table and conditions, or "assumption:" and why; never where or when someone looked.
+_WORKING_NOTES = re.compile(r"recalled|re-read|re-check|reachable|in this session|could not be (read|found)|"
+                            r"not found|\b20\d\d-\d\d-\d\d\b|read (on )?20\d\d", re.IGNORECASE)
+
+
+def _texts(node):
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _texts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _texts(value)
+    elif isinstance(node, str):
+        yield node
+
+
+@pytest.mark.parametrize("device", DEVICES, ids=lambda d: d.name)
+def test_sources_carry_no_working_notes(device):
+    for text in _texts(device.raw):
+        assert not _WORKING_NOTES.search(text), f"{device.name}: working note in {text!r}"
+
+
+def test_working_note_check_catches_one():
+    assert _WORKING_NOTES.search("figure recalled, not re-read in this session; re-check 2026-11-24")
