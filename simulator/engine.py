@@ -98,6 +98,8 @@ class _Arch:
                 self.cpu = arm_const.UC_CPU_ARM_CORTEX_M0
             elif device.core.startswith("cortex-m7"):
                 self.cpu = arm_const.UC_CPU_ARM_CORTEX_M7
+            elif device.core.startswith("cortex-m33"):
+                self.cpu = arm_const.UC_CPU_ARM_CORTEX_M33
             else:
                 self.cpu = arm_const.UC_CPU_ARM_CORTEX_M4
         else:
