@@ -3,7 +3,8 @@
 import sys
 
 NAME = "validate"
-HELP = "compare the device timing models with published silicon figures (microbenchmark references)"
+HELP = ("compare the device timing models with published silicon figures (microbenchmark references), and "
+        "modelled run power with MLPerf Tiny measured power")
 
 
 def configure(parser):
@@ -45,21 +46,33 @@ def _text(table):
     return "\n".join(lines) + "\n"
 
 
+def _power_rows(devices):
+    """Second table: modelled run power against MLPerf Tiny's measured power (informational, not gated)."""
+    from mcubench.benchmarks.validation.power import MEASUREMENTS, compare
+
+    return compare([m for m in MEASUREMENTS if devices is None or m.board.device in devices])
+
+
 def execute(args):
     from mcubench.core.atomic import write_text_atomic
     from mcubench.benchmarks.validation.record import BASELINE_PATH, compare, load_record, save_record
+    from mcubench.benchmarks.validation.power import markdown as power_markdown
     from mcubench.benchmarks.validation.run import validate
 
     devices = [d.strip() for d in args.devices.split(",") if d.strip()] if args.devices else None
     record = validate(devices)
     print(_table(record, markdown=False), end="")
+    power_rows = _power_rows(devices)
+    if power_rows:
+        print("\n" + power_markdown(power_rows), end="")
     if args.sources:
         for r in record.rows:
             print(f"  {r.reference} on {r.device}: {r.source}")
     if args.json:
         save_record(record, args.json)
     if args.markdown:
-        write_text_atomic(args.markdown, _table(record, markdown=True))
+        power = "\n" + power_markdown(power_rows) if power_rows else ""
+        write_text_atomic(args.markdown, _table(record, markdown=True) + power)
     if args.update_baseline:
         if devices is not None:
             from mcubench.core.errors import UsageError

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from mcubench.benchmarks import power_check
+from mcubench.benchmarks.validation import power as power_check
 from mcubench.core.device import load_device
 
 BOARDS = {m.board for m in power_check.MEASUREMENTS}
@@ -29,8 +29,8 @@ def test_transcribed_figures_hang_together(m):
 def test_each_board_has_a_device_at_its_clock_and_supply():
     for board in BOARDS:
         device = load_device(board.device)
-        assert device.raw["clock"]["default_mhz"] == board.clock_mhz
-        assert device.raw["power"]["voltage_v"] == board.supply_v
+        assert device.clock.default_mhz == board.clock_mhz
+        assert device.power.voltage_v == board.supply_v
 
 
 def test_modelled_power_is_datasheet_current_times_supply():
@@ -38,7 +38,7 @@ def test_modelled_power_is_datasheet_current_times_supply():
     assert len(rows) == len(power_check.MEASUREMENTS)
     for row, m in zip(rows, power_check.MEASUREMENTS):
         device = load_device(m.board.device)
-        points = {p["mhz"]: p["current_ma"] for p in device.raw["power"]["run"]}
+        points = {p.mhz: p.current_ma for p in device.power.run}
         assert row.modelled_mw == pytest.approx(points[m.board.clock_mhz] * m.board.supply_v)
         assert row.error == pytest.approx(row.modelled_mw / m.power_mw - 1.0)
         assert row.within_bound == (abs(row.error) <= power_check.ERROR_BOUND)
@@ -62,3 +62,14 @@ def test_script_writes_json_and_exits_by_the_bound(tmp_path, capsys):
     assert status == (0 if all(r.within_bound for r in rows) else 1)
     assert "NUCLEO-L4R5ZI" in capsys.readouterr().out
     assert out.read_text().count('"source"') >= len(rows)
+
+
+def test_validate_prints_the_power_table_second(tmp_path, capsys):
+    from mcubench.benchmarks.cli import main
+
+    md = tmp_path / "v.md"
+    assert main(["validate", "--devices", "stm32u575", "--markdown", str(md)]) == 0
+    out = capsys.readouterr().out
+    assert "MLPerf Tiny v1.0 measured power" in out and "NUCLEO-U575ZI-Q" in out
+    assert "NUCLEO-L4R5ZI" not in out  # filtered by --devices like the timing table
+    assert "| NUCLEO-U575ZI-Q | kws | stm32u575 |" in md.read_text()

@@ -7,7 +7,7 @@ flash with the caches on, peripherals off); modelled power = supply voltage x th
 clock and supply. The comparison checks the datasheet-based power model; the currents are never fitted to
 these figures.
 
-    python -m mcubench.benchmarks.power_check [--json out.json]
+    python -m mcubench.benchmarks.validation.power [--json out.json]    (also the second table of `mcubench validate`)
 
 Prints a Markdown table (reference, device, modelled, measured, error) and exits 1 when a row is outside the
 error bound (20%).
@@ -135,7 +135,7 @@ def markdown(rows, bound=ERROR_BOUND) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mcubench.benchmarks.power_check", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m mcubench.benchmarks.validation.power", description=__doc__.split("\n")[0])
     parser.add_argument("--json", help="also write the rows, with their sources, to this file")
     args = parser.parse_args(argv)
     rows = compare()
