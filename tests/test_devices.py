@@ -217,3 +217,14 @@ def test_sources_carry_no_working_notes(device):
 
 def test_working_note_check_catches_one():
     assert _WORKING_NOTES.search("figure recalled, not re-read in this session; re-check 2026-11-24")
+
+
+def test_unicorn_cpu_model_follows_the_core():
+    from unicorn import arm_const
+
+    from mcubench.simulator.engine import _Arch
+
+    expected = {"cortex-m4-80mhz": arm_const.UC_CPU_ARM_CORTEX_M4, "stm32h7a3": arm_const.UC_CPU_ARM_CORTEX_M7,
+                "stm32u575": arm_const.UC_CPU_ARM_CORTEX_M33, "stm32g0": arm_const.UC_CPU_ARM_CORTEX_M0}
+    for name, cpu in expected.items():
+        assert _Arch(load_device(name)).cpu == cpu, name
