@@ -3,7 +3,8 @@
     python3 -m mcubench.benchmarks.scale [--models 50,100,200] [--jobs N] [--skip-suite]
 
 Measured in one run on this machine and printed as Markdown:
-1. the default suite (every test sample) with --jobs 1 and --jobs N: wall time and speed-up;
+1. the default suite (every test sample) with --jobs 1, --jobs N and on a Dask LocalCluster of N workers:
+   wall time and speed-up;
 2. sweeps of generated DS-CNN models (benchmarks/model_family.py, widths 8-64, depths 1-4, KWS-sized) on
    four devices in fast mode (--samples 0), with cold firmware builds (a fresh build cache): estimates per
    second and per core, wall time against the number of models, the main process's peak memory;
@@ -34,12 +35,21 @@ def _timed(fn):
 
 
 def suite_speedup(jobs):
+    """Wall time of the default suite: serial, on `jobs` local processes, and on a Dask LocalCluster of
+    `jobs` worker processes (when dask.distributed is installed)."""
     suite = load_suite(default_suite_path())
     devices = load_devices(",".join(suite.devices))
     rows = []
     for n in (1, jobs):
         _, wall = _timed(lambda: run_suite(suite, devices, jobs=n))
-        rows.append((n, wall))
+        rows.append((f"--jobs {n}", wall))
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        return rows
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        _, wall = _timed(lambda: run_suite(suite, devices, scheduler=cluster.scheduler_address))
+    rows.append((f"Dask LocalCluster, {jobs} workers", wall))
     return rows
 
 
@@ -91,8 +101,8 @@ def main(argv=None):
             serial = rows[0][1]
             print("| default suite (4 models x 4 devices, every test sample) | wall time | speed-up |")
             print("|---|---:|---:|")
-            for n, wall in rows:
-                print(f"| --jobs {n} | {wall:.1f} s | {serial / wall:.2f}x |")
+            for label, wall in rows:
+                print(f"| {label} | {wall:.1f} s | {serial / wall:.2f}x |")
             print()
         print(f"| generated models | devices | estimates | does not fit | wall time | estimates/s | per core |")
         print("|---:|---|---:|---:|---:|---:|---:|")
