@@ -155,3 +155,46 @@ def test_profile_tflm_on_firmware_without_tflm(tmp_path, devices, capsys):
     elf = build_elf(devices["m4"], [EXAMPLES / "idle.c"], tmp_path / "idle.elf").elf_path
     assert main(["run", str(elf), "--device", "cortex-m4-80mhz", "--profile", "tflm"]) == EXIT_USAGE
     assert "found no TensorFlow Lite Micro kernel registrations" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not CMSISNN.is_file(), reason="needs ../shared/firmware/tflm-kws")
+def test_tflm_fixture_ram_breakdown_against_what_it_prints_and_its_linker_layout():
+    from elftools.elf.elffile import ELFFile
+
+    from mcubench.core.device import load_device
+    from mcubench.simulator.engine import Simulator
+
+    trace = Simulator(CMSISNN, load_device("cortex-m4-80mhz")).run().trace
+    with open(CMSISNN, "rb") as f:
+        elf = ELFFile(f)
+        sizes = {s.name: s["sh_size"] for s in elf.iter_sections()}
+        symbols = {s.name: (s["st_value"], s["st_size"]) for s in elf.get_section_by_name(".symtab").iter_symbols()}
+    arena = next(size for name, (_, size) in symbols.items() if "tensor_arena" in name)
+    # The application prints its arena: "arena_used_bytes 22820 of 23552".
+    assert f"arena_used_bytes 22820 of {arena}\r\n" in trace.console  # TFLM ends its log lines with CR LF
+    # Static RAM is .data + .bss (the arena is in .bss); the CubeIDE ._user_heap_stack block is reserved,
+    # sized by the linker script's _Min_Heap_Size + _Min_Stack_Size (plus 8-byte alignment), not counted.
+    assert trace.image.static_ram_bytes == sizes[".data"] + sizes[".bss"] >= arena
+    assert trace.image.reserved_sections == {"._user_heap_stack": sizes["._user_heap_stack"]}
+    minimum = symbols["_Min_Heap_Size"][0] + symbols["_Min_Stack_Size"][0]
+    assert minimum <= trace.image.reserved_bytes < minimum + 8
+    # The application never calls malloc, and its stack stays within the linker script's minimum.
+    assert trace.heap_bytes == 0
+    assert 0 < trace.stack_high_water_bytes < symbols["_Min_Stack_Size"][0]
+
+
+@pytest.mark.skipif(not CMSISNN.is_file(), reason="needs ../shared/firmware/tflm-kws and ../shared/models")
+@pytest.mark.parametrize("device", ["cortex-m4-80mhz", "stm32h7"])
+def test_tflm_and_mcubench_firmware_give_the_same_output_bytes(device):
+    from mcubench.benchmarks import tflm_compare
+    from mcubench.core.device import load_device
+
+    dev = load_device(device)
+    estimate, trace, ops, _ = tflm_compare.tflm_run(dev)
+    _, fw, own_output = tflm_compare.own_run(dev)
+    assert tflm_compare.tflm_output(trace) == own_output == bytes.fromhex("80 80 80 80 80 80 80 80 80 71 80 8f")
+    # The same ops run in both: TFLM's kernels once per layer of mcubench's own firmware.
+    layers = {}
+    for layer in fw.layers:
+        layers[layer.op] = layers.get(layer.op, 0) + 1
+    assert {op: estimate.regions[op].calls for op in ops if estimate.regions[op].calls} == layers
