@@ -51,7 +51,8 @@ def oracle_model_bytes(model_path) -> bytes:
     if not replace:
         with open(model_path, "rb") as f:
             return f.read()
-    return write_graph(graph, replace)
+    return write_graph(graph, {i: dict(name=graph.tensors[i].name, shape=list(graph.tensors[i].shape),
+                                       dtype="float32", data=values) for i, values in replace.items()})
 
 
 def interpreter_outputs(model_path, xs, reference="tflm"):

@@ -136,7 +136,7 @@ def resolve_kernels(kernels, device) -> str:
 
 def kernel_sources(kernels):
     sources = [RUNTIME_DIR / "mcb_kernels_portable.c", RUNTIME_DIR / "mcb_kernels_extra.c",
-               RUNTIME_DIR / "mcb_kernels_f32.c"]
+               RUNTIME_DIR / "mcb_kernels_f32.c", RUNTIME_DIR / "mcb_kernels_s16.c"]
     if kernels == "dsp":
         sources.append(RUNTIME_DIR / "mcb_kernels_dsp.c")
     return [s for s in sources if s.exists()]

@@ -273,15 +273,20 @@ def _binary_inputs(graph, op, prefix, ctype="int8_t"):
 _ADD_TABLES_BYTES = 2 * 256 * 4
 
 
+def add_multipliers(t1, t2, t_out, left_shift):
+    """(m1, shift1, m2, shift2, m_out, shift_out) of TFLite's quantized ADD (add_common.cc): both inputs
+    scaled by 2^left_shift to twice the larger input scale, the sum back to the output scale."""
+    s1, s2, so = float(t1.scale[0]), float(t2.scale[0]), float(t_out.scale[0])
+    twice_max = 2 * max(s1, s2)
+    return (*quantize_multiplier(s1 / twice_max), *quantize_multiplier(s2 / twice_max),
+            *quantize_multiplier(twice_max / ((1 << left_shift) * so)))
+
+
 def _add(graph, op, prefix, kernels="portable"):
     t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     _check_int8(op, t1, t2, t_out)
     left_shift = 20
-    s1, s2, so = float(t1.scale[0]), float(t2.scale[0]), float(t_out.scale[0])
-    twice_max = 2 * max(s1, s2)
-    m1, sh1 = quantize_multiplier(s1 / twice_max)
-    m2, sh2 = quantize_multiplier(s2 / twice_max)
-    mo, sho = quantize_multiplier(twice_max / ((1 << left_shift) * so))
+    m1, sh1, m2, sh2, mo, sho = add_multipliers(t1, t2, t_out, left_shift)
     act_min, act_max = _act(graph, op, t_out, op.options["activation"])
     bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
     params = (f"static const mcb_add_params {prefix}_params = {{{bc}, {left_shift}, "
@@ -504,9 +509,14 @@ SUPPORTED_OPS = tuple(sorted(_LOWERINGS))
 
 
 def _lowerings_for(graph, op):
-    """(lowerings, what they cover) for an op: by the data type of its output, except the conversions
-    between types (QUANTIZE, DEQUANTIZE), which the int8 table covers."""
+    """(lowerings, what they cover) for an op: by the data type of its output; the conversions between
+    types (QUANTIZE, DEQUANTIZE) by the int16 table when one side is int16, else by the int8 table."""
     dtype = graph.tensors[op.outputs[0]].dtype if op.outputs else "int8"
+    types = {graph.tensors[i].dtype for i in (*op.inputs, *op.outputs) if i >= 0}
+    if dtype == "int16" or (op.op in ("QUANTIZE", "DEQUANTIZE") and "int16" in types):
+        from .lowering_s16 import S16_LOWERINGS
+
+        return S16_LOWERINGS, "int16"
     if dtype == "float32" and op.op not in ("QUANTIZE", "DEQUANTIZE"):
         from .lowering_f32 import F32_LOWERINGS
 

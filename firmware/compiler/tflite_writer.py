@@ -176,16 +176,14 @@ def write_model(tensors, operators, inputs, outputs) -> bytes:
     return bytes(b.Output())
 
 
-def write_graph(graph, replace=None) -> bytes:
+def write_graph(graph, tensor_dicts=None) -> bytes:
     """A model file from a graph read by tflite_reader (its first subgraph, the options the writer knows),
-    with some constant tensors swapped: replace maps a tensor index to new data (its dtype becomes the
-    tensor's type, its quantization is dropped)."""
-    replace = replace or {}
+    with some tensors replaced: tensor_dicts maps a tensor index to a write_model tensor dict."""
+    tensor_dicts = tensor_dicts or {}
     tensors = []
     for t in graph.tensors:
-        if t.index in replace:
-            data = np.asarray(replace[t.index])
-            tensors.append(dict(name=t.name, shape=list(t.shape), dtype=str(data.dtype), data=data))
+        if t.index in tensor_dicts:
+            tensors.append(tensor_dicts[t.index])
             continue
         d = dict(name=t.name, shape=list(t.shape), dtype=t.dtype, data=t.data)
         if len(t.scale):

@@ -5,6 +5,7 @@
  */
 #include "mcb_fixedpoint.h"
 #include "mcb_kernels.h"
+#include "mcb_mathf.h"
 
 /* Input (minus zero point) rescaled to Q4.27, as both activations take it; 0 when out of range. */
 static inline int mcb_activation_input(const mcb_activation_params *p, int8_t x, int32_t *q4)
@@ -62,25 +63,6 @@ void mcb_tanh_s8(const mcb_activation_params *p, const int8_t *input, int8_t *ou
         /* Output scale 1/128, zero point 0. */
         output[i] = (int8_t)mcb_clamp(mcb_rdbp(result, 24), -128, 127);
     }
-}
-
-/* std::round of a float (half away from zero) without the C library. */
-static inline int32_t mcb_round_f32(float x)
-{
-    if (x >= 2147483520.0f) {
-        return INT32_MAX;
-    }
-    if (x <= -2147483648.0f) {
-        return INT32_MIN;
-    }
-    int32_t t = (int32_t)x; /* truncates */
-    const float frac = x - (float)t; /* exact: t and x are within one unit */
-    if (frac >= 0.5f) {
-        t += 1;
-    } else if (frac <= -0.5f) {
-        t -= 1;
-    }
-    return t;
 }
 
 void mcb_quantize_f32_s8(int32_t size, float scale, int32_t zero_point, const float *input, int8_t *output)

@@ -3,6 +3,7 @@
  * target's compiler flags say). Each output sums its terms in TFLite Micro's reference order, starting
  * from +0, bias added last; see mcb_kernels_f32.h for what that buys.
  */
+#include "mcb_broadcast.h"
 #include "mcb_kernels_f32.h"
 #include "mcb_mathf.h"
 
@@ -336,44 +337,14 @@ void mcb_max_pool_f32(const mcb_pool_f32_params *p, const float *input, float *o
     }
 }
 
-/* Every output element with the flat indices of both (broadcast) inputs: i1, i2, o. */
-#define MCB_F32_BROADCAST_LOOP(bc, BODY)                                                                   \
-    do {                                                                                                   \
-        int32_t o = 0;                                                                                     \
-        for (int32_t d0 = 0; d0 < (bc)->out_dims[0]; ++d0)                                                 \
-            for (int32_t d1 = 0; d1 < (bc)->out_dims[1]; ++d1)                                             \
-                for (int32_t d2 = 0; d2 < (bc)->out_dims[2]; ++d2)                                         \
-                    for (int32_t d3 = 0; d3 < (bc)->out_dims[3]; ++d3, ++o) {                              \
-                        const int32_t i1 = (bc)->flat ? o : d0 * (bc)->in1_strides[0] + d1 * (bc)->in1_strides[1] + \
-                                           d2 * (bc)->in1_strides[2] + d3 * (bc)->in1_strides[3];         \
-                        const int32_t i2 = (bc)->flat ? o : d0 * (bc)->in2_strides[0] + d1 * (bc)->in2_strides[1] + \
-                                           d2 * (bc)->in2_strides[2] + d3 * (bc)->in2_strides[3];         \
-                        BODY                                                                               \
-                    }                                                                                      \
-    } while (0)
-
 void mcb_add_f32(const mcb_binary_f32_params *p, const float *in1, const float *in2, float *output)
 {
-    if (p->bc.flat) {
-        const int32_t n = p->bc.out_dims[0] * p->bc.out_dims[1] * p->bc.out_dims[2] * p->bc.out_dims[3];
-        for (int32_t i = 0; i < n; ++i) {
-            output[i] = clamp_f32(in1[i] + in2[i], p->act_min, p->act_max);
-        }
-        return;
-    }
-    MCB_F32_BROADCAST_LOOP(&p->bc, { output[o] = clamp_f32(in1[i1] + in2[i2], p->act_min, p->act_max); });
+    MCB_BROADCAST_LOOP(&p->bc, { output[o_] = clamp_f32(in1[i1_] + in2[i2_], p->act_min, p->act_max); });
 }
 
 void mcb_mul_f32(const mcb_binary_f32_params *p, const float *in1, const float *in2, float *output)
 {
-    if (p->bc.flat) {
-        const int32_t n = p->bc.out_dims[0] * p->bc.out_dims[1] * p->bc.out_dims[2] * p->bc.out_dims[3];
-        for (int32_t i = 0; i < n; ++i) {
-            output[i] = clamp_f32(in1[i] * in2[i], p->act_min, p->act_max);
-        }
-        return;
-    }
-    MCB_F32_BROADCAST_LOOP(&p->bc, { output[o] = clamp_f32(in1[i1] * in2[i2], p->act_min, p->act_max); });
+    MCB_BROADCAST_LOOP(&p->bc, { output[o_] = clamp_f32(in1[i1_] * in2[i2_], p->act_min, p->act_max); });
 }
 
 void mcb_softmax_f32(int32_t rows, int32_t depth, float beta, const float *input, float *output)

@@ -3,6 +3,7 @@
  * the reference interpreter's byte for byte on any target. Used as-is on RV32 and ARMv6-M; the Cortex-M4/M7
  * build replaces the hot ones (see mcb_kernels_dsp.c) and keeps the rest.
  */
+#include "mcb_broadcast.h"
 #include "mcb_kernels.h"
 #include "mcb_fixedpoint.h"
 
@@ -279,30 +280,6 @@ MCB_WEAK void mcb_max_pool_s8(const mcb_pool_params *p, const int8_t *input, int
         }
     }
 }
-
-/* Calls fn for every output element with the matching flat indices of both (broadcast) inputs. */
-#define MCB_BROADCAST_LOOP(bc, BODY)                                                                         \
-    do {                                                                                                     \
-        if ((bc)->flat) {                                                                                    \
-            const int32_t n_ = (bc)->out_dims[0] * (bc)->out_dims[1] * (bc)->out_dims[2] * (bc)->out_dims[3]; \
-            for (int32_t o_ = 0; o_ < n_; ++o_) {                                                            \
-                const int32_t i1_ = o_, i2_ = o_;                                                            \
-                BODY                                                                                         \
-            }                                                                                                \
-        } else {                                                                                             \
-            int32_t o_ = 0;                                                                                  \
-            for (int32_t d0 = 0; d0 < (bc)->out_dims[0]; ++d0)                                               \
-                for (int32_t d1 = 0; d1 < (bc)->out_dims[1]; ++d1)                                           \
-                    for (int32_t d2 = 0; d2 < (bc)->out_dims[2]; ++d2)                                       \
-                        for (int32_t d3 = 0; d3 < (bc)->out_dims[3]; ++d3, ++o_) {                           \
-                            const int32_t i1_ = d0 * (bc)->in1_strides[0] + d1 * (bc)->in1_strides[1] +      \
-                                                d2 * (bc)->in1_strides[2] + d3 * (bc)->in1_strides[3];       \
-                            const int32_t i2_ = d0 * (bc)->in2_strides[0] + d1 * (bc)->in2_strides[1] +      \
-                                                d2 * (bc)->in2_strides[2] + d3 * (bc)->in2_strides[3];       \
-                            BODY                                                                             \
-                        }                                                                                    \
-        }                                                                                                    \
-    } while (0)
 
 MCB_WEAK void mcb_add_s8(const mcb_add_params *p, const int8_t *in1, const int8_t *in2, int8_t *output)
 {

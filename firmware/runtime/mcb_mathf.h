@@ -5,7 +5,8 @@
  * remainder), exp(r) by its Taylor polynomial to degree 7 (truncation below 1e-8 relative), times 2^k
  * built in the exponent bits. tanhf: its Taylor polynomial to degree 15 for |x| < 0.4 (truncation
  * below 1e-9), 1 - 2 / (exp(2|x|) + 1) above, where the subtraction loses at most two bits.
- * Both stay within a few units in the last place of the C library's results.
+ * Both stay within a few units in the last place of the C library's results. mcb_round_f32 is
+ * std::round to an int32 (saturating), as TFLite's QUANTIZE calls it.
  */
 #ifndef MCB_MATHF_H
 #define MCB_MATHF_H
@@ -25,6 +26,25 @@ static inline float mcb_f32_from_bits(uint32_t bits)
 static inline float mcb_pow2f(int32_t k)
 {
     return mcb_f32_from_bits((uint32_t)(k + 127) << 23);
+}
+
+/* std::round of a float (half away from zero) without the C library. */
+static inline int32_t mcb_round_f32(float x)
+{
+    if (x >= 2147483520.0f) {
+        return INT32_MAX;
+    }
+    if (x <= -2147483648.0f) {
+        return INT32_MIN;
+    }
+    int32_t t = (int32_t)x; /* truncates */
+    const float frac = x - (float)t; /* exact: t and x are within one unit */
+    if (frac >= 0.5f) {
+        t += 1;
+    } else if (frac <= -0.5f) {
+        t -= 1;
+    }
+    return t;
 }
 
 static inline float mcb_expf(float x)

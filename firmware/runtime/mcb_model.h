@@ -9,6 +9,7 @@
 
 #include "mcb_kernels.h"
 #include "mcb_kernels_f32.h"
+#include "mcb_kernels_s16.h"
 
 #ifdef MCB_HOST
 #define MCB_LAYER_BEGIN(name) ((void)0)

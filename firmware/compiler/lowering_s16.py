@@ -1,0 +1,205 @@
+"""Lower int16x8 operators (16-bit activations with zero point 0, int8 weights, int64 biases) to the
+int16 kernels (runtime/mcb_kernels_s16.h), with TFLite's own parameter arithmetic (quantization.py).
+
+Covered: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, SOFTMAX, RESHAPE
+(and SQUEEZE, EXPAND_DIMS), PAD, CONCATENATION, and QUANTIZE / DEQUANTIZE between float32 and int16.
+"""
+
+import numpy as np
+
+from mcubench.core.errors import ModelError
+
+from .codegen import c_float
+from .lowering import (ConstArray, _binary_inputs, _broadcast, _requant_arrays, _reshape, add_multipliers,
+                       concat_bytes, conv_geometry, pad_bytes, pool_geometry)
+from .quantization import activation_range, softmax_int16_luts, softmax_int16_params
+
+INT16_MIN, INT16_MAX = -32768, 32767
+
+
+def _check_s16(op, *tensors):
+    for t in tensors:
+        if t.dtype != "int16":
+            raise ModelError(f"layer {op.index} ({op.op}): tensor {t.name!r} is {t.dtype}; an int16x8 layer needs "
+                             "int16 activations")
+        if len(t.scale) == 0:
+            raise ModelError(f"layer {op.index} ({op.op}): tensor {t.name!r} has no quantization parameters")
+        if np.any(t.zero_point != 0):
+            raise ModelError(f"layer {op.index} ({op.op}): int16 tensor {t.name!r} must have zero point 0")
+
+
+def _act(op, t_out, activation):
+    rng = activation_range(activation, float(t_out.scale[0]), 0, INT16_MIN, INT16_MAX)
+    if rng is None:
+        raise ModelError(f"layer {op.index} ({op.op}): fused activation {activation} is not supported")
+    return rng
+
+
+def _weights(graph, op, prefix):
+    t = graph.tensors[op.inputs[1]]
+    if t.dtype != "int8" or t.data is None:
+        raise ModelError(f"layer {op.index} ({op.op}): weights {t.name!r} must be constant int8, are {t.dtype}")
+    if np.any(t.zero_point != 0):
+        raise ModelError(f"layer {op.index} ({op.op}): int8 weights must have zero point 0")
+    return t, ConstArray(f"{prefix}_filter", "int8_t", t.data.reshape(-1).astype(np.int64))
+
+
+def _bias(graph, op, prefix):
+    """The int64 bias, or none. An int32 bias means 32-bit accumulation in TFLite Micro: not built here."""
+    if len(op.inputs) <= 2 or op.inputs[2] < 0:
+        return [], "0"
+    t = graph.tensors[op.inputs[2]]
+    if t.dtype != "int64" or t.data is None:
+        raise ModelError(f"layer {op.index} ({op.op}): an int16x8 bias must be constant int64, is {t.dtype}")
+    return [ConstArray(f"{prefix}_bias", "int64_t", t.data.reshape(-1).astype(np.int64))], f"{prefix}_bias"
+
+
+def _conv(graph, op, prefix, depthwise):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_s16(op, t_in, t_out)
+    t_w, filter = _weights(graph, op, prefix)
+    o = op.options
+    b, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, mult, pad_top, pad_left = \
+        conv_geometry(op, t_in, t_w, t_out, depthwise)
+    if depthwise and k_h * k_w > 256:
+        raise ModelError(f"layer {op.index} ({op.op}): windows of more than 256 taps are not supported")
+    act_min, act_max = _act(op, t_out, o["activation"])
+    bias_consts, bias_name = _bias(graph, op, prefix)
+    rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
+    params = (f"static const mcb_conv_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, {out_w}, "
+              f"{out_c}, {k_h}, {k_w}, {o['stride_h']}, {o['stride_w']}, {o['dilation_h']}, {o['dilation_w']}, "
+              f"{pad_top}, {pad_left}, {mult}, 0, 0, {act_min}, {act_max}, {rq}}};")
+    macs = b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
+    args = f"&{prefix}_params, (const int16_t *){{in0}}, {prefix}_filter, {bias_name}, (int16_t *){{out}}"
+    consts = [filter] + bias_consts + rq_consts
+    if depthwise:
+        return dict(inputs=[op.inputs[0]], consts=consts, params=params, macs=macs,
+                    call=f"mcb_depthwise_conv2d_s16({args});")
+    # A 1x1, stride-1 convolution over the whole input reads its columns from the input; any other copies
+    # one column (im2col) into scratch: MCB_CONV_S16_SCRATCH_BYTES in mcb_kernels_s16.h.
+    direct = k_h == k_w == 1 and o["stride_h"] == o["stride_w"] == 1 and (in_h, in_w) == (out_h, out_w)
+    scratch = 0 if direct else 2 * k_h * k_w * in_c
+    return dict(inputs=[op.inputs[0]], consts=consts, params=params, macs=macs, scratch=scratch,
+                call=f"mcb_conv2d_s16({args}, {{scratch}});")
+
+
+def _fully_connected(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_s16(op, t_in, t_out)
+    if op.options.get("weights_format", 0) != 0:
+        raise ModelError(f"layer {op.index} ({op.op}): shuffled weights format is not supported")
+    t_w, filter = _weights(graph, op, prefix)
+    out_depth, in_depth = t_w.shape
+    batches = int(np.prod(t_in.shape)) // in_depth
+    act_min, act_max = _act(op, t_out, op.options["activation"])
+    bias_consts, bias_name = _bias(graph, op, prefix)
+    rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
+    params = (f"static const mcb_fc_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, 0, 0, "
+              f"{act_min}, {act_max}, {rq}}};")
+    return dict(inputs=[op.inputs[0]], consts=[filter] + bias_consts + rq_consts, params=params,
+                macs=batches * in_depth * out_depth,
+                call=f"mcb_fully_connected_s16(&{prefix}_params, (const int16_t *){{in0}}, {prefix}_filter, "
+                     f"{bias_name}, (int16_t *){{out}});")
+
+
+def _pool(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_s16(op, t_in, t_out)
+    act_min, act_max = _act(op, t_out, op.options["activation"])
+    params = f"static const mcb_pool_params {prefix}_params = {{{pool_geometry(op, t_in, t_out)}, {act_min}, {act_max}}};"
+    fn = "mcb_avg_pool_s16" if op.op == "AVERAGE_POOL_2D" else "mcb_max_pool_s16"
+    return dict(inputs=[op.inputs[0]], params=params,
+                call=f"{fn}(&{prefix}_params, (const int16_t *){{in0}}, (int16_t *){{out}});")
+
+
+def _add(graph, op, prefix):
+    """TFLite's general ADD with a left shift of 15 for int16 (add_common.cc)."""
+    t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
+    _check_s16(op, t1, t2, t_out)
+    left_shift = 15
+    m1, sh1, m2, sh2, mo, sho = add_multipliers(t1, t2, t_out, left_shift)
+    act_min, act_max = _act(op, t_out, op.options.get("activation", "NONE"))
+    bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
+    params = (f"static const mcb_add_params {prefix}_params = {{{bc}, {left_shift}, 0, {m1}, {sh1}, 0, {m2}, {sh2}, "
+              f"0, {mo}, {sho}, {act_min}, {act_max}}};")
+    exprs, acts, consts = _binary_inputs(graph, op, prefix, ctype="int16_t")
+    return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts),
+                call=f"mcb_add_s16(&{prefix}_params, (const int16_t *){exprs[0]}, (const int16_t *){exprs[1]}, "
+                     f"(int16_t *){{out}});")
+
+
+def _softmax(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_s16(op, t_in, t_out)
+    if abs(float(t_out.scale[0]) - 1 / 32768) > 0.001 / 32768:
+        raise ModelError(f"layer {op.index} (SOFTMAX): int16 output must have scale 1/32768 and zero point 0")
+    mult, shift = softmax_int16_params(op.options.get("beta", 1.0), t_in.scale[0])
+    exp_lut, reciprocal_lut = softmax_int16_luts()
+    depth = t_in.shape[-1]
+    rows = int(np.prod(t_in.shape)) // depth
+    consts = [ConstArray(f"{prefix}_exp_lut", "int16_t", exp_lut.astype(np.int64)),
+              ConstArray(f"{prefix}_reciprocal_lut", "int16_t", reciprocal_lut.astype(np.int64))]
+    params = (f"static const mcb_softmax_s16_params {prefix}_params = {{{rows}, {depth}, {mult}, {shift}, "
+              f"{prefix}_exp_lut, {prefix}_reciprocal_lut}};")
+    return dict(inputs=[op.inputs[0]], consts=consts, params=params,
+                call=f"mcb_softmax_s16(&{prefix}_params, (const int16_t *){{in0}}, (int16_t *){{out}});")
+
+
+def _quantize(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    if t_in.dtype != "float32" or t_out.dtype != "int16":
+        raise ModelError(f"layer {op.index} (QUANTIZE): {t_in.dtype} to {t_out.dtype} is not supported "
+                         "(float32 to int16 is)")
+    size = int(np.prod(t_in.shape))
+    return dict(inputs=[op.inputs[0]],
+                call=f"mcb_quantize_f32_s16({size}, {c_float(t_out.scale[0])}, {int(t_out.zero_point[0])}, "
+                     "(const float *){in0}, (int16_t *){out});")
+
+
+def _dequantize(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    if t_in.dtype != "int16" or t_out.dtype != "float32":
+        raise ModelError(f"layer {op.index} (DEQUANTIZE): {t_in.dtype} to {t_out.dtype} is not supported "
+                         "(int16 to float32 is)")
+    size = int(np.prod(t_in.shape))
+    return dict(inputs=[op.inputs[0]],
+                call=f"mcb_dequantize_s16_f32({size}, {c_float(t_in.scale[0])}, {int(t_in.zero_point[0])}, "
+                     "(const int16_t *){in0}, (float *){out});")
+
+
+def _pad(graph, op, prefix):
+    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+    _check_s16(op, t_in, t_out)
+    if op.op == "PADV2" and len(op.inputs) > 2 and op.inputs[2] >= 0:
+        if int(graph.tensors[op.inputs[2]].data.reshape(-1)[0]) != 0:
+            raise ModelError(f"layer {op.index} (PADV2): int16 padding with a value other than 0 is not supported")
+    return pad_bytes(graph, op, prefix, 2, 0)  # the zero point, 0, is two zero bytes
+
+
+def _concat(graph, op, prefix):
+    ins = [graph.tensors[i] for i in op.inputs]
+    t_out = graph.tensors[op.outputs[0]]
+    _check_s16(op, *ins, t_out)
+    if any(float(t.scale[0]) != float(t_out.scale[0]) for t in ins):
+        raise ModelError(f"layer {op.index} (CONCATENATION): inputs with their own quantization are not supported")
+    return concat_bytes(graph, op, prefix, "int16_t", 2)
+
+
+# Every lowering takes (graph, op, prefix, kernels); the int16 kernels are the same on every core.
+S16_LOWERINGS = {
+    "CONV_2D": lambda g, op, p, k: _conv(g, op, p, False),
+    "DEPTHWISE_CONV_2D": lambda g, op, p, k: _conv(g, op, p, True),
+    "FULLY_CONNECTED": lambda g, op, p, k: _fully_connected(g, op, p),
+    "AVERAGE_POOL_2D": lambda g, op, p, k: _pool(g, op, p),
+    "MAX_POOL_2D": lambda g, op, p, k: _pool(g, op, p),
+    "ADD": lambda g, op, p, k: _add(g, op, p),
+    "SOFTMAX": lambda g, op, p, k: _softmax(g, op, p),
+    "RESHAPE": _reshape,
+    "SQUEEZE": _reshape,
+    "EXPAND_DIMS": _reshape,
+    "PAD": lambda g, op, p, k: _pad(g, op, p),
+    "PADV2": lambda g, op, p, k: _pad(g, op, p),
+    "CONCATENATION": lambda g, op, p, k: _concat(g, op, p),
+    "QUANTIZE": lambda g, op, p, k: _quantize(g, op, p),
+    "DEQUANTIZE": lambda g, op, p, k: _dequantize(g, op, p),
+}
