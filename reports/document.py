@@ -9,6 +9,7 @@ import re
 
 from mcubench.reports import format as fmt
 from mcubench.reports.battery import Battery, battery_years, max_rate
+from mcubench.reports.variants import variants_section
 from mcubench.reports.blocks import (BEST, BulletList, Details, Figure, Heading, Note, Paragraph,  # noqa: F401
                                      Preformatted, Table)
 
@@ -404,6 +405,7 @@ def build_document(results, battery: Battery = Battery(), plot_names=(), referen
                         f"Speed-up against {reference_label} (its latency / this latency; above 1 is faster)"),
             ratio_table(results, reference, lambda r: r.energy_uj, lambda this, ref: this / ref,
                         f"Energy against {reference_label} (this energy / its energy; below 1 spends less)")]
+    doc += variants_section(results)
     doc += figure("latency", f"Latency per inference, per model and device ({ESTIMATE_LABEL})")
     doc += figure("energy", f"Energy per inference, per model and device ({ESTIMATE_LABEL})")
 
