@@ -133,7 +133,7 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
     if image.undecodable_bytes:
         notes.append(f"{image.undecodable_bytes} bytes of executed code capstone could not decode: 1 cycle each")
     if proxy:
-        notes.append(f"estimated for {proxy.real_isa} from a {proxy.isa} proxy trace")
+        notes.append(f"estimated for {proxy.real_isa} from an {proxy.isa.upper()} proxy trace")
     if trace.device != device.name:
         notes.append(f"re-costed from a trace taken on {trace.device}'s memory map and caches: memory areas and "
                      f"caches {device.name} does not share with it count as cache hits and zero-wait")
