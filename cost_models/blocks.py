@@ -36,8 +36,9 @@ class CoreModel:
     def _block_cost(self, insns) -> BlockCost:
         raise NotImplementedError
 
-    def mispredict_cycles(self, rows) -> int:
-        """Cycles lost to mispredicted branches (cores with a predictor override this)."""
+    def mispredict_cycles(self, rows, blocks) -> int:
+        """Cycles lost to mispredicted branches, from block_rows(blocks) and the blocks' counters (cores with a
+        predictor override this)."""
         return 0
 
     def branch_target_cycles(self, rows, blocks, run_blocks) -> int:

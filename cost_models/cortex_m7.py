@@ -23,9 +23,17 @@ instruction timing table. So this model is ours, and each rule is an assumption 
   latency and a fused one (VFMA, VFMS, VFNMA, VFNMS) 5, but either result is ready as the next one's addend
   after 3 (same measurements, "result latency" table: as multiplicand 6 / 5, as accumulate 3; LLVM's
   Arm-contributed Cortex-M7 scheduling model, ARMScheduleM7.td, has the same figures).
-- Branches: direct branches predicted by the BTAC cost nothing extra; a conditional branch taken t times in
-  c executions is mispredicted min(t, c - t) times (the minority direction, as a 2-bit counter does in a
-  loop); register/returned targets (BX, POP {pc}, LDR pc) are charged a misprediction each time taken.
+- Branches: the M7 predicts with a branch target address cache (BTAC), and only statically when the BTAC is
+  off (Cortex-M7 TRM, DDI 0489, Table 3-3 ACTLR: "DISBTACREAD ... BTAC is not used and only static branch
+  prediction can occur"); the TRM lists no return stack. Direct branches cost nothing extra; a conditional
+  branch taken t times in c executions is mispredicted min(t, c - t) times (the minority direction, as a
+  2-bit counter does in a loop). A branch to a register or loaded target (BX, BLX, POP {pc}, LDR pc, TBB/TBH)
+  is predicted to go where it went the last time it was taken, so it is mispredicted on its first taken
+  exit and each time its target changes (Trace BlockTable.target_changes): a function called from one site
+  returns without a misprediction, one called from two alternating sites mispredicts every return.
+  Assumption: the BTAC keeps every branch (its capacity is not published). A misprediction costs 8 cycles
+  (jnk0le's STM32H743 measurements: flag forwarding "can reduce branch misprediction penalty from 8 to 6
+  cycles", so 8 is the penalty without it).
 - Memory: ITCM/DTCM zero wait; other memory goes through the I-/D-cache (simulated by the tracer); a miss
   costs the area's line fill from [timing.line_fill]; write-backs are hidden by the write buffer.
 """
@@ -94,8 +102,9 @@ class CortexM7(CoreModel):
         self.dual_issue = timing.dual_issue
         self.mispredict = timing.branch_mispredict_cycles
         self.notes = {
-            f"Cortex-M7 dual issue {'on' if self.dual_issue else 'off'}, misprediction {self.mispredict} cycles, "
-            "load-use 1 bubble, multiply latency 2 (our rules: Arm publishes no M7 timing table)",
+            f"Cortex-M7 dual issue {'on' if self.dual_issue else 'off'}, misprediction {self.mispredict} cycles "
+            "(indirect branches predicted to their last target), load-use 1 bubble, multiply latency 2 "
+            "(our rules: Arm publishes no M7 timing table)",
         }
 
     def _pairs(self, a, ka, b, kb) -> bool:
@@ -161,11 +170,11 @@ class CortexM7(CoreModel):
         )
 
     # --- per-span extras ---------------------------------------------------------------------
-    def mispredict_cycles(self, rows) -> int:
+    def mispredict_cycles(self, rows, blocks) -> int:
         mispredicts = 0
-        for cost, count, taken in rows:
-            if cost.ends_indirect:
-                mispredicts += taken
-            elif cost.ends_conditional:
+        for (cost, count, taken), changes in zip(rows, blocks.target_changes.tolist()):
+            if cost.ends_conditional:
                 mispredicts += min(taken, count - taken)
+            if cost.ends_indirect:
+                mispredicts += min(taken, int(changes))
         return mispredicts * self.mispredict

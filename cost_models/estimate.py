@@ -86,7 +86,7 @@ def _span_cycles(model, device, image, view, clock_mhz, tally, run_blocks) -> di
         parts["taken_branches"] += taken * cost.taken + (count - taken) * cost.not_taken
     parts["taken_branches"] += model.branch_target_cycles(rows, view.blocks, run_blocks)
     parts["divides"] = division_extra(rows, view.divisions, model.divide_cycles, model.divide_worst, tally)
-    parts["mispredicts"] = model.mispredict_cycles(rows)
+    parts["mispredicts"] = model.mispredict_cycles(rows, view.blocks)
     parts["memory_stalls"] = int(round(model.memory_stalls(device, view, rows, clock_mhz, tally)))
     return parts
 

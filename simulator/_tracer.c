@@ -38,13 +38,18 @@ enum { M_READS, M_WRITES, M_READ_BYTES, M_WRITE_BYTES, M_NCOUNTERS };
 #define MAX_MARKS 1024
 #define HIST_BINS 33
 #define NO_FUNC 0xFFFFFFFFu
+#define NO_TARGET 0xFFFFFFFFu /* never a block address: blocks start at even addresses */
 
 typedef struct {
     uint32_t addr, size, ninsn, ctx;
     uint32_t func; /* function region index whose entry this block is, or NO_FUNC */
     uint32_t next; /* index + 1 of the block that followed last time: a guess that saves the hash lookup */
     uint32_t idle; /* the block is an idle loop: it branches to itself doing nothing else (see idle_loop) */
+    uint32_t last_target; /* where its final branch went when last taken, NO_TARGET before the first time */
     uint64_t count, fallthrough;
+    /* Taken exits whose target differs from the previous taken exit's (the first one counts): what a branch
+       target cache that remembers each branch's last target mispredicts. */
+    uint64_t target_changes;
 } block_t;
 
 typedef struct {
@@ -378,6 +383,8 @@ static int64_t block_lookup(tracer_t *t, uint32_t addr, uint32_t size)
     b->ctx = t->ctx;
     b->count = 0;
     b->fallthrough = 0;
+    b->target_changes = 0;
+    b->last_target = NO_TARGET;
     b->next = 0;
     b->func = func_of(t, addr);
     b->ninsn = decode_block(t, addr, size, &b->idle);
@@ -609,7 +616,12 @@ void tracer_block_hook(uc_engine *uc, uint64_t address, uint32_t size, void *use
     b->count++;
     if (t->prev >= 0) {
         p = &t->blocks[t->prev]; /* block_lookup may have moved the table */
-        p->fallthrough += p->addr + p->size == addr;
+        if (p->addr + p->size == addr) {
+            p->fallthrough++;
+        } else if (p->last_target != addr) {
+            p->last_target = addr;
+            p->target_changes++;
+        }
     }
     t->prev = i;
     if (t->nfetch_caches)
@@ -996,7 +1008,7 @@ uint32_t tracer_heap_top(tracer_t *t) { return t->heap_top; }
 uint64_t tracer_sbrk_calls(tracer_t *t) { return t->sbrk_calls; }
 
 void tracer_blocks(tracer_t *t, uint32_t *addr, uint32_t *size, uint32_t *ninsn, uint32_t *ctx, uint64_t *count,
-                   uint64_t *fallthrough)
+                   uint64_t *fallthrough, uint64_t *target_changes)
 {
     for (uint32_t i = 0; i < t->nblocks; i++) {
         addr[i] = t->blocks[i].addr;
@@ -1005,6 +1017,7 @@ void tracer_blocks(tracer_t *t, uint32_t *addr, uint32_t *size, uint32_t *ninsn,
         ctx[i] = t->blocks[i].ctx;
         count[i] = t->blocks[i].count;
         fallthrough[i] = t->blocks[i].fallthrough;
+        target_changes[i] = t->blocks[i].target_changes;
     }
 }
 

@@ -556,10 +556,10 @@ class Simulator:
     def _collect(self) -> Trace:
         lib, t = self._lib, self._tracer
         n = lib.tracer_nblocks(t)
-        cols = [np.zeros(n, dtype=np.uint32) for _ in range(4)] + [np.zeros(n, dtype=np.uint64) for _ in range(2)]
+        cols = [np.zeros(n, dtype=np.uint32) for _ in range(4)] + [np.zeros(n, dtype=np.uint64) for _ in range(3)]
         lib.tracer_blocks(t, *(c.ctypes.data_as(ctypes.POINTER(ctypes.c_uint32 if c.dtype == np.uint32 else ctypes.c_uint64))
                                for c in cols))
-        addr, size, ninsn, ctx, count, fall = cols
+        addr, size, ninsn, ctx, count, fall, changes = cols
         nctx = lib.tracer_nctx(t)
         nareas, ncaches, nsites = len(self._areas), len(self.caches), len(self._div_sites)
         parent = np.zeros(nctx, dtype=np.uint32)
@@ -581,7 +581,8 @@ class Simulator:
         lib.tracer_marks(t, marks.ctypes.data_as(p32), calls.ctypes.data_as(p64))
         region_names = self._function_names + [self._marker_name(int(a)) for a in marks[:nmarks]]
 
-        blocks = dict(address=addr, size=size, instructions=ninsn, ctx=ctx, count=count, fallthrough=fall)
+        blocks = dict(address=addr, size=size, instructions=ninsn, ctx=ctx, count=count, fallthrough=fall,
+                      target_changes=changes)
         everything = np.ones(nctx, dtype=bool)
         parts = dict(blocks=blocks, mem=mem, cache=cache, cache_area=cache_area, div=div)
         total = rolled_up(parts, everything, self._areas, self.caches, self._div_sites)

@@ -42,7 +42,7 @@ _PROTOTYPES = {
     "tracer_heap_base": (u32, [ptr]),
     "tracer_heap_top": (u32, [ptr]),
     "tracer_sbrk_calls": (u64, [ptr]),
-    "tracer_blocks": (None, [ptr, P32, P32, P32, P32, P64, P64]),
+    "tracer_blocks": (None, [ptr, P32, P32, P32, P32, P64, P64, P64]),
     "tracer_contexts": (None, [ptr, P32, P32, P64, P64, P64, P64, P64]),
     "tracer_layout": (None, [P32]),
     "tracer_add_cond_site": (ptr, [ptr, u32]),

@@ -28,11 +28,11 @@ def _block_table(blocks, keep) -> BlockTable:
     rows = {k: v[keep] for k, v in blocks.items()}
     key = (rows["address"].astype(np.uint64) << np.uint64(32)) | rows["size"].astype(np.uint64)
     unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    count = np.zeros(unique.size, dtype=np.uint64)
-    fall = np.zeros(unique.size, dtype=np.uint64)
-    np.add.at(count, inverse, rows["count"])
-    np.add.at(fall, inverse, rows["fallthrough"])
-    return BlockTable(rows["address"][first], rows["size"][first], rows["instructions"][first], count, fall)
+    sums = {}
+    for column in ("count", "fallthrough", "target_changes"):
+        sums[column] = np.zeros(unique.size, dtype=np.uint64)
+        np.add.at(sums[column], inverse, rows[column])
+    return BlockTable(rows["address"][first], rows["size"][first], rows["instructions"][first], **sums)
 
 
 def _misses_by_area(counts, areas) -> dict:

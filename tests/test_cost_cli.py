@@ -91,18 +91,19 @@ def test_bad_input_is_one_line_and_writes_nothing(saved_trace, tmp_path, capsys,
     assert not out_json.exists()
 
 
-def test_trace_without_per_area_cache_misses_is_refused(saved_trace, tmp_path, capsys):
-    # A /1 record has no per-area misses, so a cache over several memories cannot be costed from it.
+@pytest.mark.parametrize("schema, lacks", [("mcubench.trace/1", "cache misses per memory area"),
+                                           ("mcubench.trace/2", "branch target changes")])
+def test_trace_without_the_counters_the_models_need_is_refused(saved_trace, tmp_path, capsys, schema, lacks):
+    # /1 records have no per-area cache misses, /2 records no branch target changes.
     path, _ = saved_trace
     old = json.loads(path.read_text())
-    old["schema"] = "mcubench.trace/1"
-    for counts in old["caches"].values():
-        counts.pop("areas")
+    old["schema"] = schema
+    old["blocks"].pop("target_changes")
     legacy = tmp_path / "legacy.json"
     legacy.write_text(json.dumps(old))
     assert main(["run", "--trace", str(legacy), "--device", "stm32h7"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "mcubench.trace/1" in err[0] and "take the trace again" in err[0]
+    assert len(err) == 1 and schema in err[0] and lacks in err[0] and "take the trace again" in err[0]
 
 
 def test_fresh_run_equals_recosted_saved_trace(tmp_path, capsys):

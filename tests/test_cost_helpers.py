@@ -31,10 +31,12 @@ def assemble_rv32(source: str) -> bytes:
 
 
 def block_table(rows):
-    """rows: [(address, size, instructions, count, fallthrough)]"""
-    cols = list(zip(*rows)) if rows else [[]] * 5
+    """rows: [(address, size, instructions, count, fallthrough[, target_changes])]; without target_changes, a
+    block taken at least once is taken to have gone to one target (one change: the first taken exit)."""
+    rows = [r if len(r) == 6 else (*r, min(1, r[3] - r[4])) for r in rows]
+    cols = list(zip(*rows)) if rows else [[]] * 6
     return BlockTable(np.asarray(cols[0], np.uint32), np.asarray(cols[1], np.uint32), np.asarray(cols[2], np.uint32),
-                      np.asarray(cols[3], np.uint64), np.asarray(cols[4], np.uint64))
+                      np.asarray(cols[3], np.uint64), np.asarray(cols[4], np.uint64), np.asarray(cols[5], np.uint64))
 
 
 def make_trace(isa, code_address, code, rows, *, memory=None, caches=None, divisions=None, regions=(),

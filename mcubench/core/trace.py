@@ -15,10 +15,11 @@ import numpy as np
 
 from mcubench.core.errors import TraceError
 
-TRACE_SCHEMA = "mcubench.trace/2"
-# /1 had no per-area cache misses, so a cache in front of several memories could not charge each miss to
-# the memory that filled it: such records are refused with a line that says to take the trace again.
-_OLDER_SCHEMAS = ("mcubench.trace/1",)
+TRACE_SCHEMA = "mcubench.trace/3"
+# Older records lack counters the cost models need: /1 per-area cache misses (a cache in front of several
+# memories could not charge each miss to the memory that filled it), /2 per-block branch target changes.
+# They are refused with a line that says to take the trace again.
+_OLDER_SCHEMAS = {"mcubench.trace/1": "cache misses per memory area", "mcubench.trace/2": "branch target changes"}
 
 
 @dataclass
@@ -27,6 +28,9 @@ class BlockTable:
 
     fallthrough counts the executions after which the next executed block began at address+size;
     the cost models read count - fallthrough as the taken count of the block's final branch.
+    target_changes counts the taken exits that went somewhere else than the block's previous taken exit (the
+    first taken exit counts): the mispredictions of a branch target cache that keeps each branch's last target.
+    A row that merges several regions' executions of one block adds their counts, one first exit per region.
     """
 
     address: np.ndarray  # uint32, first instruction (Thumb addresses without the low bit)
@@ -34,27 +38,25 @@ class BlockTable:
     instructions: np.ndarray  # uint32, instructions in one execution of the block
     count: np.ndarray  # uint64, executions
     fallthrough: np.ndarray  # uint64, executions followed by the block at address+size
+    target_changes: np.ndarray  # uint64, taken exits to another target than the previous taken exit
+
+    _COLUMNS = ("address", "size", "instructions", "count", "fallthrough", "target_changes")
+    _TYPES = (np.uint32, np.uint32, np.uint32, np.uint64, np.uint64, np.uint64)
 
     @classmethod
     def empty(cls):
-        return cls(*(np.zeros(0, dtype=t) for t in (np.uint32, np.uint32, np.uint32, np.uint64, np.uint64)))
+        return cls(*(np.zeros(0, dtype=t) for t in cls._TYPES))
 
     @property
     def executed_instructions(self) -> int:
         return int(np.dot(self.instructions.astype(np.uint64), self.count))
 
     def to_dict(self):
-        return {k: getattr(self, k).tolist() for k in ("address", "size", "instructions", "count", "fallthrough")}
+        return {k: getattr(self, k).tolist() for k in self._COLUMNS}
 
     @classmethod
     def from_dict(cls, d):
-        return cls(
-            np.asarray(d["address"], dtype=np.uint32),
-            np.asarray(d["size"], dtype=np.uint32),
-            np.asarray(d["instructions"], dtype=np.uint32),
-            np.asarray(d["count"], dtype=np.uint64),
-            np.asarray(d["fallthrough"], dtype=np.uint64),
-        )
+        return cls(*(np.asarray(d[k], dtype=t) for k, t in zip(cls._COLUMNS, cls._TYPES)))
 
 
 @dataclass
@@ -236,8 +238,8 @@ class Trace:
     @classmethod
     def from_dict(cls, d):
         if isinstance(d, dict) and d.get("schema") in _OLDER_SCHEMAS:
-            raise TraceError(f"a {d['schema']} trace record, written before cache misses were counted per memory "
-                             f"area ({TRACE_SCHEMA}): take the trace again with `mcubench trace`")
+            raise TraceError(f"a {d['schema']} trace record, written before mcubench counted "
+                             f"{_OLDER_SCHEMAS[d['schema']]} ({TRACE_SCHEMA}): take the trace again with `mcubench trace`")
         if not isinstance(d, dict) or d.get("schema") != TRACE_SCHEMA:
             raise TraceError(f"not a {TRACE_SCHEMA} trace record")
         try:
