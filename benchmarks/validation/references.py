@@ -43,6 +43,12 @@ _TRM_M0 = ("Arm Cortex-M0+ Technical Reference Manual (DDI 0484C), section 3.3, 
 _M4 = dict(device="cortex-m4-80mhz", program="m4_refs.S", clock_mhz=16.0, how="region")
 _M7 = dict(device="stm32h7", program="m7_refs.S", clock_mhz=480.0, how="per_copy", unit="cycles per copy")
 _M0 = dict(device="stm32g0", program="m0_refs.S", clock_mhz=16.0, how="per_copy", unit="cycles per copy")
+_PCM1723 = ("pcm1723, 'ESP32 no meirei jikkou saikuru-suu (1)' ('ESP32 instruction execution cycle counts', part 1; "
+            "blog pcm1723.hateblo.jp, entry 2018-04-17): ESP32 (Xtensa LX6) code built with ESP-IDF's GCC, timed on "
+            "the chip with esp_timer_get_time over 24 million loop iterations at 240 MHz (part 2, entry "
+            "2018-04-27); statement: {says}")
+# The ESP32 is costed from an RV32IMC proxy: the program is the RV32 sequence standing for the Xtensa one.
+_ESP32 = dict(device="esp32", program="esp32_refs.S", clock_mhz=240.0, how="per_copy", unit="cycles per copy")
 
 REFERENCES = (
     Reference("ldr_ldr", mechanism="load pipelining", published=3, unit="cycles",
@@ -74,6 +80,9 @@ REFERENCES = (
               source=_COMPENDIUM.format(page="'Division timing', formula at bits(5) = bits(7) = 3"), **_M4),
     Reference("udiv_3_1000", mechanism="divide (early termination)", published=3, unit="cycles",
               source=_COMPENDIUM.format(page="'Division timing', formula at bits(3) = 2 < bits(1000) = 10"), **_M4),
+    Reference("call_return", mechanism="call and return (BL, BX LR)", published=4, unit="cycles",
+              source=_COMPENDIUM.format(page="'Function calls': 'Jumping to a function and returning costs four "
+                                        "cycles'"), **_M4),
 
     Reference("ldm4", mechanism="load multiple", published=2,
               source=_JNK_M7.format(says="load/store pair/multiple ... takes ceil(regnum/2) cycles to execute"),
@@ -99,6 +108,12 @@ REFERENCES = (
                                     "instruction and locks pipeline for the rest of the duration"), **_M7),
     Reference("vsqrt", mechanism="floating-point square root", published=14,
               source=_JNK_M7.format(says="vdiv.f/vsqrt.f execute in 16/14 cycles"), **_M7),
+
+    Reference("dec_branch", mechanism="loop counter decrement and taken conditional branch (no LOOP)",
+              published=5,
+              source=_PCM1723.format(says="when inline assembly keeps GCC from using the hardware loop "
+                                     "instruction, the loop is a loop-counter decrement plus a conditional jump, "
+                                     "with 5 cycles of overhead"), **_ESP32),
 
     Reference("ldr", mechanism="load", published=2, source=_TRM_M0.format(what="LDR 2 cycles"), **_M0),
     Reference("muls", mechanism="multiply", published=1,

@@ -140,10 +140,21 @@ main:
     udiv r2, r0, r1
     END
 
+    /* Compendium "Function calls": a call to a leaf function and its return. */
+    BEGIN_AT_8 name_call_return
+    bl leaf
+    END
+
     movs r0, #0
     pop {r4-r8, pc}
     .size main, . - main
     .pool
+
+    .balign 4
+    .type leaf, %function
+leaf:
+    bx lr
+    .size leaf, . - leaf
 
     .section .rodata
 name_empty: .asciz "empty"
@@ -160,6 +171,7 @@ name_udiv_1000_10: .asciz "udiv_1000_10"
 name_udiv_max_1: .asciz "udiv_max_1"
 name_udiv_5_7: .asciz "udiv_5_7"
 name_udiv_3_1000: .asciz "udiv_3_1000"
+name_call_return: .asciz "call_return"
 
     .bss
     .balign 8
