@@ -64,7 +64,7 @@ def _weights(graph, op, k, prefix, name, pack=None):
     return ConstArray(f"{prefix}_{name}", "float", (pack(values) if pack else values).reshape(-1))
 
 
-def _row_quads(w):
+def row_quads(w):
     """Filter rows [out][K] -> each quad of rows interleaved, [out / 4][K][4], the last out % 4 rows plain."""
     rows = w.reshape(w.shape[0], -1)
     quads = rows.shape[0] // 4 * 4
@@ -96,7 +96,7 @@ def _conv(graph, op, prefix, depthwise):
     if depthwise:
         pack = _channel_quads if mult == 1 and in_c % 4 == 0 else None
     else:
-        pack = _row_quads
+        pack = row_quads
     filter = _weights(graph, op, 1, prefix, "filter", pack)
     bias_consts, bias_name = _bias_f32(graph, op, prefix)
     params = (f"static const mcb_conv_f32_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, "
@@ -122,7 +122,7 @@ def _fully_connected(graph, op, prefix):
         raise ModelError(f"layer {op.index} ({op.op}): shuffled weights format is not supported")
     out_depth, in_depth = t_w.shape
     batches = int(np.prod(t_in.shape)) // in_depth
-    filter = _weights(graph, op, 1, prefix, "filter", _row_quads)
+    filter = _weights(graph, op, 1, prefix, "filter", row_quads)
     bias_consts, bias_name = _bias_f32(graph, op, prefix)
     params = (f"static const mcb_fc_f32_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, "
               f"{_act_range(op, op.options['activation'])}}};")

@@ -10,6 +10,7 @@ import numpy as np
 from mcubench.core.errors import ModelError
 
 from .codegen import c_float
+from .lowering_f32 import row_quads
 from .lowering import (ConstArray, _binary_inputs, _broadcast, _requant_arrays, _reshape, add_multipliers,
                        concat_bytes, conv_geometry, pad_bytes, pool_geometry)
 from .quantization import activation_range, softmax_int16_luts, softmax_int16_params
@@ -35,13 +36,15 @@ def _act(op, t_out, activation):
     return rng
 
 
-def _weights(graph, op, prefix):
+def _weights(graph, op, prefix, quads=True):
+    """The int8 weights, rows in interleaved quads (conv, FC) or as in the file (depthwise)."""
     t = graph.tensors[op.inputs[1]]
     if t.dtype != "int8" or t.data is None:
         raise ModelError(f"layer {op.index} ({op.op}): weights {t.name!r} must be constant int8, are {t.dtype}")
     if np.any(t.zero_point != 0):
         raise ModelError(f"layer {op.index} ({op.op}): int8 weights must have zero point 0")
-    return t, ConstArray(f"{prefix}_filter", "int8_t", t.data.reshape(-1).astype(np.int64))
+    values = row_quads(t.data.astype(np.int64)) if quads else t.data.reshape(-1).astype(np.int64)
+    return t, ConstArray(f"{prefix}_filter", "int8_t", values)
 
 
 def _bias(graph, op, prefix):
@@ -57,7 +60,7 @@ def _bias(graph, op, prefix):
 def _conv(graph, op, prefix, depthwise):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_s16(op, t_in, t_out)
-    t_w, filter = _weights(graph, op, prefix)
+    t_w, filter = _weights(graph, op, prefix, quads=not depthwise)
     o = op.options
     b, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, mult, pad_top, pad_left = \
         conv_geometry(op, t_in, t_w, t_out, depthwise)

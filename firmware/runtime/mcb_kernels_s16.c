@@ -25,23 +25,24 @@ static inline int16_t requant_s16(const mcb_requant *rq, int64_t acc, int32_t c,
 /* Products added in 32 bits this many at a time (each is at most 2^22 in magnitude). */
 #define MCB_S16_BLOCK 256
 
-/* Every output channel of one column (k int16 values), four channels per pass over the column. */
+/* Every output channel of one column (k int16 values), four channels per pass over the column, their
+ * weights interleaved (mcb_kernels_s16.h) so that one pointer walks them. */
 static void dot_columns_s16(const int16_t *col, int32_t k, int32_t out_c, const int8_t *filter, const int64_t *bias,
                             const mcb_requant *rq, int32_t lo, int32_t hi, int16_t *out)
 {
     int32_t oc = 0;
     for (; oc + 3 < out_c; oc += 4) {
-        const int8_t *w0 = filter + oc * k, *w1 = w0 + k, *w2 = w1 + k, *w3 = w2 + k;
+        const int8_t *w = filter + oc * k;
         int64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
         for (int32_t i0 = 0; i0 < k; i0 += MCB_S16_BLOCK) {
             const int32_t end = k - i0 < MCB_S16_BLOCK ? k : i0 + MCB_S16_BLOCK;
             int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int32_t i = i0; i < end; ++i) {
+            for (int32_t i = i0; i < end; ++i, w += 4) {
                 const int32_t x = col[i];
-                s0 += w0[i] * x;
-                s1 += w1[i] * x;
-                s2 += w2[i] * x;
-                s3 += w3[i] * x;
+                s0 += w[0] * x;
+                s1 += w[1] * x;
+                s2 += w[2] * x;
+                s3 += w[3] * x;
             }
             a0 += s0;
             a1 += s1;
@@ -95,7 +96,8 @@ static void im2col_s16(const mcb_conv_params *p, const int16_t *in_b, int32_t oy
     }
 }
 
-/* Without scratch (a 1x1, stride-1 convolution over the whole input) the columns are the input pixels. */
+/* Without scratch (a 1x1, stride-1 convolution over the whole input) the columns are the input pixels;
+ * otherwise each is copied into scratch first (im2col). */
 void mcb_conv2d_s16(const mcb_conv_params *p, const int16_t *input, const int8_t *filter, const int64_t *bias,
                     int16_t *output, void *scratch)
 {
@@ -116,32 +118,71 @@ void mcb_conv2d_s16(const mcb_conv_params *p, const int16_t *input, const int8_t
     }
 }
 
-/* Each output channel over the taps inside its window; the window sum fits 32 bits (the compiler allows
- * at most 256 taps). */
+/* The taps of a window along one axis that fall inside the input: [k0, k1). */
+static inline void clip_taps_s16(int32_t origin, int32_t k, int32_t dilation, int32_t size, int32_t *k0, int32_t *k1)
+{
+    int32_t lo = 0, hi = k;
+    while (lo < hi && origin + dilation * lo < 0) {
+        ++lo;
+    }
+    while (hi > lo && origin + dilation * (hi - 1) >= size) {
+        --hi;
+    }
+    *k0 = lo;
+    *k1 = hi;
+}
+
+/* Over the taps inside the window (the window sum fits 32 bits: the compiler allows at most 256 taps).
+ * Multiplier 1: four channels at a time (a pixel's channels and a tap's weights are contiguous). */
 void mcb_depthwise_conv2d_s16(const mcb_conv_params *p, const int16_t *input, const int8_t *filter,
                               const int64_t *bias, int16_t *output)
 {
     const int32_t in_c = p->in_c, out_c = p->out_c, mult = p->depth_multiplier;
+    const int32_t step_x = p->dilation_w * in_c, step_y = p->dilation_h * p->in_w * in_c, w_row = p->k_w * out_c;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int16_t *in_b = input + b * p->in_h * p->in_w * in_c;
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             const int32_t y0 = oy * p->stride_h - p->pad_top;
+            int32_t ky0, ky1;
+            clip_taps_s16(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 const int32_t x0 = ox * p->stride_w - p->pad_left;
-                for (int32_t oc = 0; oc < out_c; ++oc) {
-                    const int32_t ic = oc / mult;
-                    int32_t sum = 0;
-                    for (int32_t ky = 0; ky < p->k_h; ++ky) {
-                        const int32_t iy = y0 + p->dilation_h * ky;
-                        if (iy < 0 || iy >= p->in_h) {
-                            continue;
-                        }
-                        for (int32_t kx = 0; kx < p->k_w; ++kx) {
-                            const int32_t ix = x0 + p->dilation_w * kx;
-                            if (ix < 0 || ix >= p->in_w) {
-                                continue;
+                int32_t kx0, kx1;
+                clip_taps_s16(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
+                const int16_t *in_first = in_b + ((y0 + p->dilation_h * ky0) * p->in_w + x0 + p->dilation_w * kx0) * in_c;
+                const int8_t *w_first = filter + (ky0 * p->k_w + kx0) * out_c;
+                int32_t c = 0;
+                if (mult == 1) {
+                    for (; c + 3 < in_c; c += 4) {
+                        int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                        const int16_t *x_row = in_first + c;
+                        const int8_t *wr = w_first + c;
+                        for (int32_t ky = ky0; ky < ky1; ++ky, x_row += step_y, wr += w_row) {
+                            const int16_t *x = x_row;
+                            const int8_t *w = wr;
+                            for (int32_t kx = kx0; kx < kx1; ++kx, x += step_x, w += out_c) {
+                                s0 += w[0] * (int32_t)x[0];
+                                s1 += w[1] * (int32_t)x[1];
+                                s2 += w[2] * (int32_t)x[2];
+                                s3 += w[3] * (int32_t)x[3];
                             }
-                            sum += filter[(ky * p->k_w + kx) * out_c + oc] * (int32_t)in_b[(iy * p->in_w + ix) * in_c + ic];
+                        }
+                        const int32_t sums[4] = {s0, s1, s2, s3};
+                        for (int32_t k = 0; k < 4; ++k) {
+                            const int64_t acc = (int64_t)sums[k] + (bias ? bias[c + k] : 0);
+                            output[c + k] = requant_s16(&p->rq, acc, c + k, p->act_min, p->act_max);
+                        }
+                    }
+                }
+                for (int32_t oc = c * mult; oc < out_c; ++oc) {
+                    int32_t sum = 0;
+                    const int16_t *x_row = in_first + oc / mult;
+                    const int8_t *wr = w_first + oc;
+                    for (int32_t ky = ky0; ky < ky1; ++ky, x_row += step_y, wr += w_row) {
+                        const int16_t *x = x_row;
+                        const int8_t *w = wr;
+                        for (int32_t kx = kx0; kx < kx1; ++kx, x += step_x, w += out_c) {
+                            sum += *w * (int32_t)*x;
                         }
                     }
                     const int64_t acc = (int64_t)sum + (bias ? bias[oc] : 0);

@@ -9,7 +9,9 @@
  * MultiplyByQuantizedMultiplier (the multiplier rounded to 16 bits, one rounding shift). ADD is the int8
  * kernel's arithmetic with a left shift of 15; SOFTMAX uses TFLite's two 513-entry lookup tables (exp on
  * [-10, 0] and 1 / (1 + x)), which the compiler computes as TFLite Micro does in Prepare.
- * Parameter structs are the int8 ones (mcb_kernels.h); offsets are 0 for int16 tensors.
+ * Parameter structs are the int8 ones (mcb_kernels.h); offsets are 0 for int16 tensors. CONV_2D and
+ * FULLY_CONNECTED weights come as rows of K values with each quad of rows interleaved, [out / 4][K][4], the
+ * last out % 4 rows plain (the float kernels' layout, mcb_kernels_f32.h); depthwise weights as in the file.
  */
 #ifndef MCB_KERNELS_S16_H
 #define MCB_KERNELS_S16_H
