@@ -185,13 +185,21 @@ def measure_pair(model, device, prepared, *, clock_mhz=None, voltage_v=None, pro
         return benchmark_one(model, device, test_set, references, progress=progress, clock_mhz=clock_mhz,
                              voltage_v=voltage_v)
     except Exception as exc:
-        kind = _failure_kind(exc)
-        if kind is None:
+        failure = failure_row(model, device, exc)
+        if failure is None:
             raise
-        shortfalls = [{"memory": m, "needed_bytes": int(n), "available_bytes": int(a)}
-                      for m, n, a in getattr(exc, "shortfalls", ())]
-        return Failure(model.name, model.title, device.name, device.title, kind, str(exc), shortfalls=shortfalls,
-                       variant=model.variant, variant_of=model.variant_of)
+        return failure
+
+
+def failure_row(model, device, exc):
+    """The Failure record of an error that makes this pair unmeasurable, or None for any other error."""
+    kind = _failure_kind(exc)
+    if kind is None:
+        return None
+    shortfalls = [{"memory": m, "needed_bytes": int(n), "available_bytes": int(a)}
+                  for m, n, a in getattr(exc, "shortfalls", ())]
+    return Failure(model.name, model.title, device.name, device.title, kind, str(exc), shortfalls=shortfalls,
+                   variant=model.variant, variant_of=model.variant_of)
 
 
 def _pair_weight(prepared):

@@ -13,7 +13,8 @@ A suite is a TOML file (see benchmarks/suites/default/suite.toml):
     dataset = "kws/test.npz"                # arrays x (int8 model inputs) and y (labels); optional
     metric = "top1"                         # top1 | auc
     description = "..."
-    variants = ["kws/kws_dscnn_f32.tflite"]  # optional: the same network in other types (float32, int16x8)
+    variants = ["kws/kws_dscnn_f32.tflite"]  # optional: the same network in other types (float32, int16x8),
+                                             # relative to the suite file
 
 Each variant runs as a model of its own, named after the model and its type ("kws-float32"), on the
 same test set: the int8 inputs of the data set are converted to the variant's input type (their real
@@ -150,7 +151,7 @@ def convert_inputs(x, source: TensorInfo, target: TensorInfo):
     return np.clip(q, info.min, info.max).astype(dtype)
 
 
-def _variant_models(where, base, files):
+def _variant_models(where, base, files, folder):
     """The variants of a model: the same network (op for op, shape for shape) in other types."""
     from mcubench.core.errors import ModelError
     from mcubench.firmware.compiler.tflite_reader import precision, read_model, signature
@@ -164,7 +165,7 @@ def _variant_models(where, base, files):
     labels = {precision(base_graph): base.file}
     models = []
     for rel in files:
-        file = base.file.parent / rel if not Path(rel).is_absolute() else Path(rel)
+        file = folder / rel  # relative to the suite file, like `file` (an absolute path stays as it is)
         if not file.is_file():
             _fail(where, "variants", f"model file not found: {file}")
         try:
@@ -280,7 +281,7 @@ def _parse_model(path, index, table, seen):
         if not dataset.is_file():
             _fail(where, "dataset", f"file not found: {dataset}")
         model._data = _read_dataset(dataset, model_in, metric, model_out, where=f"{where}: dataset {dataset.name}")
-    variants = _variant_models(where, model, table["variants"]) if "variants" in table else []
+    variants = _variant_models(where, model, table["variants"], path.parent) if "variants" in table else []
     for variant in variants:
         if variant.name in seen:
             _fail(where, "variants", f"duplicate model name {variant.name!r}")

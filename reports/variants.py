@@ -29,7 +29,8 @@ def _ratio(this, int8):
 def _accuracy(acc) -> str:
     if acc is None:
         return fmt.DASH
-    return f"{fmt.accuracy(acc)}, {100 * acc.reference_agreement:.0f}% agree"
+    agree = f"{100 * acc.reference_agreement:.0f}% agree"
+    return f"{agree} ({acc.samples} inputs)" if acc.metric == "agreement" else f"{fmt.accuracy(acc)}, {agree}"
 
 
 def _does_not_fit(failure) -> str:

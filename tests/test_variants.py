@@ -132,3 +132,18 @@ def test_report_shows_variants_side_by_side_with_does_not_fit_rows():
     assert "## Quantization trade-offs" in text
     assert "3.50x" in text and "3.75x" in text  # float32 latency and flash over int8's
     assert "does not fit: sram1 needs 214.0 KiB, has 96.0 KiB" in text
+
+
+@pytest.mark.parametrize("stem", ["kws/kws_dscnn", "images/digits_resnet", "shapes/shapes_mobilenet"])
+def test_quantization_suite_files_are_what_the_variants_tool_makes(stem):
+    folder = default_suite_path().parent.parent / "quantization"
+    graph = read_model(default_suite_path().parent / f"{stem}_int8.tflite")
+    name = stem.split("/")[1]
+    assert (folder / f"{name}_int16x8.tflite").read_bytes() == int16x8_variant(graph)
+    assert (folder / f"{name}_float32.tflite").read_bytes() == float32_variant(graph)
+
+
+def test_quantization_suite_loads_with_its_variants():
+    suite = load_suite(default_suite_path().parent.parent / "quantization" / "suite.toml")
+    assert sorted(m.name for m in suite.models) == sorted(
+        f"{n}{s}" for n in ("kws", "images", "shapes") for s in ("", "-float32", "-int16x8"))
