@@ -38,26 +38,34 @@ def outputs_agree(ours, reference) -> bool:
     return bool(np.all(diff <= FLOAT_RTOL * np.abs(reference[finite]) + FLOAT_ATOL * scale))
 
 
-def oracle_model_bytes(model_path) -> bytes:
-    """The model the interpreter runs: the file itself, or, when it has hybrid layers (float activations,
-    int8 weights), which TFLite Micro refuses, the same network with those weights as the firmware's float32
-    values."""
+def model_bytes(model) -> bytes:
+    """A model given as a .tflite path or as its bytes."""
+    if isinstance(model, (bytes, bytearray, memoryview)):
+        return bytes(model)
+    with open(model, "rb") as f:
+        return f.read()
+
+
+def oracle_model_bytes(model) -> bytes:
+    """The model the interpreter runs (model: a path or the bytes): the model itself, or, when it has
+    hybrid layers (float activations, int8 weights), which TFLite Micro refuses, the same network with
+    those weights as the firmware's float32 values."""
     from mcubench.firmware.compiler.lowering_f32 import hybrid_weights
-    from mcubench.firmware.compiler.tflite_reader import read_model
+    from mcubench.firmware.compiler.tflite_reader import parse_model
     from mcubench.firmware.compiler.tflite_writer import write_graph
 
-    graph = read_model(model_path)
+    data = model_bytes(model)
+    graph = parse_model(data)
     replace = hybrid_weights(graph)
     if not replace:
-        with open(model_path, "rb") as f:
-            return f.read()
+        return data
     return write_graph(graph, {i: dict(name=graph.tensors[i].name, shape=list(graph.tensors[i].shape),
                                        dtype="float32", data=values) for i, values in replace.items()})
 
 
-def interpreter_outputs(model_path, xs, reference="tflm"):
+def interpreter_outputs(model, xs, reference="tflm"):
     """Outputs of a TFLite reference interpreter for inputs xs, flattened: [N, outputs], in the output
-    tensor's type. Inputs are taken as the model's input type.
+    tensor's type. model: a .tflite path or its bytes. Inputs are taken as the model's input type.
 
     reference="tflm": TFLite Micro's interpreter (the tflite-micro package), the kernels the firmware
     reproduces. reference="litert": the TFLite interpreter (ai_edge_litert) with its reference
@@ -68,7 +76,7 @@ def interpreter_outputs(model_path, xs, reference="tflm"):
     if reference == "tflm":
         from tflite_micro.python.tflite_micro import runtime
 
-        interpreter = runtime.Interpreter.from_bytes(oracle_model_bytes(model_path))
+        interpreter = runtime.Interpreter.from_bytes(oracle_model_bytes(model))
         detail = interpreter.get_input_details(0)
         for x in xs:
             interpreter.set_input(np.asarray(x, dtype=detail["dtype"]).reshape(detail["shape"]), 0)
@@ -77,7 +85,7 @@ def interpreter_outputs(model_path, xs, reference="tflm"):
     elif reference == "litert":
         from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-        interpreter = Interpreter(model_path=str(model_path), experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+        interpreter = Interpreter(model_content=model_bytes(model), experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
         interpreter.allocate_tensors()
         inp = interpreter.get_input_details()[0]
         out = interpreter.get_output_details()[0]

@@ -33,7 +33,8 @@ import zipfile
 
 import numpy as np
 
-from mcubench.core.errors import SuiteError
+from mcubench.core.errors import ModelError, SuiteError
+from mcubench.firmware.compiler.tflite_reader import TensorInfo, parse_model, precision, read_model, signature
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 DEFAULT_DEVICES = ("cortex-m4-80mhz", "stm32h7", "esp32", "esp32-c3")
@@ -41,23 +42,12 @@ METRICS = ("top1", "auc")
 
 _SUITE_KEYS = {"name", "title", "description", "devices", "model"}
 _MODEL_KEYS = {"name", "title", "file", "dataset", "metric", "description", "variants"}
-_INT8 = 9  # tflite.TensorType.INT8 in the TFLite schema
-_NUMPY_TYPES = {0: np.float32, 9: np.int8, 7: np.int16}  # TFLite type codes of the inputs variants take
+_NUMPY_TYPES = {"float32": np.float32, "int8": np.int8, "int16": np.int16}  # the input types variants take
 
 
 def default_suite_path() -> Path:
     """The suite that ships with mcubench (models and test sets committed, no training or download)."""
     return SUITES_DIR / "default" / "suite.toml"
-
-
-@dataclass(frozen=True)
-class TensorInfo:
-    """Shape (with batch dimension), TFLite type code and int8 quantization of a model input or output."""
-
-    shape: tuple
-    type: int
-    scale: float
-    zero_point: int
 
 
 @dataclass
@@ -102,49 +92,29 @@ def _fail(where, field_name, message):
 
 
 def read_model_io(path, where=None):
-    """(input TensorInfo, output TensorInfo) of the first subgraph of a .tflite file."""
-    import tflite
-
+    """(input, output) TensorInfo of a .tflite file's first subgraph; SuiteError if it is no readable model."""
     where = where or str(path)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise SuiteError(f"{where}: cannot read model: {exc.strerror or exc}") from None
-    if len(data) < 8 or data[4:8] != b"TFL3":
-        raise SuiteError(f"{where}: not a TFLite flatbuffer (no TFL3 identifier)")
     try:
-        model = tflite.Model.GetRootAsModel(data, 0)
-        graph = model.Subgraphs(0)
-        if graph is None or graph.InputsLength() < 1 or graph.OutputsLength() < 1:
-            raise SuiteError(f"{where}: model has no subgraph with an input and an output")
-
-        def info(index):
-            tensor = graph.Tensors(index)
-            quant = tensor.Quantization()
-            scale, zero = 0.0, 0
-            if quant is not None and quant.ScaleLength() > 0:
-                scale = float(quant.Scale(0))
-                zero = int(quant.ZeroPoint(0)) if quant.ZeroPointLength() > 0 else 0
-            return TensorInfo(tuple(int(d) for d in tensor.ShapeAsNumpy()), int(tensor.Type()), scale, zero)
-
-        return info(graph.Inputs(0)), info(graph.Outputs(0))
-    except SuiteError:
-        raise
-    except Exception as exc:  # the generated flatbuffer code raises anything on a corrupt buffer
-        raise SuiteError(f"{where}: corrupt TFLite model ({type(exc).__name__})") from None
+        return parse_model(data, where=where).io()
+    except ModelError as exc:
+        raise SuiteError(str(exc)) from None
 
 
 def convert_inputs(x, source: TensorInfo, target: TensorInfo):
     """Inputs in one model's input type (source) as another variant's (target): the same real values,
     as float32, or quantized again with the target's scale and zero point (rounding half away from zero,
     as TFLite does)."""
-    if (source.type, source.scale, source.zero_point) == (target.type, target.scale, target.zero_point):
+    if (source.dtype, source.scale, source.zero_point) == (target.dtype, target.scale, target.zero_point):
         return x
     real = np.asarray(x, dtype=np.float64)
-    if source.type != 0:
+    if source.dtype != "float32":
         real = (real - source.zero_point) * source.scale
-    dtype = _NUMPY_TYPES[target.type]
-    if target.type == 0:
+    dtype = _NUMPY_TYPES[target.dtype]
+    if target.dtype == "float32":
         return real.astype(np.float32)
     q = np.sign(real) * np.floor(np.abs(real) / target.scale + 0.5) + target.zero_point
     info = np.iinfo(dtype)
@@ -153,9 +123,6 @@ def convert_inputs(x, source: TensorInfo, target: TensorInfo):
 
 def _variant_models(where, base, files, folder):
     """The variants of a model: the same network (op for op, shape for shape) in other types."""
-    from mcubench.core.errors import ModelError
-    from mcubench.firmware.compiler.tflite_reader import precision, read_model, signature
-
     if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
         _fail(where, "variants", f"must be a list of model files, got {files!r}")
     try:
@@ -179,9 +146,9 @@ def _variant_models(where, base, files, folder):
         if label in labels:
             _fail(where, "variants", f"{file.name} and {labels[label].name} are both {label}")
         labels[label] = file
-        model_in, model_out = read_model_io(file, where=f"{where}: variant {file.name}")
-        if model_in.type not in _NUMPY_TYPES:
-            _fail(where, "variants", f"{file.name}: input type {model_in.type} is not float32, int8 or int16")
+        model_in, model_out = graph.io()
+        if model_in.dtype not in _NUMPY_TYPES:
+            _fail(where, "variants", f"{file.name}: input type {model_in.dtype} is not float32, int8 or int16")
         models.append(SuiteModel(f"{base.name}-{label}", f"{base.title} ({label})", file, base.dataset,
                                  base.metric, base.description, model_in, model_out, variant=label,
                                  variant_of=base.name, dataset_input=base.input))
@@ -266,8 +233,8 @@ def _parse_model(path, index, table, seen):
     if not file.is_file():
         _fail(where, "file", f"model file not found: {file}")
     model_in, model_out = read_model_io(file, where=f"{where}: file {file.name}")
-    if model_in.type != _INT8:
-        _fail(where, "file", f"{file.name}: input tensor is not int8 (TFLite type {model_in.type})")
+    if model_in.dtype != "int8":
+        _fail(where, "file", f"{file.name}: input tensor is not int8 ({model_in.dtype})")
     metric = table.get("metric")
     dataset = None
     if "dataset" in table:
@@ -339,20 +306,17 @@ def suite_from_models(paths) -> Suite:
     paths = [Path(p) for p in paths]
     if not paths:
         raise SuiteError("--models: no model files given")
-    from mcubench.core.errors import ModelError
-    from mcubench.firmware.compiler.tflite_reader import precision, read_model, signature
-
     models, seen, networks = [], set(), {}
     for p in paths:
         if not p.is_file():
             raise SuiteError(f"{p}: model file not found")
-        model_in, model_out = read_model_io(p)
-        if model_in.type not in _NUMPY_TYPES:
-            raise SuiteError(f"{p}: input tensor is not float32, int8 or int16 (TFLite type {model_in.type})")
         try:
             graph = read_model(p)
         except ModelError as exc:
             raise SuiteError(str(exc)) from None
+        model_in, model_out = graph.io()
+        if model_in.dtype not in _NUMPY_TYPES:
+            raise SuiteError(f"{p}: input tensor is not float32, int8 or int16 ({model_in.dtype})")
         name, n = p.stem, 2
         while name in seen:  # same file name in two directories
             name, n = f"{p.stem}_{n}", n + 1

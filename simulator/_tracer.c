@@ -1000,7 +1000,6 @@ int tracer_region_error(tracer_t *t) { return t->region_error; }
 uint32_t tracer_nblocks(tracer_t *t) { return t->nblocks; }
 uint32_t tracer_nctx(tracer_t *t) { return t->nctx; }
 uint32_t tracer_nmarks(tracer_t *t) { return t->nmarks; }
-uint32_t tracer_current_region_depth(tracer_t *t) { return t->nframes; }
 uint32_t tracer_parked_pc(tracer_t *t) { return t->parked_pc; }
 uint64_t tracer_parked_icount(tracer_t *t) { return t->parked_icount; }
 uint32_t tracer_heap_base(tracer_t *t) { return t->heap_base; }

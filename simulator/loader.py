@@ -5,7 +5,6 @@ start-up code copies them from, as on the chip. Everything is checked against th
 before anything runs.
 """
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 import hashlib
 import io
@@ -13,14 +12,13 @@ from pathlib import Path
 import struct
 
 from elftools.common.exceptions import ELFError, ELFParseError
-from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
 from elftools.elf.enums import ENUM_E_MACHINE
-from elftools.elf.sections import SymbolTableSection
 
+from mcubench.core.elf import Symbols, ram_sections, read_symbols, section_sizes
 from mcubench.core.errors import ElfError, RegionError
-from mcubench.core.trace import ImageInfo
 from mcubench.core.isa import Isa
+from mcubench.core.trace import ImageInfo
 
 _MACHINE_FOR_ISA = {Isa.ARMV7E_M: "EM_ARM", Isa.ARMV6_M: "EM_ARM", Isa.RV32IMC: "EM_RISCV"}
 _PF_X = 1
@@ -36,30 +34,6 @@ class Segment:
 
 
 @dataclass
-class Symbols:
-    """Function symbols sorted by address, for naming PCs; every symbol by name."""
-
-    starts: list = field(default_factory=list)
-    ends: list = field(default_factory=list)
-    names: list = field(default_factory=list)
-    by_name: dict = field(default_factory=dict)
-
-    def name_at(self, address: int):
-        i = bisect_right(self.starts, address) - 1
-        if i >= 0 and address < self.ends[i]:
-            return self.names[i]
-        return None
-
-
-@dataclass
-class Section:
-    name: str
-    address: int  # where it runs
-    size: int
-    placeholder: bool  # reserves room for the heap or stack (see ImageInfo)
-
-
-@dataclass
 class Image:
     name: str
     sha256: str
@@ -70,7 +44,7 @@ class Image:
     symbols: Symbols
     info: ImageInfo
     code: list  # [(run address, bytes)] of executable segments
-    ram_sections: list = field(default_factory=list)  # [Section] allocated in RAM or TCM, by address
+    ram_sections: list = field(default_factory=list)  # [core.elf.Section] allocated in RAM or TCM, by address
     data: bytes = field(default=b"", repr=False)  # the ELF file itself (DWARF is read from it on demand)
 
     def symbol_address(self, name: str) -> int:
@@ -154,9 +128,9 @@ def _parse(elf, data, name, device) -> Image:
         segments.append(Segment(paddr, body, vaddr, seg["p_memsz"], bool(seg["p_flags"] & _PF_X)))
     if not any(s.executable and s.data for s in segments):
         raise ElfError(f"{name}: no executable segment to run")
-    symbols = _symbols(elf)
-    ram_sections = _ram_sections(elf, device)
-    info = _image_info(elf, ram_sections)
+    symbols = read_symbols(elf)
+    ram = ram_sections(elf, device.memory_map)
+    info = section_sizes(elf, ram)
     code = [(s.run_address, s.data) for s in segments if s.executable and s.data]
     if device.isa == Isa.RV32IMC:
         entry = elf["e_entry"]
@@ -166,7 +140,7 @@ def _parse(elf, data, name, device) -> Image:
     if not any(s.run_address <= entry < s.run_address + s.mem_size for s in segments if s.executable):
         raise ElfError(f"{name}: entry point {entry:#010x} is not in an executable segment")
     return Image(name, hashlib.sha256(data).hexdigest(), device.isa, segments, entry, initial_sp, symbols, info,
-                 code, ram_sections, data)
+                 code, ram, data)
 
 
 def _vector_table(elf, segments, name, device):
@@ -193,81 +167,3 @@ def _vector_table(elf, segments, name, device):
         raise ElfError(f"{name}: no valid Cortex-M vector table at {table:#010x} (initial SP {sp:#010x}, "
                        f"reset handler {reset:#010x})")
     return sp, reset & ~1
-
-
-def _symbols(elf) -> Symbols:
-    table = elf.get_section_by_name(".symtab")
-    symbols = Symbols()
-    if table is None:
-        return symbols
-    if not isinstance(table, SymbolTableSection):
-        raise ELFError(f".symtab is a {table['sh_type']} section, not a symbol table")
-    functions = []
-    for sym in table.iter_symbols():
-        if not sym.name or sym["st_shndx"] == "SHN_UNDEF":
-            continue
-        kind = sym["st_info"]["type"]
-        value = sym["st_value"]
-        if kind == "STT_FUNC":
-            value &= ~1  # Thumb function symbols carry the mode bit
-            functions.append((value, value + sym["st_size"], sym.name))
-        if kind in ("STT_FUNC", "STT_OBJECT", "STT_NOTYPE"):
-            # A global wins over a local of the same name.
-            if sym.name not in symbols.by_name or sym["st_info"]["bind"] == "STB_GLOBAL":
-                symbols.by_name[sym.name] = value
-    functions.sort()
-    # Hand-written assembly often leaves function sizes at 0: such a function runs up to the next one.
-    for i, (start, end, fname) in enumerate(functions):
-        if end == start:
-            following = functions[i + 1][0] if i + 1 < len(functions) else start + 0x10000
-            functions[i] = (start, max(following, start + 1), fname)
-    symbols.starts = [f[0] for f in functions]
-    symbols.ends = [f[1] for f in functions]
-    symbols.names = [f[2] for f in functions]
-    return symbols
-
-
-def _is_placeholder(name: str) -> bool:
-    """A linker-script reservation for the heap or stack: `._user_heap_stack`, `.heap`, `.stack`, ..."""
-    words = name.lower().replace(".", " ").replace("_", " ").split()
-    return any(w in ("heap", "stack", "heapstack") or w.startswith(("heap", "stack")) for w in words)
-
-
-def _ram_sections(elf, device) -> list:
-    """Allocated sections that run in the device's RAM or TCM, by address."""
-    out = []
-    for sec in elf.iter_sections():
-        if not sec["sh_flags"] & SH_FLAGS.SHF_ALLOC or sec["sh_size"] == 0 or sec.name.startswith(".tbss"):
-            continue
-        area = device.memory_map.area_at(sec["sh_addr"])
-        if area is None or area.kind not in ("sram", "tcm"):
-            continue
-        placeholder = sec["sh_type"] == "SHT_NOBITS" and _is_placeholder(sec.name)
-        out.append(Section(sec.name, sec["sh_addr"], sec["sh_size"], placeholder))
-    return sorted(out, key=lambda s: s.address)
-
-
-def _image_info(elf, ram_sections) -> ImageInfo:
-    info = ImageInfo()
-    in_ram = {s.name: s for s in ram_sections}
-    for sec in elf.iter_sections():
-        flags = sec["sh_flags"]
-        if not flags & SH_FLAGS.SHF_ALLOC or sec["sh_size"] == 0:
-            continue
-        size = sec["sh_size"]
-        ram = in_ram.get(sec.name)
-        if sec["sh_type"] == "SHT_NOBITS":
-            if sec.name.startswith((".tbss",)) or not flags & SH_FLAGS.SHF_WRITE:
-                continue
-            if ram is not None and ram.placeholder:
-                info.reserved_bytes += size
-                info.reserved_sections[sec.name] = size
-            else:
-                info.bss_bytes += size
-        elif flags & SH_FLAGS.SHF_EXECINSTR:
-            info.text_bytes += size
-        elif flags & SH_FLAGS.SHF_WRITE and ram is not None:
-            info.data_bytes += size
-        else:
-            info.rodata_bytes += size
-    return info

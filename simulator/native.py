@@ -36,7 +36,6 @@ _PROTOTYPES = {
     "tracer_nblocks": (u32, [ptr]),
     "tracer_nctx": (u32, [ptr]),
     "tracer_nmarks": (u32, [ptr]),
-    "tracer_current_region_depth": (u32, [ptr]),
     "tracer_parked_pc": (u32, [ptr]),
     "tracer_parked_icount": (u64, [ptr]),
     "tracer_heap_base": (u32, [ptr]),

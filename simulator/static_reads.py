@@ -15,10 +15,10 @@ condition passes) instead. Stores are always hooked: they feed the exact stack a
 
 from dataclasses import dataclass, field
 
-import capstone
 from capstone import arm_const as A
 import numpy as np
 
+from mcubench.core.decode import disassembler, rv32_loads, thumb_load, thumb_store
 from mcubench.core.isa import Isa
 
 
@@ -27,20 +27,6 @@ class BlockLoads:
     reads: int = 0  # accesses by the block's loads that run on every execution of the block
     read_bytes: int = 0
     conditional: dict = field(default_factory=dict)  # hooked load address -> (accesses, bytes)
-
-
-# Thumb loads: capstone id -> (accesses, bytes per access); None = one access per listed register.
-_FIXED = {
-    A.ARM_INS_LDR: (1, 4), A.ARM_INS_LDRT: (1, 4), A.ARM_INS_LDREX: (1, 4), A.ARM_INS_LDA: (1, 4),
-    A.ARM_INS_LDAEX: (1, 4),
-    A.ARM_INS_LDRB: (1, 1), A.ARM_INS_LDRBT: (1, 1), A.ARM_INS_LDRSB: (1, 1), A.ARM_INS_LDRSBT: (1, 1),
-    A.ARM_INS_LDREXB: (1, 1), A.ARM_INS_LDAB: (1, 1), A.ARM_INS_LDAEXB: (1, 1), A.ARM_INS_TBB: (1, 1),
-    A.ARM_INS_LDRH: (1, 2), A.ARM_INS_LDRHT: (1, 2), A.ARM_INS_LDRSH: (1, 2), A.ARM_INS_LDRSHT: (1, 2),
-    A.ARM_INS_LDREXH: (1, 2), A.ARM_INS_LDAH: (1, 2), A.ARM_INS_LDAEXH: (1, 2), A.ARM_INS_TBH: (1, 2),
-    A.ARM_INS_LDRD: (2, 4), A.ARM_INS_LDREXD: (2, 4), A.ARM_INS_LDAEXD: (2, 4),
-}
-_REGISTER_LISTS = {A.ARM_INS_LDM: 1, A.ARM_INS_LDMDB: 1, A.ARM_INS_LDMIB: 1, A.ARM_INS_LDMDA: 1,
-                   A.ARM_INS_POP: 0, A.ARM_INS_VLDMIA: 1, A.ARM_INS_VLDMDB: 1, A.ARM_INS_VPOP: 0}
 
 
 class LoadDecoder:
@@ -52,8 +38,7 @@ class LoadDecoder:
         self._hooked = frozenset(hooked)
         self._cache = {}
         if isa != Isa.RV32IMC:
-            self._cs = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB | capstone.CS_MODE_MCLASS)
-            self._cs.detail = True
+            self._cs = disassembler(isa)
 
     def block(self, address, data) -> BlockLoads:
         key = (address, len(data))
@@ -61,22 +46,10 @@ class LoadDecoder:
             self._cache[key] = self._rv32(data) if self.isa == Isa.RV32IMC else self._thumb(address, data)
         return self._cache[key]
 
-    def _thumb_load(self, insn):
-        """(accesses, bytes) of one instruction, or None when it does not load data."""
-        if insn.id in _FIXED:
-            return _FIXED[insn.id]
-        if insn.id in _REGISTER_LISTS:
-            regs = [op.reg for op in insn.operands[_REGISTER_LISTS[insn.id]:] if op.type == A.ARM_OP_REG]
-            wide = any(self._cs.reg_name(r).startswith("d") for r in regs)  # lists are all S or all D
-            return len(regs), 8 if wide else 4
-        if insn.id == A.ARM_INS_VLDR:
-            return 1, 8 if self._cs.reg_name(insn.operands[0].reg).startswith("d") else 4
-        return None
-
     def _thumb(self, address, data):
         out = BlockLoads()
         for insn in self._cs.disasm(bytes(data), address):
-            load = self._thumb_load(insn)
+            load = thumb_load(self._cs, insn)
             if load is None:
                 continue
             accesses, size = load
@@ -94,31 +67,8 @@ class LoadDecoder:
 
     @staticmethod
     def _rv32(data):
-        # RV32I loads (opcode 0000011: LB, LH, LW, LBU, LHU) and RVC C.LW (quadrant 0) / C.LWSP (quadrant 2).
-        out = BlockLoads()
-        i = 0
-        while i + 1 < len(data):
-            half = data[i] | data[i + 1] << 8
-            if half & 3 == 3:
-                word = half | (data[i + 2] | data[i + 3] << 8) << 16 if i + 3 < len(data) else half
-                if word & 0x7F == 0x03:
-                    size = {0: 1, 1: 2, 2: 4, 4: 1, 5: 2}.get((word >> 12) & 7)
-                    if size:
-                        out.reads += 1
-                        out.read_bytes += size
-                i += 4
-            else:
-                if (half >> 13) == 0b010 and half & 3 in (0, 2):
-                    out.reads += 1
-                    out.read_bytes += 4
-                i += 2
-        return out
-
-
-def _is_store(insn):
-    # Every Thumb store mnemonic starts with "st" (STR*, STM*, STREX*, STL*) or is PUSH/VPUSH/VSTR/VSTM.
-    name = insn.mnemonic
-    return name.startswith(("st", "push", "vpush", "vstr", "vstm"))
+        reads, read_bytes = rv32_loads(data)
+        return BlockLoads(reads, read_bytes)
 
 
 def find_conditional_access_sites(code):
@@ -128,8 +78,7 @@ def find_conditional_access_sites(code):
     a false match only adds a hook on an instruction that is not conditional, whose count is then exact
     all the same, and no real IT block is missed.
     """
-    decoder = LoadDecoder(Isa.ARMV7E_M)
-    md = decoder._cs
+    md = disassembler(Isa.ARMV7E_M)
     sites = set()
     for base, data in code:
         even = len(data) & ~1
@@ -142,6 +91,6 @@ def find_conditional_access_sites(code):
                     continue
                 if insn.cc in (A.ARM_CC_AL, A.ARM_CC_INVALID):
                     break
-                if decoder._thumb_load(insn) is not None or _is_store(insn):
+                if thumb_load(md, insn) is not None or thumb_store(insn):
                     sites.add(insn.address)
     return sorted(sites)

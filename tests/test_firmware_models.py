@@ -6,10 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mcubench.benchmarks.reference import interpreter_outputs
 from mcubench.core.device import load_device
 from mcubench.firmware import compile_model
-from mcubench.firmware.compiler.build import build_host_executable, run_host
 from mcubench.core.errors import FitError, ModelError
+
+from host_build import build_host_executable, run_host
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models" / "mlperf-tiny"
 NAMES = ["ad01_int8", "kws_ref_model", "pretrainedResnet_quant", "vww_96_int8"]
@@ -21,17 +23,6 @@ def _private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("MCUBENCH_CACHE", str(tmp_path / "cache"))
 
 
-def tflm_outputs(model_path, xs):
-    from tflite_micro.python.tflite_micro import runtime
-
-    interpreter = runtime.Interpreter.from_file(str(model_path))
-    outs = []
-    for x in xs:
-        interpreter.set_input(x, 0)
-        interpreter.invoke()
-        outs.append(interpreter.get_output(0).reshape(-1).copy())
-    return np.stack(outs)
-
 
 @needs_models
 @pytest.mark.parametrize("name", NAMES)
@@ -41,7 +32,7 @@ def test_host_build_is_bit_exact_with_tflite_micro(tmp_path, name):
     t_in, t_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
     xs = np.random.default_rng(7).integers(-128, 128, size=(3, *t_in.shape)).astype(np.int8)
     ours = run_host(tmp_path / name, xs, t_out.nbytes)
-    assert np.array_equal(ours, tflm_outputs(path, xs))
+    assert np.array_equal(ours, interpreter_outputs(path, xs))
 
 
 @needs_models

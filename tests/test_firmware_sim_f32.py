@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mcubench.benchmarks.reference import interpreter_outputs, oracle_model_bytes, outputs_agree
+from mcubench.benchmarks.reference import interpreter_outputs, outputs_agree
 from mcubench.core.device import load_device
 from mcubench.core.errors import FitError
 from mcubench.firmware import compile_model
 from mcubench.firmware.compiler.tflite_reader import read_model
-from tests.test_kernels_f32 import GENERATORS, check_f32, float_inputs, tflm_outputs
+from tests.test_kernels_f32 import GENERATORS, check_f32, float_inputs
 
 import mcubench.simulator.engine as engine
 
@@ -79,5 +79,5 @@ def test_f32_op_on_simulated_device(tmp_path, op, device_name):
     fw = compile_model(path, device)
     graph = read_model(path)
     xs = float_inputs(rng, graph.tensors[graph.inputs[0]].shape, 2)
-    check_f32(run_firmware(fw, device, xs), tflm_outputs(oracle_model_bytes(path), xs),
+    check_f32(run_firmware(fw, device, xs), interpreter_outputs(path, xs),
               exact=op not in ("SOFTMAX", "TANH"))

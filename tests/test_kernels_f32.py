@@ -9,9 +9,10 @@ import zlib
 import numpy as np
 import pytest
 
-from mcubench.benchmarks.reference import FLOAT_ATOL, FLOAT_RTOL, oracle_model_bytes, outputs_agree
-from mcubench.firmware.compiler.build import build_host_executable, run_host
+from mcubench.benchmarks.reference import FLOAT_ATOL, FLOAT_RTOL, interpreter_outputs, outputs_agree
 from mcubench.firmware.compiler.tflite_writer import write_model
+
+from host_build import build_host_executable, run_host
 
 ACTS = ["NONE", "RELU", "RELU6"]
 APPROXIMATE = {"SOFTMAX", "LOGISTIC", "TANH"}  # the ops that call expf/tanhf
@@ -189,17 +190,6 @@ def float_inputs(rng, shape, n):
     return xs.astype(np.float32)
 
 
-def tflm_outputs(model_bytes, xs):
-    from tflite_micro.python.tflite_micro import runtime
-
-    interpreter = runtime.Interpreter.from_bytes(model_bytes)
-    outs = []
-    for x in xs:
-        interpreter.set_input(x, 0)
-        interpreter.invoke()
-        outs.append(interpreter.get_output(0).reshape(-1).copy())
-    return np.stack(outs)
-
 
 def check_f32(ours, ref, exact):
     """Bit for bit (compared as raw bits, so -0 and +0 differ) or within the stated tolerance."""
@@ -223,7 +213,7 @@ def test_f32_op_matches_tflm_on_random_cases(tmp_path, op):
         t_in, t_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
         xs = float_inputs(rng, t_in.shape, 3)
         ours = run_host(tmp_path / f"m{case}", xs, t_out.nbytes).view(np.float32)
-        ref = tflm_outputs(oracle_model_bytes(path), xs)
+        ref = interpreter_outputs(path, xs)
         check_f32(ours, ref, exact=not any(a in op for a in APPROXIMATE))
 
 

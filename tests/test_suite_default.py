@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from mcubench.benchmarks.suite import default_suite_path, load_suite, score
-from mcubench.benchmarks.training.common import ALLOWED_OPS, interpreter_outputs, model_ops
+from mcubench.benchmarks.training.common import interpreter_outputs, model_ops
+from mcubench.firmware.compiler.lowering import SUPPORTED_OPS
 
 # Floors, a few points under what each committed model measured (see PROVENANCE.md next to each data
 # set), so a wrong model, a mis-quantized test set or a broken metric fails, while the number stays
@@ -31,7 +32,7 @@ def test_default_suite_loads(suite):
 
 def test_default_models_use_only_supported_ops(suite):
     for model in suite.models:
-        assert set(model_ops(model.file.read_bytes())) <= ALLOWED_OPS, model.name
+        assert set(model_ops(model.file.read_bytes())) <= set(SUPPORTED_OPS), model.name
 
 
 @pytest.mark.parametrize("reference", ["tflm", "litert"])

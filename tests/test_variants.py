@@ -3,6 +3,7 @@ run on TFLite Micro and give the firmware's outputs; a suite pairs variants (the
 of one network given to --models) and feeds each its own input type; the report puts them side by side,
 with the ones that do not fit a device as rows that say by how much."""
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from mcubench.benchmarks.reference import interpreter_outputs, outputs_agree
 from mcubench.benchmarks.suite import convert_inputs, default_suite_path, load_suite, read_model_io, suite_from_models
 from mcubench.benchmarks.variants import float32_variant, int16x8_variant
 from mcubench.core.errors import SuiteError
-from mcubench.firmware.compiler.build import build_host_executable, run_host
 from mcubench.firmware.compiler.tflite_reader import precision, read_model, signature
+
+from host_build import build_host_executable, run_host
 
 KWS = default_suite_path().parent / "kws" / "kws_dscnn_int8.tflite"
 
@@ -58,9 +60,9 @@ def test_convert_inputs_keeps_the_real_values():
     src = read_model_io(KWS)[0]
     x8 = np.arange(-128, 128, dtype=np.int8)
     real = (x8.astype(np.float64) - src.zero_point) * src.scale
-    f32 = convert_inputs(x8, src, type(src)(src.shape, 0, 0.0, 0))
+    f32 = convert_inputs(x8, src, dataclasses.replace(src, dtype="float32", scale=0.0, zero_point=0))
     assert f32.dtype == np.float32 and np.allclose(f32, real, rtol=1e-6)
-    s16 = convert_inputs(x8, src, type(src)(src.shape, 7, src.scale / 128, 0))
+    s16 = convert_inputs(x8, src, dataclasses.replace(src, dtype="int16", scale=src.scale / 128, zero_point=0))
     assert s16.dtype == np.int16 and np.allclose(s16 * (src.scale / 128), real, atol=src.scale / 256)
 
 

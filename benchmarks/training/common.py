@@ -14,12 +14,11 @@ import numpy as np
 
 from mcubench.benchmarks.reference import interpreter_outputs  # noqa: F401 (the training scripts use it)
 from mcubench.core.atomic import write_bytes_atomic as write_atomic
+from mcubench.firmware.compiler.lowering import SUPPORTED_OPS
+from mcubench.firmware.compiler.tflite_reader import parse_model
 
 SUITE_DIR = Path(__file__).resolve().parent.parent / "suites" / "default"
 
-# The ops the firmware compiler supports first; a suite model must use nothing else.
-ALLOWED_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "ADD",
-               "RESHAPE", "SOFTMAX"}
 
 
 def seed_everything(seed):
@@ -59,49 +58,29 @@ def _model(data):
     return tflite.Model.GetRootAsModel(data, 0)
 
 
-def _op_names():
-    import tflite
-
-    return {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
-
-
 def model_ops(data):
     """Op names used by the model, in graph order."""
-    names = _op_names()
-    model = _model(data)
-    graph = model.Subgraphs(0)
-    ops = []
-    for i in range(graph.OperatorsLength()):
-        code = model.OperatorCodes(graph.Operators(i).OpcodeIndex())
-        builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
-        ops.append(names.get(builtin, str(builtin)))
-    return ops
+    return [op.op for op in parse_model(data).operators]
 
 
 def check_ops(data):
-    bad = sorted(set(model_ops(data)) - ALLOWED_OPS)
+    bad = sorted(set(model_ops(data)) - set(SUPPORTED_OPS))
     if bad:
-        raise RuntimeError(f"model uses ops the firmware does not support first: {bad}")
+        raise RuntimeError(f"model uses ops the firmware compiler does not support: {bad}")
 
 
 def count_macs(data):
     """Multiply-accumulates of one inference: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED."""
-    model = _model(data)
-    graph = model.Subgraphs(0)
-    names = _op_names()
+    graph = parse_model(data)
     total = 0
-    for i in range(graph.OperatorsLength()):
-        op = graph.Operators(i)
-        code = model.OperatorCodes(op.OpcodeIndex())
-        name = names.get(max(code.BuiltinCode(), code.DeprecatedBuiltinCode()))
-        if name not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"):
+    for op in graph.operators:
+        if op.op not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"):
             continue
-        weights = graph.Tensors(op.Inputs(1)).ShapeAsNumpy()
-        out = graph.Tensors(op.Outputs(0)).ShapeAsNumpy()
-        out_elems = int(np.prod(out))
-        if name == "CONV_2D":  # weights [out_ch, kh, kw, in_ch]
+        weights = graph.tensors[op.inputs[1]].shape
+        out_elems = int(np.prod(graph.tensors[op.outputs[0]].shape))
+        if op.op == "CONV_2D":  # weights [out_ch, kh, kw, in_ch]
             total += out_elems * int(np.prod(weights[1:]))
-        elif name == "DEPTHWISE_CONV_2D":  # weights [1, kh, kw, out_ch]
+        elif op.op == "DEPTHWISE_CONV_2D":  # weights [1, kh, kw, out_ch]
             total += out_elems * int(weights[1] * weights[2])
         else:  # weights [units, in]
             total += out_elems * int(weights[1])
@@ -110,14 +89,8 @@ def count_macs(data):
 
 def io_quant(data):
     """((input scale, zero point), (output scale, zero point)) of the converted model."""
-    model = _model(data)
-    graph = model.Subgraphs(0)
-
-    def q(index):
-        quant = graph.Tensors(index).Quantization()
-        return float(quant.Scale(0)), int(quant.ZeroPoint(0))
-
-    return q(graph.Inputs(0)), q(graph.Outputs(0))
+    model_in, model_out = parse_model(data).io()
+    return (model_in.scale, model_in.zero_point), (model_out.scale, model_out.zero_point)
 
 
 def set_output_quant(data, scale, zero_point):
@@ -127,8 +100,9 @@ def set_output_quant(data, scale, zero_point):
     multiplier from the tensor scales when the model is prepared, so the last layer then writes its result
     on the new scale. The vectors are patched in place in the flatbuffer (same lengths, so nothing moves).
     """
+    data_in = bytes(data)
     data = bytearray(data)
-    model = _model(bytes(data))
+    model = _model(data_in)
     graph = model.Subgraphs(0)
     quant = graph.Tensors(graph.Outputs(0)).Quantization()
     if quant.ScaleLength() != 1 or quant.ZeroPointLength() != 1:
@@ -144,24 +118,15 @@ def set_output_quant(data, scale, zero_point):
     if abs(got[0] - scale) > 1e-6 * scale or got[1] != zero_point:
         raise RuntimeError("patching the output quantization failed")
     # A flatbuffer may share one vector between tables: make sure no other tensor changed with it.
-    before, after = _all_quant(model), _all_quant(_model(patched))
+    before, after = _all_quant(data_in), _all_quant(patched)
     out_index = graph.Outputs(0)
     if any(b != a for i, (b, a) in enumerate(zip(before, after)) if i != out_index):
         raise RuntimeError("output quantization vectors are shared with other tensors; cannot patch in place")
     return patched
 
 
-def _all_quant(model):
-    graph = model.Subgraphs(0)
-    result = []
-    for i in range(graph.TensorsLength()):
-        quant = graph.Tensors(i).Quantization()
-        if quant is None:
-            result.append(None)
-        else:
-            result.append((tuple(quant.ScaleAsNumpy().tolist()) if quant.ScaleLength() else (),
-                           tuple(quant.ZeroPointAsNumpy().tolist()) if quant.ZeroPointLength() else ()))
-    return result
+def _all_quant(data):
+    return [(tuple(x.scale.tolist()), tuple(x.zero_point.tolist())) for x in parse_model(data).tensors]
 
 
 def quantize(x, quant):

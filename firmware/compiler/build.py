@@ -18,6 +18,7 @@ import numpy as np
 from elftools.elf.elffile import ELFFile
 
 from mcubench.core.atomic import write_bytes_atomic
+from mcubench.core.elf import ram_sections, read_symbols, section_sizes, stored_address
 from mcubench.core.errors import BuildError, FitError, ModelError
 from mcubench.core.isa import Isa
 
@@ -27,7 +28,7 @@ from .codegen import generate_c
 from .lowering import lower
 from .model_checks import check_graph
 from .planner import plan_arena
-from .tflite_reader import read_model
+from .tflite_reader import TensorInfo, read_model
 
 FIRMWARE_DIR = Path(__file__).resolve().parent.parent
 RUNTIME_DIR = FIRMWARE_DIR / "runtime"
@@ -40,14 +41,11 @@ _CTYPE_BYTES = {"int8_t": 1, "int16_t": 2, "int32_t": 4, "int64_t": 8, "float": 
 
 
 @dataclass(frozen=True)
-class TensorInfo:
+class FirmwareTensor(TensorInfo):
+    """The model's input or output in the firmware image."""
+
     symbol: str
     address: int  # where the simulator writes (input: the stored image of .data) or reads (output)
-    shape: tuple
-    dtype: str
-    scale: float
-    zero_point: int
-    nbytes: int
 
 
 @dataclass(frozen=True)
@@ -68,8 +66,8 @@ class Firmware:
     model_name: str
     device: str
     kernels: str
-    input: TensorInfo
-    output: TensorInfo
+    input: FirmwareTensor
+    output: FirmwareTensor
     layers: list
     arena_bytes: int
     arena_lower_bound_bytes: int
@@ -92,8 +90,7 @@ class Firmware:
     @classmethod
     def from_dict(cls, d, elf_path):
         def tensor(t):
-            return TensorInfo(t["symbol"], t["address"], tuple(t["shape"]), t["dtype"], t["scale"],
-                              t["zero_point"], t["nbytes"])
+            return FirmwareTensor(**dict(t, shape=tuple(t["shape"])))
         layers = [Layer(l["index"], l["name"], l["op"], tuple(tuple(s) for s in l["input_shapes"]),
                         tuple(l["output_shape"]), l["macs"], l["region"], l.get("weights_bytes", 0))
                   for l in d["layers"]]
@@ -172,36 +169,23 @@ def translate(model_path, kernels="portable"):
 
 def _symbols(elf_path, names):
     """Run (VMA) and stored (LMA) address of each symbol."""
-    found = {}
     with open(elf_path, "rb") as f:
         elf = ELFFile(f)
-        symtab = elf.get_section_by_name(".symtab")
-        segments = [s for s in elf.iter_segments() if s["p_type"] == "PT_LOAD"]
+        by_name = read_symbols(elf).by_name
+        found = {}
         for name in names:
-            syms = symtab.get_symbol_by_name(name) if symtab else None
-            if not syms:
+            if name not in by_name:
                 raise BuildError(f"{elf_path.name}: symbol {name} missing after link")
-            vma = syms[0]["st_value"]
-            lma = vma
-            for seg in segments:
-                if seg["p_vaddr"] <= vma < seg["p_vaddr"] + seg["p_filesz"]:
-                    lma = seg["p_paddr"] + (vma - seg["p_vaddr"])
-                    break
-            found[name] = (vma, lma)
+            found[name] = (by_name[name], stored_address(elf, by_name[name]))
     return found
 
 
-def _sizes(elf_path):
-    """Flash and RAM the linked image takes, by section class (what `size` would print)."""
-    sizes = {"text_bytes": 0, "rodata_bytes": 0, "data_bytes": 0, "bss_bytes": 0}
+def _sizes(elf_path, device):
+    """Flash and RAM the linked image takes, by section class (as the simulator's loader counts them)."""
     with open(elf_path, "rb") as f:
-        for sec in ELFFile(f).iter_sections():
-            name = sec.name
-            for key, prefixes in (("text_bytes", (".text", ".vectors")), ("rodata_bytes", (".rodata",)),
-                                  ("data_bytes", (".data",)), ("bss_bytes", (".bss",))):
-                if name.startswith(prefixes):
-                    sizes[key] += sec["sh_size"]
-    return sizes
+        elf = ELFFile(f)
+        info = section_sizes(elf, ram_sections(elf, device.memory_map))
+    return {k: v for k, v in asdict(info).items() if k != "reserved_sections"}
 
 
 def _check_fit(device, graph, plan, weights_bytes):
@@ -296,22 +280,19 @@ def _build(model_path, device, kernels, cached, build_elf):
         except BuildError as exc:
             raise _link_error_to_fit(exc, graph, device) from None
         syms = _symbols(tmp / "firmware.elf", ["mcb_input", "mcb_arena"])
-        t_in, t_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
         where, offset = plan.location(graph.outputs[0])
         out_addr = syms["mcb_input"][0] if where == "input" else syms["mcb_arena"][0] + offset
-        tensor_info = lambda t, sym, addr: TensorInfo(  # noqa: E731
-            sym, int(addr), t.shape, t.dtype, float(t.scale[0]) if len(t.scale) else 0.0,
-            int(t.zero_point[0]) if len(t.zero_point) else 0, int(t.nbytes))
+        model_in, model_out = graph.io()
         layers = [Layer(step.index, graph.tensors[step.output].name, step.op,
                         tuple(graph.tensors[i].shape for i in graph.operators[step.index].inputs if i >= 0
                               and graph.tensors[i].data is None),
                         graph.tensors[step.output].shape, step.macs, step.region, _step_constants_bytes(step))
                   for step in steps]
         fw = Firmware(cached / "firmware.elf", graph.name, device.name, kernels,
-                      tensor_info(t_in, "mcb_input", syms["mcb_input"][1]),
-                      tensor_info(t_out, "mcb_output", out_addr), layers, plan.arena_bytes,
+                      FirmwareTensor(**asdict(model_in), symbol="mcb_input", address=syms["mcb_input"][1]),
+                      FirmwareTensor(**asdict(model_out), symbol="mcb_output", address=int(out_addr)), layers, plan.arena_bytes,
                       plan.lower_bound_bytes, weights, info.compiler, info.cflags,
-                      dict(plan.to_dict(), constants_bytes=constants, **_sizes(tmp / "firmware.elf")))
+                      dict(plan.to_dict(), constants_bytes=constants, **_sizes(tmp / "firmware.elf", device)))
         (tmp / "firmware.json").write_text(json.dumps(fw.to_dict(), indent=1))
         (tmp / "plan.json").write_text(json.dumps(plan.to_dict(), indent=1))
         (tmp / "layers.json").write_text(json.dumps([asdict(l) for l in layers], indent=1))
@@ -328,24 +309,3 @@ def _export(fw, cached, out_dir):
              "plan.json": f"{fw.model_name}.plan.json", "layers.json": f"{fw.model_name}.layers.json"}
     for src, dst in names.items():
         write_bytes_atomic(out_dir / dst, (cached / src).read_bytes())
-
-
-def build_host_executable(model_path, out_path, cc="gcc"):
-    """The model's C and the portable kernels built for this machine (numerics checks without a simulator)."""
-    graph, steps, plan, source = translate(model_path, "portable")
-    out_path = Path(out_path)
-    src = out_path.with_suffix(".c")
-    src.write_text(source)
-    cmd = [cc, "-O2", *FLOAT_CFLAGS, "-DMCB_HOST", f"-I{RUNTIME_DIR}", str(src), str(RUNTIME_DIR / "mcb_host_main.c"),
-           *map(str, kernel_sources("portable")), "-lm", "-o", str(out_path)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise BuildError(f"host build of {graph.name} failed: {proc.stderr.strip().splitlines()[0] if proc.stderr else ''}")
-    return graph
-
-
-def run_host(exe_path, inputs: np.ndarray, output_nbytes: int) -> np.ndarray:
-    """Run a host executable on a batch of inputs (first axis): outputs as raw int8 rows."""
-    data = np.ascontiguousarray(inputs).tobytes()
-    proc = subprocess.run([str(exe_path)], input=data, capture_output=True, check=True)
-    return np.frombuffer(proc.stdout, dtype=np.int8).reshape(len(inputs), output_nbytes)

@@ -1,5 +1,8 @@
 """Read a .tflite flatbuffer into a plain graph: tensors (shape, type, quantization, constant data) and
-operators (name, tensor indices, options), in execution order. Only the first subgraph is used."""
+operators (name, tensor indices, options), in execution order. Only the first subgraph is used.
+
+The one reader of model files: the firmware compiler, the suite loader and the training scripts use it.
+"""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,12 +34,24 @@ class Tensor:
     data: np.ndarray | None  # constant content, already shaped; None for activations
 
     @property
-    def is_constant(self) -> bool:
-        return self.data is not None
-
-    @property
     def nbytes(self) -> int:
         return int(np.prod(self.shape, dtype=np.int64)) * np.dtype(_NUMPY_TYPES.get(self.dtype, np.int8)).itemsize
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """A model input or output: shape (with batch), type and per-tensor quantization (0.0 and 0 if none)."""
+
+    shape: tuple
+    dtype: str
+    scale: float
+    zero_point: int
+    nbytes: int
+
+    @classmethod
+    def of(cls, tensor: Tensor) -> "TensorInfo":
+        return cls(tensor.shape, tensor.dtype, float(tensor.scale[0]) if len(tensor.scale) else 0.0,
+                   int(tensor.zero_point[0]) if len(tensor.zero_point) else 0, tensor.nbytes)
 
 
 @dataclass
@@ -55,6 +70,10 @@ class Graph:
     operators: list
     inputs: list
     outputs: list
+
+    def io(self) -> tuple[TensorInfo, TensorInfo]:
+        """The first input and the first output."""
+        return TensorInfo.of(self.tensors[self.inputs[0]]), TensorInfo.of(self.tensors[self.outputs[0]])
 
 
 def _options(op, opname):
@@ -131,13 +150,18 @@ def read_model(path) -> Graph:
         buf = path.read_bytes()
     except OSError as exc:
         raise ModelError(f"{path}: cannot read ({exc.strerror})") from None
+    return parse_model(buf, path.stem, where=str(path))
+
+
+def parse_model(buf: bytes, name: str = "model", where: str = "model") -> Graph:
+    """Parse .tflite bytes; ModelError starting with `where` if they are not a readable TFLite flatbuffer."""
     if len(buf) < 8 or buf[4:8] != b"TFL3":
-        raise ModelError(f"{path}: not a TFLite model (no TFL3 flatbuffer identifier)")
-    check_flatbuffer(buf, str(path))
+        raise ModelError(f"{where}: not a TFLite model (no TFL3 flatbuffer identifier)")
+    check_flatbuffer(buf, where)
     try:
         model = tflite.Model.GetRootAsModel(buf, 0)
         if model.SubgraphsLength() < 1:
-            raise ModelError(f"{path}: the model has no subgraph")
+            raise ModelError(f"{where}: the model has no subgraph")
         sg = model.Subgraphs(0)
         tensors = [_tensor(model, sg, i) for i in range(sg.TensorsLength())]
         operators = []
@@ -145,19 +169,22 @@ def read_model(path) -> Graph:
             op = sg.Operators(k)
             code = model.OperatorCodes(op.OpcodeIndex())
             builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
-            name = _OP_NAMES.get(builtin, f"BUILTIN_{builtin}")
-            if name == "CUSTOM":
+            opname = _OP_NAMES.get(builtin, f"BUILTIN_{builtin}")
+            if opname == "CUSTOM":
                 custom = code.CustomCode()
-                name = f"CUSTOM:{custom.decode(errors='replace') if custom else '?'}"
-            operators.append(Operator(k, name, [int(x) for x in op.InputsAsNumpy()] if op.InputsLength() else [],
-                                      [int(x) for x in op.OutputsAsNumpy()], _options(op, name)))
+                opname = f"CUSTOM:{custom.decode(errors='replace') if custom else '?'}"
+            operators.append(Operator(k, opname, [int(x) for x in op.InputsAsNumpy()] if op.InputsLength() else [],
+                                      [int(x) for x in op.OutputsAsNumpy()], _options(op, opname)))
         inputs = [int(x) for x in sg.InputsAsNumpy()]
         outputs = [int(x) for x in sg.OutputsAsNumpy()]
     except ModelError:
         raise
     except Exception as exc:  # the flatbuffers runtime raises assorted errors on corrupt offsets
-        raise ModelError(f"{path}: corrupt TFLite flatbuffer ({type(exc).__name__})") from None
-    return Graph(path.stem, tensors, operators, inputs, outputs)
+        raise ModelError(f"{where}: corrupt TFLite flatbuffer ({type(exc).__name__})") from None
+    if not inputs or not outputs:
+        raise ModelError(f"{where}: the model has no input or no output")
+    return Graph(name, tensors, operators, inputs, outputs)
+
 
 
 def precision(graph) -> str:

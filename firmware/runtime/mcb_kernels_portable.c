@@ -1,15 +1,11 @@
 /*
  * Portable C int8 kernels: TFLite's reference integer kernels restated loop for loop, so the results are
- * the reference interpreter's byte for byte on any target. Used as-is on RV32 and ARMv6-M; the Cortex-M4/M7
- * build replaces the hot ones (see mcb_kernels_dsp.c) and keeps the rest.
+ * the reference interpreter's byte for byte on any target. Used as-is on RV32 and ARMv6-M; for Cortex-M4/M7
+ * the compiler calls the DSP variants of the hot ones (mcb_kernels_dsp.c, other names) and these for the rest.
  */
 #include "mcb_broadcast.h"
 #include "mcb_kernels.h"
 #include "mcb_fixedpoint.h"
-
-#ifndef MCB_WEAK
-#define MCB_WEAK __attribute__((weak))
-#endif
 
 static inline int32_t requant_channel(const mcb_requant *rq, int32_t acc, int32_t c)
 {
@@ -35,7 +31,7 @@ static inline void clip_window(int32_t origin, int32_t k, int32_t dilation, int3
  * Four output channels per pass over the window: each input value is loaded and offset once for four
  * multiply-adds (the sums are the same as TFLite's, in another order, so the result is identical).
  */
-MCB_WEAK void mcb_conv2d_s8(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
+void mcb_conv2d_s8(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
                             const int32_t *bias, int8_t *output, void *scratch)
 {
     (void)scratch;
@@ -104,7 +100,7 @@ MCB_WEAK void mcb_conv2d_s8(const mcb_conv_params *p, const int8_t *input, const
     }
 }
 
-MCB_WEAK void mcb_depthwise_conv2d_s8(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
+void mcb_depthwise_conv2d_s8(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
                                       const int32_t *bias, int8_t *output, void *scratch)
 {
     (void)scratch;
@@ -148,7 +144,7 @@ MCB_WEAK void mcb_depthwise_conv2d_s8(const mcb_conv_params *p, const int8_t *in
     }
 }
 
-MCB_WEAK void mcb_fully_connected_s8(const mcb_fc_params *p, const int8_t *input, const int8_t *filter,
+void mcb_fully_connected_s8(const mcb_fc_params *p, const int8_t *input, const int8_t *filter,
                                      const int32_t *bias, int8_t *output, void *scratch)
 {
     (void)scratch;
@@ -211,7 +207,7 @@ static inline int8_t avg_round(int32_t acc, int32_t count, const mcb_pool_params
     return (int8_t)mcb_clamp(acc, p->act_min, p->act_max);
 }
 
-MCB_WEAK void mcb_avg_pool_s8(const mcb_pool_params *p, const int8_t *input, int8_t *output)
+void mcb_avg_pool_s8(const mcb_pool_params *p, const int8_t *input, int8_t *output)
 {
     const int32_t ch = p->channels;
     for (int32_t b = 0; b < p->batches; ++b) {
@@ -257,7 +253,7 @@ MCB_WEAK void mcb_avg_pool_s8(const mcb_pool_params *p, const int8_t *input, int
     }
 }
 
-MCB_WEAK void mcb_max_pool_s8(const mcb_pool_params *p, const int8_t *input, int8_t *output)
+void mcb_max_pool_s8(const mcb_pool_params *p, const int8_t *input, int8_t *output)
 {
     const int32_t ch = p->channels;
     for (int32_t b = 0; b < p->batches; ++b) {
@@ -281,7 +277,7 @@ MCB_WEAK void mcb_max_pool_s8(const mcb_pool_params *p, const int8_t *input, int
     }
 }
 
-MCB_WEAK void mcb_add_s8(const mcb_add_params *p, const int8_t *in1, const int8_t *in2, int8_t *output)
+void mcb_add_s8(const mcb_add_params *p, const int8_t *in1, const int8_t *in2, int8_t *output)
 {
     MCB_BROADCAST_LOOP(&p->bc, {
         int32_t a = (int32_t)((uint32_t)(in1[i1_] + p->in1_offset) << p->left_shift);
@@ -293,7 +289,7 @@ MCB_WEAK void mcb_add_s8(const mcb_add_params *p, const int8_t *in1, const int8_
     });
 }
 
-MCB_WEAK void mcb_mul_s8(const mcb_mul_params *p, const int8_t *in1, const int8_t *in2, int8_t *output)
+void mcb_mul_s8(const mcb_mul_params *p, const int8_t *in1, const int8_t *in2, int8_t *output)
 {
     MCB_BROADCAST_LOOP(&p->bc, {
         int32_t prod = (in1[i1_] + p->in1_offset) * (in2[i2_] + p->in2_offset);
@@ -302,7 +298,7 @@ MCB_WEAK void mcb_mul_s8(const mcb_mul_params *p, const int8_t *in1, const int8_
     });
 }
 
-MCB_WEAK void mcb_softmax_s8(const mcb_softmax_params *p, const int8_t *input, int8_t *output)
+void mcb_softmax_s8(const mcb_softmax_params *p, const int8_t *input, int8_t *output)
 {
     for (int32_t r = 0; r < p->rows; ++r) {
         const int8_t *in = input + r * p->depth;
@@ -339,7 +335,7 @@ MCB_WEAK void mcb_softmax_s8(const mcb_softmax_params *p, const int8_t *input, i
     }
 }
 
-MCB_WEAK void mcb_requantize_s8(const mcb_requantize_params *p, const int8_t *input, int8_t *output)
+void mcb_requantize_s8(const mcb_requantize_params *p, const int8_t *input, int8_t *output)
 {
     for (int32_t i = 0; i < p->size; ++i) {
         int32_t v = mcb_mbqm(input[i] + p->input_offset, p->multiplier, p->shift) + p->output_offset;
@@ -347,7 +343,7 @@ MCB_WEAK void mcb_requantize_s8(const mcb_requantize_params *p, const int8_t *in
     }
 }
 
-MCB_WEAK void mcb_pad_s8(const mcb_pad_params *p, const int8_t *input, int8_t *output)
+void mcb_pad_s8(const mcb_pad_params *p, const int8_t *input, int8_t *output)
 {
     int32_t od[4];
     for (int k = 0; k < 4; ++k) {
@@ -372,7 +368,7 @@ MCB_WEAK void mcb_pad_s8(const mcb_pad_params *p, const int8_t *input, int8_t *o
     }
 }
 
-MCB_WEAK void mcb_concat_s8(int32_t outer, int32_t n_inputs, const int8_t *const *inputs,
+void mcb_concat_s8(int32_t outer, int32_t n_inputs, const int8_t *const *inputs,
                             const int32_t *inner_sizes, int8_t *output)
 {
     for (int32_t o = 0; o < outer; ++o) {
