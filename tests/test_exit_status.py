@@ -58,3 +58,12 @@ def test_interrupt_is_130_and_one_line(monkeypatch, capsys):
     _replace_execute(monkeypatch, KeyboardInterrupt())
     assert main(["devices"]) == cli.EXIT_INTERRUPTED
     assert capsys.readouterr().err == "mcubench: interrupted\n"
+
+
+def test_an_error_quoting_control_characters_stays_one_line(monkeypatch, capsys):
+    # Found by tests/test_fuzz.py: a baseline with a field named "\n\n" printed a three-line error.
+    from mcubench.core.errors import ResultsError
+
+    _replace_execute(monkeypatch, ResultsError("b.json: unknown field(s) \n\x97\t"))
+    assert main(["devices"]) == cli.EXIT_USAGE
+    assert capsys.readouterr().err == "mcubench: error: b.json: unknown field(s) \\n\\x97\\t\n"

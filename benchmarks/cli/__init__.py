@@ -34,11 +34,17 @@ EXIT_STATUS_HELP = """exit status:
 SUBCOMMAND_MODULES = ("devices", "trace", "run", "build", "platform", "bench", "report", "check", "validate")
 
 
+def one_line(text: str) -> str:
+    """An error message as one line: control characters from the input it quotes (a field named "\\n" in
+    a JSON file, say) are shown escaped, as Python's repr shows them."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one line on stderr, like every other error (argparse prints the usage too)."""
 
     def error(self, message):
-        self.exit(EXIT_USAGE, f"mcubench: error: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, f"mcubench: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def positive_number(text):
@@ -105,7 +111,7 @@ def main(argv=None) -> int:
     except McubenchError as exc:
         if args.traceback:
             raise
-        print(f"mcubench: error: {exc}", file=sys.stderr)
+        print(f"mcubench: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("mcubench: interrupted", file=sys.stderr)
@@ -117,7 +123,8 @@ def main(argv=None) -> int:
     except Exception as exc:  # a bug, not bad input: say so in one line, offer the traceback
         if args.traceback:
             raise
-        print(f"mcubench: internal error: {type(exc).__name__}: {exc} (rerun with --traceback)", file=sys.stderr)
+        print(f"mcubench: internal error: {type(exc).__name__}: {one_line(str(exc))} (rerun with --traceback)",
+              file=sys.stderr)
         return EXIT_INTERNAL
 
 
