@@ -229,42 +229,40 @@ def _measure_on(executor, suite, devices, max_samples, progress, options, cache)
     test set and references first, then its model x device pairs as soon as they are ready.
 
     Every result is keyed by (model, device), so the record does not depend on completion order. On
-    Ctrl-C or an error, queued work is cancelled before the exception goes on.
+    Ctrl-C or an error the exception goes on; the caller stops its executor.
     """
     import concurrent.futures as cf
 
     measured, weights, pending = {}, {}, {}
-    try:
-        for model in suite.models:
-            pending[executor.submit(prepare_model, model, max_samples)] = ("prepare", model)
-        while pending:
-            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for future in done:
-                what, subject = pending.pop(future)
-                if what == "prepare":
-                    prepared = future.result()
-                    for device in devices:
-                        weights[subject.name, device.name] = _pair_weight(prepared)
-                        cached = cache.get(subject, device) if cache else None
-                        if cached is not None:
-                            measured[subject.name, device.name] = cached
-                            if progress:
-                                progress.advance(f"{subject.name} on {device.name} (resumed)",
-                                                 weights[subject.name, device.name])
-                            continue
-                        pending[executor.submit(measure_pair, subject, device, prepared, **options)] = \
-                            ("pair", (subject, device))
-                else:
-                    model, device = subject
-                    measured[model.name, device.name] = future.result()
-                    if cache:
-                        cache.put(model, device, measured[model.name, device.name])
-                    if progress:
-                        progress.advance(f"{model.name} on {device.name}", weights[model.name, device.name])
-    except BaseException:
-        for future in pending:
-            future.cancel()
-        raise
+    for model in suite.models:
+        pending[executor.submit(prepare_model, model, max_samples)] = ("prepare", model)
+    while pending:
+        # A short timeout, so that the main thread runs Python's signal handlers: Ctrl-C may be delivered to
+        # one of the pool's threads, and a main thread blocked in wait() would not see it until the next
+        # pair finishes (minutes in a large sweep).
+        done, _ = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED)
+        for future in done:
+            what, subject = pending.pop(future)
+            if what == "prepare":
+                prepared = future.result()
+                for device in devices:
+                    weights[subject.name, device.name] = _pair_weight(prepared)
+                    cached = cache.get(subject, device) if cache else None
+                    if cached is not None:
+                        measured[subject.name, device.name] = cached
+                        if progress:
+                            progress.advance(f"{subject.name} on {device.name} (resumed)",
+                                             weights[subject.name, device.name])
+                        continue
+                    pending[executor.submit(measure_pair, subject, device, prepared, **options)] = \
+                        ("pair", (subject, device))
+            else:
+                model, device = subject
+                measured[model.name, device.name] = future.result()
+                if cache:
+                    cache.put(model, device, measured[model.name, device.name])
+                if progress:
+                    progress.advance(f"{model.name} on {device.name}", weights[model.name, device.name])
     return measured
 
 
@@ -289,6 +287,11 @@ def _local_pool(jobs):
 def _stop_pool(pool):
     # shutdown forgets the worker processes, so take them first.
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    # Work still queued for the workers is abandoned: the queue's feeder thread must not hold up the exit
+    # waiting to hand it to workers that are gone (multiprocessing.Queue.cancel_join_thread).
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
@@ -318,9 +321,12 @@ def _measure_on_cluster(address, suite, devices, max_samples, progress, options,
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"--scheduler {address}: cannot connect ({exc})") from None
+    executor = client.get_executor(pure=False)
     try:
-        executor = client.get_executor(pure=False)
         return _measure_on(executor, suite, devices, max_samples, progress, options, cache)
+    except BaseException:
+        executor.shutdown(wait=False)  # cancels the tasks not yet done on the cluster
+        raise
     finally:
         client.close()
 
