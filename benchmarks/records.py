@@ -12,6 +12,7 @@ from pathlib import Path
 import subprocess
 
 from mcubench import __version__
+from mcubench.benchmarks.battery import with_battery_life
 from mcubench.core.results import ArenaBuffer, DeviceInfo, LayerResult, RegionResult, ResultRow, Results
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -40,12 +41,13 @@ def device_info(device) -> DeviceInfo:
 
 
 def make_results(suite, rows, devices, failures=()) -> Results:
-    return Results(
+    """The record of these rows, with their battery life on the default battery (benchmarks/battery.py)."""
+    return with_battery_life(Results(
         suite=suite, rows=rows, devices={d.name: device_info(d) for d in devices},
         mcubench_version=__version__, git_commit=git_commit(),
         created_utc=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         failures=list(failures),
-    )
+    ))
 
 
 def _common(device, est) -> dict:

@@ -53,31 +53,55 @@ def sleep_power_mw(device, volts) -> float:
     return device.need("power").sleep.current_ua / 1000.0 * volts
 
 
+def max_inferences_per_s(latency_ms) -> float:
+    """Inferences per second when the core never sleeps (back to back)."""
+    return 1000.0 / latency_ms if latency_ms > 0 else math.inf
+
+
+def average_power_mw(latency_ms, energy_uj, sleep_power_mw, inferences_per_s) -> float:
+    """Mean power of a device that runs `inferences_per_s` inferences and sleeps in between: the energy of
+    the inferences per second plus the sleep power for the rest of each second.
+
+    A rate that needs more than one second of compute per second cannot run: UsageError (the results record
+    holds no figure for it; reports say "too slow").
+    """
+    if inferences_per_s < 0 or not math.isfinite(inferences_per_s):
+        raise UsageError(f"inferences per second must be a non-negative number, not {inferences_per_s}")
+    active_s = inferences_per_s * latency_ms / 1000.0
+    if active_s > 1.0 + 1e-12:
+        raise UsageError(f"{inferences_per_s:g} inferences/s need {active_s:.2f} s of compute per second: at most "
+                         f"{max_inferences_per_s(latency_ms):.1f}/s fit")
+    # At the back-to-back rate rounding may leave active_s a hair above 1: no negative sleep time.
+    return inferences_per_s * energy_uj / 1000.0 + sleep_power_mw * max(0.0, 1.0 - active_s)
+
+
+def battery_life_years(avg_power_mw, capacity_mah, voltage_v) -> float:
+    """Capacity x voltage / average power; self-discharge and regulator losses left out."""
+    if capacity_mah <= 0 or voltage_v <= 0:
+        raise UsageError("battery capacity and voltage must be positive")
+    energy_j = capacity_mah * voltage_v * 3.6  # mAh x V = mWh = 3.6 J
+    return energy_j / (avg_power_mw / 1000.0) / SECONDS_PER_YEAR if avg_power_mw > 0 else math.inf
+
+
 def duty_cycle(est, device, inferences_per_s, battery_mah=None, battery_v=None) -> dict:
     """Average power of a device that runs `inferences_per_s` inferences and sleeps in between.
 
     Returns avg_power_mw, active_fraction, sleep_power_mw, sleep_mode and, with a battery, battery_life_years
-    (capacity x voltage / average power; self-discharge and regulator losses left out).
+    (battery_v defaults to the supply voltage).
     """
-    if inferences_per_s < 0 or not math.isfinite(inferences_per_s):
-        raise UsageError(f"inferences per second must be a non-negative number, not {inferences_per_s}")
-    active_s = inferences_per_s * est.latency_ms / 1000.0
-    if active_s > 1.0 + 1e-12:
-        raise UsageError(f"{inferences_per_s:g} inferences/s need {active_s:.2f} s of compute per second on "
-                         f"{device.name}: at most {1000.0 / est.latency_ms:.1f}/s fit")
     sleep_mw = sleep_power_mw(device, est.voltage_v)
-    avg_mw = inferences_per_s * est.energy_uj / 1000.0 + sleep_mw * (1.0 - active_s)
+    try:
+        avg_mw = average_power_mw(est.latency_ms, est.energy_uj, sleep_mw, inferences_per_s)
+    except UsageError as exc:
+        raise UsageError(f"{device.name}: {exc}") from None
     out = {
         "inferences_per_s": float(inferences_per_s),
-        "active_fraction": active_s,
+        "active_fraction": inferences_per_s * est.latency_ms / 1000.0,
         "sleep_mode": device.need("power").sleep.mode,
         "sleep_power_mw": sleep_mw,
         "avg_power_mw": avg_mw,
     }
     if battery_mah is not None:
-        if battery_mah <= 0:
-            raise UsageError("battery capacity must be positive")
         volts = est.voltage_v if battery_v is None else battery_v
-        energy_j = battery_mah * volts * 3.6  # mAh x V = mWh = 3.6 J
-        out["battery_life_years"] = energy_j / (avg_mw / 1000.0) / SECONDS_PER_YEAR if avg_mw > 0 else math.inf
+        out["battery_life_years"] = battery_life_years(avg_mw, battery_mah, volts)
     return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from mcubench.benchmarks.runner import run_suite as _run_suite
 from mcubench.benchmarks.suite import default_suite_path, load_suite
 from mcubench.core.device import Device, load_device as _load_device
-from mcubench.core.results import Results, load_results, save_results
+from mcubench.core.results import Battery, Results, load_results, save_results
 from mcubench.cost_models import Estimate, simulation_options
 from mcubench.cost_models import estimate as _estimate
 from mcubench.firmware import Firmware, compile_model
@@ -26,7 +26,7 @@ from mcubench.core.trace import Trace
 from mcubench.simulator.engine import simulate as _simulate
 
 __all__ = [
-    "Device", "Estimate", "Firmware", "Results", "Trace", "compile_model", "estimate", "load_device",
+    "Battery", "Device", "Estimate", "Firmware", "Results", "Trace", "compile_model", "estimate", "load_device",
     "estimate_model", "load_results", "render_report", "results_frame", "run_suite", "save_results", "simulate",
 ]
 
@@ -98,8 +98,16 @@ def results_frame(results):
     return pd.read_csv(buffer)
 
 
-def render_report(results, out_dir) -> list:
-    """Write summary.md, report.html, results.csv, layers.csv and plots into out_dir; returns the paths."""
+def render_report(results, out_dir, battery=None) -> list:
+    """Write summary.md, report.html, results.csv, layers.csv and plots into out_dir; returns the paths.
+
+    battery: a Battery(capacity_mah, voltage_v) to give the battery-life figures for; by default the
+    record's own (records from mcubench bench and run carry them for 1000 mAh at 3.0 V).
+    """
+    from mcubench.benchmarks.battery import with_battery_life
+
     if not isinstance(results, Results):
         results = load_results(results)
+    if battery is not None or results.battery is None:
+        results = with_battery_life(results, battery or Battery())
     return render_all(results, out_dir)

@@ -11,12 +11,11 @@ import shutil
 import tempfile
 
 from mcubench.core.errors import ResultsError
-from mcubench.reports.battery import Battery
 
 OUTPUTS = ("summary.md", "report.html", "results.csv", "layers.csv")
 
 
-def render_all(results, out_dir, *, battery: Battery = Battery(), reference=None) -> list:
+def render_all(results, out_dir, *, reference=None) -> list:
     """Write summary.md, report.html, results.csv, layers.csv and plots/*.png into out_dir.
 
     Everything is rendered into a temporary folder first (inside out_dir, or in its nearest existing parent
@@ -43,14 +42,14 @@ def render_all(results, out_dir, *, battery: Battery = Battery(), reference=None
     except OSError as exc:
         raise ResultsError(f"{out_dir}: cannot write reports: {exc.strerror or exc}") from None
     try:
-        plots = render_plots(results, battery)
+        plots = render_plots(results)
         (staging / "plots").mkdir()
         for name, png in plots.items():
             (staging / "plots" / f"{name}.png").write_bytes(png)
         with open(staging / "summary.md", "w", encoding="utf-8") as f:
-            render_markdown(results, f, battery=battery, plot_names=plots.keys(), reference=reference)
+            render_markdown(results, f, plot_names=plots.keys(), reference=reference)
         with open(staging / "report.html", "w", encoding="utf-8") as f:
-            render_html(results, f, plots, battery=battery, reference=reference)
+            render_html(results, f, plots, reference=reference)
         with open(staging / "results.csv", "w", encoding="utf-8", newline="") as f:
             render_csv(results, f)
         with open(staging / "layers.csv", "w", encoding="utf-8", newline="") as f:

@@ -5,11 +5,11 @@ import dataclasses
 
 from mcubench.core.results import Accuracy, LayerResult, ResultRow
 
-# Scalar fields only: layers and regions have their own tables (the arena plan its plot); the console is not
-# a figure.
+# Scalar fields only: layers and regions have their own tables (the arena plan and battery life their plots);
+# the console is not a figure.
 _ROW_FIELDS = [f.name for f in dataclasses.fields(ResultRow)
                if f.name not in ("accuracy", "layers", "regions", "console", "console_base64", "cycles_by_cause",
-                                 "notes", "arena_plan")]
+                                 "notes", "arena_plan", "battery_life")]
 _ACCURACY_FIELDS = [f.name for f in dataclasses.fields(Accuracy)]
 _LAYER_FIELDS = [f.name for f in dataclasses.fields(LayerResult)]
 

@@ -2,21 +2,19 @@
 
 Everything is read from the record and formatted with reports.format; the only derived values are
 display ones (best per model, ratios to a reference device, share of latency, flash left after code and
-weights, battery years from the row's energy and idle power).
+weights). Battery life comes in the record (ResultRow.battery_life, computed by benchmarks/battery.py).
 """
 
 import re
 
 from mcubench.reports import format as fmt
-from mcubench.reports.battery import Battery, battery_years, max_rate
+from mcubench.core.results import BATTERY_TABLE_RATES
 from mcubench.reports.variants import variants_section
 from mcubench.reports.blocks import (BEST, BulletList, Details, Figure, Heading, Note, Paragraph,  # noqa: F401
                                      Preformatted, Table)
 
 SUMMARY_HEADERS = ["Model", "Device", "Latency", "Energy/Inference", "Peak RAM", "Flash", "Accuracy"]
 
-# Rates at which the battery-life table is evaluated: one inference a minute, a second, ten a second.
-BATTERY_RATES = ((1 / 60, "1/min"), (1.0, "1/s"), (10.0, "10/s"))
 
 # How every figure of a report is obtained, said next to the summary and on every plot.
 ESTIMATE_LABEL = "simulated cycles x device cost model"
@@ -321,21 +319,29 @@ def accuracy_table(results):
     return Table(headers, rows, numeric=[3, 4, 5])
 
 
-def battery_cell(years, battery: Battery) -> str:
+def has_battery_life(results) -> bool:
+    """The record carries battery-life figures for every row (records before schema /5 have none)."""
+    return results.battery is not None and all(r.battery_life is not None for r in results.rows)
+
+
+def battery_cell(years, battery) -> str:
     if years > battery.shelf_life_years:
         return f"> {battery.shelf_life_years:g} (shelf life)"
     return fmt.years(years)
 
 
-def battery_table(results, battery: Battery) -> Table:
-    headers = ["Model", "Device", "Energy/Inference", "Idle power"] + [f"Years at {label}" for _, label in BATTERY_RATES]
+def battery_table(results) -> Table:
+    battery = results.battery
+    headers = ["Model", "Device", "Energy/Inference", "Idle power"]
+    headers += [f"Years at {fmt.rate(rate)}" for rate in BATTERY_TABLE_RATES]
     rows = []
     for r in results.rows:
         cells = [r.model_title, fmt.device_label(r), fmt.uj(r.energy_uj), fmt.mw(r.idle_power_mw)]
-        for rate, _ in BATTERY_RATES:
-            cells.append(battery_cell(battery_years(r, rate, battery), battery) if rate <= max_rate(r) else "too slow")
+        years = {p.inferences_per_s: p.battery_life_years for p in r.battery_life.table}
+        # A rate missing from the row's table is one the device cannot reach.
+        cells += [battery_cell(years[rate], battery) if rate in years else "too slow" for rate in BATTERY_TABLE_RATES]
         rows.append(cells)
-    return Table(headers, rows, numeric=list(range(2, 4 + len(BATTERY_RATES))))
+    return Table(headers, rows, numeric=list(range(2, 4 + len(BATTERY_TABLE_RATES))))
 
 
 def failures_table(results) -> Table:
@@ -368,7 +374,7 @@ def reference_device(results, reference=None) -> str:
     return reference
 
 
-def build_document(results, battery: Battery = Battery(), plot_names=(), reference=None):
+def build_document(results, plot_names=(), reference=None):
     """The report as a list of blocks; figures are included only for plots in plot_names."""
     plots = set(plot_names)
 
@@ -471,12 +477,17 @@ def build_document(results, battery: Battery = Battery(), plot_names=(), referen
                           "last layer that reads it, at its offset in the arena. Devices whose builds share a plan "
                           "share a panel.")] + arena_figures
 
-    doc += [Heading(2, "Battery life"),
-            Paragraph(f"A duty-cycled deployment on {battery.describe()}: wake, run one inference, sleep at the "
-                      "row's idle power. Regulator losses and wake-up costs are not included. Years are capped at "
-                      f"{battery.shelf_life_years:g}: {battery.shelf_life_basis}."),
-            battery_table(results, battery)]
-    doc += figure("battery_life", f"Years on {battery.describe()} against inferences per second")
+    doc.append(Heading(2, "Battery life"))
+    battery = results.battery
+    if not has_battery_life(results):
+        doc.append(Paragraph("This record carries no battery-life figures (written before records held them); "
+                             "`mcubench report` computes them."))
+    else:
+        doc += [Paragraph(f"A duty-cycled deployment on {battery.describe()}: wake, run one inference, sleep at "
+                          "the row's idle power. Regulator losses and wake-up costs are not included. Years are "
+                          f"capped at {battery.shelf_life_years:g}: {battery.shelf_life_basis}."),
+                battery_table(results)]
+        doc += figure("battery_life", f"Years on {battery.describe()} against inferences per second")
 
     doc.append(Heading(2, "Devices: assumptions and sources"))
     described = set()

@@ -54,6 +54,11 @@ def compiler_flags(cflags) -> str:
     return " ".join(f for f in cflags.split() if _SHOWN_FLAGS.fullmatch(f)) or DASH
 
 
+def rate(per_s) -> str:
+    """Inferences per second as a reader says it: 1/min, 1/s, 10/s."""
+    return f"{per_s * 60:g}/min" if per_s < 1 else f"{per_s:g}/s"
+
+
 def years(y) -> str:
     if math.isinf(y):
         return "unbounded"

@@ -10,7 +10,6 @@ import base64
 from html import escape
 import re
 
-from mcubench.reports.battery import Battery
 from mcubench.reports.blocks import BulletList, Details, Figure, Heading, Note, Paragraph, Preformatted, Table
 
 _STYLE = """
@@ -124,8 +123,8 @@ def html_page(blocks, plots) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_html(results, stream, plots, *, battery: Battery = Battery(), reference=None):
+def render_html(results, stream, plots, *, reference=None):
     """Write the page of one results record. plots: name -> PNG bytes (reports.plots.render_plots)."""
     from mcubench.reports.document import build_document
 
-    stream.write(html_page(build_document(results, battery, plots.keys(), reference), plots))
+    stream.write(html_page(build_document(results, plots.keys(), reference), plots))

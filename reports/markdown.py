@@ -1,6 +1,5 @@
 """A report as Markdown (GitHub flavoured), written to a stream."""
 
-from mcubench.reports.battery import Battery
 from mcubench.reports.blocks import (BETTER, BulletList, Details, Figure, Heading, Note, Paragraph, Preformatted,
                                      Table)
 
@@ -48,9 +47,9 @@ def markdown_blocks(blocks, plots_dir="plots") -> str:
     return "\n\n".join(out)
 
 
-def render_markdown(results, stream, *, battery: Battery = Battery(), plot_names=(), plots_dir="plots",
+def render_markdown(results, stream, *, plot_names=(), plots_dir="plots",
                     reference=None):
     """Write the report; figures (for the plots named in plot_names) link to plots_dir/<name>.png."""
     from mcubench.reports.document import build_document
 
-    stream.write(markdown_blocks(build_document(results, battery, plot_names, reference), plots_dir) + "\n")
+    stream.write(markdown_blocks(build_document(results, plot_names, reference), plots_dir) + "\n")

@@ -24,9 +24,8 @@ import numpy as np  # noqa: E402
 
 from mcubench.core import units  # noqa: E402
 from mcubench.reports import format as fmt  # noqa: E402
-from mcubench.reports.battery import Battery, battery_years, max_rate  # noqa: E402
 from mcubench.reports.document import (arena_outside, arena_plot_name, devices_in_order, flash_other,  # noqa: E402
-                                       layers_plot_name, models_in_order)
+                                       has_battery_life, layers_plot_name, models_in_order)
 
 _DPI = 100
 _ESTIMATE = "simulated estimates"
@@ -212,23 +211,23 @@ def _arena_plan(results, model, title):
 _LINESTYLES = ("-", "--", ":", "-.")
 
 
-def _battery_chart(results, battery):
+def _battery_chart(results):
     """Colour says the device (as in the latency chart), line style the model: readable with many rows.
     Lines stop at the shelf-life cap, drawn as a dashed line."""
     devices = devices_in_order(results)
     colours = _device_colours(results)
     models = models_in_order(results)
     styles = {model: _LINESTYLES[i % len(_LINESTYLES)] for i, (model, _) in enumerate(models)}
+    battery = results.battery
     cap = battery.shelf_life_years
     fig = Figure(figsize=(8.0, 5.6), layout="constrained")
     ax = fig.add_subplot()
     lowest = cap
     for r in results.rows:
-        top = max_rate(r)
-        if not np.isfinite(top):
+        if not r.battery_life.curve:
             continue
-        rates = np.logspace(-3, np.log10(top), 60)
-        life = np.minimum([battery_years(r, f, battery) for f in rates], cap)
+        rates = [p.inferences_per_s for p in r.battery_life.curve]
+        life = np.minimum([p.battery_life_years for p in r.battery_life.curve], cap)
         lowest = min(lowest, life.min())
         ax.plot(rates, life, color=colours[r.device], linestyle=styles[r.model])
         # The line ends where inferences run back to back: the core never sleeps.
@@ -237,7 +236,8 @@ def _battery_chart(results, battery):
     ax.text(1.5e-3, cap, f"cap: {cap:g}-year shelf life", va="top", ha="left", fontsize=7.5, color="dimgrey")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlim(1e-3 / 1.3, max((max_rate(r) for r in results.rows if np.isfinite(max_rate(r))), default=1) * 1.5)
+    tops = [r.battery_life.max_inferences_per_s for r in results.rows if np.isfinite(r.battery_life.max_inferences_per_s)]
+    ax.set_xlim(1e-3 / 1.3, max(tops, default=1) * 1.5)
     ax.set_ylim(lowest / 2, cap * 1.6)
     ax.xaxis.set_major_formatter(_plain)
     ax.yaxis.set_major_formatter(_plain)
@@ -253,7 +253,7 @@ def _battery_chart(results, battery):
     return fig
 
 
-def build_figures(results, battery: Battery = Battery()) -> dict:
+def build_figures(results) -> dict:
     """All figures for a results record: {name: matplotlib Figure}, in the order the report shows them."""
     figures = {}
     if not results.rows:
@@ -269,10 +269,11 @@ def build_figures(results, battery: Battery = Battery()) -> dict:
     for model, title in models_in_order(results):
         if any(r.arena_plan for r in results.rows if r.model == model):
             figures[arena_plot_name(model)] = _arena_plan(results, model, title)
-    figures["battery_life"] = _battery_chart(results, battery)
+    if has_battery_life(results):
+        figures["battery_life"] = _battery_chart(results)
     return figures
 
 
-def render_plots(results, battery: Battery = Battery()) -> dict:
+def render_plots(results) -> dict:
     """All plots for a results record: {name: PNG bytes}, in the order the report shows them."""
-    return {name: _png(fig) for name, fig in build_figures(results, battery).items()}
+    return {name: _png(fig) for name, fig in build_figures(results).items()}

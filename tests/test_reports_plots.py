@@ -10,8 +10,9 @@ import numpy as np
 from PIL import Image
 import pytest
 
-from mcubench.core.results import load_results
-from mcubench.reports.battery import SECONDS_PER_YEAR, Battery, average_power_mw, battery_years, max_rate
+from mcubench.benchmarks.battery import with_battery_life
+from mcubench.core.results import BATTERY_TABLE_RATES, Battery, load_results
+from mcubench.cost_models.power import SECONDS_PER_YEAR, average_power_mw, battery_life_years, max_inferences_per_s
 from mcubench.reports.plots import build_figures, render_plots
 
 FIXTURE = Path(__file__).resolve().parent / "golden" / "results_small.json"
@@ -26,12 +27,12 @@ def results():
 
 @pytest.fixture(scope="module")
 def figures(results):
-    return build_figures(results, Battery(1000, 3.0))
+    return build_figures(with_battery_life(results, Battery(1000, 3.0)))
 
 
 @pytest.fixture(scope="module")
 def plots(results):
-    return render_plots(results, Battery(1000, 3.0))
+    return render_plots(with_battery_life(results, Battery(1000, 3.0)))
 
 
 def test_one_plot_per_kind_and_per_model(plots):
@@ -175,14 +176,24 @@ def test_plots_of_an_empty_record_are_none():
 
 def test_battery_life_from_energy_and_idle_power(results):
     row = results.row("kws_ref_model", "cortex-m4-80mhz")
-    battery = Battery(capacity_mah=1000, voltage_v=3.0)
-    assert battery.energy_j == pytest.approx(10_800.0)  # 1 Ah x 3 V = 3 Wh
+
+    def power(rate):
+        return average_power_mw(row.latency_ms, row.energy_uj, row.idle_power_mw, rate)
+
+    def years(rate):  # 1 Ah x 3 V = 3 Wh = 10 800 J
+        return battery_life_years(power(rate), 1000, 3.0)
+
     # One inference a second: energy per second plus idle power for the rest of the second.
     active_s = row.latency_ms / 1000
     power_w = row.energy_uj * 1e-6 + row.idle_power_mw * 1e-3 * (1 - active_s)
-    assert average_power_mw(row, 1.0) == pytest.approx(power_w * 1000)
-    assert battery_years(row, 1.0, battery) == pytest.approx(10_800.0 / power_w / SECONDS_PER_YEAR)
+    assert power(1.0) == pytest.approx(power_w * 1000)
+    assert years(1.0) == pytest.approx(10_800.0 / power_w / SECONDS_PER_YEAR)
     # Back to back, the idle power drops out.
-    assert average_power_mw(row, max_rate(row)) == pytest.approx(row.energy_uj / row.latency_ms)
+    assert power(max_inferences_per_s(row.latency_ms)) == pytest.approx(row.energy_uj / row.latency_ms)
     # More inferences, shorter life.
-    assert battery_years(row, 0.01, battery) > battery_years(row, 1.0, battery) > battery_years(row, 10.0, battery)
+    assert years(0.01) > years(1.0) > years(10.0)
+    # The record carries these figures: the report's table reads them, at the rates it names.
+    life = with_battery_life(results, Battery(1000, 3.0)).row("kws_ref_model", "cortex-m4-80mhz").battery_life
+    assert [p.inferences_per_s for p in life.table] == list(BATTERY_TABLE_RATES)
+    assert life.table[1].battery_life_years == pytest.approx(years(1.0))
+    assert life.curve[-1].inferences_per_s == pytest.approx(life.max_inferences_per_s)

@@ -17,7 +17,8 @@ from mcubench.core.labels import device_label
 from mcubench.core.results import load_results, results_from_dict
 from mcubench.core.units import kib, ms, mw, uj
 from mcubench.reports import render_all
-from mcubench.reports.battery import Battery
+from mcubench.benchmarks.battery import with_battery_life
+from mcubench.core.results import Battery
 from mcubench.reports.blocks import BEST, Note, Table
 from mcubench.reports.document import (ESTIMATE_LABEL, build_document, layers_side_by_side, memory_table,
                                        pivot_table, ratio_table)
@@ -99,7 +100,7 @@ def test_battery_years_beyond_the_shelf_life_are_capped_and_said_to_be(results):
     for row in results.rows:
         row.idle_power_mw = 1e-6  # a nanowatt asleep: the load alone would last centuries
     markdown = io.StringIO()
-    render_markdown(results, markdown, battery=Battery(1000, 3.0))
+    render_markdown(with_battery_life(results, Battery(1000, 3.0)), markdown)
     text = markdown.getvalue()
     assert "> 10 (shelf life)" in text
     assert "Years are capped at 10: assumption:" in text

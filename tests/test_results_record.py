@@ -82,7 +82,7 @@ def test_device_validation_round_trips_and_schema_1_records_still_load(tmp_path)
     del old["devices"]["cortex-m4-80mhz"]["validation"]
     back = results_from_dict(old)
     assert back.devices["cortex-m4-80mhz"].validation is None
-    assert back.schema == "mcubench.results/4"
+    assert back.schema == "mcubench.results/5"
 
 
 def _firmware_row(**overrides):
@@ -100,7 +100,7 @@ def test_firmware_row_round_trip(tmp_path):
     original = Results(suite="", rows=[_firmware_row()], devices={})
     save_results(original, path)
     loaded = load_results(path)
-    assert loaded == original and json.loads(path.read_text())["schema"] == "mcubench.results/4"
+    assert loaded == original and json.loads(path.read_text())["schema"] == "mcubench.results/5"
     row = loaded.rows[0]
     assert isinstance(row.regions[1], RegionResult) and row.region("conv").parent == "invoke"
     assert row.region("nosuch") is None
@@ -117,7 +117,7 @@ def test_schema_1_record_loads_with_the_new_fields_at_their_defaults():
                     "input_seed", "code_bytes", "arena_plan"):
             del row[key]
     loaded = results_from_dict(data)
-    assert loaded.schema == "mcubench.results/4"
+    assert loaded.schema == "mcubench.results/5"
     assert [(r.kind, r.regions, r.exit_status, r.console) for r in loaded.rows] == [("model", [], None, "")] * 2
 
 

@@ -48,7 +48,8 @@ def execute(args):
     from mcubench.core.errors import UsageError
     from mcubench.core.results import load_results
     from mcubench.reports import render_all, render_comparison
-    from mcubench.reports.battery import Battery
+    from mcubench.benchmarks.battery import with_battery_life
+    from mcubench.core.results import Battery
 
     from mcubench.core import paths
 
@@ -58,9 +59,9 @@ def execute(args):
     if len(args.results) == 1:
         if args.labels is not None:
             raise UsageError("--labels names compared records: give two or more")
-        results = load_results(args.results[0])
-        written = render_all(results, args.output, battery=Battery(args.battery_mah, args.battery_v),
-                             reference=args.reference_device)
+        # The battery figures are computed for this battery here; the renderers only read them.
+        results = with_battery_life(load_results(args.results[0]), Battery(args.battery_mah, args.battery_v))
+        written = render_all(results, args.output, reference=args.reference_device)
         print(f"{len(results.rows)} rows rendered: {len(written)} files in {args.output}", file=sys.stderr)
         return 0
     if args.reference_device is not None:

@@ -7,8 +7,9 @@ docs/results-schema.md describes every field.
 
 Schema history: /1 had model rows only; /2 adds each device's validation; /3 adds firmware rows (kind),
 their measured regions, the exit status, the console, the cycles by cause and the estimate's notes; /4 adds
-the input of the measured run, the code bytes, the arena plan and each layer's weight and arena-live bytes.
-An older record loads as the current schema with the fields it lacks at their defaults.
+the input of the measured run, the code bytes, the arena plan and each layer's weight and arena-live bytes;
+/5 adds the battery and each row's battery life on it (duty-cycle figures the reports show, computed by
+benchmarks/battery.py). An older record loads as the current schema with the fields it lacks at their defaults.
 """
 
 import dataclasses
@@ -22,9 +23,13 @@ from mcubench import __version__
 from mcubench.core.errors import ResultsError
 from mcubench.core.atomic import write_json_atomic
 
-RESULTS_SCHEMA = "mcubench.results/4"
+RESULTS_SCHEMA = "mcubench.results/5"
 # Older schemas this version still reads: the fields added since have defaults.
-READABLE_SCHEMAS = ("mcubench.results/1", "mcubench.results/2", "mcubench.results/3", RESULTS_SCHEMA)
+READABLE_SCHEMAS = ("mcubench.results/1", "mcubench.results/2", "mcubench.results/3", "mcubench.results/4",
+                    RESULTS_SCHEMA)
+# Inferences per second at which each row's battery life is given (the report's table): one a minute, one a
+# second, ten a second.
+BATTERY_TABLE_RATES = (1 / 60, 1.0, 10.0)
 INPUT_KINDS = ("", "test-set", "random", "file")
 BUFFER_KINDS = ("activation", "scratch")
 ROW_KINDS = ("model", "firmware")
@@ -80,6 +85,37 @@ class RegionResult:
 
 
 @dataclass
+class Battery:
+    """The battery a record's battery-life figures assume."""
+
+    capacity_mah: float = 1000.0
+    voltage_v: float = 3.0
+    # Past its shelf life a cell is drained by self-discharge, whatever the load.
+    shelf_life_years: float = 10.0
+    shelf_life_basis: str = ("assumption: about the shelf life of a primary lithium cell, beyond which "
+                             "self-discharge rather than the load empties it")
+
+    def describe(self) -> str:
+        return f"{self.capacity_mah:g} mAh at {self.voltage_v:g} V"
+
+
+@dataclass
+class DutyPoint:
+    """A duty-cycled deployment at one rate: wake, run one inference, sleep at idle power, repeat."""
+
+    inferences_per_s: float
+    avg_power_mw: float
+    battery_life_years: float  # load only: regulator losses and wake-up costs left out, not capped
+
+
+@dataclass
+class BatteryLife:
+    max_inferences_per_s: float  # back to back, never sleeping
+    table: list  # [DutyPoint] at the BATTERY_TABLE_RATES the device reaches (a missing rate is "too slow")
+    curve: list  # [DutyPoint] at 60 rates, log-spaced from 0.001/s to back to back
+
+
+@dataclass
 class ResultRow:
     model: str  # suite model name; for a firmware row, the ELF's file name without .elf
     model_title: str
@@ -126,6 +162,8 @@ class ResultRow:
     reserved_ram_bytes: int = 0  # RAM linker placeholders set aside for heap and stack; not in peak_ram_bytes
     variant: str = ""  # "float32", "int8" or "int16x8" when the model is one of several variants of a network
     variant_of: str = ""  # the suite model whose variants these are ("" when the model has none)
+    # Since schema /5:
+    battery_life: BatteryLife | None = None  # on the record's battery; None in older records
 
     def region(self, name: str):
         """The RegionResult of that name, or None."""
@@ -185,6 +223,7 @@ class Results:
     created_utc: str = ""
     schema: str = RESULTS_SCHEMA
     failures: list = field(default_factory=list)  # [Failure]: pairs with no row
+    battery: Battery | None = None  # what every row's battery_life assumes (since schema /5)
 
     def to_dict(self):
         return asdict(self)
@@ -277,8 +316,15 @@ def results_from_dict(data, origin="results") -> Results:
             if b.kind not in BUFFER_KINDS or b.first_layer > b.last_layer:
                 raise ResultsError(f"{where}.arena_plan[{j}]: kind {b.kind!r}, layers {b.first_layer}..{b.last_layer} "
                                    f"(expected {' or '.join(BUFFER_KINDS)}, first <= last)")
+        if r.battery_life is not None:
+            life = r.battery_life = _build(BatteryLife, r.battery_life, f"{where}.battery_life")
+            for part in ("table", "curve"):
+                setattr(life, part, [_build(DutyPoint, d, f"{where}.battery_life.{part}[{j}]")
+                                     for j, d in enumerate(getattr(life, part))])
         rows.append(r)
     results.rows = rows
+    if results.battery is not None:
+        results.battery = _build(Battery, results.battery, f"{origin}: battery")
     devices = {}
     for name, info in results.devices.items():
         d = _build(DeviceInfo, info, f"{origin}: devices.{name}")

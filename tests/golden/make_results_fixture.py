@@ -14,6 +14,7 @@ import sys
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run as a script from anywhere: the repo root holds benchmarks/
 
+from mcubench.benchmarks.battery import with_battery_life  # noqa: E402
 from mcubench.core.results import (Accuracy, ArenaBuffer, DeviceInfo, LayerResult, ResultRow, Results,  # noqa: E402
                                    Validation, save_results)
 
@@ -120,8 +121,10 @@ def make_results():
                          validation=Validation(9, 3.25, 11.1) if name == "cortex-m4-80mhz" else None)
         for name, dev in DEVICES.items()
     }
-    return Results(suite="fixture", rows=rows, devices=devices, mcubench_version="0.1.0",
-                   git_commit="0123456789abcdef0123456789abcdef01234567", created_utc="2026-11-24T12:00:00Z")
+    # Battery life on the default battery (1000 mAh, 3.0 V), computed as mcubench bench does.
+    return with_battery_life(Results(suite="fixture", rows=rows, devices=devices, mcubench_version="0.1.0",
+                                     git_commit="0123456789abcdef0123456789abcdef01234567",
+                                     created_utc="2026-11-24T12:00:00Z"))
 
 
 if __name__ == "__main__":
