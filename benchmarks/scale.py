@@ -72,7 +72,7 @@ def build_vs_simulate(sample, workdir):
 
     folder = Path(workdir) / "split"
     folder.mkdir()
-    build = simulate = 0.0
+    build_s = simulate_s = 0.0
     pairs = 0
     for name, model in family(sample, seed=10_000):
         path = folder / f"{name}.tflite"
@@ -83,8 +83,8 @@ def build_vs_simulate(sample, workdir):
             except Exception:  # does not fit this device: not an estimate
                 continue
             _, t_sim = _timed(lambda: estimate(simulate(fw.elf_path, device, **simulation_options(device)), device))
-            build, simulate, pairs = build + t_build, simulate + t_sim, pairs + 1
-    return pairs, build / pairs, simulate / pairs
+            build_s, simulate_s, pairs = build_s + t_build, simulate_s + t_sim, pairs + 1
+    return pairs, build_s / pairs, simulate_s / pairs
 
 
 def main(argv=None):
