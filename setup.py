@@ -15,6 +15,10 @@ class BuildCtypesLibrary(build_ext):
 
 
 setup(
-    ext_modules=[Extension("mcubench.simulator._tracer", sources=["simulator/_tracer.c"], extra_compile_args=["-O2"])],
+    # The parts of the tracer (simulator/_tracer.h names them); simulator/native.py compiles the same list
+    # when the package was never built.
+    ext_modules=[Extension("mcubench.simulator._tracer",
+                           sources=[f"simulator/tracer_{part}.c" for part in ("tables", "cache", "regions", "hooks", "api")],
+                           depends=["simulator/_tracer.h"], include_dirs=["simulator"], extra_compile_args=["-O2"])],
     cmdclass={"build_ext": BuildCtypesLibrary},
 )

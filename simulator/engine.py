@@ -1,7 +1,8 @@
 """The simulation engine: one firmware ELF loaded into Unicorn with a device's memory map, run many times.
 
-Tracing happens in native hooks (simulator/_tracer.c); this module sets them up, services the rare
-events in Python (semihosting, faults) and turns the native counters into a Trace after each run.
+Tracing happens in native hooks (simulator/tracer_hooks.c and the other parts _tracer.h names); this module
+sets them up, services the rare events in Python (semihosting, faults) and turns the native counters into a
+Trace after each run.
 
     sim = Simulator("fw.elf", device, function_regions=("invoke",))
     result = sim.run(writes={addr: data}, reads={"out": (addr, n)})
@@ -258,7 +259,7 @@ class Simulator:
     def _setup_tracer(self):
         lib, arch = self._lib, self._arch
         tracer = lib.tracer_new(self._uc._uch, _fn("uc_reg_read"), _fn("uc_mem_read"), _fn("uc_emu_stop"),
-                                0 if arch.arm else 1, arch.sp, arch.ret, arch.pc, arch.arg0)
+                                native.ISA_CODES["thumb" if arch.arm else "rv32"], arch.sp, arch.ret, arch.pc, arch.arg0)
         if not tracer:
             raise SimulationError("cannot allocate the native tracer")
         self._tracer = tracer
@@ -271,7 +272,7 @@ class Simulator:
         for cache in self.caches:
             ranges = cache.ranges or [(0, 0xFFFFFFFF)]
             flat = (ctypes.c_uint32 * (2 * len(ranges)))(*[v for r in ranges for v in r])
-            flags = cache.fetch | cache.read << 1 | cache.write << 2 | cache.write_allocate << 3
+            flags = sum(native.CACHE_FLAGS[k] for k in ("fetch", "read", "write", "write_allocate") if getattr(cache, k))
             if lib.tracer_add_cache(tracer, cache.line_bytes, cache.sets, cache.ways, flags, len(ranges), flat) != 0:
                 raise UsageError(f"cache {cache.name!r} cannot be modelled (at most 8 caches of 8 ranges)")
         if arch.arm:
@@ -323,6 +324,10 @@ class Simulator:
             if self.exact_markers and not self.memory_tracing:
                 self._hook(uc_const.UC_HOOK_MEM_WRITE, native.callback_address("tracer_sync_hook"), tracer,
                            marker, marker + 3)
+
+    def _reset_tracer(self, budget):
+        if self._lib.tracer_reset(self._tracer, budget) != 0:
+            raise SimulationError(f"{self.image.name}: the native tracer ran out of memory before the run")
 
     def _setup_python_hooks(self):
         # Rare events only: a Python hook here costs nothing per instruction.
@@ -422,7 +427,7 @@ class Simulator:
         uc.context_restore(self._context)
         if self.image.initial_sp is not None:
             uc.reg_write(arch.sp, self.image.initial_sp)
-        lib.tracer_reset(self._tracer, budget)
+        self._reset_tracer(budget)
         self._semihost = Semihost(self._read, self._write_guest, files=self.host_files,
                                   command_line=self.command_line, stdin=self.stdin,
                                   instructions=lambda: int(lib.tracer_icount(self._tracer)),
@@ -446,7 +451,7 @@ class Simulator:
         uc, lib, arch = self._uc, self._lib, self._arch
         self._reset_memory(None)
         uc.context_restore(self._context)
-        lib.tracer_reset(self._tracer, budget_instructions)
+        self._reset_tracer(budget_instructions)
         self._semihost = Semihost(self._read, self._write_guest)
         self._error = self._bad_access = self._halted_pc = None
         sp = (self._stack_top - ((scratch_bytes + 7) & ~7)) & ~7
@@ -490,12 +495,15 @@ class Simulator:
             pc = uc.reg_read(arch.pc)
             raise BudgetExceeded(f"{self.image.name}: did not exit within the budget of {budget:,} instructions "
                                  f"(stopped at {self.image.describe(pc)}); raise it with --budget")
-        region_error = lib.tracer_region_error(self._tracer)
-        if region_error == 1:
+        error = lib.tracer_error(self._tracer)
+        if error == native.TRACER_ERRORS["regions_too_deep"]:
             raise RegionError(f"{self.image.name}: regions nested deeper than 512 or more than 1024 region names")
-        if region_error == 2:
+        if error == native.TRACER_ERRORS["end_without_begin"]:
             raise RegionError(f"{self.image.name}: region end marker without a matching begin "
                               f"at {self.image.describe(uc.reg_read(arch.pc))}")
+        if error == native.TRACER_ERRORS["out_of_memory"]:
+            raise SimulationError(f"{self.image.name}: the native tracer ran out of memory at "
+                                  f"{self.image.describe(uc.reg_read(arch.pc))}; its counts would be incomplete")
         if self._semihost.exit_status is None and self._idle_pc() is None:
             pc = uc.reg_read(arch.pc)
             self._halted_pc = self._waited_before(pc)

@@ -1,7 +1,8 @@
-"""The native tracer library (simulator/_tracer.c): found, loaded with ctypes and given its prototypes.
+"""The native tracer library (simulator/_tracer.h and tracer_*.c): found, loaded with ctypes, given its
+prototypes, and the Python mirror of its contract.
 
 The package build (setup.py) compiles it into simulator/_tracer*.so. When that file is missing or older
-than its source (a source checkout that was never built), it is compiled once with the system C
+than its sources (a source checkout that was never built), it is compiled once with the system C
 compiler into a per-user cache, so the simulator still runs.
 """
 
@@ -16,7 +17,11 @@ import subprocess
 
 from mcubench.core.errors import SimulationError
 
-SOURCE = Path(__file__).with_name("_tracer.c")
+HERE = Path(__file__).resolve().parent
+HEADER = HERE / "_tracer.h"
+# The parts of the one library: hash tables, cache model, regions, hooks, set-up and results (setup.py
+# compiles the same list).
+SOURCES = tuple(HERE / f"tracer_{part}.c" for part in ("tables", "cache", "regions", "hooks", "api"))
 
 u32, u64, ptr = ctypes.c_uint32, ctypes.c_uint64, ctypes.c_void_p
 P32, P64, P8 = ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_uint8)
@@ -29,10 +34,10 @@ _PROTOTYPES = {
     "tracer_add_div_site": (ptr, [ptr, u32, u32, u32, u32, u32]),
     "tracer_set_marker": (None, [ptr, u32, ctypes.c_int]),
     "tracer_set_reg_write": (None, [ptr, ptr, u32]),
-    "tracer_reset": (None, [ptr, u64]),
+    "tracer_reset": (ctypes.c_int, [ptr, u64]),
     "tracer_icount": (u64, [ptr]),
     "tracer_budget_hit": (ctypes.c_int, [ptr]),
-    "tracer_region_error": (ctypes.c_int, [ptr]),
+    "tracer_error": (ctypes.c_int, [ptr]),
     "tracer_nblocks": (u32, [ptr]),
     "tracer_nctx": (u32, [ptr]),
     "tracer_nmarks": (u32, [ptr]),
@@ -50,9 +55,13 @@ _PROTOTYPES = {
     "tracer_free": (None, [ptr]),
 }
 
-# Counters per context, as the tracer lays them out (its M_, C_, A_ enums and HIST_BINS): memory accesses per
+# The mirror of the enums _tracer.h marks "mirrored", by name and value (tests/test_tracer_contract.py
+# compares them with the header). Counters per context, as the tracer lays them out: memory accesses per
 # area, cache hits and misses per cache, misses and line fills per cache and memory area of the missed line,
-# divide-operand histogram bins per site. library() refuses a tracer whose layout differs.
+# divide-operand histogram bins per site; library() also refuses a built tracer whose counts differ.
+ISA_CODES = {"thumb": 0, "rv32": 1}
+TRACER_ERRORS = {"ok": 0, "regions_too_deep": 1, "end_without_begin": 2, "out_of_memory": 3}
+CACHE_FLAGS = {"fetch": 1, "read": 2, "write": 4, "write_allocate": 8}
 MEMORY_COUNTERS = ("reads", "writes", "read_bytes", "write_bytes")
 CACHE_COUNTERS = ("read_hits", "read_misses", "write_hits", "write_misses", "fetch_hits", "fetch_misses")
 CACHE_AREA_COUNTERS = ("read_misses", "write_misses", "fetch_misses", "line_fills")
@@ -65,16 +74,16 @@ CALLBACKS = ("tracer_block_hook", "tracer_sbrk_hook", "tracer_mem_read_hook", "t
 
 
 def _built_library():
-    here = Path(__file__).parent
+    newest = max(p.stat().st_mtime for p in (HEADER, *SOURCES))
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        candidate = here / f"_tracer{suffix}"
-        if candidate.is_file() and candidate.stat().st_mtime >= SOURCE.stat().st_mtime:
+        candidate = HERE / f"_tracer{suffix}"
+        if candidate.is_file() and candidate.stat().st_mtime >= newest:
             return candidate
     return None
 
 
 def _compile_into_cache():
-    digest = hashlib.sha256(SOURCE.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in (HEADER, *SOURCES))).hexdigest()[:16]
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mcubench"
     target = cache / f"_tracer-{digest}.so"
     if target.is_file():
@@ -84,7 +93,7 @@ def _compile_into_cache():
         raise SimulationError("the native tracer is not built and no C compiler was found: run `pip install -e .`")
     cache.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    proc = subprocess.run([compiler, "-O2", "-shared", "-fPIC", "-o", str(tmp), str(SOURCE)],
+    proc = subprocess.run([compiler, "-O2", "-shared", "-fPIC", f"-I{HERE}", "-o", str(tmp), *map(str, SOURCES)],
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise SimulationError(f"compiling the native tracer failed: {proc.stderr.strip().splitlines()[-1:]}")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mcubench.core.trace import AccessCounts, BlockTable, CacheAreaCounts, CacheCounts, RegionTrace
+from mcubench.simulator import native
 
 
 @dataclass
@@ -38,8 +39,13 @@ def _block_table(blocks, keep) -> BlockTable:
 def _misses_by_area(counts, areas) -> dict:
     """area name -> CacheAreaCounts for the areas with a miss (the tracer's last row, unmapped, has none:
     a cache covers mapped areas only)."""
-    return {area.name: CacheAreaCounts(*(int(v) for v in counts[i])) for i, area in enumerate(areas)
+    return {area.name: CacheAreaCounts(**_named(native.CACHE_AREA_COUNTERS, counts[i])) for i, area in enumerate(areas)
             if counts[i].any()}
+
+
+def _named(names, row) -> dict:
+    """One row of tracer counters by name, in the tracer's order (simulator/native.py mirrors _tracer.h)."""
+    return {name: int(v) for name, v in zip(names, row)}
 
 
 def rolled_up(parts, mask, areas, caches, sites) -> Totals:
@@ -47,10 +53,10 @@ def rolled_up(parts, mask, areas, caches, sites) -> Totals:
     blocks = parts["blocks"]
     table = _block_table(blocks, mask[blocks["ctx"]])
     mem = parts["mem"][mask].sum(axis=0, dtype=np.uint64)
-    memory = {area.name: AccessCounts(*(int(v) for v in mem[i])) for i, area in enumerate(areas)}
+    memory = {area.name: AccessCounts(**_named(native.MEMORY_COUNTERS, mem[i])) for i, area in enumerate(areas)}
     cache = parts["cache"][mask].sum(axis=0, dtype=np.uint64)
     by_area = parts["cache_area"][mask].sum(axis=0, dtype=np.uint64)
-    cache_counts = {c.name: CacheCounts(*(int(v) for v in cache[i]), areas=_misses_by_area(by_area[i], areas))
+    cache_counts = {c.name: CacheCounts(**_named(native.CACHE_COUNTERS, cache[i]), areas=_misses_by_area(by_area[i], areas))
                     for i, c in enumerate(caches)}
     div = parts["div"][mask].sum(axis=0, dtype=np.uint64)
     divisions = {site.address: div[i].copy() for i, site in enumerate(sites) if div[i].any()}

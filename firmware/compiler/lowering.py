@@ -39,6 +39,22 @@ class Step:
     scratch_buffer: object = None  # set by the planner: the arena buffer of those scratch bytes
 
 
+
+def c_init(fields) -> str:
+    """A C initializer with designated fields, {.name = value, ...}, so that a field added to or moved in a
+    runtime struct cannot silently take another's value: a nested dict is a nested struct, a list an array,
+    anything else C text (numbers, names)."""
+    if isinstance(fields, dict):
+        return "{" + ", ".join(f".{name} = {c_init(value)}" for name, value in fields.items()) + "}"
+    if isinstance(fields, (list, tuple)):
+        return "{" + ", ".join(c_init(v) for v in fields) + "}"
+    return str(fields)
+
+
+def c_params(ctype, name, fields) -> str:
+    """The definition of a kernel's constant parameter struct."""
+    return f"static const {ctype} {name} = {c_init(fields)};"
+
 def _act(graph, op, t_out, activation):
     rng = activation_range(activation, float(t_out.scale[0]), int(t_out.zero_point[0]))
     if rng is None:
@@ -91,7 +107,7 @@ def _requant_arrays(prefix, input_scale, filter_scales, output_scale, acc_bound=
         headroom = int(bool(np.all((bound << lefts) < (1 << 30))))
     consts = [ConstArray(f"{prefix}_mult", "int32_t", np.array(mults, np.int64)),
               ConstArray(f"{prefix}_shift", "int32_t", np.array(shifts, np.int64))]
-    return consts, f"{{{prefix}_mult, {prefix}_shift, {per_channel}, {headroom}}}"
+    return consts, dict(multiplier=f"{prefix}_mult", shift=f"{prefix}_shift", per_channel=per_channel, headroom=headroom)
 
 
 def _bias(prefix, graph, op, k):
@@ -118,7 +134,8 @@ def _k4_rows(w2d):
 
 def _dsp_scratch(k, columns, in_c):
     """int16 im2col columns for a block of output pixels (or batch rows), in pairs, plus one plain column
-    for the general im2col path: MCB_DSP_SCRATCH_BYTES in mcb_kernels.h (block_cols in mcb_kernels_dsp.c)."""
+    for the general im2col path: a mirror of mcb_dsp_scratch_bytes() in mcb_kernels.h, the kernels' own
+    definition (tests/test_kernel_params.py compares the two)."""
     k4 = (k + 3) // 4 * 4
     block = (min(columns, 16 if k4 <= 144 else 8) + 1) // 2 * 2
     return 2 * k4 * (block + (1 if in_c % 4 else 0))
@@ -181,10 +198,11 @@ def _conv(graph, op, prefix, depthwise, kernels="portable"):
     w_rows = t_w.data.reshape(-1, out_c).T if depthwise else t_w.data.reshape(out_c, -1)
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
                                     acc_bound=_acc_bound(w_rows, bias_data))
-    params = (f"static const mcb_conv_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, {out_w}, "
-              f"{out_c}, {k_h}, {k_w}, {o['stride_h']}, {o['stride_w']}, {o['dilation_h']}, {o['dilation_w']}, "
-              f"{pad_top}, {pad_left}, {mult}, {-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, "
-              f"{act_min}, {act_max}, {rq}}};")
+    params = c_params("mcb_conv_params", f"{prefix}_params", dict(
+        batches=b, in_h=in_h, in_w=in_w, in_c=in_c, out_h=out_h, out_w=out_w, out_c=out_c, k_h=k_h, k_w=k_w,
+        stride_h=o["stride_h"], stride_w=o["stride_w"], dilation_h=o["dilation_h"], dilation_w=o["dilation_w"],
+        pad_top=pad_top, pad_left=pad_left, depth_multiplier=mult, input_offset=-int(t_in.zero_point[0]),
+        output_offset=int(t_out.zero_point[0]), act_min=act_min, act_max=act_max, rq=rq))
     call = f"{fn}(&{prefix}_params, {{in0}}, (const int8_t *){prefix}_filter, {bias_name}, {{out}}, {{scratch}});"
     macs = b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
     return dict(inputs=[op.inputs[0]], consts=consts + bias_consts + rq_consts, params=params, call=call,
@@ -209,29 +227,31 @@ def _fully_connected(graph, op, prefix, kernels="portable"):
     bias_consts, bias_name, bias_data = _bias(prefix, graph, op, 2)
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
                                     acc_bound=_acc_bound(t_w.data, bias_data))
-    params = (f"static const mcb_fc_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, "
-              f"{-int(t_in.zero_point[0])}, {int(t_out.zero_point[0])}, {act_min}, {act_max}, {rq}}};")
+    params = c_params("mcb_fc_params", f"{prefix}_params", dict(
+        batches=batches, in_depth=in_depth, out_depth=out_depth, input_offset=-int(t_in.zero_point[0]),
+        output_offset=int(t_out.zero_point[0]), act_min=act_min, act_max=act_max, rq=rq))
     call = f"{fn}(&{prefix}_params, {{in0}}, {prefix}_filter, {bias_name}, {{out}}, {{scratch}});"
     return dict(inputs=[op.inputs[0]], consts=consts + bias_consts + rq_consts, params=params, call=call,
                 macs=batches * in_depth * out_depth, scratch=scratch)
 
 
-def pool_geometry(op, t_in, t_out) -> str:
-    """The geometry fields of a pooling parameter struct (mcb_pool_params and its float twin), as C."""
+def pool_geometry(op, t_in, t_out) -> dict:
+    """The geometry fields of a pooling parameter struct (mcb_pool_params and its float twin)."""
     o = op.options
     b, in_h, in_w, c = t_in.shape
     _, out_h, out_w, _ = t_out.shape
     pad_top = _padding(o["padding"], in_h, o["filter_h"], o["stride_h"], 1, out_h)
     pad_left = _padding(o["padding"], in_w, o["filter_w"], o["stride_w"], 1, out_w)
-    return (f"{b}, {in_h}, {in_w}, {c}, {out_h}, {out_w}, {o['filter_h']}, {o['filter_w']}, {o['stride_h']}, "
-            f"{o['stride_w']}, {pad_top}, {pad_left}")
+    return dict(batches=b, in_h=in_h, in_w=in_w, channels=c, out_h=out_h, out_w=out_w, k_h=o["filter_h"],
+                k_w=o["filter_w"], stride_h=o["stride_h"], stride_w=o["stride_w"], pad_top=pad_top, pad_left=pad_left)
 
 
 def _pool(graph, op, prefix, kernels="portable"):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_out)
     act_min, act_max = _act(graph, op, t_out, op.options["activation"])
-    params = f"static const mcb_pool_params {prefix}_params = {{{pool_geometry(op, t_in, t_out)}, {act_min}, {act_max}}};"
+    params = c_params("mcb_pool_params", f"{prefix}_params",
+                      dict(pool_geometry(op, t_in, t_out), act_min=act_min, act_max=act_max))
     fn = "mcb_avg_pool_s8" if op.op == "AVERAGE_POOL_2D" else "mcb_max_pool_s8"
     return dict(inputs=[op.inputs[0]], params=params, call=f"{fn}(&{prefix}_params, {{in0}}, {{out}});")
 
@@ -242,7 +262,7 @@ def _broadcast(op, shape1, shape2, out_shape):
         raise ModelError(f"layer {op.index} ({op.op}): more than 4 dimensions are not supported")
     if tuple(shape1) == tuple(shape2) == tuple(out_shape):
         n = int(np.prod(out_shape)) if out_shape else 1
-        return f"{{{{{n}, 1, 1, 1}}, {{0, 0, 0, 0}}, {{0, 0, 0, 0}}, 1}}", True
+        return dict(out_dims=[n, 1, 1, 1], in1_strides=[0, 0, 0, 0], in2_strides=[0, 0, 0, 0], flat=1), True
     out4 = [1] * (4 - len(out_shape)) + list(out_shape)
 
     def strides(shape):
@@ -250,9 +270,7 @@ def _broadcast(op, shape1, shape2, out_shape):
         dense = [int(np.prod(s4[k + 1:])) for k in range(4)]
         return [0 if s4[k] == 1 and out4[k] != 1 else dense[k] for k in range(4)]
 
-    s1, s2 = strides(shape1), strides(shape2)
-    fmt = lambda v: "{" + ", ".join(str(x) for x in v) + "}"  # noqa: E731
-    return f"{{{fmt(out4)}, {fmt(s1)}, {fmt(s2)}, 0}}", False
+    return dict(out_dims=out4, in1_strides=strides(shape1), in2_strides=strides(shape2), flat=0), False
 
 
 def _binary_inputs(graph, op, prefix, ctype="int8_t"):
@@ -289,9 +307,10 @@ def _add(graph, op, prefix, kernels="portable"):
     m1, sh1, m2, sh2, mo, sho = add_multipliers(t1, t2, t_out, left_shift)
     act_min, act_max = _act(graph, op, t_out, op.options["activation"])
     bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
-    params = (f"static const mcb_add_params {prefix}_params = {{{bc}, {left_shift}, "
-              f"{-int(t1.zero_point[0])}, {m1}, {sh1}, {-int(t2.zero_point[0])}, {m2}, {sh2}, "
-              f"{int(t_out.zero_point[0])}, {mo}, {sho}, {act_min}, {act_max}}};")
+    params = c_params("mcb_add_params", f"{prefix}_params", dict(
+        bc=bc, left_shift=left_shift, in1_offset=-int(t1.zero_point[0]), in1_multiplier=m1, in1_shift=sh1,
+        in2_offset=-int(t2.zero_point[0]), in2_multiplier=m2, in2_shift=sh2, output_offset=int(t_out.zero_point[0]),
+        output_multiplier=mo, output_shift=sho, act_min=act_min, act_max=act_max))
     exprs, acts, consts = _binary_inputs(graph, op, prefix)
     if kernels != "dsp":
         call = f"mcb_add_s8(&{prefix}_params, {exprs[0]}, {exprs[1]}, {{out}});"
@@ -308,8 +327,10 @@ def _mul(graph, op, prefix, kernels="portable"):
     m, sh = quantize_multiplier(float(t1.scale[0]) * float(t2.scale[0]) / float(t_out.scale[0]))
     act_min, act_max = _act(graph, op, t_out, op.options["activation"])
     bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
-    params = (f"static const mcb_mul_params {prefix}_params = {{{bc}, {-int(t1.zero_point[0])}, "
-              f"{-int(t2.zero_point[0])}, {int(t_out.zero_point[0])}, {m}, {sh}, {act_min}, {act_max}}};")
+    params = c_params("mcb_mul_params", f"{prefix}_params", dict(
+        bc=bc, in1_offset=-int(t1.zero_point[0]), in2_offset=-int(t2.zero_point[0]),
+        output_offset=int(t_out.zero_point[0]), output_multiplier=m, output_shift=sh, act_min=act_min,
+        act_max=act_max))
     exprs, acts, consts = _binary_inputs(graph, op, prefix)
     return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts),
                 call=f"mcb_mul_s8(&{prefix}_params, {exprs[0]}, {exprs[1]}, {{out}});")
@@ -325,7 +346,8 @@ def _softmax(graph, op, prefix, kernels="portable"):
         raise ModelError(f"layer {op.index} (SOFTMAX): input scale too small for TFLite's int8 softmax")
     depth = t_in.shape[-1]
     rows = int(np.prod(t_in.shape)) // depth
-    params = f"static const mcb_softmax_params {prefix}_params = {{{rows}, {depth}, {mult}, {shift}, {diff_min}}};"
+    params = c_params("mcb_softmax_params", f"{prefix}_params", dict(
+        rows=rows, depth=depth, input_multiplier=mult, input_left_shift=shift, diff_min=diff_min))
     return dict(inputs=[op.inputs[0]], params=params, call=f"mcb_softmax_s8(&{prefix}_params, {{in0}}, {{out}});")
 
 
@@ -341,8 +363,9 @@ def _requantize(graph, op, prefix, activation):
         m, sh, out_zp = 1 << 30, 1, int(t_in.zero_point[0])
         act_min, act_max = _act(graph, op, t_in, activation)
     size = int(np.prod(t_in.shape))
-    params = (f"static const mcb_requantize_params {prefix}_params = {{{size}, {-int(t_in.zero_point[0])}, "
-              f"{out_zp}, {m}, {sh}, {act_min}, {act_max}}};")
+    params = c_params("mcb_requantize_params", f"{prefix}_params", dict(
+        size=size, input_offset=-int(t_in.zero_point[0]), output_offset=out_zp, multiplier=m, shift=sh,
+        act_min=act_min, act_max=act_max))
     return dict(inputs=[op.inputs[0]], params=params, inplace=True,
                 call=f"mcb_requantize_s8(&{prefix}_params, {{in0}}, {{out}});")
 
@@ -360,8 +383,9 @@ def _activation(graph, op, prefix, kernels="portable"):
     multiplier = int(math.floor(q * (1 << 31) + 0.5))
     radius = int(math.floor(((1 << integer_bits) - 1) * (1 << (31 - integer_bits)) / 2.0 ** left_shift))
     size = int(np.prod(t_in.shape))
-    params = (f"static const mcb_activation_params {prefix}_params = {{{size}, {int(t_in.zero_point[0])}, {radius}, "
-              f"{multiplier}, {left_shift}}};")
+    params = c_params("mcb_activation_params", f"{prefix}_params", dict(
+        size=size, input_zero_point=int(t_in.zero_point[0]), input_range_radius=radius,
+        input_multiplier=multiplier, input_left_shift=left_shift))
     fn = "mcb_logistic_s8" if op.op == "LOGISTIC" else "mcb_tanh_s8"
     return dict(inputs=[op.inputs[0]], params=params, inplace=True, call=f"{fn}(&{prefix}_params, {{in0}}, {{out}});")
 
@@ -404,8 +428,9 @@ def _mean(graph, op, prefix, kernels="portable"):
     # TFLite folds 1/n into the multiplier with floor(log2 n) extra bits (capped as it caps them).
     extra = min(n.bit_length() - 1, 32, 31 + sh)
     m, sh = (m << extra) // n, sh - extra
-    params = (f"static const mcb_mean_params {prefix}_params = {{{b}, {n}, {c}, {int(t_in.zero_point[0])}, "
-              f"{int(t_out.zero_point[0])}, {m}, {sh}}};")
+    params = c_params("mcb_mean_params", f"{prefix}_params", dict(
+        outer=b, reduce=n, inner=c, input_zero_point=int(t_in.zero_point[0]),
+        output_zero_point=int(t_out.zero_point[0]), multiplier=m, shift=sh))
     return dict(inputs=[op.inputs[0]], params=params, call=f"mcb_mean_s8(&{prefix}_params, {{in0}}, {{out}});")
 
 
@@ -430,8 +455,7 @@ def pad_bytes(graph, op, prefix, itemsize, value):
     before = [0] * extra + [int(x) for x in paddings[:, 0]]
     after = [0] * extra + [int(x) for x in paddings[:, 1]]
     dims[3], before[3], after[3] = dims[3] * itemsize, before[3] * itemsize, after[3] * itemsize
-    fmt = lambda v: "{" + ", ".join(str(x) for x in v) + "}"  # noqa: E731
-    params = f"static const mcb_pad_params {prefix}_params = {{{fmt(dims)}, {fmt(before)}, {fmt(after)}, {value}}};"
+    params = c_params("mcb_pad_params", f"{prefix}_params", dict(in_dims=dims, before=before, after=after, value=value))
     return dict(inputs=[op.inputs[0]], params=params,
                 call=f"mcb_pad_s8(&{prefix}_params, (const int8_t *){{in0}}, (int8_t *){{out}});")
 

@@ -15,8 +15,8 @@ import numpy as np
 from mcubench.core.errors import ModelError
 
 from .codegen import c_float
-from .lowering import (ConstArray, _binary_inputs, _broadcast, _reshape, concat_bytes, conv_geometry, pad_bytes,
-                       pool_geometry)
+from .lowering import (ConstArray, _binary_inputs, _broadcast, _reshape, c_params, concat_bytes, conv_geometry,
+                       pad_bytes, pool_geometry)
 
 FLT_MAX = float(np.finfo(np.float32).max)
 _ACTIVATION_RANGES = {"NONE": (-FLT_MAX, FLT_MAX), "RELU": (0.0, FLT_MAX), "RELU6": (0.0, 6.0),
@@ -34,7 +34,7 @@ def _act_range(op, activation):
     rng = _ACTIVATION_RANGES.get(activation)
     if rng is None:
         raise ModelError(f"layer {op.index} ({op.op}): fused activation {activation} is not supported")
-    return f"{c_float(rng[0])}, {c_float(rng[1])}"
+    return dict(act_min=c_float(rng[0]), act_max=c_float(rng[1]))
 
 
 def dequantized_weights(t, channel_axis=None):
@@ -99,9 +99,10 @@ def _conv(graph, op, prefix, depthwise):
         pack = row_quads
     filter = _weights(graph, op, 1, prefix, "filter", pack)
     bias_consts, bias_name = _bias_f32(graph, op, prefix)
-    params = (f"static const mcb_conv_f32_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, "
-              f"{out_w}, {out_c}, {k_h}, {k_w}, {o['stride_h']}, {o['stride_w']}, {o['dilation_h']}, "
-              f"{o['dilation_w']}, {pad_top}, {pad_left}, {mult}, {_act_range(op, o['activation'])}}};")
+    params = c_params("mcb_conv_f32_params", f"{prefix}_params", dict(
+        batches=b, in_h=in_h, in_w=in_w, in_c=in_c, out_h=out_h, out_w=out_w, out_c=out_c, k_h=k_h, k_w=k_w,
+        stride_h=o["stride_h"], stride_w=o["stride_w"], dilation_h=o["dilation_h"], dilation_w=o["dilation_w"],
+        pad_top=pad_top, pad_left=pad_left, depth_multiplier=mult, **_act_range(op, o["activation"])))
     macs = b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
     args = f"&{prefix}_params, (const float *){{in0}}, {prefix}_filter, {bias_name}, (float *){{out}}"
     if depthwise:
@@ -124,8 +125,8 @@ def _fully_connected(graph, op, prefix):
     batches = int(np.prod(t_in.shape)) // in_depth
     filter = _weights(graph, op, 1, prefix, "filter", row_quads)
     bias_consts, bias_name = _bias_f32(graph, op, prefix)
-    params = (f"static const mcb_fc_f32_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, "
-              f"{_act_range(op, op.options['activation'])}}};")
+    params = c_params("mcb_fc_f32_params", f"{prefix}_params", dict(
+        batches=batches, in_depth=in_depth, out_depth=out_depth, **_act_range(op, op.options["activation"])))
     return dict(inputs=[op.inputs[0]], consts=[filter] + bias_consts, params=params,
                 macs=batches * in_depth * out_depth,
                 call=f"mcb_fully_connected_f32(&{prefix}_params, (const float *){{in0}}, {prefix}_filter, "
@@ -135,8 +136,8 @@ def _fully_connected(graph, op, prefix):
 def _pool(graph, op, prefix):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_f32(op, t_in, t_out)
-    params = (f"static const mcb_pool_f32_params {prefix}_params = {{{pool_geometry(op, t_in, t_out)}, "
-              f"{_act_range(op, op.options['activation'])}}};")
+    params = c_params("mcb_pool_f32_params", f"{prefix}_params",
+                      dict(pool_geometry(op, t_in, t_out), **_act_range(op, op.options["activation"])))
     fn = "mcb_avg_pool_f32" if op.op == "AVERAGE_POOL_2D" else "mcb_max_pool_f32"
     return dict(inputs=[op.inputs[0]], params=params,
                 call=f"{fn}(&{prefix}_params, (const float *){{in0}}, (float *){{out}});")
@@ -146,8 +147,8 @@ def _binary(graph, op, prefix):
     t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     _check_f32(op, t1, t2, t_out)
     bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
-    params = (f"static const mcb_binary_f32_params {prefix}_params = {{{bc}, "
-              f"{_act_range(op, op.options.get('activation', 'NONE'))}}};")
+    params = c_params("mcb_binary_f32_params", f"{prefix}_params",
+                      dict(bc=bc, **_act_range(op, op.options.get("activation", "NONE"))))
     exprs, acts, consts = _binary_inputs(graph, op, prefix, ctype="float")
     fn = "mcb_add_f32" if op.op == "ADD" else "mcb_mul_f32"
     return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts),
@@ -171,7 +172,8 @@ def _elementwise(graph, op, prefix):
     size = int(np.prod(t_in.shape))
     io = "(const float *){in0}, (float *){out}"
     if op.op in ("RELU", "RELU6"):
-        call = f"mcb_clamp_f32({size}, {_act_range(op, op.op)}, {io});"
+        lo_hi = _act_range(op, op.op)
+        call = f"mcb_clamp_f32({size}, {lo_hi['act_min']}, {lo_hi['act_max']}, {io});"
     else:
         call = f"mcb_{op.op.lower()}_f32({size}, {io});"
     return dict(inputs=[op.inputs[0]], inplace=True, call=call)

@@ -12,7 +12,7 @@ from mcubench.core.errors import ModelError
 from .codegen import c_float
 from .lowering_f32 import row_quads
 from .lowering import (ConstArray, _binary_inputs, _broadcast, _requant_arrays, _reshape, add_multipliers,
-                       concat_bytes, conv_geometry, pad_bytes, pool_geometry)
+                       c_params, concat_bytes, conv_geometry, pad_bytes, pool_geometry)
 from .quantization import activation_range, softmax_int16_luts, softmax_int16_params
 
 INT16_MIN, INT16_MAX = -32768, 32767
@@ -69,9 +69,11 @@ def _conv(graph, op, prefix, depthwise):
     act_min, act_max = _act(op, t_out, o["activation"])
     bias_consts, bias_name = _bias(graph, op, prefix)
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
-    params = (f"static const mcb_conv_params {prefix}_params = {{{b}, {in_h}, {in_w}, {in_c}, {out_h}, {out_w}, "
-              f"{out_c}, {k_h}, {k_w}, {o['stride_h']}, {o['stride_w']}, {o['dilation_h']}, {o['dilation_w']}, "
-              f"{pad_top}, {pad_left}, {mult}, 0, 0, {act_min}, {act_max}, {rq}}};")
+    params = c_params("mcb_conv_params", f"{prefix}_params", dict(
+        batches=b, in_h=in_h, in_w=in_w, in_c=in_c, out_h=out_h, out_w=out_w, out_c=out_c, k_h=k_h, k_w=k_w,
+        stride_h=o["stride_h"], stride_w=o["stride_w"], dilation_h=o["dilation_h"], dilation_w=o["dilation_w"],
+        pad_top=pad_top, pad_left=pad_left, depth_multiplier=mult, input_offset=0, output_offset=0,
+        act_min=act_min, act_max=act_max, rq=rq))
     macs = b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
     args = f"&{prefix}_params, (const int16_t *){{in0}}, {prefix}_filter, {bias_name}, (int16_t *){{out}}"
     consts = [filter] + bias_consts + rq_consts
@@ -97,8 +99,9 @@ def _fully_connected(graph, op, prefix):
     act_min, act_max = _act(op, t_out, op.options["activation"])
     bias_consts, bias_name = _bias(graph, op, prefix)
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
-    params = (f"static const mcb_fc_params {prefix}_params = {{{batches}, {in_depth}, {out_depth}, 0, 0, "
-              f"{act_min}, {act_max}, {rq}}};")
+    params = c_params("mcb_fc_params", f"{prefix}_params", dict(
+        batches=batches, in_depth=in_depth, out_depth=out_depth, input_offset=0, output_offset=0,
+        act_min=act_min, act_max=act_max, rq=rq))
     return dict(inputs=[op.inputs[0]], consts=[filter] + bias_consts + rq_consts, params=params,
                 macs=batches * in_depth * out_depth,
                 call=f"mcb_fully_connected_s16(&{prefix}_params, (const int16_t *){{in0}}, {prefix}_filter, "
@@ -109,7 +112,8 @@ def _pool(graph, op, prefix):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_s16(op, t_in, t_out)
     act_min, act_max = _act(op, t_out, op.options["activation"])
-    params = f"static const mcb_pool_params {prefix}_params = {{{pool_geometry(op, t_in, t_out)}, {act_min}, {act_max}}};"
+    params = c_params("mcb_pool_params", f"{prefix}_params",
+                      dict(pool_geometry(op, t_in, t_out), act_min=act_min, act_max=act_max))
     fn = "mcb_avg_pool_s16" if op.op == "AVERAGE_POOL_2D" else "mcb_max_pool_s16"
     return dict(inputs=[op.inputs[0]], params=params,
                 call=f"{fn}(&{prefix}_params, (const int16_t *){{in0}}, (int16_t *){{out}});")
@@ -123,8 +127,10 @@ def _add(graph, op, prefix):
     m1, sh1, m2, sh2, mo, sho = add_multipliers(t1, t2, t_out, left_shift)
     act_min, act_max = _act(op, t_out, op.options.get("activation", "NONE"))
     bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
-    params = (f"static const mcb_add_params {prefix}_params = {{{bc}, {left_shift}, 0, {m1}, {sh1}, 0, {m2}, {sh2}, "
-              f"0, {mo}, {sho}, {act_min}, {act_max}}};")
+    params = c_params("mcb_add_params", f"{prefix}_params", dict(
+        bc=bc, left_shift=left_shift, in1_offset=0, in1_multiplier=m1, in1_shift=sh1, in2_offset=0,
+        in2_multiplier=m2, in2_shift=sh2, output_offset=0, output_multiplier=mo, output_shift=sho,
+        act_min=act_min, act_max=act_max))
     exprs, acts, consts = _binary_inputs(graph, op, prefix, ctype="int16_t")
     return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts),
                 call=f"mcb_add_s16(&{prefix}_params, (const int16_t *){exprs[0]}, (const int16_t *){exprs[1]}, "
@@ -142,8 +148,9 @@ def _softmax(graph, op, prefix):
     rows = int(np.prod(t_in.shape)) // depth
     consts = [ConstArray(f"{prefix}_exp_lut", "int16_t", exp_lut.astype(np.int64)),
               ConstArray(f"{prefix}_reciprocal_lut", "int16_t", reciprocal_lut.astype(np.int64))]
-    params = (f"static const mcb_softmax_s16_params {prefix}_params = {{{rows}, {depth}, {mult}, {shift}, "
-              f"{prefix}_exp_lut, {prefix}_reciprocal_lut}};")
+    params = c_params("mcb_softmax_s16_params", f"{prefix}_params", dict(
+        rows=rows, depth=depth, input_multiplier=mult, input_left_shift=shift, exp_lut=f"{prefix}_exp_lut",
+        one_over_one_plus_x_lut=f"{prefix}_reciprocal_lut"))
     return dict(inputs=[op.inputs[0]], consts=consts, params=params,
                 call=f"mcb_softmax_s16(&{prefix}_params, (const int16_t *){{in0}}, (int16_t *){{out}});")
 

@@ -168,16 +168,33 @@ void mcb_mean_s8(const mcb_mean_params *p, const int8_t *input, int8_t *output);
  * by the compiler for them. Conv/FC filters: rows of K = k_h*k_w*in_c rounded up to K4 (a multiple of
  * 4) with zeros, and the rows of each channel pair (2i, 2i+1) interleaved four bytes at a time (an odd
  * last row stays plain). Depthwise filters: int16 [in_c / 4][tap][c0, c2, c1, c3] (multiplier 1 and
- * in_c a multiple of 4 only). Scratch: conv and FC need MCB_DSP_SCRATCH_BYTES(K, columns, in_c), with
- * columns the output pixels (conv) or batch rows (FC): int16 im2col columns for a block of them
- * (up to 16 when K4 <= 144, else 8), interleaved in pairs, plus one plain column when in_c is not a
- * multiple of 4. Depthwise none.
+ * in_c a multiple of 4 only). Scratch: conv and FC need mcb_dsp_scratch_bytes(K, columns, in_c) below.
+ * Depthwise none.
  */
+
+/* K rounded up to whole 32-bit words of int8: the length of a packed filter row and of an im2col column. */
 #define MCB_DSP_K4(k) (((k) + 3) & ~3)
-#define MCB_DSP_BLOCK_LIMIT(k) (MCB_DSP_K4(k) <= 144 ? 16 : 8)
-#define MCB_DSP_BLOCK(k, n) ((((n) < MCB_DSP_BLOCK_LIMIT(k) ? (n) : MCB_DSP_BLOCK_LIMIT(k)) + 1) & ~1)
-#define MCB_DSP_SCRATCH_BYTES(k, n, in_c) \
-    (2 * MCB_DSP_K4(k) * (MCB_DSP_BLOCK(k, n) + (((in_c) & 3) ? 1 : 0)))
+
+/* Output pixels (or batch rows) whose im2col columns are built and kept together, so each channel pair's
+ * weights are read from flash once per block instead of once per pixel pair: 16 for short columns
+ * (K4 <= 144, at most 4.6 KB of scratch), 8 otherwise. k4: K already rounded by MCB_DSP_K4. */
+static inline int32_t mcb_dsp_block_cols(int32_t k4)
+{
+    return k4 <= 144 ? 16 : 8;
+}
+
+/* The scratch of the DSP conv and FC kernels, for columns output pixels (conv) or batch rows (FC): the int16
+ * im2col columns of one block, interleaved in pairs (min(columns, block) rounded up to a pair), plus one
+ * plain column when in_c is not a multiple of 4. The one definition: the kernels lay their scratch out by
+ * it, and the compiler's arena plan reserves it (firmware/compiler/lowering.py mirrors it; the test
+ * tests/test_kernel_params.py compiles this function and compares). */
+static inline int32_t mcb_dsp_scratch_bytes(int32_t k, int32_t columns, int32_t in_c)
+{
+    const int32_t k4 = MCB_DSP_K4(k);
+    int32_t block = columns < mcb_dsp_block_cols(k4) ? columns : mcb_dsp_block_cols(k4);
+    block = (block + 1) & ~1;
+    return 2 * k4 * (block + ((in_c & 3) ? 1 : 0));
+}
 
 void mcb_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
                        const int32_t *bias, int8_t *output, void *scratch);

@@ -266,9 +266,7 @@ static inline __attribute__((always_inline)) void mac_2x2(const int32_t *pw, con
     *a11 = c11;
 }
 
-/* Output pixels (or batch rows) whose im2col columns are built and kept together, so each channel
- * pair's weights are read from flash once per block instead of once per pixel pair: 16 for short
- * columns (K4 <= 144, at most 4.6 KB of scratch), 8 otherwise. */
+/* The most columns a block holds: mcb_dsp_block_cols() in mcb_kernels.h. */
 #define MCB_DSP_BLOCK_MAX 16
 /* With a small data cache in front of the weights (the STM32L4's 256 B ART data cache; the build passes
  * its size), a channel pair's rows longer than the cache (8 bytes a group) are walked in chunks of at most
@@ -282,23 +280,18 @@ static inline __attribute__((always_inline)) void mac_2x2(const int32_t *pw, con
 #define MCB_DSP_CHUNK 0x7fffffff
 #endif
 
-static inline int32_t block_cols(int32_t k4)
-{
-    return k4 <= 144 ? 16 : 8;
-}
-
-/* Scratch layout: the interleaved column pairs of one block, then (general im2col path only) one plain
- * int16 column. Sized for min(columns, block) rounded up to a pair, as the compiler reserves it. */
+/* Scratch layout (mcb_dsp_scratch_bytes): the interleaved column pairs of one block, then (general im2col
+ * path only) one plain int16 column. */
 static inline int16_t *plain_column(int32_t *cols, int32_t total_cols, int32_t k4)
 {
-    int32_t block = total_cols < block_cols(k4) ? total_cols : block_cols(k4);
+    int32_t block = total_cols < mcb_dsp_block_cols(k4) ? total_cols : mcb_dsp_block_cols(k4);
     block = (block + 1) & ~1;
     return (int16_t *)(cols + block * k4 / 2);
 }
 
 /*
- * out[j][c] = requant(bias[c] + sum_k filter[c][k] * col_j[k]) for the n_cols (<= 8) columns j of a
- * block, stored at out + j * out_stride + c (n_cols <= MCB_DSP_BLOCK_MAX). Channels go in pairs whose filter rows the compiler
+ * out[j][c] = requant(bias[c] + sum_k filter[c][k] * col_j[k]) for the n_cols (<= MCB_DSP_BLOCK_MAX)
+ * columns j of a block, stored at out + j * out_stride + c. Channels go in pairs whose filter rows the compiler
  * interleaved four bytes at a time, and columns in pairs interleaved the same way, so one pointer walks
  * both rows and one a column pair: each weight word feeds two columns and each column word two channels
  * (a 2x2 register tile of accumulators).
@@ -426,7 +419,7 @@ void mcb_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8
         const int8_t *in_b = input + b * p->in_h * p->in_w * p->in_c;
         int8_t *out_b = output + b * n_pixels * p->out_c;
         int32_t oy = 0, ox = 0;
-        const int32_t block = block_cols(k4);
+        const int32_t block = mcb_dsp_block_cols(k4);
         for (int32_t px = 0; px < n_pixels; px += block) {
             const int32_t n_cols = n_pixels - px < block ? n_pixels - px : block;
             for (int32_t j = 0; j < n_cols; ++j) {
@@ -448,9 +441,13 @@ void mcb_fully_connected_s8_dsp(const mcb_fc_params *p, const int8_t *input, con
     const int32_t k4 = MCB_DSP_K4(p->in_depth);
     int32_t *cols = (int32_t *)scratch;
     int16_t *plain = plain_column(cols, p->batches, k4);
-    const mcb_conv_params row = {1, 1, 1, p->in_depth, 1, 1, p->out_depth, 1, 1, 1, 1, 1, 1, 0, 0, 1,
-                                 p->input_offset, p->output_offset, p->act_min, p->act_max, p->rq};
-    const int32_t block = block_cols(k4);
+    const mcb_conv_params row = {.batches = 1, .in_h = 1, .in_w = 1, .in_c = p->in_depth, .out_h = 1, .out_w = 1,
+                                 .out_c = p->out_depth, .k_h = 1, .k_w = 1, .stride_h = 1, .stride_w = 1,
+                                 .dilation_h = 1, .dilation_w = 1, .pad_top = 0, .pad_left = 0,
+                                 .depth_multiplier = 1, .input_offset = p->input_offset,
+                                 .output_offset = p->output_offset, .act_min = p->act_min, .act_max = p->act_max,
+                                 .rq = p->rq};
+    const int32_t block = mcb_dsp_block_cols(k4);
     for (int32_t b = 0; b < p->batches; b += block) {
         const int32_t n_cols = p->batches - b < block ? p->batches - b : block;
         for (int32_t j = 0; j < n_cols; ++j) {
