@@ -28,7 +28,9 @@ def battery_life(row, battery: Battery) -> BatteryLife:
     return BatteryLife(top, table, curve)
 
 
-def with_battery_life(results: Results, battery: Battery = Battery()) -> Results:
-    """A copy of the record whose battery is `battery` and whose rows carry their battery life on it."""
+def with_battery_life(results: Results, battery: Battery | None = None) -> Results:
+    """A copy of the record whose battery is `battery` (by default 1000 mAh at 3.0 V) and whose rows carry
+    their battery life on it."""
+    battery = battery or Battery()
     rows = [dataclasses.replace(row, battery_life=battery_life(row, battery)) for row in results.rows]
     return dataclasses.replace(results, rows=rows, battery=battery)

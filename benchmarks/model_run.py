@@ -24,13 +24,13 @@ def read_input(path):
     if not isinstance(x, np.ndarray):  # an .npz archive
         x.close()
         raise UsageError(f"{path}: not an .npy array (an .npz archive holds several; save one with numpy.save)")
-    if x.dtype != np.dtype(fw.input.dtype):
-        raise UsageError(f"{path}: input dtype is {x.dtype}, the model takes {fw.input.dtype}")
     return x
 
 
 def fit_input(x, path, fw):
-    """The --input array in the model's input shape (UsageError when its size differs)."""
+    """The --input array in the model's input type and shape (UsageError when either differs)."""
+    if x.dtype != np.dtype(fw.input.dtype):
+        raise UsageError(f"{path}: input dtype is {x.dtype}, the model takes {fw.input.dtype}")
     if x.size != int(np.prod(fw.input.shape)):
         raise UsageError(f"{path}: input shape {list(x.shape)} does not match the model's {list(fw.input.shape)}")
     return x.reshape(fw.input.shape)

@@ -15,12 +15,14 @@ reports (summary.md with the "Quantization trade-offs" section), and prints the 
 """
 
 import argparse
+import logging
 from pathlib import Path
 import sys
 import tempfile
 
 import numpy as np
 
+log = logging.getLogger(__name__)
 # (network, title, int8 file, float32 file) in the MLPerf Tiny folder.
 NETWORKS = (
     ("kws", "Keyword spotting DS-CNN", "kws_ref_model.tflite", "kws_ref_model_float32.tflite"),
@@ -97,6 +99,7 @@ def main(argv=None) -> int:
     parser.add_argument("--samples", type=int, default=3, help="inputs checked against TFLite Micro per row")
     parser.add_argument("-o", "--out", required=True, help="folder for results.json and the reports")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")  # progress on stderr
 
     from mcubench.benchmarks.records import make_results
     from mcubench.benchmarks.reference import interpreter_outputs
@@ -115,7 +118,7 @@ def main(argv=None) -> int:
             references = interpreter_outputs(model.file, inputs[model.name])
             for device in devices:
                 measured.append(measure(model, device, inputs[model.name], references))
-                print(f"{model.name} on {device.name}: done", file=sys.stderr)
+                log.info("%s on %s: done", model.name, device.name)
         results = make_results(suite.name, [m for m in measured if isinstance(m, ResultRow)], devices,
                                failures=[m for m in measured if isinstance(m, Failure)])
         out = Path(args.out)

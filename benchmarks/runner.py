@@ -7,12 +7,15 @@ compare each output with the TFLite reference interpreter.
 """
 
 from dataclasses import dataclass
+import logging
 import time
 
 import numpy as np
 
 from mcubench.benchmarks.records import make_results, model_row
 from mcubench.core.results import Accuracy, Failure, ResultRow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -182,13 +185,16 @@ def measure_pair(model, device, prepared, *, clock_mhz=None, voltage_v=None, pro
     """benchmark_one, or a Failure row when this pair cannot be measured (the run goes on)."""
     test_set, references = prepared
     try:
-        return benchmark_one(model, device, test_set, references, progress=progress, clock_mhz=clock_mhz,
-                             voltage_v=voltage_v)
+        row = benchmark_one(model, device, test_set, references, progress=progress, clock_mhz=clock_mhz,
+                            voltage_v=voltage_v)
     except Exception as exc:
         failure = failure_row(model, device, exc)
         if failure is None:
             raise
+        log.info("%s on %s: not measured (%s): %s", model.name, device.name, failure.kind, failure.message)
         return failure
+    log.info("%s on %s: %d cycles, %.3f ms", model.name, device.name, row.cycles, row.latency_ms)
+    return row
 
 
 def failure_row(model, device, exc):

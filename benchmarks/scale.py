@@ -28,9 +28,9 @@ from mcubench.core.device import load_devices
 SWEEP_DEVICES = "cortex-m4-80mhz,stm32h7,esp32-c3,stm32g0"
 
 
-def _timed(fn):
+def _timed(fn, *args, **kwargs):
     start = time.perf_counter()
-    value = fn()
+    value = fn(*args, **kwargs)
     return value, time.perf_counter() - start
 
 
@@ -41,14 +41,14 @@ def suite_speedup(jobs):
     devices = load_devices(",".join(suite.devices))
     rows = []
     for n in (1, jobs):
-        _, wall = _timed(lambda: run_suite(suite, devices, jobs=n))
+        _, wall = _timed(run_suite, suite, devices, jobs=n)
         rows.append((f"--jobs {n}", wall))
     try:
         from distributed import LocalCluster
     except ImportError:
         return rows
     with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        _, wall = _timed(lambda: run_suite(suite, devices, scheduler=cluster.scheduler_address))
+        _, wall = _timed(run_suite, suite, devices, scheduler=cluster.scheduler_address)
     rows.append((f"Dask LocalCluster, {jobs} workers", wall))
     return rows
 
@@ -60,7 +60,7 @@ def sweep(count, jobs, workdir):
         (folder / f"{name}.tflite").write_bytes(model)
     suite = suite_from_models(sorted(folder.glob("*.tflite")))
     devices = load_devices(SWEEP_DEVICES)
-    results, wall = _timed(lambda: run_suite(suite, devices, max_samples=0, jobs=jobs))
+    results, wall = _timed(run_suite, suite, devices, max_samples=0, jobs=jobs)
     return len(results.rows) + len(results.failures), len(results.failures), wall
 
 
@@ -79,10 +79,12 @@ def build_vs_simulate(sample, workdir):
         path.write_bytes(model)
         for device in load_devices(SWEEP_DEVICES):
             try:
-                fw, t_build = _timed(lambda: compile_model(path, device))
+                fw, t_build = _timed(compile_model, path, device)
             except Exception:  # does not fit this device: not an estimate
                 continue
-            _, t_sim = _timed(lambda: estimate(simulate(fw.elf_path, device, **simulation_options(device)), device))
+            trace, t_sim = _timed(simulate, fw.elf_path, device, **simulation_options(device))
+            _, t_cost = _timed(estimate, trace, device)
+            t_sim += t_cost
             build_s, simulate_s, pairs = build_s + t_build, simulate_s + t_sim, pairs + 1
     return pairs, build_s / pairs, simulate_s / pairs
 
@@ -104,7 +106,7 @@ def main(argv=None):
             for label, wall in rows:
                 print(f"| {label} | {wall:.1f} s | {serial / wall:.2f}x |")
             print()
-        print(f"| generated models | devices | estimates | does not fit | wall time | estimates/s | per core |")
+        print("| generated models | devices | estimates | does not fit | wall time | estimates/s | per core |")
         print("|---:|---|---:|---:|---:|---:|---:|")
         for count in (int(c) for c in args.models.split(",")):
             pairs, failed, wall = sweep(count, args.jobs, work)

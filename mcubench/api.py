@@ -26,8 +26,22 @@ from mcubench.core.trace import Trace
 from mcubench.simulator.engine import simulate as _simulate
 
 __all__ = [
-    "Battery", "Device", "Estimate", "Firmware", "Results", "Trace", "compile_model", "estimate", "load_device",
-    "estimate_model", "load_results", "render_report", "results_frame", "run_suite", "save_results", "simulate",
+    "Battery",
+    "Device",
+    "Estimate",
+    "Firmware",
+    "Results",
+    "Trace",
+    "compile_model",
+    "estimate",
+    "load_device",
+    "estimate_model",
+    "load_results",
+    "render_report",
+    "results_frame",
+    "run_suite",
+    "save_results",
+    "simulate",
 ]
 
 
@@ -71,12 +85,12 @@ def estimate_model(model, device, *, input=None, clock_mhz=None, voltage_v=None)
     return _estimate(trace, device, clock_mhz=clock_mhz, voltage_v=voltage_v)
 
 
-def run_suite(suite=None, devices=("cortex-m4-80mhz",), *, max_samples=None, clock_mhz=None,
-              voltage_v=None) -> Results:
+def run_suite(suite=None, devices=("cortex-m4-80mhz",), *, max_samples=None, clock_mhz=None, voltage_v=None) -> Results:
     """Benchmark a suite file (default: the built-in suite) on devices (names, files or Device records)."""
     suite = load_suite(Path(suite) if suite is not None else default_suite_path())
-    return _run_suite(suite, [load_device(d) for d in devices], max_samples=max_samples,
-                      clock_mhz=clock_mhz, voltage_v=voltage_v)
+    return _run_suite(
+        suite, [load_device(d) for d in devices], max_samples=max_samples, clock_mhz=clock_mhz, voltage_v=voltage_v
+    )
 
 
 def results_frame(results):

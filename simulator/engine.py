@@ -9,7 +9,7 @@ Trace after each run.
     result.trace.instructions, result.reads["out"]
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import ctypes
 
 import numpy as np
@@ -18,7 +18,6 @@ from unicorn import arm_const, riscv_const
 from unicorn import unicorn_const as uc_const
 from unicorn.unicorn_py3.unicorn import uc_hook_h, uclib
 
-from mcubench.core.caches import CacheConfig
 from mcubench.core.errors import BudgetExceeded, FirmwareFault, RegionError, SimulationError, UsageError
 from mcubench.simulator import interrupts, native
 from mcubench.simulator.divisions import find_division_sites
@@ -28,7 +27,7 @@ from mcubench.simulator.regions import build_regions, rolled_up
 from mcubench.simulator.host_files import HostFiles
 from mcubench.simulator.semihosting import RV_EBREAK, RV_SLLI, RV_SRAI, Semihost, UnsupportedOperation
 from mcubench.simulator.static_reads import LoadDecoder, find_conditional_access_sites
-from mcubench.core.trace import AccessCounts, BlockTable, CacheCounts, Trace
+from mcubench.core.trace import Trace
 from mcubench.core.isa import Isa
 
 PAGE = 0x1000

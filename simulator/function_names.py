@@ -99,10 +99,11 @@ class FunctionIndex:
         return hint
 
     def _has_dwarf(self):
-        return self._elf_file() is not None and self._elf_file().has_dwarf_info()
+        return self._elf_file is not None and self._elf_file.has_dwarf_info()
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cached_property
     def _elf_file(self):
+        """The ELF, parsed once per index (a cached method would keep every index alive)."""
         if self._elf_bytes is None:
             return None
         from elftools.elf.elffile import ELFFile
@@ -112,7 +113,7 @@ class FunctionIndex:
     def inlined_sites(self) -> dict:
         """{function base name: [the function each inlined copy sits in]} from DWARF (empty without)."""
         if self._inlined is None:
-            self._inlined = _inlined_sites(self._elf_file()) if self._has_dwarf() else {}
+            self._inlined = _inlined_sites(self._elf_file) if self._has_dwarf() else {}
         return self._inlined
 
 

@@ -10,12 +10,15 @@ import ctypes
 import functools
 import hashlib
 import importlib.machinery
+import logging
 import os
 from pathlib import Path
 import shutil
 import subprocess
 
 from mcubench.core.errors import SimulationError
+
+log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 HEADER = HERE / "_tracer.h"
@@ -92,6 +95,7 @@ def _compile_into_cache():
     if compiler is None:
         raise SimulationError("the native tracer is not built and no C compiler was found: run `pip install -e .`")
     cache.mkdir(parents=True, exist_ok=True)
+    log.info("the native tracer is not built (or older than its sources): compiling it into %s", target)
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
     proc = subprocess.run([compiler, "-O2", "-shared", "-fPIC", f"-I{HERE}", "-o", str(tmp), *map(str, SOURCES)],
                           capture_output=True, text=True)

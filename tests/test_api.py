@@ -3,6 +3,8 @@
 from pathlib import Path
 import re
 
+import pytest
+
 import mcubench
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
@@ -14,6 +16,8 @@ def _example_code():
     return blocks[0]
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_documented_example_runs(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     code = _example_code().replace("max_samples=5", "max_samples=2")
@@ -37,7 +41,7 @@ def test_public_names_are_listed():
 
 def test_unknown_attribute_is_an_attribute_error():
     try:
-        mcubench.no_such_thing
+        mcubench.no_such_thing  # noqa: B018 (the attribute lookup is what is tested)
     except AttributeError as exc:
         assert "no_such_thing" in str(exc)
     else:
@@ -51,6 +55,8 @@ def test_device_from_file(tmp_path):
     assert mcubench.load_device(copy).raw == {**builtin.raw, "name": "my-c3"}
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_estimate_model_from_bytes_in_a_search_loop():
     from mcubench.benchmarks.model_family import ds_cnn
     from mcubench.core.errors import FitError

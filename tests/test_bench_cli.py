@@ -1,6 +1,5 @@
 """End-to-end: `mcubench bench` on real models, through firmware build, simulation and cost models."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,8 @@ from mcubench.core.results import load_results
 SHARED_MODELS = Path(__file__).resolve().parents[1].parent / "shared" / "models" / "mlperf-tiny"
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_bench_unlabelled_model_writes_results(tmp_path, capsys):
     out = tmp_path / "results.json"
     code = main(["bench", "--models", str(SHARED_MODELS / "ad01_int8.tflite"),
@@ -42,6 +43,7 @@ def test_bench_unlabelled_model_writes_results(tmp_path, capsys):
     assert "results:" not in stdout and f"results: {out}\n" in stderr
 
 
+@pytest.mark.needs_toolchain
 def test_run_model_without_a_seed_is_the_same_every_time(tmp_path, capsys):
     import numpy as np
 
@@ -63,6 +65,7 @@ def test_run_model_without_a_seed_is_the_same_every_time(tmp_path, capsys):
     assert not np.array_equal(np.load(tmp_path / "7.npy"), np.load(tmp_path / "0.npy"))
 
 
+@pytest.mark.needs_toolchain
 def test_run_labels_the_device_at_the_clock_it_ran(tmp_path, capsys):
     assert main(["run", str(SHARED_MODELS / "ad01_int8.tflite"), "--device", "cortex-m4-80mhz",
                  "--clock-mhz", "26"]) == 0
@@ -70,6 +73,8 @@ def test_run_labels_the_device_at_the_clock_it_ran(tmp_path, capsys):
     assert figures.startswith("ad01_int8 on Cortex-M4 @ 26 MHz (simulated estimate)"), figures
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_bench_default_suite_scores_accuracy_bit_exact(tmp_path, capsys):
     out = tmp_path / "results.json"
     code = main(["bench", "--devices", "cortex-m4-80mhz", "--samples", "8", "--json", str(out), "--no-progress"])

@@ -1,7 +1,6 @@
 """`mcubench bench` at scale: parallel jobs give the same record, unmeasurable pairs are rows that say why,
 model folders and globs, the fast mode without a test set, and progress for long runs."""
 
-import dataclasses
 import io
 import json
 from pathlib import Path
@@ -27,6 +26,8 @@ def _comparable(path):
     return data
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_parallel_record_equals_serial(tmp_path, capsys):
     records = []
     for jobs in ("1", "2"):
@@ -39,6 +40,8 @@ def test_parallel_record_equals_serial(tmp_path, capsys):
     assert records[0] == records[1]
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_pairs_that_do_not_fit_are_failure_rows(tmp_path, capsys):
     """VWW needs more RAM and ad01 more flash than the STM32G071 has: rows say so, the M4 rows are measured."""
     out = tmp_path / "sweep.json"
@@ -58,6 +61,8 @@ def test_pairs_that_do_not_fit_are_failure_rows(tmp_path, capsys):
         assert f"{failure.model} on stm32g0: does-not-fit" in err
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_fast_mode_skips_accuracy(tmp_path, capsys):
     out = tmp_path / "fast.json"
     code = main(["bench", "--devices", "cortex-m4-80mhz", "--samples", "0", "--jobs", "1", "--json", str(out),
@@ -157,6 +162,8 @@ def test_unreachable_scheduler_is_one_line(tmp_path, capsys):
     assert not out.exists()
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_resume_reuses_measured_pairs(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("MCUBENCH_CACHE", str(tmp_path / "cache"))
     code, first = _sweep(tmp_path, "first", "--jobs", "1", "--resume")

@@ -29,6 +29,7 @@ def _row(trace, elf, symbol):
     return int(b.count[i]), int(b.count[i] - b.fallthrough[i]), int(b.target_changes[i])
 
 
+@pytest.mark.needs_toolchain
 def test_return_targets_are_counted_per_block(returns):
     _, trace, elf = returns
     # (executions, taken, target changes): one return site is learnt after the first return, two alternating
@@ -41,6 +42,7 @@ def test_return_targets_are_counted_per_block(returns):
     assert int(trace.blocks.target_changes.sum()) == 1 + 20 + 1 + 4
 
 
+@pytest.mark.needs_toolchain
 def test_m7_charges_changed_return_targets_only(returns):
     h7, trace, _ = returns
     # BX LR of `same`: 1 misprediction (its first return); of `alternate`: 20; the loop's BNE, taken 9 times

@@ -40,6 +40,7 @@ def saved_trace(tmp_path):
     return path, trace
 
 
+@pytest.mark.needs_toolchain
 def test_recost_saved_trace_equals_direct_estimate(saved_trace, tmp_path, capsys):
     path, trace = saved_trace
     out_json = tmp_path / "out.json"
@@ -57,6 +58,7 @@ def test_recost_saved_trace_equals_direct_estimate(saved_trace, tmp_path, capsys
         assert [(g.name, g.calls, g.cycles) for g in row.regions] == [("kernel", 2, want.regions["kernel"].cycles)]
 
 
+@pytest.mark.needs_toolchain
 def test_recost_with_overrides(saved_trace, tmp_path):
     path, trace = saved_trace
     out_json = tmp_path / "o.json"
@@ -66,6 +68,7 @@ def test_recost_with_overrides(saved_trace, tmp_path):
     assert row.clock_mhz == 48 and row.voltage_v == 3.3
 
 
+@pytest.mark.needs_toolchain
 def test_explain_and_recost_on_another_device_says_so(saved_trace, capsys):
     path, _ = saved_trace
     assert main(["run", "--trace", str(path), "--device", "stm32h7", "--explain"]) == 0
@@ -81,6 +84,7 @@ def test_explain_and_recost_on_another_device_says_so(saved_trace, capsys):
     (["run", "--trace", "TRACE", "--device", "esp32", "--proxy-isa", "armv7e-m"], "ISA"),
     (["run", "missing.elf", "--device", "cortex-m4-80mhz"], "no such file"),
 ])
+@pytest.mark.needs_toolchain
 def test_bad_input_is_one_line_and_writes_nothing(saved_trace, tmp_path, capsys, argv, message):
     path, _ = saved_trace
     out_json = tmp_path / "never.json"
@@ -93,6 +97,7 @@ def test_bad_input_is_one_line_and_writes_nothing(saved_trace, tmp_path, capsys,
 
 @pytest.mark.parametrize("schema, lacks", [("mcubench.trace/1", "cache misses per memory area"),
                                            ("mcubench.trace/2", "branch target changes")])
+@pytest.mark.needs_toolchain
 def test_trace_without_the_counters_the_models_need_is_refused(saved_trace, tmp_path, capsys, schema, lacks):
     # /1 records have no per-area cache misses, /2 records no branch target changes.
     path, _ = saved_trace
@@ -106,6 +111,7 @@ def test_trace_without_the_counters_the_models_need_is_refused(saved_trace, tmp_
     assert len(err) == 1 and schema in err[0] and lacks in err[0] and "take the trace again" in err[0]
 
 
+@pytest.mark.needs_toolchain
 def test_fresh_run_equals_recosted_saved_trace(tmp_path, capsys):
     import mcubench.simulator.engine as engine
     from pathlib import Path
@@ -136,6 +142,7 @@ def test_devices_unknown_name_is_one_line(capsys):
     assert len(err) == 1 and "unknown device 'nosuch'" in err[0] and "stm32h7" in err[0]
 
 
+@pytest.mark.needs_toolchain
 def test_duty_cycle_options(saved_trace, tmp_path, capsys):
     path, trace = saved_trace
     out_json = tmp_path / "d.json"

@@ -34,10 +34,12 @@ def _m7_cycles(h7, source, count=1, fallthrough=1, **kw):
     ("mul r0, r1, r2\n mul r3, r1, r2", 2),  # one multiplier
     ("push {r4, r5, r6, r7}\n adds r0, #1", 3),  # ceil(4/2) = 2 (measured on STM32H743), then the ALU op
 ])
+@pytest.mark.needs_toolchain
 def test_m7_dual_issue_rules(h7, source, cycles):
     assert _m7_cycles(h7, source).cycles == cycles
 
 
+@pytest.mark.needs_toolchain
 def test_m7_branch_prediction(h7):
     # A loop branch taken 99 times in 100: the minority direction (1 exit) is mispredicted: +8.
     est = _m7_cycles(h7, "loop:\n subs r0, #1\n bne loop", count=100, fallthrough=1)
@@ -45,6 +47,7 @@ def test_m7_branch_prediction(h7):
     assert est.cycles == base + 1 * 8
 
 
+@pytest.mark.needs_toolchain
 def test_m7_dcache_misses_cost_line_fills(h7):
     mem = {"axi_sram": AccessCounts(reads=100)}
     hit = _m7_cycles(h7, "ldr r0, [r1]", memory=mem, caches={"m7_dcache": CacheCounts(read_hits=100),
@@ -55,6 +58,7 @@ def test_m7_dcache_misses_cost_line_fills(h7):
     assert miss.cycles - hit.cycles == 10 * 14  # AXI SRAM line fill, [timing.line_fill]
 
 
+@pytest.mark.needs_toolchain
 def test_m7_misses_are_charged_to_the_area_that_missed(h7):
     # 1000 hits in AXI SRAM and 10 misses on flash lines: the misses cost flash fills (48 each), whatever the
     # share of AXI SRAM in the accesses (a split by accesses charged them at nearly the SRAM figure, 14).
@@ -71,6 +75,7 @@ def test_m7_misses_are_charged_to_the_area_that_missed(h7):
     assert _m7_cycles(h7, "ldr r0, [r1]", memory=mem, caches=no_fill).cycles == base.cycles
 
 
+@pytest.mark.needs_toolchain
 def test_m0plus_table():
     g0 = load_device("stm32g0")
     src = "loop:\n ldr r0, [r1]\n ldr r2, [r1, #4]\n muls r0, r2, r0\n push {r4, r5}\n pop {r4, r5}\n subs r3, #1\n bne loop"
@@ -87,6 +92,7 @@ def test_m0plus_table():
     # LX6 zero-overhead loop: the closing branch is free while looping, 1 cycle (LOOP set-up) per exit
     ("esp32", 10 * 4 + 1 * 1),
 ])
+@pytest.mark.needs_toolchain
 def test_rv32_models(name, expected):
     device = load_device(name)
     code = assemble_rv32("loop:\n lw a1, 0(a0)\n add a2, a2, a1\n addi a0, a0, 4\n bnez a3, loop")
@@ -97,6 +103,7 @@ def test_rv32_models(name, expected):
     assert est.proxy_isa == ("rv32imc" if name == "esp32" else None)
 
 
+@pytest.mark.needs_toolchain
 def test_rv32_flash_cache_misses():
     device = load_device("esp32-c3")
     code = assemble_rv32("addi a0, a0, 1")
@@ -108,6 +115,7 @@ def test_rv32_flash_cache_misses():
     assert estimate(trace, device).cycles == 10 + 3 * 180
 
 
+@pytest.mark.needs_toolchain
 def test_esp32_clock_options():
     device = load_device("esp32")
     code = assemble_rv32("addi a0, a0, 1")
@@ -121,6 +129,7 @@ def test_esp32_clock_options():
         estimate(trace, device, clock_mhz=200)
 
 
+@pytest.mark.needs_toolchain
 def test_duty_cycle_average_power_and_battery():
     device = load_device("cortex-m4-80mhz")
     code = assemble_thumb("adds r0, #1")
@@ -137,6 +146,7 @@ def test_duty_cycle_average_power_and_battery():
         duty_cycle(est, device, 2000.0)
 
 
+@pytest.mark.needs_toolchain
 def test_flash_line_fill_scales_with_the_clock():
     # A flash miss takes a fixed time: 180 cycles at 160 MHz is 90 cycles at 80 MHz.
     device = load_device("esp32-c3")
@@ -149,6 +159,7 @@ def test_flash_line_fill_scales_with_the_clock():
     assert estimate(trace, device, clock_mhz=80).cycles == 10 + 90
 
 
+@pytest.mark.needs_toolchain
 def test_written_back_base_is_ready_early(h7):
     # Post-indexed loads: the base update is an address-stage result, so the second load does not wait
     # for the first load's data: M7 issues them in consecutive cycles (one memory access per cycle).
@@ -160,6 +171,7 @@ def test_written_back_base_is_ready_early(h7):
     assert estimate(trace, m4, clock_mhz=16).cycles == 2 + 1 + 2
 
 
+@pytest.mark.needs_toolchain
 def test_m7_mac_chain_forwards_the_accumulator(h7):
     # Eight MLAs into r3: each only adds into the previous result, which is forwarded: one per cycle.
     chain = "\n".join(["mla r3, r1, r2, r3"] * 8)
@@ -180,6 +192,7 @@ def test_run_current_interpolation():
     assert all(run_current_ma(m4, f) > 0 for f in (1, 2, 4, 8))
 
 
+@pytest.mark.needs_toolchain
 def test_m7_cbz_loops_are_predicted_like_conditional_branches(h7):
     # CBNZ taken 99 times in 100: one misprediction, as for BNE
     code = assemble_thumb("subs r0, #1\n cbnz r0, 1f\n nop\n1:", cpu="cortex-m7")

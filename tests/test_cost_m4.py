@@ -45,6 +45,7 @@ def test_divide_latency_formula():
     assert [m4_divide_cycles(d) for d in (0, 1, 3, 4, 6, 7, 30, 31, 32)] == [2, 3, 3, 4, 4, 5, 12, 12, 12]
 
 
+@pytest.mark.needs_toolchain
 def test_loop_cycles_match_the_trm_table(m4, loop_code):
     hist = np.zeros(33, np.uint64)
     hist[0] = 5  # 5 divides with a 0/1-bit quotient: 2 cycles, nothing extra
@@ -58,6 +59,7 @@ def test_loop_cycles_match_the_trm_table(m4, loop_code):
     assert est.instructions == 110
 
 
+@pytest.mark.needs_toolchain
 def test_energy_is_power_times_time(m4, loop_code):
     trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 1000, 1)],
                        memory={"sram1": AccessCounts()})
@@ -67,6 +69,7 @@ def test_energy_is_power_times_time(m4, loop_code):
     assert est.energy_uj == pytest.approx(est.avg_power_mw * est.latency_ms)
 
 
+@pytest.mark.needs_toolchain
 def test_clock_and_voltage_overrides(m4, loop_code):
     trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 100, 1)])
     slow = estimate(trace, m4, clock_mhz=26.0, voltage_v=1.8)
@@ -79,6 +82,7 @@ def test_clock_and_voltage_overrides(m4, loop_code):
         estimate(trace, m4, voltage_v=5.0)
 
 
+@pytest.mark.needs_toolchain
 def test_regions_and_memory_figures(m4, loop_code):
     region_blocks = block_table([(SRAM, len(loop_code), 11, 4, 1)])
     region = RegionTrace("kernel", None, 1, region_blocks, memory={"sram1": AccessCounts()})
@@ -98,6 +102,7 @@ def test_regions_and_memory_figures(m4, loop_code):
     assert d["regions"]["kernel"]["cycles"] == est.regions["kernel"].cycles
 
 
+@pytest.mark.needs_toolchain
 def test_isa_mismatch_is_refused(m4, loop_code):
     trace = make_trace("rv32imc", SRAM, loop_code, [])
     with pytest.raises(TraceError, match="same ISA"):
@@ -109,6 +114,7 @@ FLASH = 0x08000000
 STRAIGHT = "\n".join(["    adds r0, r0, #1"] * 16) + "\n    b.w 0\n"  # 16 x 16-bit ALU ops then a branch
 
 
+@pytest.mark.needs_toolchain
 def test_flash_wait_states_without_accelerator(m4):
     """No prefetch, no caches: every 8-byte flash line costs WS = 4 stall cycles (RM0351 Table 11, 80 MHz)."""
     code = assemble_thumb(".org 0\n" + STRAIGHT)
@@ -122,6 +128,7 @@ def test_flash_wait_states_without_accelerator(m4):
     assert est.cycles == 10 * (17 + 1) + 10 * lines * 4
 
 
+@pytest.mark.needs_toolchain
 def test_flash_prefetch_and_cache(m4):
     code = assemble_thumb(STRAIGHT)
     trace = make_trace("armv7e-m", FLASH, code, [(FLASH, len(code), 17, 10, 0)], memory={"flash": AccessCounts()},
@@ -135,6 +142,7 @@ def test_flash_prefetch_and_cache(m4):
     assert est.cycles == 10 * (17 + 1) + 8
 
 
+@pytest.mark.needs_toolchain
 def test_cycles_by_cause_add_up(m4, loop_code):
     hist = np.zeros(33, np.uint64)
     hist[31] = 10
@@ -147,6 +155,7 @@ def test_cycles_by_cause_add_up(m4, loop_code):
     assert sum(est.cycles_by_cause.values()) == est.cycles
 
 
+@pytest.mark.needs_toolchain
 def test_blocking_pc_loads(m4):
     # TRM 3.3.2: LDR PC is at least 2 + 3 = 5 cycles; TBB at least 2 + 1 + 3 = 6; POP {pc} is 1 + N + P.
     for source, cycles in (("ldr pc, [r0]", 5), ("tbb [r0, r1]", 6), ("pop {r4, pc}", 1 + 2 + 1)):
@@ -155,6 +164,7 @@ def test_blocking_pc_loads(m4):
         assert estimate(trace, m4, clock_mhz=16).cycles == cycles, source
 
 
+@pytest.mark.needs_toolchain
 def test_fpu_timings(m4):
     # Cortex-M4 TRM Table 7-1 (FPv4-SP): VADD 1, VMLA 3, VDIV 14, VLDR 2, VPUSH 1 + N
     src = ".fpu fpv4-sp-d16\nvadd.f32 s0, s1, s2\nvmla.f32 s0, s1, s2\nvdiv.f32 s0, s1, s2\nvldr s0, [r0]\nvpush {s16-s19}"
@@ -163,6 +173,7 @@ def test_fpu_timings(m4):
     assert estimate(trace, m4, clock_mhz=16).cycles == 1 + 3 + 14 + 2 + (1 + 4)
 
 
+@pytest.mark.needs_toolchain
 def test_divide_in_two_overlapping_blocks_is_charged_once(m4, loop_code):
     # A branch into the middle of the loop makes a second block that also holds the UDIV. The operand
     # histogram covers every execution of that one instruction, so its extra cycles count once.

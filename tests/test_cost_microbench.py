@@ -86,12 +86,14 @@ def trace(elf, m4):
     return _run(elf, m4)
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("name", REGIONS)
 def test_zero_wait_state_cycles_match_hand_calculation(trace, m4, name):
     est = estimate(trace, m4, clock_mhz=16.0)
     assert est.regions[name].cycles == HAND[name]
 
 
+@pytest.mark.needs_toolchain
 def test_divide_histogram_comes_from_the_operands(trace):
     hist = sum(np.asarray(h, dtype=np.int64) for h in trace.region("mb_udiv").divisions.values())
     assert hist[31] == 10 and hist[0] == 10 and hist[6] == 10 and hist.sum() == 30
@@ -103,18 +105,21 @@ NO_ACCELERATOR = HAND["mb_straight"] + 50 * 9 * 4  # every line fetch stalls WS 
 PREFETCH_ONLY = HAND["mb_straight"] + 50 * (4 + 8 * 1)  # branch target 4, each next line 1 + 4 - 4 = 1
 
 
+@pytest.mark.needs_toolchain
 def test_flash_without_accelerator(elf, m4):
     device = _variant(m4, caches=False, prefetch=False)
     est = estimate(_run(elf, device), device)
     assert est.regions["mb_straight"].cycles == NO_ACCELERATOR
 
 
+@pytest.mark.needs_toolchain
 def test_flash_with_prefetch_only(elf, m4):
     device = _variant(m4, caches=False, prefetch=True)
     est = estimate(_run(elf, device), device)
     assert est.regions["mb_straight"].cycles == PREFETCH_ONLY
 
 
+@pytest.mark.needs_toolchain
 def test_flash_with_art_cache(trace, m4):
     """The 72-byte loop fits the 1 KB ART instruction cache: only the first pass pays the prefetch-only
     stalls (12 cycles); the model spreads the miss ratio over the passes, so allow one pass of slack."""
@@ -124,6 +129,7 @@ def test_flash_with_art_cache(trace, m4):
     assert cycles < PREFETCH_ONLY < NO_ACCELERATOR
 
 
+@pytest.mark.needs_toolchain
 def test_cortex_m0plus_loop_matches_hand_calculation(tmp_path):
     """Cortex-M0+ TRM (DDI 0484C) Table 3-1: PUSH {r4,lr} 1+2; per pass LDR 2, LDR 2, MULS 1 (fast
     multiplier), STR 2, LDM 1+2, SUBS 1, SUBS 1, BNE 1 (+1 taken) = 13; POP {r4,pc} 3+2. At 16 MHz the
@@ -138,6 +144,7 @@ def test_cortex_m0plus_loop_matches_hand_calculation(tmp_path):
     assert est.regions["mb_m0_loop"].cycles == 3 + 100 * 13 + 99 * 1 + 5
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("name, fill", [("esp32", 260), ("esp32-c3", 180)])
 def test_esp_flash_cache_misses_reach_the_cost(tmp_path, name, fill):
     """The RV32 build runs from flash-mapped IROM: every miss of the simulated flash cache costs a line

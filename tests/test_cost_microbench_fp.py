@@ -52,6 +52,7 @@ def trace(m4, tmp_path_factory):
     return result
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("name", sorted(HAND))
 def test_fp_cycles_match_hand_calculation(trace, m4, name):
     est = estimate(trace, m4, clock_mhz=16.0)
@@ -83,6 +84,7 @@ def _block(asm, tmp_path):
     # An add waits 3 cycles for the multiply it reads; VDIV's result 16.
     ("vmul.f32 s0, s8, s9\nvadd.f32 s1, s0, s9\nvdiv.f32 s2, s1, s9\nvadd.f32 s3, s2, s9", 3 + 3 + 16 + 1),
 ])
+@pytest.mark.needs_toolchain
 def test_cortex_m7_fp_latencies(tmp_path, asm, cycles):
     """Cortex-M7 FP rules (assumptions from LLVM's Arm-contributed M7 scheduling model, cortex_m7.py)."""
     from mcubench.cost_models.cortex_m7 import CortexM7

@@ -32,6 +32,7 @@ def run(h7, tmp_path_factory):
     return trace, estimate(trace, h7)
 
 
+@pytest.mark.needs_toolchain
 def test_dcache_counts_follow_the_array_size(run):
     trace, _ = run
     thrash = trace.region("dcache_thrash").caches["m7_dcache"]
@@ -43,6 +44,7 @@ def test_dcache_counts_follow_the_array_size(run):
     assert trace.region("dtcm").caches["m7_dcache"].read_misses == 0  # TCM is not cached
 
 
+@pytest.mark.needs_toolchain
 def test_miss_cost_shows_per_word(run):
     _, est = run
     per_word = {name: est.regions[name].cycles / words for name, words in

@@ -9,6 +9,8 @@ import re
 import sys
 import tomllib
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCT = ["mcubench", "simulator", "cost_models", "firmware", "benchmarks", "reports"]
 # Imported only by features that name the extra to install when it is missing, or by test-only paths.
@@ -43,6 +45,7 @@ def _imports():
     return found
 
 
+@pytest.mark.slow
 def test_product_imports_are_declared():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     plain = {_name(r) for r in project["dependencies"]}

@@ -114,6 +114,8 @@ def test_device_lists_mix_names_and_files(tmp_path):
 # ---------------------------------------------------------------------------- every command takes a file
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_run_trace_and_devices_take_a_board_file(tmp_path, c_elfs, capsys):
     board = _write(tmp_path, "l476-48mhz.toml", BOARD_48)
     elf = c_elfs[("kernels", "m4")]
@@ -130,6 +132,8 @@ def test_run_trace_and_devices_take_a_board_file(tmp_path, c_elfs, capsys):
     assert "STM32L476 @ 48 MHz" in capsys.readouterr().out
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 @pytest.mark.skipif(not SHARED_MODELS.is_dir(), reason="MLPerf Tiny models not present in ../shared")
 def test_build_and_bench_take_a_board_file(tmp_path, capsys):
     board = _write(tmp_path, "l476-48mhz.toml", BOARD_48)
@@ -143,6 +147,7 @@ def test_build_and_bench_take_a_board_file(tmp_path, capsys):
     assert (row.device, row.clock_mhz) == ("l476-48mhz", 48.0)
 
 
+@pytest.mark.needs_toolchain
 def test_a_bad_board_file_is_one_line_on_stderr(tmp_path, c_elfs, capsys):
     board = _write(tmp_path, "b.toml", 'extends = "cortex-m4-80mhz"\nname = "b"\ntitle = "B"\n[clock]\n'
                                        'default_mhz = 120.0\nsource = "assumption: x"\n')

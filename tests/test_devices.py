@@ -38,6 +38,7 @@ def test_every_number_has_a_source(device):
         assert str(table.get("source", "")).strip(), f"{device.name}{path} has numbers but no source"
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("device", DEVICES, ids=lambda d: d.name)
 def test_device_smoke(device):
     opts = simulation_options(device)
@@ -170,6 +171,8 @@ def test_typed_sections_carry_their_sources(device):
     for section in sections:
         assert section.source.strip(), section
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 @pytest.mark.parametrize("device", DEVICES, ids=lambda d: d.name)
 def test_device_runs_real_firmware_end_to_end(device, tmp_path, capsys):
     """Build a small C workload for the device, run it with `mcubench run`, check the figures hang together."""

@@ -58,6 +58,7 @@ def _patch(data, offset, fmt, value):
     return bytes(out)
 
 
+@pytest.mark.needs_toolchain
 def test_the_unmutated_elf_loads(hello):
     assert load_image(hello, M4).entry
 
@@ -79,6 +80,7 @@ def _mutants(hello):
 
 @pytest.mark.parametrize("case", ["big-endian", "64-bit", "shared object", "file size over memory size",
                                   "segment past the end", "truncated", "symbol table type", "short header"])
+@pytest.mark.needs_toolchain
 def test_mutated_elf_is_one_line(hello, tmp_path, capsys, case):
     data, words = _mutants(hello)[case]
     with pytest.raises(ElfError, match=words):
@@ -91,6 +93,7 @@ def test_mutated_elf_is_one_line(hello, tmp_path, capsys, case):
         assert err.count("\n") == 1 and words in err, err
 
 
+@pytest.mark.needs_toolchain
 def test_relocatable_object_is_refused(tmp_path):
     obj = tmp_path / "hello.o"
     include = EXAMPLES.parent / "include"

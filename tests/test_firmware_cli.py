@@ -15,6 +15,8 @@ def _private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("MCUBENCH_CACHE", str(tmp_path / "cache"))
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 @pytest.mark.skipif(not MODELS.is_dir(), reason="MLPerf Tiny models not present in ../shared")
 def test_build_writes_products(tmp_path, capsys):
     out = tmp_path / "build"

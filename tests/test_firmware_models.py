@@ -24,6 +24,7 @@ def _private_cache(tmp_path, monkeypatch):
 
 
 
+@pytest.mark.slow
 @needs_models
 @pytest.mark.parametrize("name", NAMES)
 def test_host_build_is_bit_exact_with_tflite_micro(tmp_path, name):
@@ -35,6 +36,8 @@ def test_host_build_is_bit_exact_with_tflite_micro(tmp_path, name):
     assert np.array_equal(ours, interpreter_outputs(path, xs))
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 @needs_models
 @pytest.mark.parametrize("device_name", ["cortex-m4-80mhz", "esp32-c3"])
 def test_compile_model_for_a_device(tmp_path, device_name):

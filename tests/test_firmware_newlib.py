@@ -33,6 +33,7 @@ def rdimon_files_elf(firmware_dir, newlib_elf):
     return newlib_elf(firmware_dir / "rdimon-files.elf", NEWLIB / "files.c", "rdimon.specs")
 
 
+@pytest.mark.needs_toolchain
 def test_newlib_rdimon_stdio_and_files(rdimon_files_elf, files_dir, devices):
     sim = Simulator(rdimon_files_elf, devices["m4"], host_files=HostFiles(files_dir))
     trace = sim.run().trace
@@ -54,6 +55,7 @@ def test_newlib_rdimon_stdio_and_files(rdimon_files_elf, files_dir, devices):
     assert any("/etc/passwd" in note for note in trace.host_notes)
 
 
+@pytest.mark.needs_toolchain
 def test_newlib_rdimon_writes_only_with_a_writable_directory(rdimon_files_elf, files_dir, devices):
     trace = Simulator(rdimon_files_elf, devices["m4"], host_files=HostFiles(files_dir, writable=True),
                       memory_tracing=False).run().trace
@@ -62,6 +64,7 @@ def test_newlib_rdimon_writes_only_with_a_writable_directory(rdimon_files_elf, f
     (files_dir / "written.txt").unlink()
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", ["m4", "m0", "rv"])
 def test_direct_semihosting_file_calls(key, firmware_dir, files_dir, devices):
     path = build_elf(devices[key], [EXAMPLES / "semihost_files.c"], firmware_dir / f"semihost-files-{key}.elf").elf_path
@@ -73,6 +76,7 @@ def test_direct_semihosting_file_calls(key, firmware_dir, files_dir, devices):
     assert trace.exit_status == 0
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", ["m4", "rv"])
 def test_unsupported_operation_is_one_line_with_pc_and_function(key, firmware_dir, devices):
     path = build_elf(devices[key], [EXAMPLES / "semihost_files.c"], firmware_dir / f"ask-system-{key}.elf",
@@ -84,6 +88,7 @@ def test_unsupported_operation_is_one_line_with_pc_and_function(key, firmware_di
     assert "0x12 (SYS_SYSTEM)" in message and "PC 0x" in message and "in ask_host_to_run" in message
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("specs,name", [(("rdimon.specs",), "newlib"), (("nano.specs", "rdimon.specs"), "nano")])
 @pytest.mark.parametrize("traced", [True, False])
 def test_heap_high_water_of_newlib_is_exact(specs, name, traced, firmware_dir, devices, newlib_elf):
@@ -101,6 +106,7 @@ def test_heap_high_water_of_newlib_is_exact(specs, name, traced, firmware_dir, d
     assert 0 < trace.stack_high_water_bytes < 512
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("traced", [True, False])
 def test_heap_of_a_picolibc_style_sbrk_on_rv32(traced, firmware_dir, devices):
     path = build_elf(devices["rv"], [NEWLIB / "heap.c", NEWLIB / "sbrk_rv32.c"], firmware_dir / "heap-rv.elf",
@@ -112,6 +118,7 @@ def test_heap_of_a_picolibc_style_sbrk_on_rv32(traced, firmware_dir, devices):
     assert 0 < trace.stack_high_water_bytes < 256
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", ["m4", "m0", "rv"])
 @pytest.mark.parametrize("variant", [None, "PARK_WFI"])
 def test_firmware_parked_in_an_idle_loop_gives_a_result(key, variant, firmware_dir, devices):
@@ -127,6 +134,7 @@ def test_firmware_parked_in_an_idle_loop_gives_a_result(key, variant, firmware_d
     assert 500 < trace.instructions < 2000
 
 
+@pytest.mark.needs_toolchain
 def test_a_polling_loop_is_not_idle(firmware_dir, devices):
     from mcubench.core.errors import BudgetExceeded
 

@@ -38,6 +38,8 @@ def files_dir(tmp_path_factory):
     return root
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_run_shows_the_console_byte_for_byte_and_fails_on_the_exit_status(rdimon_elf, files_dir, tmp_path):
     record = tmp_path / "r.json"
     status, out, err = mcubench("run", rdimon_elf, "--device", "cortex-m4-80mhz", "--files", files_dir,
@@ -56,6 +58,7 @@ def test_run_shows_the_console_byte_for_byte_and_fails_on_the_exit_status(rdimon
     assert status == EXIT_OK
 
 
+@pytest.mark.needs_toolchain
 def test_trace_json_keeps_the_console_exact(rdimon_elf, files_dir, tmp_path):
     out = tmp_path / "t.json"
     assert main(["trace", str(rdimon_elf), "--files", str(files_dir), "--allow-exit-status", "--json", str(out)]) == 0
@@ -71,6 +74,7 @@ def test_trace_json_keeps_the_console_exact(rdimon_elf, files_dir, tmp_path):
     (["--files-writable"], "--files-writable needs --files DIR"),
     (["--files", "/no/such/dir"], "not a directory"),
 ])
+@pytest.mark.needs_toolchain
 def test_bad_options_are_one_line(argv, words, rdimon_elf, capsys):
     for command in (["run", str(rdimon_elf), "--device", "cortex-m4-80mhz"], ["trace", str(rdimon_elf)]):
         try:
@@ -82,11 +86,13 @@ def test_bad_options_are_one_line(argv, words, rdimon_elf, capsys):
         assert err.count("\n") == 1 and words in err, err
 
 
+@pytest.mark.needs_toolchain
 def test_budget_stops_a_long_run(rdimon_elf, capsys):
     assert main(["run", str(rdimon_elf), "--device", "cortex-m4-80mhz", "--budget", "1000"]) == EXIT_USAGE
     assert "budget of 1,000 instructions" in capsys.readouterr().err
 
 
+@pytest.mark.needs_toolchain
 def test_a_firmware_parked_in_while_1_gives_a_result(tmp_path, devices, capsys):
     elf = build_elf(devices["m4"], [EXAMPLES / "idle.c"], tmp_path / "idle.elf").elf_path
     record = tmp_path / "r.json"
@@ -99,6 +105,7 @@ def test_a_firmware_parked_in_while_1_gives_a_result(tmp_path, devices, capsys):
     assert row["exit_status"] is None and row["cycles"] > 0
 
 
+@pytest.mark.needs_toolchain
 def test_regions_by_cpp_name_and_inlining_hints(tmp_path, devices, capsys):
     elf = build_elf(devices["m4"], [EXAMPLES / "inlined.c"], tmp_path / "inlined.elf").elf_path
     assert main(["run", str(elf), "--device", "cortex-m4-80mhz", "--region", "add_three"]) == EXIT_USAGE
@@ -109,6 +116,7 @@ def test_regions_by_cpp_name_and_inlining_hints(tmp_path, devices, capsys):
     assert "'square' is also inlined at 2 call site(s) (in main)" in out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CMSISNN.is_file(), reason="needs ../shared/firmware/tflm-kws")
 def test_cpp_region_names_on_the_tflm_fixture(capsys):
     from mcubench.core.device import load_device
@@ -128,6 +136,7 @@ def test_cpp_region_names_on_the_tflm_fixture(capsys):
         Simulator(CMSISNN, device, function_regions=names[:2])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CMSISNN.is_file(), reason="needs ../shared/firmware/tflm-kws")
 @pytest.mark.parametrize("device", ["cortex-m4-80mhz", "stm32h7"])
 def test_profile_tflm_on_the_unmodified_fixture(device, capsys):
@@ -151,12 +160,14 @@ def test_profile_tflm_on_the_unmodified_fixture(device, capsys):
     assert "OUTPUT 80 80 80 80 80 80 80 80 80 71 80 8f" in out  # the fixture's README: the right answer
 
 
+@pytest.mark.needs_toolchain
 def test_profile_tflm_on_firmware_without_tflm(tmp_path, devices, capsys):
     elf = build_elf(devices["m4"], [EXAMPLES / "idle.c"], tmp_path / "idle.elf").elf_path
     assert main(["run", str(elf), "--device", "cortex-m4-80mhz", "--profile", "tflm"]) == EXIT_USAGE
     assert "found no TensorFlow Lite Micro kernel registrations" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CMSISNN.is_file(), reason="needs ../shared/firmware/tflm-kws")
 def test_tflm_fixture_ram_breakdown_against_what_it_prints_and_its_linker_layout():
     from elftools.elf.elffile import ELFFile
@@ -183,6 +194,8 @@ def test_tflm_fixture_ram_breakdown_against_what_it_prints_and_its_linker_layout
     assert 0 < trace.stack_high_water_bytes < symbols["_Min_Stack_Size"][0]
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 @pytest.mark.skipif(not CMSISNN.is_file(), reason="needs ../shared/firmware/tflm-kws and ../shared/models")
 @pytest.mark.parametrize("device", ["cortex-m4-80mhz", "stm32h7"])
 def test_tflm_and_mcubench_firmware_give_the_same_output_bytes(device):

@@ -34,6 +34,8 @@ def run_firmware(fw, device, xs):
     return np.stack(outs), regions
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 @pytest.mark.skipif(not MODELS.is_dir(), reason="MLPerf Tiny models not present in ../shared")
 @pytest.mark.parametrize("device_name", DEVICES)
 @pytest.mark.parametrize("name", NAMES)
@@ -56,6 +58,8 @@ def test_model_bit_exact_on_simulated_device(name, device_name):
 @pytest.mark.parametrize("op", ["DEPTHWISE_CONV_2D_C4", "CONV_2D_C4", "FULLY_CONNECTED_NO_HEADROOM","CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "ADD_LARGE",
                                 "ADD_LARGE_RELU6", "SOFTMAX", "AVERAGE_POOL_2D",
                                 "LOGISTIC", "TANH", "MEAN", "QUANTIZE_DEQUANTIZE_FLOAT"])
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_op_bit_exact_on_simulated_device(tmp_path, op, device_name):
     device = load_device(device_name)
     for case in range(2):  # more random cases run on the host (test_kernels_ops)

@@ -42,6 +42,8 @@ def run_firmware(fw, device, xs):
     ("kws_ref_model_float32", "cortex-m4-80mhz"), ("kws_ref_model_float32", "stm32h7"),
     ("pretrainedResnet_float32", "stm32h7"),
 ])
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_float_model_matches_tflm_on_simulated_device(name, device_name):
     device = load_device(device_name)
     path = MODELS / f"{name}.tflite"
@@ -57,6 +59,7 @@ def test_float_model_matches_tflm_on_simulated_device(name, device_name):
     ("pretrainedResnet_float32", "cortex-m4-80mhz", "sram1"),  # 197 KB of arena, 96 KB of SRAM1
     ("ad01_fp32", "stm32g0", "flash"),  # 1 MB of weights, 128 KB of flash
 ])
+@pytest.mark.slow
 def test_float_model_too_large_is_a_fit_error_with_the_numbers(name, device_name, memory):
     device = load_device(device_name)
     with pytest.raises(FitError) as info:
@@ -70,6 +73,8 @@ def test_float_model_too_large_is_a_fit_error_with_the_numbers(name, device_name
 @pytest.mark.parametrize("device_name", ["cortex-m4-80mhz", "stm32h7", "esp32-c3", "stm32g0"])
 @pytest.mark.parametrize("op", ["CONV_2D", "CONV_2D_1X1", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED_HYBRID",
                                 "AVERAGE_POOL_2D", "MAX_POOL_2D", "ADD", "MEAN", "SOFTMAX", "TANH"])
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_f32_op_on_simulated_device(tmp_path, op, device_name):
     device = load_device(device_name)
     rng = np.random.default_rng([len(op), 7])

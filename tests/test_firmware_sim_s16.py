@@ -20,6 +20,8 @@ def _private_cache(tmp_path_factory, monkeypatch):
 @pytest.mark.parametrize("device_name", ["cortex-m4-80mhz", "stm32h7", "esp32-c3", "stm32g0"])
 @pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED_LONG", "AVERAGE_POOL_2D", "ADD",
                                 "SOFTMAX", "QUANTIZE_DEQUANTIZE_FLOAT"])
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_s16_op_on_simulated_device(tmp_path, op, device_name):
     device = load_device(device_name)
     rng = np.random.default_rng([len(op), 16])

@@ -204,6 +204,8 @@ def hello_elf(tmp_path_factory):
     return path.read_bytes()
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_fuzz_elf(hello_elf, tmp_path):
     @_settings()
     @seed(SEED)
@@ -242,6 +244,7 @@ def _fc_model():
     return write_model(tensors, [dict(op="FULLY_CONNECTED", inputs=[0, 1, 2], outputs=[3], options={})], [0], [3])
 
 
+@pytest.mark.slow
 def test_fuzz_tflite(tmp_path):
     model = _fc_model()
 
@@ -274,6 +277,7 @@ def baseline(tmp_path_factory):
     return json.loads(path.read_text())
 
 
+@pytest.mark.slow
 def test_fuzz_results_record(baseline, tmp_path):
     document = json.loads(RESULTS.read_text())
     (tmp_path / "baseline.json").write_text(json.dumps(baseline))
@@ -301,6 +305,7 @@ def test_fuzz_results_record(baseline, tmp_path):
     _report("results record (check, report)")
 
 
+@pytest.mark.slow
 def test_fuzz_baseline(baseline, tmp_path):
     @_settings(scale=2)
     @seed(SEED)
@@ -369,6 +374,8 @@ def suite_mutant(draw):
     return text
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_fuzz_suite_file(tmp_path):
     @_settings(scale=0.75)
     @seed(SEED)

@@ -50,6 +50,8 @@ def _interrupt_after(seconds):
     return sent
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["native", "chatty"])
 @pytest.mark.parametrize("memory_tracing", [True, False])
 def test_sigint_stops_a_run_within_milliseconds(endless, kind, memory_tracing):
@@ -92,6 +94,8 @@ def _interrupt_process(argv, after_s, presses=1):
     return proc.returncode, out, err, seconds
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["native", "chatty"])
 def test_ctrl_c_during_trace_exits_130_and_writes_nothing(endless, tmp_path, kind):
     out_json = tmp_path / "trace.json"
@@ -102,6 +106,8 @@ def test_ctrl_c_during_trace_exits_130_and_writes_nothing(endless, tmp_path, kin
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_ctrl_c_during_bench_exits_130_and_writes_no_results(tmp_path, jobs):
     # The default suite on two devices runs for 20 s or more, most of it simulating test samples; the

@@ -202,6 +202,7 @@ def check_f32(ours, ref, exact):
             assert outputs_agree(o, r), f"max difference {np.max(np.abs(o - r))} (rtol {FLOAT_RTOL}, atol {FLOAT_ATOL})"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("op", sorted(GENERATORS))
 def test_f32_op_matches_tflm_on_random_cases(tmp_path, op):
     for case in range(3):

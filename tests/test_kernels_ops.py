@@ -297,6 +297,7 @@ def check_on_host(tmp_path, model_bytes, rng, n_inputs=3):
     assert diff.size == 0, f"{diff.size} bytes differ, first at {diff[0]}: ours {ours.flat[diff[0]]}, ref {ref.flat[diff[0]]}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("op", sorted(GENERATORS))
 def test_op_bit_exact_on_random_cases(tmp_path, op):
     for case in range(CASES_PER_OP):

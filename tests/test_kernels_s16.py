@@ -175,6 +175,7 @@ def tflm_raw(model_bytes, xs):
     return np.ascontiguousarray(interpreter_outputs(model_bytes, xs)).view(np.uint8).reshape(len(xs), -1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("op", sorted(GENERATORS))
 def test_s16_op_bit_exact_on_random_cases(tmp_path, op):
     for case in range(3):

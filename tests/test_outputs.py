@@ -36,6 +36,7 @@ def _one_line_error(capsys, *words):
         assert word in err, err
 
 
+@pytest.mark.needs_toolchain
 def test_character_device_is_written_through_not_replaced(tmp_path, hello, capsys):
     assert main(["trace", str(hello), "--allow-exit-status", "--json", "/dev/full"]) == EXIT_USAGE
     _one_line_error(capsys, "/dev/full", "No space left on device")
@@ -45,6 +46,7 @@ def test_character_device_is_written_through_not_replaced(tmp_path, hello, capsy
     assert not list(Path("/dev").glob(".null.*")) and not list(Path("/dev").glob(".full.*"))
 
 
+@pytest.mark.needs_toolchain
 def test_fifo_is_written_through(tmp_path, hello):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
@@ -57,6 +59,7 @@ def test_fifo_is_written_through(tmp_path, hello):
     assert json.loads(received[0])["exit_status"] == 7
 
 
+@pytest.mark.needs_toolchain
 def test_symlink_is_followed_and_kept(tmp_path, hello):
     target = tmp_path / "real.json"
     target.write_text("old")
@@ -78,6 +81,7 @@ def test_refused_kinds_and_nothing_left_behind(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.needs_toolchain
 def test_dash_is_standard_output_and_text_goes_to_stderr(hello, capsys):
     assert main(["trace", str(hello), "--allow-exit-status", "--json", "-"]) == 0
     captured = capsys.readouterr()
@@ -88,6 +92,7 @@ def test_dash_is_standard_output_and_text_goes_to_stderr(hello, capsys):
     assert json.loads(captured.out)["rows"][0]["cycles"] > 0 and "cycles" in captured.err
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("command", ["trace", "run"])
 def test_run_and_trace_agree_on_paths_and_devices(command, tmp_path, hello, capsys):
     base = [command, str(hello), "--allow-exit-status"] + (["--device", " cortex-m4-80mhz "] if command == "run" else
@@ -131,6 +136,17 @@ def test_model_run_checks_outputs_before_building(tmp_path, monkeypatch, capsys)
     assert {p.name for p in tmp_path.iterdir()} == {"x.npy", "x.npz", "empty.npy"}
 
 
+
+@pytest.mark.needs_toolchain
+def test_model_run_refuses_an_input_of_another_type(tmp_path, capsys):
+    """An --input whose dtype is not the model's is one line naming both (it was an internal error)."""
+    np.save(tmp_path / "x.npy", np.zeros(640, np.float64))
+    code = main(["run", str(SHARED_MODELS / "ad01_int8.tflite"), "--device", "cortex-m4-80mhz",
+                 "--input", str(tmp_path / "x.npy")])
+    assert code == EXIT_USAGE
+    _one_line_error(capsys, "input dtype is float64, the model takes int8")
+
+@pytest.mark.needs_toolchain
 def test_elf_run_refuses_model_only_options(tmp_path, hello, capsys):
     np.save(tmp_path / "x.npy", np.zeros(4, np.int8))
     for extra in (["--input", str(tmp_path / "x.npy")], ["--output", str(tmp_path / "y.npy")], ["--seed", "5"]):
@@ -149,6 +165,7 @@ def test_elf_run_refuses_model_only_options(tmp_path, hello, capsys):
     (["check", str(FIXTURE), "--baseline", str(FIXTURE), "--tolerance", "nan"], "--tolerance"),
     (["run", "--trace", "ELF", "--device", "cortex-m4-80mhz"], "not a trace record"),
 ])
+@pytest.mark.needs_toolchain
 def test_numbers_and_wrong_kinds_of_file_are_one_line(argv, words, hello, tmp_path, capsys):
     argv = [str(hello) if a == "ELF" else str(tmp_path / "r") if a == "OUT" else a for a in argv]
     assert main(argv) == EXIT_USAGE
@@ -157,6 +174,7 @@ def test_numbers_and_wrong_kinds_of_file_are_one_line(argv, words, hello, tmp_pa
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.slow
 def test_failed_report_leaves_no_folder(tmp_path, monkeypatch, capsys):
     import mcubench.reports.markdown as markdown
 

@@ -30,6 +30,7 @@ def _area_of(device, address):
     return area.name if area else None
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("device_name,machine", [("cortex-m4-80mhz", "EM_ARM"), ("esp32-c3", "EM_RISCV")])
 def test_sections_follow_the_device_placement(tmp_path, device_name, machine):
     device, info = _build(tmp_path, device_name)
@@ -50,6 +51,7 @@ def test_sections_follow_the_device_placement(tmp_path, device_name, machine):
                 assert _area_of(device, seg["p_paddr"]) is not None
 
 
+@pytest.mark.needs_toolchain
 def test_cortex_m_vector_table_points_into_the_map(tmp_path):
     device, info = _build(tmp_path, "cortex-m4-80mhz")
     with open(info.elf_path, "rb") as f:
@@ -63,6 +65,7 @@ def test_cortex_m_vector_table_points_into_the_map(tmp_path):
     assert _area_of(device, reset & ~1) == device.placement.code
 
 
+@pytest.mark.needs_toolchain
 def test_compile_error_is_one_line_and_leaves_no_elf(tmp_path):
     with pytest.raises(BuildError) as err:
         _build(tmp_path, "cortex-m4-80mhz", source="int main(void) { return undefined_thing; }\n")

@@ -76,6 +76,8 @@ def test_platform_writes_what_a_build_needs(platforms):
     assert "-DMCB_MARKER_ADDR=0x600ffffcu" in toolchain  # esp32-c3's marker word
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 @pytest.mark.parametrize("device", ["cortex-m4-80mhz", "esp32-c3"])
 def test_fir_example_with_make(platforms, device, tmp_path, capsys):
     src = tmp_path / "fir"
@@ -101,6 +103,8 @@ def test_fir_example_with_make(platforms, device, tmp_path, capsys):
         row.console, row.instructions, region.instructions)
 
 
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_cpp_example_with_cmake(platforms, tmp_path, capsys):
     build = tmp_path / "build"
     toolchain = platforms["cortex-m4-80mhz"] / "toolchain.cmake"
@@ -133,6 +137,7 @@ def test_platform_for_a_board_file(tmp_path, capsys):
     (["platform", "--device", "nosuch", "-o", "PLAT"], "unknown device 'nosuch'"),
     (["platform", "--device", "cortex-m4-80mhz", "-o", "X.txt"], "X.txt"),
 ])
+@pytest.mark.needs_toolchain
 def test_bad_input_is_one_line(tmp_path, capsys, argv, message):
     (tmp_path / "X.txt").write_text("not a source")
     (tmp_path / "BAD.c").write_text("int main(void) { return undeclared; }\n")

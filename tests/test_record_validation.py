@@ -42,6 +42,7 @@ def _one_line(capsys, *words):
         assert word in captured.err, captured.err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad", list(BAD_NUMBERS))
 @pytest.mark.parametrize("field", ["cycles", "energy_uj", "latency_ms", "peak_ram_bytes"])
 def test_results_with_a_bad_number_are_refused(tmp_path, capsys, baseline, bad, field):
@@ -92,6 +93,7 @@ def test_baseline_tolerance_that_is_not_a_finite_number_is_refused(tmp_path, cap
 # null is a valid accuracy: a model without a data set has none.
 @pytest.mark.parametrize("field,bad", [(f, b) for f in ("cycles", "flash_bytes", "accuracy") for b in BAD_NUMBERS
                                        if (f, b) != ("accuracy", "null")])
+@pytest.mark.slow
 def test_baseline_figure_that_is_not_a_number_is_refused(tmp_path, capsys, baseline, bad, field):
     entry = next(e for e in baseline["entries"] if e["accuracy"] is not None)
     entry[field] = "@@"

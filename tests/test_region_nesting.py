@@ -11,6 +11,7 @@ from mcubench.simulator.engine import Simulator
 EXAMPLE = Path(__file__).resolve().parents[1] / "firmware" / "examples" / "shared_callee.c"
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("device_name", ["cortex-m4-80mhz", "esp32-c3"])
 def test_callee_of_two_regions_sits_in_their_common_parent(tmp_path, device_name):
     device = load_device(device_name)

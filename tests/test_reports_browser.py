@@ -62,6 +62,7 @@ def _check(browser, page, width, media="", **limits):
         pytest.fail(f"{page.name} at {width} px ({media or 'screen'}), screenshot {shot}:\n" + "\n".join(problems[:20]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", WIDTHS)
 def test_report_reads_at_the_window_width(browser, report, width):
     _check(browser, report, width, max_lines=3 if width >= 1400 else 0)
@@ -86,6 +87,7 @@ def test_wide_tables_scroll_in_their_own_box_at_800_px(browser, report):
     assert browser.evaluate("document.documentElement.scrollWidth") <= 800
 
 
+@pytest.mark.slow
 def test_report_fits_the_printed_page_and_prints_to_pdf(browser, report, tmp_path):
     _check(browser, report, PRINT_WIDTH, media="print", min_scale=0.5)
     pdf = tmp_path / "report.pdf"

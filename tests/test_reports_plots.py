@@ -35,10 +35,12 @@ def plots(results):
     return render_plots(with_battery_life(results, Battery(1000, 3.0)))
 
 
+@pytest.mark.slow
 def test_one_plot_per_kind_and_per_model(plots):
     assert list(plots) == NAMES
 
 
+@pytest.mark.slow
 def test_every_png_opens_fits_the_page_and_is_not_blank(plots):
     for name, png in plots.items():
         assert png[:8] == b"\x89PNG\r\n\x1a\n", name
@@ -104,6 +106,7 @@ def _draw(fig):
     return canvas.get_renderer()
 
 
+@pytest.mark.slow
 def test_nothing_is_drawn_outside_the_axes(figures):
     for name, fig in figures.items():
         renderer = _draw(fig)
@@ -111,6 +114,7 @@ def test_nothing_is_drawn_outside_the_axes(figures):
             assert _outside(ax, renderer) == [], (name, i, ax.get_title())
 
 
+@pytest.mark.slow
 def test_the_outside_check_sees_a_clipped_bar_and_a_label_over_the_frame(figures, results):
     """The check above can fail: a memory plot with its axis cut below the tallest bar, and a latency
     panel with a value label pushed past the top."""

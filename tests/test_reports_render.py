@@ -175,6 +175,7 @@ def test_html_is_self_contained_and_embeds_every_plot(results):
     assert len(links) >= 6 and all(f'id="{target}"' in html for target in links)
 
 
+@pytest.mark.slow
 def test_render_all_writes_the_report_folder(results, tmp_path):
     out = tmp_path / "out"
     written = render_all(results, out)
@@ -188,6 +189,7 @@ def test_render_all_writes_the_report_folder(results, tmp_path):
         assert f"(plots/{name}.png)" in markdown
 
 
+@pytest.mark.slow
 def test_render_all_replaces_an_earlier_report(results, tmp_path):
     out = tmp_path / "out"
     (out / "plots").mkdir(parents=True)
@@ -243,6 +245,7 @@ def _run(capsys, *argv):
     return code, out, err
 
 
+@pytest.mark.slow
 def test_report_command_writes_the_folder(tmp_path, capsys):
     code, out, err = _run(capsys, "report", str(FIXTURE), "-o", str(tmp_path / "r"), "--battery-mah", "220",
                           "--battery-v", "3.0")

@@ -128,6 +128,7 @@ def test_ratios_are_taken_against_the_reference_device_the_user_picks(results):
     assert float(kws[1][:-1]) < 1  # the M4 at 80 MHz is slower than the C3 at 160 MHz
 
 
+@pytest.mark.slow
 def test_report_command_takes_a_reference_device_and_refuses_one_not_in_the_record(tmp_path, capsys):
     assert main(["report", str(FIXTURE), "-o", str(tmp_path / "r"), "--reference-device", "esp32"]) == 0
     assert "Speed-up against ESP32 @ 160 MHz (RV32IMC proxy)" in (tmp_path / "r" / "summary.md").read_text()
@@ -177,6 +178,7 @@ def _older_record():
     return results_from_dict(data)
 
 
+@pytest.mark.slow
 def test_a_record_from_before_the_new_fields_still_renders(tmp_path):
     old = _older_record()
     assert old.rows[0].code_bytes is None and old.rows[0].arena_plan == []

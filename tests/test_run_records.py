@@ -36,6 +36,7 @@ def kws_record(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_run_record_is_a_results_record_of_the_firmware(kws_record):
     record = load_results(kws_record)
     assert json.loads(kws_record.read_text())["schema"] == "mcubench.results/5"
@@ -79,6 +80,7 @@ def test_check_gates_the_firmware_against_a_baseline_made_from_its_first_run(kws
     assert "check FAILED" in out
 
 
+@pytest.mark.slow
 def test_report_renders_the_firmware_run(kws_record, tmp_path, capsys):
     code, out, err = _run(capsys, "report", kws_record, "-o", tmp_path / "rep")
     assert (code, out) == (0, "") and "rows rendered" in err  # where the report went is a note, on stderr
@@ -91,6 +93,7 @@ def test_report_renders_the_firmware_run(kws_record, tmp_path, capsys):
     assert "<pre>arena_used_bytes 22820 of 23552" in html
 
 
+@pytest.mark.needs_toolchain
 def test_a_model_run_writes_the_same_kind_of_record(tmp_path, capsys):
     out = tmp_path / "m.json"
     code, _, err = _run(capsys, "run", KWS_MODEL, "--device", "cortex-m4-80mhz", "--seed", "1", "--json", out)

@@ -8,6 +8,7 @@ from mcubench.core.trace import CacheAreaCounts
 from mcubench.simulator.engine import Simulator
 
 
+@pytest.mark.needs_toolchain
 def test_instruction_fetch_cache(count_elfs, devices):
     # Blocks of count_arm.S: [0x08000008, +6) once, [0x0800000A, +4) nine times, [0x0800000E, +6) once.
     # With 16-byte lines: the first block misses line 0x08000000, the loop block hits it nine times,
@@ -27,6 +28,7 @@ def test_instruction_fetch_cache(count_elfs, devices):
     (True, (2, 0, 6, 2)),   # write misses fill: only the first store to each line misses
     (False, (1, 1, 4, 4)),  # kernel(3)'s stores all miss, its load fills line 0 for kernel(5)
 ])
+@pytest.mark.needs_toolchain
 def test_data_cache_write_allocate(allocate, expected, regions_elf, devices):
     cache = CacheConfig("dcache", size_bytes=64, line_bytes=16, ways=2, ranges=[(0x20000000, 0x20018000)],
                         fetch=False, write_allocate=allocate)
@@ -43,6 +45,7 @@ def test_data_cache_write_allocate(allocate, expected, regions_elf, devices):
     assert missed.line_fills == expected[1] + (expected[3] if allocate else 0)
 
 
+@pytest.mark.needs_toolchain
 def test_lru_replacement(count_elfs, devices):
     # A direct-mapped cache of two 2-byte lines: the set is the parity of address >> 1.
     cache = CacheConfig("tiny", size_bytes=4, line_bytes=2, ways=1, read=False, write=False)
@@ -55,6 +58,7 @@ def test_lru_replacement(count_elfs, devices):
     assert (c.fetch_hits, c.fetch_misses) == (18, 6)
 
 
+@pytest.mark.needs_toolchain
 def test_bad_cache_geometry(count_elfs, devices):
     with pytest.raises(UsageError):
         Simulator(count_elfs["m4"], devices["m4"], caches=[CacheConfig("odd", 96, 16, 2)])
@@ -85,6 +89,7 @@ def hot_data_runs(tmp_path_factory):
     return out
 
 
+@pytest.mark.needs_toolchain
 def test_misses_are_counted_by_the_area_of_the_missed_line(hot_data_runs):
     _, axi = hot_data_runs["axi_sram"]
     _, dtcm = hot_data_runs["dtcm"]
@@ -102,6 +107,7 @@ def test_misses_are_counted_by_the_area_of_the_missed_line(hot_data_runs):
         assert all(m.line_fills == m.read_misses + m.write_misses for m in counts.areas.values())
 
 
+@pytest.mark.needs_toolchain
 def test_moving_hot_data_to_dtcm_is_not_slower(hot_data_runs):
     from mcubench.cost_models import estimate
 

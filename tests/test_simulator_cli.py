@@ -10,6 +10,7 @@ from mcubench.benchmarks.cli import EXIT_FIRMWARE, main
 from mcubench.core.trace import Trace
 
 
+@pytest.mark.needs_toolchain
 def test_trace_writes_json_and_summary(tmp_path, regions_elf, capsys):
     out = tmp_path / "trace.json"
     assert main(["trace", str(regions_elf), "--device", "cortex-m4-80mhz", "--json", str(out),
@@ -21,6 +22,7 @@ def test_trace_writes_json_and_summary(tmp_path, regions_elf, capsys):
     assert json.loads(out.read_text())["schema"] == "mcubench.trace/3"
 
 
+@pytest.mark.needs_toolchain
 def test_trace_without_memory_tracing(tmp_path, c_elfs):
     out = tmp_path / "t.json"
     assert main(["trace", str(c_elfs["hello", "rv"]), "--device", "esp32-c3", "--no-memory-trace",
@@ -55,6 +57,7 @@ EXPECTED_WORDS = {
 }
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("case", list(EXPECTED_WORDS))
 def test_bad_input_is_one_line_and_no_file(case, tmp_path, c_elfs, outside_elf, capsys):
     argv = _bad_inputs(tmp_path, c_elfs, outside_elf)[case]

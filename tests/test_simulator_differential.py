@@ -5,7 +5,6 @@
 - loads counted from the code (static_reads) equal loads hooked one by one, in total and per region.
 """
 
-import numpy as np
 import pytest
 
 from mcubench.simulator.engine import Simulator
@@ -19,6 +18,7 @@ def _blocks(trace):
     return sorted(zip(b.address.tolist(), b.size.tolist(), b.count.tolist(), b.fallthrough.tolist()))
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", KEYS)
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_tracing_does_not_change_execution(example, key, c_elfs, devices):
@@ -37,6 +37,7 @@ def _memory(trace):
     return out
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", KEYS)
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_decoded_loads_equal_hooked_loads(example, key, c_elfs, devices):
@@ -64,6 +65,7 @@ def test_decoded_loads_equal_hooked_loads(example, key, c_elfs, devices):
     ("loads_arm.S", "m4", "armv7e-m", 0x08000000, 0x20000000, "reset", (29, 126)),
     ("loads_rv32.S", "rv", "rv32imc", 0x42000000, 0x3FC80000, None, (7, 18)),
 ])
+@pytest.mark.needs_toolchain
 def test_every_load_form_decodes_like_the_hook_sees_it(source, key, isa, text, bss, entry, expected, firmware_dir,
                                                        devices):
     from conftest import EXAMPLES, assemble
@@ -77,6 +79,7 @@ def test_every_load_form_decodes_like_the_hook_sees_it(source, key, isa, text, b
     assert vars(hooked.memory[ram]) == vars(decoded.memory[ram])
 
 
+@pytest.mark.needs_toolchain
 def test_it_block_split_by_a_page_boundary(firmware_dir, devices):
     from conftest import EXAMPLES, assemble
 

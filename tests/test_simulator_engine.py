@@ -14,6 +14,7 @@ EXPECTED = {
 }
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", ["m4", "m0", "rv"])
 def test_exact_instruction_and_block_counts(key, count_elfs, devices):
     start, total, rows = EXPECTED[key]
@@ -26,6 +27,7 @@ def test_exact_instruction_and_block_counts(key, count_elfs, devices):
     assert got == rows
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", ["m4", "rv"])
 def test_runs_repeat_from_reset(key, count_elfs, devices):
     sim = Simulator(count_elfs[key], devices[key], memory_tracing=False)
@@ -34,6 +36,7 @@ def test_runs_repeat_from_reset(key, count_elfs, devices):
     assert np.array_equal(first.blocks.count, second.blocks.count)
 
 
+@pytest.mark.needs_toolchain
 def test_counts_stay_exact_across_semihosting_stops(firmware_dir, devices):
     from conftest import EXAMPLES, assemble
 
@@ -44,6 +47,7 @@ def test_counts_stay_exact_across_semihosting_stops(firmware_dir, devices):
         assert (trace.console, trace.exit_status, trace.instructions) == ("A", 5, total)
 
 
+@pytest.mark.needs_toolchain
 def test_undefined_instruction_is_a_fault(firmware_dir, devices):
     from conftest import EXAMPLES, assemble
     from mcubench.core.errors import FirmwareFault
@@ -53,11 +57,13 @@ def test_undefined_instruction_is_a_fault(firmware_dir, devices):
         simulate(elf, devices["m4"])
 
 
+@pytest.mark.needs_toolchain
 def test_elf_given_as_bytes(count_elfs, devices):
     trace = simulate(count_elfs["rv"].read_bytes(), devices["rv"])
     assert trace.instructions == 26
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("memory_tracing,static_reads", [(True, False), (True, True), (False, False)])
 def test_loads_in_it_blocks_run_correctly_when_traced(memory_tracing, static_reads, firmware_dir, devices):
     from conftest import EXAMPLES, assemble
@@ -70,6 +76,7 @@ def test_loads_in_it_blocks_run_correctly_when_traced(memory_tracing, static_rea
         assert trace.memory["flash"].reads == 1  # ldr r1 literal (ldr r2, =0x20000000 assembles to a mov)
 
 
+@pytest.mark.needs_toolchain
 def test_areas_smaller_than_a_page_share_it(count_elfs, devices):
     from mcubench.core.device import parse_device
 

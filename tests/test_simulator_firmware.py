@@ -9,6 +9,7 @@ from mcubench.simulator.engine import Simulator, simulate
 KEYS = ["m4", "m0", "rv"]
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", KEYS)
 def test_semihosting_console_and_exit_status(key, c_elfs, devices):
     trace = simulate(c_elfs["hello", key], devices[key])
@@ -17,6 +18,7 @@ def test_semihosting_console_and_exit_status(key, c_elfs, devices):
     assert trace.stack_high_water_bytes > 0
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", KEYS)
 def test_fault_names_pc_function_address_and_access(key, c_elfs, devices):
     with pytest.raises(FirmwareFault) as info:
@@ -28,6 +30,7 @@ def test_fault_names_pc_function_address_and_access(key, c_elfs, devices):
     assert "poke_unmapped" in str(fault) and "0x30000000" in str(fault)
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", KEYS)
 def test_runaway_firmware_hits_the_budget(key, c_elfs, devices):
     with pytest.raises(BudgetExceeded) as info:
@@ -36,6 +39,7 @@ def test_runaway_firmware_hits_the_budget(key, c_elfs, devices):
     assert "spin_forever" in str(info.value)
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", KEYS)
 def test_function_region_on_unmodified_firmware(key, c_elfs, devices):
     sim = Simulator(c_elfs["unmodified", key], devices[key], function_regions=["invoke"])
@@ -57,11 +61,13 @@ def test_function_region_on_unmodified_firmware(key, c_elfs, devices):
     assert reads.reads >= 96 and reads.read_bytes == 96 + 4 * (reads.reads - 96)
 
 
+@pytest.mark.needs_toolchain
 def test_unknown_region_symbol(c_elfs, devices):
     with pytest.raises(RegionError, match="no_such_function"):
         Simulator(c_elfs["unmodified", "m4"], devices["m4"], function_regions=["no_such_function"])
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", KEYS)
 @pytest.mark.parametrize("example", ["hello", "kernels"])
 def test_painted_and_traced_stack_agree(example, key, c_elfs, devices):
@@ -73,6 +79,7 @@ def test_painted_and_traced_stack_agree(example, key, c_elfs, devices):
     assert not painted.memory and traced.memory
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key", ["m4", "rv"])
 def test_a_simulator_recovers_after_a_failed_run(key, c_elfs, devices):
     sim = Simulator(c_elfs["unmodified", key], devices[key], function_regions=["invoke"])

@@ -21,6 +21,7 @@ reset:
 """
 
 
+@pytest.mark.needs_toolchain
 def test_vector_table_must_point_into_ram(tmp_path, devices):
     from conftest import assemble
 
@@ -31,6 +32,7 @@ def test_vector_table_must_point_into_ram(tmp_path, devices):
         load_image(elf, devices["m4"])
 
 
+@pytest.mark.needs_toolchain
 def test_image_facts(count_elfs, c_elfs, devices):
     image = load_image(count_elfs["m4"], devices["m4"])
     assert image.entry == 0x08000008 and image.initial_sp == 0x20001000
@@ -42,6 +44,7 @@ def test_image_facts(count_elfs, c_elfs, devices):
     assert hello.symbol_address("main") == hello.symbols.starts[hello.symbols.names.index("main")]
 
 
+@pytest.mark.needs_toolchain
 def test_truncated_elf(tmp_path, count_elfs, devices):
     cut = tmp_path / "cut.elf"
     cut.write_bytes(count_elfs["m4"].read_bytes()[:100])
@@ -49,6 +52,7 @@ def test_truncated_elf(tmp_path, count_elfs, devices):
         load_image(cut, devices["m4"])
 
 
+@pytest.mark.slow
 def test_tracer_builds_without_the_package_build(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     path = native._compile_into_cache()

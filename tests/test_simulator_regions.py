@@ -25,12 +25,14 @@ def trace(request, regions_elf, devices):
     return sim.run().trace
 
 
+@pytest.mark.needs_toolchain
 def test_region_instruction_counts_are_exact(trace):
     assert trace.instructions == 60
     got = {r.name: (r.parent, r.calls, r.instructions) for r in trace.regions}
     assert got == {"outer": (None, 1, 47), "inner": ("outer", 1, 27), "kernel": ("outer", 2, 38)}
 
 
+@pytest.mark.needs_toolchain
 def test_untraced_default_attributes_whole_blocks(regions_elf, devices):
     # Without exact markers the block holding a marker store stays in the region it started in: the
     # marker's own block neighbours move, nothing is lost or counted twice.
@@ -42,12 +44,14 @@ def test_untraced_default_attributes_whole_blocks(regions_elf, devices):
     assert got == {"inner": 23 + 12, "outer": 15 + 4 + 23 + 12, "kernel": 38}
 
 
+@pytest.mark.needs_toolchain
 def test_region_block_tables_add_up(trace):
     for r in trace.regions:
         assert r.blocks.executed_instructions == r.instructions
         assert np.all(r.blocks.fallthrough <= r.blocks.count)
 
 
+@pytest.mark.needs_toolchain
 def test_data_accesses_by_area(regions_elf, devices):
     trace = Simulator(regions_elf, devices["m4"], function_regions=["kernel"]).run().trace
     mem = {k: (v.reads, v.writes, v.read_bytes, v.write_bytes) for k, v in trace.memory.items()}
@@ -63,6 +67,7 @@ def test_data_accesses_by_area(regions_elf, devices):
     assert trace.ram_touched_bytes == 20
 
 
+@pytest.mark.needs_toolchain
 def test_division_histograms(regions_elf, devices):
     trace = Simulator(regions_elf, devices["m4"]).run().trace
     assert len(trace.divisions) == 2
@@ -71,12 +76,14 @@ def test_division_histograms(regions_elf, devices):
     assert sdiv.sum() == 1 and sdiv[0] == 1  # clz(3) - clz(1) < 0, clamped
 
 
+@pytest.mark.needs_toolchain
 def test_trace_json_round_trip(trace):
     again = Trace.from_dict(trace.to_dict())
     assert again.instructions == trace.instructions
     assert [r.instructions for r in again.regions] == [r.instructions for r in trace.regions]
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("memory_tracing", [True, False])
 def test_rv32_regions_are_exact(memory_tracing, firmware_dir, devices):
     from conftest import EXAMPLES, assemble

@@ -35,6 +35,7 @@ def test_default_models_use_only_supported_ops(suite):
         assert set(model_ops(model.file.read_bytes())) <= set(SUPPORTED_OPS), model.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reference", ["tflm", "litert"])
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_interpreter_accuracy_above_floor(suite, name, reference):

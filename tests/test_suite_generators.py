@@ -1,7 +1,11 @@
 """The suite's data generators are deterministic for a seed and produce what their docs say."""
 
 import numpy as np
+import pytest
 
+from mcubench.benchmarks.training import kws_data as kd
+from mcubench.benchmarks.training import mfcc as mf
+from mcubench.benchmarks.training import shapes_data as sd
 from mcubench.benchmarks.training import vibration_data as vd
 
 
@@ -46,8 +50,6 @@ def test_band_edges_cover_the_spectrum_in_order():
 
 # ---- shapes ----
 
-from mcubench.benchmarks.training import shapes_data as sd
-
 
 def test_shapes_set_is_deterministic_and_the_shape_is_visible():
     a, ya = sd.make_set(3, 2)
@@ -71,10 +73,6 @@ def test_shape_masks_have_the_expected_area():
 
 # ---- keyword spotting: MFCC front end and espeak-ng clips ----
 
-import pytest
-
-from mcubench.benchmarks.training import kws_data as kd
-from mcubench.benchmarks.training import mfcc as mf
 
 needs_espeak = pytest.mark.skipif(not kd.espeak_available(), reason="espeak-ng is not installed")
 
@@ -102,6 +100,7 @@ def test_resample_keeps_a_tone():
     assert np.allclose(y[1000:15000], np.sin(2 * np.pi * 440 * np.arange(16000) / 16000)[1000:15000], atol=1e-3)
 
 
+@pytest.mark.slow
 @needs_espeak
 def test_kws_set_is_deterministic_for_a_seed():
     a, ya = kd.make_set(5, 1, "test")

@@ -35,6 +35,7 @@ def assert_same(made, stored):
         assert np.array_equal(made[key], stored[key]), key
 
 
+@pytest.mark.slow
 def test_images_test_set_is_the_documented_split(models):
     model = models["images"]
     _, _, x_test, y_test = images.load_split(images.SEED)
@@ -56,6 +57,7 @@ def _espeak_version():
     return out.split("text-to-speech:")[1].split()[0] if "text-to-speech:" in out else None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_espeak_version() != "1.51", reason="the committed clips were made with espeak-ng 1.51")
 def test_kws_test_set_is_the_documented_synthesis(models):
     model = models["kws"]

@@ -7,6 +7,7 @@ import pytest
 from mcubench.benchmarks.cli import main
 
 
+@pytest.mark.needs_toolchain
 @pytest.mark.parametrize("key,device", [("m4", "cortex-m4-80mhz"), ("rv", "esp32-c3")])
 def test_saved_trace_recosts_like_a_fresh_run(tmp_path, c_elfs, key, device, capsys):
     elf = c_elfs[("kernels", key)]

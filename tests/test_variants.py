@@ -38,6 +38,7 @@ def test_derived_variants_are_the_same_network(kws_variants):
         assert signature(graph) == signature(base)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["kws_16x8", "kws_f32"])
 def test_derived_variant_runs_like_the_interpreter_and_close_to_int8(kws_variants, tmp_path, name):
     """The firmware's output equals TFLite Micro's (the float one within the stated tolerance) on test-set

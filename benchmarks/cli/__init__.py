@@ -8,6 +8,7 @@ misconfigured" (2) and from a bug in mcubench (3).
 
 import argparse
 import importlib
+import logging
 import math
 import os
 import sys
@@ -88,6 +89,8 @@ def build_parser():
     )
     parser.add_argument("--version", action="version", version=f"mcubench {__version__}")
     parser.add_argument("--traceback", action="store_true", help="show a Python traceback on errors")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="say on stderr what is being done (firmware builds, measured pairs)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in _load_subcommands():
         sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP,
@@ -95,6 +98,24 @@ def build_parser():
         module.configure(sub)
         sub.set_defaults(_execute=module.execute)
     return parser
+
+
+def _configure_logging(verbose):
+    """Diagnostics of the package's loggers go to stderr, one line each: warnings always, the steps of the
+    work with --verbose. What a command prints as its result stays on stdout, and errors as they were."""
+    logger = logging.getLogger("mcubench")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("mcubench: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is when a record comes (main() may run many times in one process)."""
+
+    def emit(self, record):
+        print(self.format(record), file=sys.stderr)
 
 
 def main(argv=None) -> int:
@@ -106,6 +127,7 @@ def main(argv=None) -> int:
     if not getattr(args, "_execute", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    _configure_logging(args.verbose)
     try:
         return int(args._execute(args) or 0)
     except McubenchError as exc:

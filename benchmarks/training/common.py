@@ -13,7 +13,7 @@ import tempfile
 import numpy as np
 
 from mcubench.benchmarks.reference import interpreter_outputs  # noqa: F401 (the training scripts use it)
-from mcubench.core.atomic import write_bytes_atomic as write_atomic
+from mcubench.core.atomic import write_bytes_atomic as write_atomic  # noqa: F401 (the training scripts use it)
 from mcubench.firmware.compiler.lowering import SUPPORTED_OPS
 from mcubench.firmware.compiler.tflite_reader import parse_model
 

@@ -103,7 +103,10 @@ def machine_signal(rng, kind=NORMAL, severity=0.0):
             x += _impacts(rng, n, BPFO_PER_REV * f_r, lambda s: impact, fn, zeta)
         else:
             shaft_phase = rng.uniform(0, 2 * np.pi)
-            load_zone = lambda s: impact * (0.6 + 0.4 * np.cos(2 * np.pi * f_r * s + shaft_phase))
+
+            def load_zone(s):
+                return impact * (0.6 + 0.4 * np.cos(2 * np.pi * f_r * s + shaft_phase))
+
             x += _impacts(rng, n, BPFI_PER_REV * f_r, load_zone, fn, zeta)
     return x
 

@@ -7,11 +7,11 @@ kernel choice, runtime/compiler/platform sources), so a suite run builds each mo
 from dataclasses import asdict, dataclass
 import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 import re
 import shutil
-import subprocess
 import tempfile
 
 import numpy as np
@@ -29,6 +29,8 @@ from .lowering import lower
 from .model_checks import check_graph
 from .planner import plan_arena
 from .tflite_reader import TensorInfo, read_model
+
+log = logging.getLogger(__name__)
 
 FIRMWARE_DIR = Path(__file__).resolve().parent.parent
 RUNTIME_DIR = FIRMWARE_DIR / "runtime"
@@ -244,8 +246,10 @@ def compile_model(model_path, device, out_dir=None, kernels="auto") -> Firmware:
     cached = cache_dir() / key
     if (cached / "firmware.json").exists() and (cached / "firmware.elf").exists():
         fw = Firmware.from_dict(json.loads((cached / "firmware.json").read_text()), cached / "firmware.elf")
+        log.info("firmware of %s for %s (%s kernels) from the cache %s", model_path.name, device.name, kernels, cached)
     else:
         fw = _build(model_path, device, kernels, cached, build_elf)
+        log.info("built firmware of %s for %s (%s kernels) into %s", model_path.name, device.name, kernels, cached)
     if out_dir is not None:
         _export(fw, cached, Path(out_dir))
     return fw

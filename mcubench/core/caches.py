@@ -30,7 +30,15 @@ class CacheConfig:
 
     def check(self):
         sets = self.sets
-        if (self.line_bytes <= 0 or self.line_bytes & (self.line_bytes - 1) or self.ways <= 0 or sets <= 0
-                or sets & (sets - 1) or sets * self.line_bytes * self.ways != self.size_bytes):
-            raise UsageError(f"cache {self.name!r}: size {self.size_bytes} B, line {self.line_bytes} B, "
-                             f"{self.ways} ways must give a power-of-two number of sets")
+        if (
+            self.line_bytes <= 0
+            or self.line_bytes & (self.line_bytes - 1)
+            or self.ways <= 0
+            or sets <= 0
+            or sets & (sets - 1)
+            or sets * self.line_bytes * self.ways != self.size_bytes
+        ):
+            raise UsageError(
+                f"cache {self.name!r}: size {self.size_bytes} B, line {self.line_bytes} B, "
+                f"{self.ways} ways must give a power-of-two number of sets"
+            )

@@ -53,8 +53,24 @@ def disassembler(isa: str):
     return md
 
 
-_RV_BRANCHES = {"beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez", "blez", "bgez", "bltz", "bgtz",
-                "bgt", "ble", "bgtu", "bleu"}
+_RV_BRANCHES = {
+    "beq",
+    "bne",
+    "blt",
+    "bge",
+    "bltu",
+    "bgeu",
+    "beqz",
+    "bnez",
+    "blez",
+    "bgez",
+    "bltz",
+    "bgtz",
+    "bgt",
+    "ble",
+    "bgtu",
+    "bleu",
+}
 _RV_JUMPS = {"jal", "jalr", "j", "jr", "ret", "call", "tail"}
 
 
@@ -73,11 +89,25 @@ def _arm_insn(md, ins) -> Insn:
             base = md.reg_name(op.mem.base) if op.mem.base else None
             index = md.reg_name(op.mem.index) if op.mem.index else None
             offset = None if index else int(op.mem.disp)
-    if name in ("ldm", "ldmdb", "stm", "stmdb", "push", "pop", "vldmia", "vldmdb", "vstmia", "vstmdb",
-                "vpush", "vpop", "ldmia", "stmia"):
+    if name in (
+        "ldm",
+        "ldmdb",
+        "stm",
+        "stmdb",
+        "push",
+        "pop",
+        "vldmia",
+        "vldmdb",
+        "vstmia",
+        "vstmdb",
+        "vpush",
+        "vpop",
+        "ldmia",
+        "stmia",
+    ):
         reg_ops = [op for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
         # LDM/STM name the base register first; PUSH/POP/VPUSH/VPOP only list registers.
-        listed = reg_ops[0 if name in ("push", "pop", "vpush", "vpop") else 1:]
+        listed = reg_ops[0 if name in ("push", "pop", "vpush", "vpop") else 1 :]
         # FP register lists count 32-bit words: a double register is two.
         reg_count = max(sum(2 if md.reg_name(op.reg).startswith("d") else 1 for op in listed), 1)
         if name in ("push", "pop", "vpush", "vpop"):
@@ -88,7 +118,7 @@ def _arm_insn(md, ins) -> Insn:
     conditional = cc not in (_ARM_CC_AL, 0, None) if _ARM_CC_AL is not None else False
     conditional = conditional or name in ("cbz", "cbnz")  # compare-and-branch: conditional without a cc
     writes_pc = "pc" in writes or name in ("b", "bl", "bx", "blx", "cbz", "cbnz", "tbb", "tbh")
-    accumulators = frozenset()
+    accumulators: frozenset[str] = frozenset()
     if name in FP_MULTIPLY_ACCUMULATES:
         regs = [md.reg_name(op.reg) for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
         accumulators = frozenset(regs[:1])
@@ -96,8 +126,20 @@ def _arm_insn(md, ins) -> Insn:
         regs = [md.reg_name(op.reg) for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
         # 64-bit accumulates (SMLAL, UMLAL, UMAAL, SMLALD, ...) add into RdLo:RdHi; the others into Ra, last.
         accumulators = frozenset(regs[:2] if name.startswith(_LONG_ACCUMULATING) else regs[-1:])
-    return Insn(ins.address, ins.size, name, conditional, reads, writes, base, index, reg_count, writes_pc,
-                accumulators, mem_offset=offset)
+    return Insn(
+        ins.address,
+        ins.size,
+        name,
+        conditional,
+        reads,
+        writes,
+        base,
+        index,
+        reg_count,
+        writes_pc,
+        accumulators,
+        mem_offset=offset,
+    )
 
 
 def _rv_insn(md, ins) -> Insn:
@@ -127,8 +169,19 @@ def _rv_insn(md, ins) -> Insn:
     writes_pc = name in _RV_BRANCHES or name in _RV_JUMPS
     # Capstone gives RV32 branch and JAL targets as offsets from the instruction.
     target = ins.address + offset if offset is not None and name in _RV_BRANCHES | {"j", "jal"} else None
-    return Insn(ins.address, ins.size, name, name in _RV_BRANCHES, frozenset(reads), frozenset(writes), base,
-                None, 0, writes_pc, target=target)
+    return Insn(
+        ins.address,
+        ins.size,
+        name,
+        name in _RV_BRANCHES,
+        frozenset(reads),
+        frozenset(writes),
+        base,
+        None,
+        0,
+        writes_pc,
+        target=target,
+    )
 
 
 def decode_block(isa, address: int, data: bytes) -> tuple[tuple, int]:
@@ -157,16 +210,41 @@ def decode_block(isa, address: int, data: bytes) -> tuple[tuple, int]:
 
 # Thumb loads: capstone id -> (accesses, bytes per access); None = one access per listed register.
 _FIXED = {
-    A.ARM_INS_LDR: (1, 4), A.ARM_INS_LDRT: (1, 4), A.ARM_INS_LDREX: (1, 4), A.ARM_INS_LDA: (1, 4),
+    A.ARM_INS_LDR: (1, 4),
+    A.ARM_INS_LDRT: (1, 4),
+    A.ARM_INS_LDREX: (1, 4),
+    A.ARM_INS_LDA: (1, 4),
     A.ARM_INS_LDAEX: (1, 4),
-    A.ARM_INS_LDRB: (1, 1), A.ARM_INS_LDRBT: (1, 1), A.ARM_INS_LDRSB: (1, 1), A.ARM_INS_LDRSBT: (1, 1),
-    A.ARM_INS_LDREXB: (1, 1), A.ARM_INS_LDAB: (1, 1), A.ARM_INS_LDAEXB: (1, 1), A.ARM_INS_TBB: (1, 1),
-    A.ARM_INS_LDRH: (1, 2), A.ARM_INS_LDRHT: (1, 2), A.ARM_INS_LDRSH: (1, 2), A.ARM_INS_LDRSHT: (1, 2),
-    A.ARM_INS_LDREXH: (1, 2), A.ARM_INS_LDAH: (1, 2), A.ARM_INS_LDAEXH: (1, 2), A.ARM_INS_TBH: (1, 2),
-    A.ARM_INS_LDRD: (2, 4), A.ARM_INS_LDREXD: (2, 4), A.ARM_INS_LDAEXD: (2, 4),
+    A.ARM_INS_LDRB: (1, 1),
+    A.ARM_INS_LDRBT: (1, 1),
+    A.ARM_INS_LDRSB: (1, 1),
+    A.ARM_INS_LDRSBT: (1, 1),
+    A.ARM_INS_LDREXB: (1, 1),
+    A.ARM_INS_LDAB: (1, 1),
+    A.ARM_INS_LDAEXB: (1, 1),
+    A.ARM_INS_TBB: (1, 1),
+    A.ARM_INS_LDRH: (1, 2),
+    A.ARM_INS_LDRHT: (1, 2),
+    A.ARM_INS_LDRSH: (1, 2),
+    A.ARM_INS_LDRSHT: (1, 2),
+    A.ARM_INS_LDREXH: (1, 2),
+    A.ARM_INS_LDAH: (1, 2),
+    A.ARM_INS_LDAEXH: (1, 2),
+    A.ARM_INS_TBH: (1, 2),
+    A.ARM_INS_LDRD: (2, 4),
+    A.ARM_INS_LDREXD: (2, 4),
+    A.ARM_INS_LDAEXD: (2, 4),
 }
-_REGISTER_LISTS = {A.ARM_INS_LDM: 1, A.ARM_INS_LDMDB: 1, A.ARM_INS_LDMIB: 1, A.ARM_INS_LDMDA: 1,
-                   A.ARM_INS_POP: 0, A.ARM_INS_VLDMIA: 1, A.ARM_INS_VLDMDB: 1, A.ARM_INS_VPOP: 0}
+_REGISTER_LISTS = {
+    A.ARM_INS_LDM: 1,
+    A.ARM_INS_LDMDB: 1,
+    A.ARM_INS_LDMIB: 1,
+    A.ARM_INS_LDMDA: 1,
+    A.ARM_INS_POP: 0,
+    A.ARM_INS_VLDMIA: 1,
+    A.ARM_INS_VLDMDB: 1,
+    A.ARM_INS_VPOP: 0,
+}
 
 
 def thumb_load(md, insn):
@@ -174,7 +252,7 @@ def thumb_load(md, insn):
     if insn.id in _FIXED:
         return _FIXED[insn.id]
     if insn.id in _REGISTER_LISTS:
-        regs = [op.reg for op in insn.operands[_REGISTER_LISTS[insn.id]:] if op.type == A.ARM_OP_REG]
+        regs = [op.reg for op in insn.operands[_REGISTER_LISTS[insn.id] :] if op.type == A.ARM_OP_REG]
         wide = any(md.reg_name(r).startswith("d") for r in regs)  # lists are all S or all D
         return len(regs), 8 if wide else 4
     if insn.id == A.ARM_INS_VLDR:

@@ -7,6 +7,7 @@ fields below and have no defaults of their own.
 """
 
 from dataclasses import dataclass, field
+from typing import Any, ClassVar, NoReturn
 import importlib.util
 from pathlib import Path
 import tomllib
@@ -15,12 +16,21 @@ from mcubench.core.errors import DeviceError
 from mcubench.core.isa import Isa
 from mcubench.core.memory_map import MemoryArea, MemoryMap
 
+
 # The built-in descriptions are data of the cost_models package; found through its import spec so that the
 # source tree (folders mapped into the namespace) and an installed wheel both work, without importing it.
-DEVICES_DIR = Path(importlib.util.find_spec("mcubench.cost_models").submodule_search_locations[0]) / "devices"
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"package {name} not found")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+DEVICES_DIR = _package_dir("mcubench.cost_models") / "devices"
 
 
 # --- the typed sections; each keeps the `source` of its table -------------------------------------------
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -32,7 +42,7 @@ class Placement:
     stack: str
     source: str
 
-    SECTIONS = ("code", "rodata", "data", "stack")
+    SECTIONS: ClassVar[tuple[str, ...]] = ("code", "rodata", "data", "stack")
 
     def area_of(self, section: str) -> str:
         if section not in self.SECTIONS:
@@ -213,8 +223,9 @@ class Device:
         """A section the cost models need, or DeviceError naming the file and the missing table."""
         value = getattr(self, section)
         if value is None:
-            raise DeviceError(f"{self.path.name if self.path else self.name}: no [{section}] table: "
-                              "this device cannot be costed")
+            raise DeviceError(
+                f"{self.path.name if self.path else self.name}: no [{section}] table: this device cannot be costed"
+            )
         return value
 
     def sources(self) -> list[tuple[str, str]]:
@@ -238,9 +249,21 @@ class Device:
 # --- validation ----------------------------------------------------------------------------------------
 
 _TOP_KEYS = {
-    "name": str, "title": str, "version": int, "isa": str, "core": str, "summary": str,
-    "memory": list, "placement": dict, "trace": dict, "clock": dict, "power": dict,
-    "timing": dict, "caches": list, "proxy": dict, "notes": list,
+    "name": str,
+    "title": str,
+    "version": int,
+    "isa": str,
+    "core": str,
+    "summary": str,
+    "memory": list,
+    "placement": dict,
+    "trace": dict,
+    "clock": dict,
+    "power": dict,
+    "timing": dict,
+    "caches": list,
+    "proxy": dict,
+    "notes": list,
 }
 _REQUIRED = ("name", "title", "version", "isa", "core", "memory", "placement")
 _AREA_KEYS = {"name", "kind", "base", "size", "source"}
@@ -252,14 +275,26 @@ _WRITABLE_KINDS = ("sram", "tcm")
 # it needs: "flash" ([timing.flash] and [[timing.flash_wait_states]], the STM32 flash interface model of
 # cost_models/flash_fetch.py) or "line_fill" ([timing.line_fill] for every area a cache covers,
 # cost_models/cache_misses.py).
-TIMING_MODELS = {
+TIMING_MODELS: dict[str, tuple[type[Timing], dict[str, Any], str]] = {
     "cortex-m4": (CortexM4Timing, {"branch_refill_cycles": int}, "flash"),
     "cortex-m0plus": (CortexM0PlusTiming, {"multiplier_cycles": int}, "flash"),
     "cortex-m7": (CortexM7Timing, {"branch_mispredict_cycles": int, "dual_issue": bool}, "line_fill"),
-    "esp32c3": (InOrderRVTiming, {"branch_taken_cycles": int, "load_use_cycles": int, "mul_cycles": int,
-                                  "div_cycles": int}, "line_fill"),
-    "lx6-proxy": (LX6ProxyTiming, {"branch_taken_cycles": int, "load_use_cycles": int, "mul_cycles": int,
-                                   "div_cycles": int, "zero_overhead_loops": bool}, "line_fill"),
+    "esp32c3": (
+        InOrderRVTiming,
+        {"branch_taken_cycles": int, "load_use_cycles": int, "mul_cycles": int, "div_cycles": int},
+        "line_fill",
+    ),
+    "lx6-proxy": (
+        LX6ProxyTiming,
+        {
+            "branch_taken_cycles": int,
+            "load_use_cycles": int,
+            "mul_cycles": int,
+            "div_cycles": int,
+            "zero_overhead_loops": bool,
+        },
+        "line_fill",
+    ),
 }
 
 
@@ -269,7 +304,7 @@ class _Reader:
     def __init__(self, path):
         self.path = path
 
-    def fail(self, message):
+    def fail(self, message) -> NoReturn:
         raise DeviceError(f"{self.path.name if self.path else 'device'}: {message}")
 
     def keys(self, where, table, allowed):
@@ -301,7 +336,9 @@ class _Reader:
         if isinstance(value, bool) and kind is not bool:
             self.fail(f"{where} must be {'an integer' if kind is int else 'a number'}")
         if not isinstance(value, kind):
-            self.fail(f"{where} must be {'an integer' if kind is int else 'a number' if kind is _NUMBER else 'a ' + kind.__name__}")
+            self.fail(
+                f"{where} must be {'an integer' if kind is int else 'a number' if kind is _NUMBER else 'a ' + kind.__name__}"
+            )
         if kind in (int, _NUMBER) and value < 0:
             self.fail(f"{where} must not be negative")
 
@@ -332,7 +369,9 @@ class _Reader:
         self.table("placement", table, {s: str for s in Placement.SECTIONS}, required=Placement.SECTIONS)
         for section in Placement.SECTIONS:
             self.area(f"placement.{section}", table[section], memory_map)
-        return Placement(*(table[s] for s in Placement.SECTIONS), source=table["source"])
+        return Placement(
+            code=table["code"], rodata=table["rodata"], data=table["data"], stack=table["stack"], source=table["source"]
+        )
 
     def marker(self, table) -> Marker | None:
         self.keys("trace", table, {"marker_address", "source"})
@@ -342,40 +381,72 @@ class _Reader:
         return Marker(table["marker_address"], self.source("trace", table))
 
     def clock(self, table) -> Clock:
-        self.table("clock", table, {"default_mhz": _NUMBER, "min_mhz": _NUMBER, "max_mhz": _NUMBER,
-                                    "options_mhz": list}, required=("default_mhz", "min_mhz", "max_mhz"))
+        self.table(
+            "clock",
+            table,
+            {"default_mhz": _NUMBER, "min_mhz": _NUMBER, "max_mhz": _NUMBER, "options_mhz": list},
+            required=("default_mhz", "min_mhz", "max_mhz"),
+        )
         if not table["min_mhz"] <= table["default_mhz"] <= table["max_mhz"] or table["min_mhz"] <= 0:
             self.fail("clock: need 0 < min_mhz <= default_mhz <= max_mhz")
         for mhz in table.get("options_mhz", []):
             if not isinstance(mhz, _NUMBER) or isinstance(mhz, bool) or not table["min_mhz"] <= mhz <= table["max_mhz"]:
                 self.fail(f"clock.options_mhz: {mhz!r} is outside min_mhz..max_mhz")
-        return Clock(table["default_mhz"], table["min_mhz"], table["max_mhz"], tuple(table.get("options_mhz", ())),
-                     table["source"])
+        return Clock(
+            table["default_mhz"],
+            table["min_mhz"],
+            table["max_mhz"],
+            tuple(table.get("options_mhz", ())),
+            table["source"],
+        )
 
     def power(self, table) -> Power:
-        self.table("power", table, {"voltage_v": _NUMBER, "min_voltage_v": _NUMBER, "max_voltage_v": _NUMBER,
-                                    "run": list, "sleep": dict},
-                   required=("voltage_v", "min_voltage_v", "max_voltage_v", "run", "sleep"))
+        self.table(
+            "power",
+            table,
+            {"voltage_v": _NUMBER, "min_voltage_v": _NUMBER, "max_voltage_v": _NUMBER, "run": list, "sleep": dict},
+            required=("voltage_v", "min_voltage_v", "max_voltage_v", "run", "sleep"),
+        )
         if not 0 < table["min_voltage_v"] <= table["voltage_v"] <= table["max_voltage_v"]:
             self.fail("power: need 0 < min_voltage_v <= voltage_v <= max_voltage_v")
         if not table["run"]:
             self.fail("power.run: at least one run-mode current point is needed")
         run = []
         for i, point in enumerate(table["run"]):
-            self.table(f"power.run[{i}]", point, {"mhz": _NUMBER, "current_ma": _NUMBER}, required=("mhz", "current_ma"))
+            self.table(
+                f"power.run[{i}]", point, {"mhz": _NUMBER, "current_ma": _NUMBER}, required=("mhz", "current_ma")
+            )
             run.append(RunCurrent(point["mhz"], point["current_ma"], point["source"]))
         if len({p.mhz for p in run}) != len(run):
             self.fail("power.run: two points at the same clock")
-        sleep = self.table("power.sleep", table["sleep"], {"mode": str, "current_ua": _NUMBER},
-                           required=("mode", "current_ua"))
-        return Power(table["voltage_v"], table["min_voltage_v"], table["max_voltage_v"], tuple(run),
-                     SleepCurrent(sleep["mode"], sleep["current_ua"], sleep["source"]), table["source"])
+        sleep = self.table(
+            "power.sleep", table["sleep"], {"mode": str, "current_ua": _NUMBER}, required=("mode", "current_ua")
+        )
+        return Power(
+            table["voltage_v"],
+            table["min_voltage_v"],
+            table["max_voltage_v"],
+            tuple(run),
+            SleepCurrent(sleep["mode"], sleep["current_ua"], sleep["source"]),
+            table["source"],
+        )
 
     def cache(self, i, table, memory_map) -> Cache:
         where = f"caches[{i}]"
-        self.table(where, table, {"name": str, "role": str, "size_bytes": int, "line_bytes": int, "ways": int,
-                                  "areas": list, "write_allocate": bool},
-                   required=("name", "role", "size_bytes", "line_bytes", "ways", "areas"))
+        self.table(
+            where,
+            table,
+            {
+                "name": str,
+                "role": str,
+                "size_bytes": int,
+                "line_bytes": int,
+                "ways": int,
+                "areas": list,
+                "write_allocate": bool,
+            },
+            required=("name", "role", "size_bytes", "line_bytes", "ways", "areas"),
+        )
         if table["role"] not in CACHE_ROLES:
             self.fail(f"{where}.role must be one of {', '.join(CACHE_ROLES)}")
         line, ways, size = table["line_bytes"], table["ways"], table["size_bytes"]
@@ -389,8 +460,16 @@ class _Reader:
         writable = any(memory_map.by_name(a).kind in _WRITABLE_KINDS for a in table["areas"])
         if table["role"] != "instruction" and writable and "write_allocate" not in table:
             self.fail(f"{where}: a data cache over writable memory must say write_allocate (true or false)")
-        return Cache(table["name"], table["role"], size, line, ways, tuple(table["areas"]),
-                     table.get("write_allocate", False), table["source"])
+        return Cache(
+            table["name"],
+            table["role"],
+            size,
+            line,
+            ways,
+            tuple(table["areas"]),
+            table.get("write_allocate", False),
+            table["source"],
+        )
 
     def timing(self, table, memory_map, caches) -> Timing:
         model = table.get("model")
@@ -402,16 +481,24 @@ class _Reader:
         self.table("timing", table, fields, required=required)
         flash = None
         if "flash" in table:
-            f = self.table("timing.flash", table["flash"], {"area": str, "line_bytes": int, "prefetch": bool},
-                           required=("area", "line_bytes", "prefetch"))
+            f = self.table(
+                "timing.flash",
+                table["flash"],
+                {"area": str, "line_bytes": int, "prefetch": bool},
+                required=("area", "line_bytes", "prefetch"),
+            )
             self.area("timing.flash.area", f["area"], memory_map)
             if f["line_bytes"] <= 0:
                 self.fail("timing.flash.line_bytes must be positive")
             flash = FlashInterface(f["area"], f["line_bytes"], f["prefetch"], f["source"])
-        rows = []
+        rows: list[WaitStates] = []
         for i, row in enumerate(table.get("flash_wait_states", [])):
-            self.table(f"timing.flash_wait_states[{i}]", row, {"up_to_mhz": _NUMBER, "wait_states": int},
-                       required=("up_to_mhz", "wait_states"))
+            self.table(
+                f"timing.flash_wait_states[{i}]",
+                row,
+                {"up_to_mhz": _NUMBER, "wait_states": int},
+                required=("up_to_mhz", "wait_states"),
+            )
             if rows and row["up_to_mhz"] <= rows[-1].up_to_mhz:
                 self.fail("timing.flash_wait_states: rows must be in increasing up_to_mhz order")
             rows.append(WaitStates(row["up_to_mhz"], row["wait_states"], row["source"]))
@@ -426,11 +513,19 @@ class _Reader:
                 for cache in caches:
                     for area in cache.areas:
                         if area not in fills:
-                            self.fail(f"timing.line_fill: no figure for {area!r}, which cache {cache.name!r} "
-                                      f"covers (the {model} model charges each miss a line fill)")
+                            self.fail(
+                                f"timing.line_fill: no figure for {area!r}, which cache {cache.name!r} "
+                                f"covers (the {model} model charges each miss a line fill)"
+                            )
         figures = {key: table[key] for key in own}
-        return kind(model=model, flash=flash, flash_wait_states=tuple(rows), line_fill=line_fill,
-                    source=table["source"], **figures)
+        return kind(
+            model=model,
+            flash=flash,
+            flash_wait_states=tuple(rows),
+            line_fill=line_fill,
+            source=table["source"],
+            **figures,
+        )
 
     def proxy(self, table, isa) -> Proxy:
         self.table("proxy", table, {"isa": str, "real_isa": str}, required=("isa", "real_isa"))
@@ -458,17 +553,28 @@ def parse_device(data: dict, path: Path | None = None) -> Device:
         if not isinstance(note, str):
             r.fail("notes must be strings")
     return Device(
-        name=data["name"], title=data["title"], version=data["version"], isa=Isa(data["isa"]), core=data["core"],
-        summary=data.get("summary", ""), memory_map=memory_map, placement=placement, marker=marker,
+        name=data["name"],
+        title=data["title"],
+        version=data["version"],
+        isa=Isa(data["isa"]),
+        core=data["core"],
+        summary=data.get("summary", ""),
+        memory_map=memory_map,
+        placement=placement,
+        marker=marker,
         clock=r.clock(data["clock"]) if "clock" in data else None,
         power=r.power(data["power"]) if "power" in data else None,
         timing=r.timing(data["timing"], memory_map, caches) if "timing" in data else None,
-        caches=caches, proxy=r.proxy(data["proxy"], data["isa"]) if "proxy" in data else None,
-        notes=tuple(data.get("notes", ())), raw=data, path=path,
+        caches=caches,
+        proxy=r.proxy(data["proxy"], data["isa"]) if "proxy" in data else None,
+        notes=tuple(data.get("notes", ())),
+        raw=data,
+        path=path,
     )
 
 
 # --- files: built-in names, a user's own .toml, `extends` ------------------------------------------------
+
 
 def _read_toml(path: Path) -> dict:
     try:
@@ -496,11 +602,18 @@ def _own_sources(path, override, base, where=""):
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             table = f"{where}.{key}" if where else key
             # Arrays of tables are replaced whole, and each of their tables is checked for its own source.
-            changes = [k for k, v in value.items() if k != "source" and not isinstance(v, dict)
-                       and not (isinstance(v, list) and v and all(isinstance(x, dict) for x in v))]
+            changes = [
+                k
+                for k, v in value.items()
+                if k != "source"
+                and not isinstance(v, dict)
+                and not (isinstance(v, list) and v and all(isinstance(x, dict) for x in v))
+            ]
             if changes and "source" in base[key] and not str(value.get("source", "")).strip():
-                raise DeviceError(f"{path.name}: {table}: sets {', '.join(changes)} over the base device, so it "
-                                  "needs its own 'source' (cite document and table, or say 'assumption: why')")
+                raise DeviceError(
+                    f"{path.name}: {table}: sets {', '.join(changes)} over the base device, so it "
+                    "needs its own 'source' (cite document and table, or say 'assumption: why')"
+                )
             _own_sources(path, value, base[key], table)
 
 
@@ -517,8 +630,9 @@ def _extended(path: Path, data: dict, chain: tuple) -> dict:
     else:
         base_path = DEVICES_DIR / f"{base_ref}.toml"
         if not base_path.is_file():
-            raise DeviceError(f"{path.name}: extends {base_ref!r}: unknown device; known devices: "
-                              f"{', '.join(device_names())}")
+            raise DeviceError(
+                f"{path.name}: extends {base_ref!r}: unknown device; known devices: {', '.join(device_names())}"
+            )
     if base_path in chain:
         raise DeviceError(f"{path.name}: extends {base_ref!r}: the descriptions extend each other in a cycle")
     for key in ("name", "title"):  # a board of its own is not the device it starts from
@@ -557,13 +671,16 @@ def load_device(spec: str) -> Device:
             raise DeviceError(f"{spec}: no such device description file")
         device = load_device_file(path)
         if device.name in device_names():
-            raise DeviceError(f"{path.name}: name {device.name!r} is a built-in device's; give the board a name "
-                              "of its own (and the file that name)")
+            raise DeviceError(
+                f"{path.name}: name {device.name!r} is a built-in device's; give the board a name "
+                "of its own (and the file that name)"
+            )
         return device
     path = DEVICES_DIR / f"{spec}.toml"
     if not path.is_file():
-        raise DeviceError(f"unknown device {spec!r}; known devices: {', '.join(device_names())} "
-                          "(or a path to a .toml description)")
+        raise DeviceError(
+            f"unknown device {spec!r}; known devices: {', '.join(device_names())} (or a path to a .toml description)"
+        )
     return load_device_file(path)
 
 

@@ -33,7 +33,9 @@ class MemoryMap:
         names = set()
         for area in self.areas:
             if area.kind not in AREA_KINDS:
-                raise DeviceError(f"memory area {area.name!r}: unknown kind {area.kind!r} (known: {', '.join(AREA_KINDS)})")
+                raise DeviceError(
+                    f"memory area {area.name!r}: unknown kind {area.kind!r} (known: {', '.join(AREA_KINDS)})"
+                )
             if area.size <= 0:
                 raise DeviceError(f"memory area {area.name!r}: size must be positive")
             if area.name in names:

@@ -25,8 +25,13 @@ from mcubench.core.atomic import write_json_atomic
 
 RESULTS_SCHEMA = "mcubench.results/5"
 # Older schemas this version still reads: the fields added since have defaults.
-READABLE_SCHEMAS = ("mcubench.results/1", "mcubench.results/2", "mcubench.results/3", "mcubench.results/4",
-                    RESULTS_SCHEMA)
+READABLE_SCHEMAS = (
+    "mcubench.results/1",
+    "mcubench.results/2",
+    "mcubench.results/3",
+    "mcubench.results/4",
+    RESULTS_SCHEMA,
+)
 # Inferences per second at which each row's battery life is given (the report's table): one a minute, one a
 # second, ten a second.
 BATTERY_TABLE_RATES = (1 / 60, 1.0, 10.0)
@@ -92,8 +97,10 @@ class Battery:
     voltage_v: float = 3.0
     # Past its shelf life a cell is drained by self-discharge, whatever the load.
     shelf_life_years: float = 10.0
-    shelf_life_basis: str = ("assumption: about the shelf life of a primary lithium cell, beyond which "
-                             "self-discharge rather than the load empties it")
+    shelf_life_basis: str = (
+        "assumption: about the shelf life of a primary lithium cell, beyond which "
+        "self-discharge rather than the load empties it"
+    )
 
     def describe(self) -> str:
         return f"{self.capacity_mah:g} mAh at {self.voltage_v:g} V"
@@ -286,8 +293,10 @@ def results_from_dict(data, origin="results") -> Results:
         raise ResultsError(f"{origin}: not a results record")
     schema = data.get("schema")
     if schema not in READABLE_SCHEMAS:
-        raise ResultsError(f"{origin}: schema {schema!r} is not one this mcubench reads "
-                           f"({', '.join(READABLE_SCHEMAS)}); written by another mcubench version?")
+        raise ResultsError(
+            f"{origin}: schema {schema!r} is not one this mcubench reads "
+            f"({', '.join(READABLE_SCHEMAS)}); written by another mcubench version?"
+        )
     results = _build(Results, data, origin)
     results.schema = RESULTS_SCHEMA  # read into the current record; older schemas only lack optional fields
     if not results.rows and not results.failures:
@@ -314,13 +323,21 @@ def results_from_dict(data, origin="results") -> Results:
             raise ResultsError(f"{where}.input_kind: {r.input_kind!r} is not one of {', '.join(INPUT_KINDS[1:])}")
         for j, b in enumerate(r.arena_plan):
             if b.kind not in BUFFER_KINDS or b.first_layer > b.last_layer:
-                raise ResultsError(f"{where}.arena_plan[{j}]: kind {b.kind!r}, layers {b.first_layer}..{b.last_layer} "
-                                   f"(expected {' or '.join(BUFFER_KINDS)}, first <= last)")
+                raise ResultsError(
+                    f"{where}.arena_plan[{j}]: kind {b.kind!r}, layers {b.first_layer}..{b.last_layer} "
+                    f"(expected {' or '.join(BUFFER_KINDS)}, first <= last)"
+                )
         if r.battery_life is not None:
             life = r.battery_life = _build(BatteryLife, r.battery_life, f"{where}.battery_life")
             for part in ("table", "curve"):
-                setattr(life, part, [_build(DutyPoint, d, f"{where}.battery_life.{part}[{j}]")
-                                     for j, d in enumerate(getattr(life, part))])
+                setattr(
+                    life,
+                    part,
+                    [
+                        _build(DutyPoint, d, f"{where}.battery_life.{part}[{j}]")
+                        for j, d in enumerate(getattr(life, part))
+                    ],
+                )
         rows.append(r)
     results.rows = rows
     if results.battery is not None:
@@ -337,7 +354,9 @@ def results_from_dict(data, origin="results") -> Results:
     results.failures = [_build(Failure, f, f"{origin}: failures[{i}]") for i, f in enumerate(results.failures)]
     for i, failure in enumerate(results.failures):
         if failure.kind not in FAILURE_KINDS:
-            raise ResultsError(f"{origin}: failures[{i}].kind {failure.kind!r} is not one of {', '.join(FAILURE_KINDS)}")
+            raise ResultsError(
+                f"{origin}: failures[{i}].kind {failure.kind!r} is not one of {', '.join(FAILURE_KINDS)}"
+            )
     return results
 
 

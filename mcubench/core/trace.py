@@ -238,8 +238,10 @@ class Trace:
     @classmethod
     def from_dict(cls, d):
         if isinstance(d, dict) and d.get("schema") in _OLDER_SCHEMAS:
-            raise TraceError(f"a {d['schema']} trace record, written before mcubench counted "
-                             f"{_OLDER_SCHEMAS[d['schema']]} ({TRACE_SCHEMA}): take the trace again with `mcubench trace`")
+            raise TraceError(
+                f"a {d['schema']} trace record, written before mcubench counted "
+                f"{_OLDER_SCHEMAS[d['schema']]} ({TRACE_SCHEMA}): take the trace again with `mcubench trace`"
+            )
         if not isinstance(d, dict) or d.get("schema") != TRACE_SCHEMA:
             raise TraceError(f"not a {TRACE_SCHEMA} trace record")
         try:
@@ -248,8 +250,9 @@ class Trace:
                 device=d["device"],
                 elf_sha256=d["elf_sha256"],
                 exit_status=d["exit_status"],
-                console_bytes=(base64.b64decode(d["console_base64"]) if "console_base64" in d
-                               else d["console"].encode()),
+                console_bytes=(
+                    base64.b64decode(d["console_base64"]) if "console_base64" in d else d["console"].encode()
+                ),
                 idle_pc=d.get("idle_pc"),
                 idle_function=d.get("idle_function"),
                 host_notes=list(d.get("host_notes", [])),
