@@ -49,6 +49,40 @@ def run_power_mw(device, mhz, volts) -> float:
     return run_current_ma(device, mhz) * volts
 
 
+def block_terms(device, mhz, clocked) -> list:
+    """(block, mA) corrections to the run current for a firmware that clocks the blocks named in `clocked`.
+
+    A block outside the datasheet's run condition adds its uA/MHz x clock when the firmware clocks it; one the
+    condition had clocked (an SRAM bank) is taken off when the firmware switches it off. All blocks run at the
+    core clock (the firmware's bus prescalers are 1 for the buses it keeps on). Names the device does not list
+    are an error: a term that silently vanished would read as a measured zero.
+    """
+    blocks = {b.name: b for b in device.need("power").blocks}
+    unknown = sorted(set(clocked) - set(blocks))
+    if unknown:
+        raise UsageError(f"{device.name}: no [[power.blocks]] entry for {', '.join(unknown)}")
+    terms = []
+    for block in blocks.values():
+        on = block.name in clocked
+        if on != block.in_run:
+            terms.append((block, (1 if on else -1) * block.ua_per_mhz * mhz / 1000.0))
+    return terms
+
+
+def inference_current_ma(device, mhz, clocked) -> float:
+    """Run current of the datasheet condition, corrected for the blocks the firmware clocks (block_terms)."""
+    return run_current_ma(device, mhz) + sum(ma for _, ma in block_terms(device, mhz, clocked))
+
+
+def code_band(device):
+    """(low, high) factors on the run current from the datasheet's lightest and heaviest benchmark code, or
+    None when the device has no code-dependence table."""
+    spread = device.need("power").code_spread
+    if spread is None:
+        return None
+    return spread.low_ma / spread.reference_ma, spread.high_ma / spread.reference_ma
+
+
 def sleep_power_mw(device, volts) -> float:
     return device.need("power").sleep.current_ua / 1000.0 * volts
 

@@ -89,6 +89,14 @@ source = "assumption: the board's regulator gives 2.0 V"
     ('extends = "cortex-m4-80mhz"\nname = "other"\ntitle = "B"\n', "b.toml: name 'other' does not match the file name"),
     ('extends = "b.toml"\nname = "b"\ntitle = "B"\n', "b.toml: extends 'b.toml': the descriptions extend each other"),
     ('name = "b"\n[clock\n', "cannot read device description"),
+    ('extends = "stm32u575"\nname = "b"\ntitle = "B"\n[[power.blocks]]\nname = "TIM2"\nua_per_mhz = 1.93\n'
+     'in_run = false\n', "b.toml: power.blocks[0]: missing 'source'"),
+    ('extends = "stm32u575"\nname = "b"\ntitle = "B"\n[[power.blocks]]\nname = "TIM2"\nua_per_mhz = -1\n'
+     'in_run = false\nsource = "assumption: x"\n', "b.toml: power.blocks[0].ua_per_mhz must not be negative"),
+    ('extends = "stm32u575"\nname = "b"\ntitle = "B"\n[[power.blocks]]\nname = "TIM2"\nua_per_mhz = 1\n'
+     'in_run = "no"\nsource = "assumption: x"\n', "b.toml: power.blocks[0].in_run must be a bool"),
+    ('extends = "stm32u575"\nname = "b"\ntitle = "B"\n[power.code_spread]\nlow_ma = 12.0\n'
+     'source = "assumption: x"\n', "b.toml: power.code_spread: need 0 < low_ma <= reference_ma <= high_ma"),
 ])
 def test_bad_board_files_name_the_file_and_the_field(tmp_path, text, message):
     path = _write(tmp_path, "b.toml", text)

@@ -33,20 +33,70 @@ def test_each_board_has_a_device_at_its_clock_and_supply():
         assert device.power.voltage_v == board.supply_v
 
 
-def test_modelled_power_is_datasheet_current_times_supply():
+def test_datasheet_power_is_run_current_times_supply():
     rows = power_check.compare()
     assert len(rows) == len(power_check.MEASUREMENTS)
     for row, m in zip(rows, power_check.MEASUREMENTS):
         device = load_device(m.board.device)
         points = {p.mhz: p.current_ma for p in device.power.run}
-        assert row.modelled_mw == pytest.approx(points[m.board.clock_mhz] * m.board.supply_v)
+        assert row.datasheet_mw == pytest.approx(points[m.board.clock_mhz] * m.board.supply_v)
+        assert row.datasheet_error == pytest.approx(row.datasheet_mw / m.power_mw - 1.0)
         assert row.error == pytest.approx(row.modelled_mw / m.power_mw - 1.0)
         assert row.within_bound == (abs(row.error) <= power_check.ERROR_BOUND)
+
+
+def test_u575_activity_model_by_hand_from_ds13086():
+    # DS13086 Rev 10: Table 39/44 run current 10.50 mA (160 MHz, Range 1, SMPS, 1.8 V, all peripherals off,
+    # all SRAMs on); Table 73 SMPS Range 1, uA/MHz: AHB1 0.87, CRC 0.17, ICACHE 0.37, APB1 0.73, TIM5 1.91;
+    # Table 48 SMPS Range 1 160 MHz: SRAM1 0.03 mA, SRAM3 0.09 mA, powered down by the MLPerf firmware.
+    added_ma = (0.87 + 0.17 + 0.37 + 0.73 + 1.91) * 160 / 1000  # 0.648 mA
+    saved_ma = 0.03 + 0.09
+    modelled_mw = (10.50 + added_ma - saved_ma) * 1.8  # 19.8504 mW
+    rows = [r for r in power_check.compare() if r.board == "NUCLEO-U575ZI-Q"]
+    assert len(rows) == 4
+    for r in rows:
+        assert r.datasheet_mw == pytest.approx(10.50 * 1.8)
+        assert r.modelled_mw == pytest.approx(modelled_mw)
+        assert dict(r.terms)["TIM5"] == pytest.approx(1.91 * 160 / 1000 * 1.8)  # 0.550 mW
+        assert dict(r.terms)["SRAM3"] == pytest.approx(-0.09 * 1.8)
+        assert r.band_mw == pytest.approx((modelled_mw * 7.90 / 10.50, modelled_mw * 11.50 / 10.50))
+    kws = next(r for r in rows if r.benchmark == "kws")
+    assert kws.measured_mw == 25.837
+    assert kws.datasheet_error == pytest.approx(18.9 / 25.837 - 1)  # -26.8%
+    assert kws.error == pytest.approx(modelled_mw / 25.837 - 1)  # -23.2%
+    # Even the datasheet's heaviest code (SecureMark) stays below every measured window: the gap the
+    # datasheet tables cannot close.
+    assert all(r.band_mw[1] < r.measured_mw for r in rows)
+
+
+def test_boards_without_block_tables_keep_the_datasheet_figure_and_say_why():
+    for r in power_check.compare():
+        if r.board != "NUCLEO-U575ZI-Q":
+            assert r.modelled_mw == r.datasheet_mw and r.terms == [] and r.band_mw is None
+            assert "no STM32" in r.unmodelled
+    assert "no block table: no correction" in power_check.markdown(power_check.compare())
+
+
+def test_an_unknown_block_is_an_error_not_a_silent_zero():
+    from mcubench.core.errors import UsageError
+    from mcubench.cost_models.power import inference_current_ma
+
+    with pytest.raises(UsageError, match="USART9"):
+        inference_current_ma(load_device("stm32u575"), 160.0, ("USART9",))
+
+
+def test_no_blocks_clocked_removes_the_sram_the_condition_had():
+    from mcubench.cost_models.power import inference_current_ma
+
+    device = load_device("stm32u575")
+    assert inference_current_ma(device, 160.0, ("SRAM1", "SRAM3")) == pytest.approx(10.50)
+    assert inference_current_ma(device, 160.0, ()) == pytest.approx(10.50 - 0.12)
 
 
 def test_error_bound_flags_a_row_outside_it():
     m = power_check.MEASUREMENTS[0]
     modelled = power_check.compare([m])[0].modelled_mw
+    assert modelled > 0
     inside = replace(m, power_mw=modelled * 1.1)
     outside = replace(m, power_mw=modelled * 1.3)
     rows = power_check.compare([inside, outside])

@@ -84,6 +84,33 @@ class SleepCurrent:
 
 
 @dataclass(frozen=True)
+class PowerBlock:
+    """A clocked block (peripheral, bus, SRAM bank) and its datasheet current per MHz of its clock.
+
+    in_run says whether the [[power.run]] points' measurement condition already had it clocked (a datasheet's
+    "all SRAMs enabled") or not ("all peripherals disabled"): a firmware that switches it off saves it, one
+    that clocks a block outside the condition adds it.
+    """
+
+    name: str
+    ua_per_mhz: float
+    in_run: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class CodeSpread:
+    """The datasheet's run current for its lightest and heaviest benchmark code at one clock, against the
+    code of its [[power.run]] point there: how far the workload alone moves the current."""
+
+    mhz: float
+    reference_ma: float
+    low_ma: float
+    high_ma: float
+    source: str
+
+
+@dataclass(frozen=True)
 class Power:
     voltage_v: float
     min_voltage_v: float
@@ -91,6 +118,8 @@ class Power:
     run: tuple[RunCurrent, ...]
     sleep: SleepCurrent
     source: str
+    blocks: tuple[PowerBlock, ...] = ()
+    code_spread: CodeSpread | None = None
 
 
 @dataclass(frozen=True)
@@ -404,7 +433,15 @@ class _Reader:
         self.table(
             "power",
             table,
-            {"voltage_v": _NUMBER, "min_voltage_v": _NUMBER, "max_voltage_v": _NUMBER, "run": list, "sleep": dict},
+            {
+                "voltage_v": _NUMBER,
+                "min_voltage_v": _NUMBER,
+                "max_voltage_v": _NUMBER,
+                "run": list,
+                "sleep": dict,
+                "blocks": list,
+                "code_spread": dict,
+            },
             required=("voltage_v", "min_voltage_v", "max_voltage_v", "run", "sleep"),
         )
         if not 0 < table["min_voltage_v"] <= table["voltage_v"] <= table["max_voltage_v"]:
@@ -422,6 +459,28 @@ class _Reader:
         sleep = self.table(
             "power.sleep", table["sleep"], {"mode": str, "current_ua": _NUMBER}, required=("mode", "current_ua")
         )
+        blocks = []
+        for i, block in enumerate(table.get("blocks", [])):
+            self.table(
+                f"power.blocks[{i}]",
+                block,
+                {"name": str, "ua_per_mhz": _NUMBER, "in_run": bool},
+                required=("name", "ua_per_mhz", "in_run"),
+            )
+            blocks.append(PowerBlock(block["name"], block["ua_per_mhz"], block["in_run"], block["source"]))
+        if len({b.name for b in blocks}) != len(blocks):
+            self.fail("power.blocks: two blocks with the same name")
+        spread = None
+        if "code_spread" in table:
+            c = self.table(
+                "power.code_spread",
+                table["code_spread"],
+                {"mhz": _NUMBER, "reference_ma": _NUMBER, "low_ma": _NUMBER, "high_ma": _NUMBER},
+                required=("mhz", "reference_ma", "low_ma", "high_ma"),
+            )
+            if not 0 < c["low_ma"] <= c["reference_ma"] <= c["high_ma"]:
+                self.fail("power.code_spread: need 0 < low_ma <= reference_ma <= high_ma")
+            spread = CodeSpread(c["mhz"], c["reference_ma"], c["low_ma"], c["high_ma"], c["source"])
         return Power(
             table["voltage_v"],
             table["min_voltage_v"],
@@ -429,6 +488,8 @@ class _Reader:
             tuple(run),
             SleepCurrent(sleep["mode"], sleep["current_ua"], sleep["source"]),
             table["source"],
+            tuple(blocks),
+            spread,
         )
 
     def cache(self, i, table, memory_map) -> Cache:
