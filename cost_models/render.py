@@ -50,7 +50,7 @@ def profile_text(est, ops, out):
 
 
 def device_text(device, out):
-    from .power import run_current_ma, run_power_mw, sleep_power_mw
+    from .power import code_band, run_current_ma, run_power_mw, sleep_power_mw
 
     clock, power, proxy = device.clock, device.power, device.proxy
     out.write(f"{device.name}: {device.title}\n")
@@ -73,6 +73,12 @@ def device_text(device, out):
         mhz, volts = clock.default_mhz, power.voltage_v
         out.write(f"  run      {run_current_ma(device, mhz):.3g} mA at {mhz:g} MHz x {volts:g} V = "
                   f"{run_power_mw(device, mhz, volts):.4g} mW\n")
+        if power.code_spread:
+            low, high = code_band(device)
+            out.write(f"  run band {low * run_current_ma(device, mhz):.3g}-{high * run_current_ma(device, mhz):.3g} mA "
+                      "(the datasheet's lightest to heaviest code or code placement)\n")
+        if power.blocks:
+            out.write(f"  blocks   {', '.join(b.name for b in power.blocks)} (uA/MHz a firmware adds or saves)\n")
         sleep = power.sleep
         out.write(f"  sleep    {sleep.mode}: {sleep.current_ua:g} µA = {units.mw(sleep_power_mw(device, volts))}\n")
 

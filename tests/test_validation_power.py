@@ -123,3 +123,16 @@ def test_validate_prints_the_power_table_second(tmp_path, capsys):
     assert "MLPerf Tiny v1.0 measured power" in out and "NUCLEO-U575ZI-Q" in out
     assert "NUCLEO-L4R5ZI" not in out  # filtered by --devices like the timing table
     assert "| NUCLEO-U575ZI-Q | kws | stm32u575 |" in md.read_text()
+
+
+def test_h743_placement_spread_from_ds12110_and_shown_by_devices(capsys):
+    # DS12110 Rev 10, rev V, VOS0 480 MHz, CoreMark, all peripherals off: Table 131 cache OFF 87 mA, Table 130
+    # cache ON 110 mA (the run point), Table 129 ITCM/DTCM 148 mA.
+    from mcubench.benchmarks.cli import main
+    from mcubench.cost_models.power import code_band, run_current_ma
+
+    device = load_device("stm32h7")
+    assert run_current_ma(device, 480.0) == 110.0
+    assert code_band(device) == pytest.approx((87.0 / 110.0, 148.0 / 110.0))
+    assert main(["devices", "stm32h7"]) == 0
+    assert "run band 87-148 mA" in capsys.readouterr().out
