@@ -65,10 +65,25 @@ def years(y) -> str:
     return f"{y:#.2g}" if y < 10 else f"{y:,.0f}"
 
 
+def _refs(n, what="") -> str:
+    return f"{n} {what}reference{'s' if n != 1 else ''}"
+
+
 def trust(validation) -> str:
-    """How far a device's figures are trusted, from its results.Validation (None: no reference checks it)."""
+    """How far a device's figures are trusted, from its results.Validation (None: no reference checks it).
+    Only independent references validate; informed ones (the model's rules were taken from them) show
+    consistency, and a device with none independent says so plainly."""
     if validation is None:
         return "simulated estimate, not validated against silicon"
-    n = validation.references
-    return (f"simulated estimate, validated to ±{number(validation.mean_abs_error_pct)}% (mean absolute error) on "
-            f"{n} reference{'s' if n != 1 else ''}, worst {number(validation.worst_abs_error_pct)}%")
+    ind, inf = validation.independent, validation.informed
+    if ind is None or inf is None:  # a record before results schema /6: the kinds are not told apart
+        return (f"simulated estimate, ±{number(validation.mean_abs_error_pct)}% (mean absolute error) on "
+                f"{_refs(validation.references)}, worst {number(validation.worst_abs_error_pct)}% (the record does "
+                "not say which references are independent of the model)")
+    consistent = (f"consistent (±{number(inf.mean_abs_error_pct)}%) with the {_refs(inf.references)} its rules "
+                  "were taken from" if inf.references else "")
+    if not ind.references:
+        return "simulated estimate, not independently validated" + (f"; {consistent}" if consistent else "")
+    return (f"simulated estimate, validated to ±{number(ind.mean_abs_error_pct)}% (mean absolute error) on "
+            f"{_refs(ind.references, 'independent ')}, worst {number(ind.worst_abs_error_pct)}%"
+            + (f"; {consistent}" if consistent else ""))

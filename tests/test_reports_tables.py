@@ -79,10 +79,13 @@ def test_each_device_says_whether_it_is_validated(results):
     trust = _tables(build_document(results), "How far the figures are trusted")[0]
     assert [row[0] for row in trust.rows] == ["Cortex-M4 @ 80 MHz", "ESP32-C3 @ 160 MHz",
                                               "ESP32 @ 160 MHz (RV32IMC proxy)"]
-    # The fixture's M4 carries a validation figure; the others none.
-    assert trust.rows[0][2] == ("simulated estimate, validated to ±3.25% (mean absolute error) on 9 references, "
-                                "worst 11.10%")
-    assert [row[2] for row in trust.rows[1:]] == ["simulated estimate, not validated against silicon"] * 2
+    # The fixture's M4 has independent and informed references, the ESP32 only an informed one, the C3 none.
+    assert trust.rows[0][2] == ("simulated estimate, validated to ±5.05% (mean absolute error) on 5 independent "
+                                "references, worst 11.10%; consistent (±1.00%) with the 4 references its rules were "
+                                "taken from")
+    assert trust.rows[1][2] == "simulated estimate, not validated against silicon"
+    assert trust.rows[2][2] == ("simulated estimate, not independently validated; consistent (±20.00%) with the 1 "
+                                "reference its rules were taken from")
     assert "standing in for the device's own ISA" in trust.rows[2][1]
 
 

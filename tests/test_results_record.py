@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from mcubench.core.results import (Accuracy, DeviceInfo, LayerResult, RegionResult, Results, ResultRow, Validation,
+from mcubench.core.results import (Accuracy, Agreement, DeviceInfo, LayerResult, RegionResult, Results, ResultRow, Validation,
                                    load_results, results_from_dict, save_results)
 from mcubench.core.errors import ResultsError
 
@@ -71,18 +71,30 @@ def test_not_json_is_one_clear_error(tmp_path):
 
 def test_device_validation_round_trips_and_schema_1_records_still_load(tmp_path):
     original = _results()
-    original.devices["cortex-m4-80mhz"].validation = Validation(7, 2.5, 6.0)
+    validation = Validation(7, 2.5, 6.0, independent=Agreement(3, 4.0, 6.0), informed=Agreement(4, 1.375, 2.0))
+    original.devices["cortex-m4-80mhz"].validation = validation
     path = tmp_path / "r.json"
     save_results(original, path)
     loaded = load_results(path)
-    assert loaded.devices["cortex-m4-80mhz"].validation == Validation(7, 2.5, 6.0)
+    assert loaded.devices["cortex-m4-80mhz"].validation == validation
+    assert isinstance(loaded.devices["cortex-m4-80mhz"].validation.independent, Agreement)
+    # A /5 record's validation does not tell independent from informed references: loaded without the split.
+    five = json.loads(path.read_text())
+    five["schema"] = "mcubench.results/5"
+    for key in ("independent", "informed"):
+        del five["devices"]["cortex-m4-80mhz"]["validation"][key]
+    assert results_from_dict(five).devices["cortex-m4-80mhz"].validation == Validation(7, 2.5, 6.0)
+    bad = json.loads(path.read_text())
+    bad["devices"]["cortex-m4-80mhz"]["validation"]["informed"]["references"] = -1
+    with pytest.raises(ResultsError, match="informed.references"):
+        results_from_dict(bad)
     # A record written before devices carried their validation: read as "not validated".
     old = json.loads(path.read_text())
     old["schema"] = "mcubench.results/1"
     del old["devices"]["cortex-m4-80mhz"]["validation"]
     back = results_from_dict(old)
     assert back.devices["cortex-m4-80mhz"].validation is None
-    assert back.schema == "mcubench.results/5"
+    assert back.schema == "mcubench.results/6"
 
 
 def _firmware_row(**overrides):
@@ -100,7 +112,7 @@ def test_firmware_row_round_trip(tmp_path):
     original = Results(suite="", rows=[_firmware_row()], devices={})
     save_results(original, path)
     loaded = load_results(path)
-    assert loaded == original and json.loads(path.read_text())["schema"] == "mcubench.results/5"
+    assert loaded == original and json.loads(path.read_text())["schema"] == "mcubench.results/6"
     row = loaded.rows[0]
     assert isinstance(row.regions[1], RegionResult) and row.region("conv").parent == "invoke"
     assert row.region("nosuch") is None
@@ -117,7 +129,7 @@ def test_schema_1_record_loads_with_the_new_fields_at_their_defaults():
                     "input_seed", "code_bytes", "arena_plan"):
             del row[key]
     loaded = results_from_dict(data)
-    assert loaded.schema == "mcubench.results/5"
+    assert loaded.schema == "mcubench.results/6"
     assert [(r.kind, r.regions, r.exit_status, r.console) for r in loaded.rows] == [("model", [], None, "")] * 2
 
 

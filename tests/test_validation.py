@@ -7,21 +7,57 @@ import pytest
 from mcubench.benchmarks.cli import main
 from mcubench.benchmarks.validation.record import (BASELINE_PATH, ValidationRecord, ValidationRow, compare,
                                                    load_record, record_from_dict, save_record, summarize)
-from mcubench.benchmarks.validation.references import REFERENCES
+from mcubench.benchmarks.validation.references import INDEPENDENT, INFORMED, REFERENCES, RELATIONS
 from mcubench.benchmarks.validation.run import validate
 from mcubench.core.device import device_names
 from mcubench.core.errors import ResultsError
 
 
-def _record(predicted):
-    rows = [ValidationRow(f"r{i}", "dev", "m", p, 10.0, "cycles", "src") for i, p in enumerate(predicted)]
+def _record(predicted, informed=()):
+    """Rows predicting these figures against 10; the indices in `informed` are informed, the rest independent."""
+    rows = [ValidationRow(f"r{i}", "dev", "m", p, 10.0, "cycles", "src", INFORMED if i in informed else INDEPENDENT,
+                          "why") for i, p in enumerate(predicted)]
     return ValidationRecord(rows, summarize(rows, {"dev": 1}))
 
 
-def test_summary_is_mean_and_worst_absolute_error():
-    rec = _record([11.0, 9.0, 10.0, 13.0])
-    s = rec.devices["dev"]
-    assert (s.references, s.mean_abs_error_pct, s.worst_abs_error_pct) == (4, 12.5, 30.0)  # (10 + 10 + 0 + 30) / 4
+def test_summary_is_mean_and_worst_absolute_error_per_relation():
+    s = _record([11.0, 9.0, 10.0, 13.0]).devices["dev"]
+    ind = s.independent
+    assert (ind.references, ind.mean_abs_error_pct, ind.worst_abs_error_pct) == (4, 12.5, 30.0)  # (10+10+0+30)/4
+    assert s.informed.references == 0
+    s = _record([11.0, 9.0, 10.0, 13.0], informed={3}).devices["dev"]
+    assert (s.independent.references, s.independent.mean_abs_error_pct, s.independent.worst_abs_error_pct) == \
+        (3, round(20 / 3, 4), 10.0)
+    assert (s.informed.references, s.informed.mean_abs_error_pct) == (1, 30.0)
+    v = s.validation()  # the results record's figure: both groups and their union
+    assert (v.references, v.mean_abs_error_pct, v.worst_abs_error_pct) == (4, 12.5, 30.0)
+    assert v.independent == s.independent and v.informed == s.informed
+
+
+def test_gate_fails_a_worse_informed_figure_too():
+    base = _record([11.0, 10.0], informed={1})
+    worse = compare(_record([11.0, 12.0], informed={1}), base)
+    assert len(worse) == 1 and "informed" in worse[0] and "worse" in worse[0]
+    worse = compare(_record([12.0, 10.0], informed={1}), base)
+    assert len(worse) == 1 and "independent" in worse[0]
+    # calling an informed reference independent changes the record: the committed baseline must follow
+    assert any("--update-baseline" in p for p in compare(_record([11.0, 10.0]), base))
+
+
+def test_a_version_1_record_loads_with_the_relations_of_the_references():
+    ref = next(r for r in REFERENCES if r.relation == INDEPENDENT)
+    old = {"schema": "mcubench.validation/1",
+           "rows": [{"reference": ref.name, "device": ref.device, "mechanism": "m", "predicted": 11.0,
+                     "published": 10.0, "unit": "cycles", "error_pct": 10.0, "source": "s"},
+                    {"reference": "gone", "device": ref.device, "mechanism": "m", "predicted": 13.0,
+                     "published": 10.0, "unit": "cycles", "error_pct": 30.0, "source": "s"}],
+           "devices": {ref.device: {"references": 2, "mean_abs_error_pct": 20.0, "worst_abs_error_pct": 30.0,
+                                    "device_version": 3}}}
+    rec = record_from_dict(old)
+    assert [r.relation for r in rec.rows] == [INDEPENDENT, INFORMED]  # an unknown row never counts as independent
+    s = rec.devices[ref.device]
+    assert (s.independent.references, s.informed.references, s.device_version) == (1, 1, 3)
+    assert rec.schema == "mcubench.validation/2"
 
 
 def test_gate_passes_the_same_figures_and_fails_worse_or_stale_ones():
@@ -51,6 +87,7 @@ def test_every_reference_names_a_known_device_and_a_full_source():
         assert (ref.name, ref.device) not in seen
         seen.add((ref.name, ref.device))
         assert len(ref.source) > 80 and ref.published > 0 and ref.how in ("region", "per_copy")
+        assert ref.relation in RELATIONS and len(ref.basis) > 40
         # the independent check of the models stays out of the references
         assert "coremark" not in ref.source.lower() and "embench" not in ref.source.lower()
 
@@ -75,7 +112,8 @@ def test_cli_prints_the_table_and_writes_json(tmp_path, capsys):
     assert main(["validate", "--devices", "stm32g0", "--json", str(out), "--check"]) == 0
     text = capsys.readouterr().out
     assert "Mean absolute error" in text and "validation check passed" in text
-    assert json.loads(out.read_text())["schema"] == "mcubench.validation/1"
+    assert "Independent" in text and "Informed" in text
+    assert json.loads(out.read_text())["schema"] == "mcubench.validation/2"
 
 
 def test_cli_unknown_device_is_one_line(capsys):

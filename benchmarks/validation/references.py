@@ -4,6 +4,14 @@ A reference's figure is either silicon measured by someone else on a named chip,
 the core's technical reference manual states (documentation, accepted where the manual is exact). Each names
 its source in full: document or page, table or statement, board, clock, wait states, how it was built.
 
+Each reference also states its relation to the model (docs/devices.md, "How far a device is trusted"):
+- "independent": the model's rule for the mechanism it checks was not taken from this source, so agreement is
+  evidence that the model predicts silicon (validation);
+- "informed": the rule was taken from this source, or, for an exact count of a technical reference manual, from
+  the same manual (a specification check). Agreement shows the rule was implemented as its source says
+  (consistency), not that the model predicts silicon it was not built from.
+Its `basis` says in a sentence why.
+
 How the simulated figure is taken from the program's marked regions (programs/*.S):
 - "region": the region's cycles minus those of the region "empty" (which holds only the closing marker);
 - "per_copy": (cycles of region NAME_x14 - cycles of region NAME_x4) / 10, the published method of the
@@ -24,7 +32,13 @@ class Reference:
     how: str  # "region" or "per_copy"
     clock_mhz: float  # the device model is evaluated at this clock (the reference's wait-state conditions)
     source: str
+    relation: str  # INDEPENDENT or INFORMED
+    basis: str  # why: where the model's rule for this mechanism comes from
 
+
+INDEPENDENT = "independent"
+INFORMED = "informed"
+RELATIONS = (INDEPENDENT, INFORMED)
 
 _COMPENDIUM = ("S. van Hoek, M4 Optimization Compendium (companion site of a master thesis; repository "
                "asm-compendium/asm-compendium.github.io at c7346d1), page {page}: Cortex-M4 on an STM32 board "
@@ -50,79 +64,110 @@ _PCM1723 = ("pcm1723, 'ESP32 no meirei jikkou saikuru-suu (1)' ('ESP32 instructi
 # The ESP32 is costed from an RV32IMC proxy: the program is the RV32 sequence standing for the Xtensa one.
 _ESP32 = dict(device="esp32", program="esp32_refs.S", clock_mhz=240.0, how="per_copy", unit="cycles per copy")
 
+# Why each reference is, or is not, independent of the model (the relation and its basis).
+_SPEC_M4 = dict(relation=INFORMED, basis="specification check: the model's load/store pipelining rules are this "
+                "section of the Cortex-M4 TRM, the document quoted")
+_REFILL_M4 = dict(relation=INFORMED, basis="the model's taken-branch refill (P = 1, +1 to an unaligned 32-bit "
+                  "target) was taken from the compendium's 'Branch timing' measurements")
+_FETCH_M4 = dict(relation=INDEPENDENT, basis="the model charges straight-line instructions by the Cortex-M4 TRM and "
+                 "has no rule taken from this page (it has no fetch-alignment rule for straight-line code)")
+_MUL_M4 = dict(relation=INDEPENDENT, basis="the model's multiply timings are the Cortex-M4 TRM's Table 3-1 (1 cycle); "
+               "nothing was taken from this page")
+_DIV_M4 = dict(relation=INDEPENDENT, basis="the model's divide rule (2 + ceil(d/3) cycles, capped at 12) is its own "
+               "reading of the TRM's 2..12-cycle early termination, not this page's formula")
+_JNK_M7_RULE = dict(relation=INFORMED, basis="the model's rule for this mechanism (cost_models/cortex_m7.py) was "
+                    "written from this page's measurements")
+_M7_OWN = ("the model's rule ({rule}) is its own assumption from the Cortex-M7's published pipeline structure, "
+           "not taken from this page; it predicted the published figure before the page was used for any rule")
+_SPEC_M0 = dict(relation=INFORMED, basis="specification check: the model's Cortex-M0+ timings are this table of "
+                "the Cortex-M0+ TRM, the document quoted")
+
 REFERENCES = (
     Reference("ldr_ldr", mechanism="load pipelining", published=3, unit="cycles",
-              source=_TRM_M4.format(example="LDR R0,[R1]; LDR R1,[R2]", n=3), **_M4),
+              source=_TRM_M4.format(example="LDR R0,[R1]; LDR R1,[R2]", n=3), **_M4, **_SPEC_M4),
     Reference("ldr_str_imm", mechanism="load then store pipelining", published=3, unit="cycles",
-              source=_TRM_M4.format(example="LDR R0,[R1,R2]; STR R0,[R3,#20]", n=3), **_M4),
+              source=_TRM_M4.format(example="LDR R0,[R1,R2]; STR R0,[R3,#20]", n=3), **_M4, **_SPEC_M4),
     Reference("ldr_str_reg", mechanism="load then register-offset store", published=3, unit="cycles",
-              source=_TRM_M4.format(example="LDR R0,[R1,R2]; STR R1,[R3,R2]", n=3), **_M4),
+              source=_TRM_M4.format(example="LDR R0,[R1,R2]; STR R1,[R3,R2]", n=3), **_M4, **_SPEC_M4),
     Reference("ldr_ldr_ldr", mechanism="load pipelining", published=4, unit="cycles",
-              source=_TRM_M4.format(example="LDR R0,[R1,R5]; LDR R1,[R2]; LDR R2,[R3,#4]", n=4), **_M4),
+              source=_TRM_M4.format(example="LDR R0,[R1,R5]; LDR R1,[R2]; LDR R2,[R3,#4]", n=4), **_M4, **_SPEC_M4),
     Reference("branch_wide", mechanism="taken branch to an unaligned 32-bit instruction", published=19,
-              unit="cycles", source=_COMPENDIUM.format(page="'Branch timing', sample a (r0 = 2, r1 = 3)"), **_M4),
+              unit="cycles", source=_COMPENDIUM.format(page="'Branch timing', sample a (r0 = 2, r1 = 3)"), **_M4,
+              **_REFILL_M4),
     Reference("branch_narrow", mechanism="taken branch to a 16-bit instruction", published=16, unit="cycles",
-              source=_COMPENDIUM.format(page="'Branch timing', sample b (r0 = 2, r1 = 3)"), **_M4),
+              source=_COMPENDIUM.format(page="'Branch timing', sample b (r0 = 2, r1 = 3)"), **_M4, **_REFILL_M4),
     Reference("moves_unaligned", mechanism="unaligned 32-bit instructions (fetch)", published=5, unit="cycles",
-              source=_COMPENDIUM.format(page="'Instruction alignment effects', sample a"), **_M4),
+              source=_COMPENDIUM.format(page="'Instruction alignment effects', sample a"), **_M4, **_FETCH_M4),
     Reference("moves_aligned", mechanism="aligned 32-bit instructions (fetch)", published=4, unit="cycles",
-              source=_COMPENDIUM.format(page="'Instruction alignment effects', sample b"), **_M4),
+              source=_COMPENDIUM.format(page="'Instruction alignment effects', sample b"), **_M4, **_FETCH_M4),
     Reference("umull_umlal", mechanism="long multiply and multiply-accumulate", published=3, unit="cycles",
-              source=_COMPENDIUM.format(page="'Constant time multiplication', pythagorean.s"), **_M4),
+              source=_COMPENDIUM.format(page="'Constant time multiplication', pythagorean.s"), **_M4, **_MUL_M4),
     # Division timing page: f = 2 with a zero operand, 3 when bits(Rn) < bits(Rm), else
     # 5 + floor((bits(Rn) - bits(Rm)) / 4), fitted by the author to many measured divisions.
     Reference("udiv_1000_10", mechanism="divide (early termination)", published=6, unit="cycles",
-              source=_COMPENDIUM.format(page="'Division timing', formula at bits(1000) = 10, bits(10) = 4"), **_M4),
+              source=_COMPENDIUM.format(page="'Division timing', formula at bits(1000) = 10, bits(10) = 4"), **_M4,
+              **_DIV_M4),
     Reference("udiv_max_1", mechanism="divide (early termination)", published=12, unit="cycles",
               source=_COMPENDIUM.format(page="'Division timing', formula at bits(0xFFFFFFFF) = 32, bits(1) = 1"),
-              **_M4),
+              **_M4, **_DIV_M4),
     Reference("udiv_5_7", mechanism="divide (early termination)", published=5, unit="cycles",
-              source=_COMPENDIUM.format(page="'Division timing', formula at bits(5) = bits(7) = 3"), **_M4),
+              source=_COMPENDIUM.format(page="'Division timing', formula at bits(5) = bits(7) = 3"), **_M4,
+              **_DIV_M4),
     Reference("udiv_3_1000", mechanism="divide (early termination)", published=3, unit="cycles",
-              source=_COMPENDIUM.format(page="'Division timing', formula at bits(3) = 2 < bits(1000) = 10"), **_M4),
+              source=_COMPENDIUM.format(page="'Division timing', formula at bits(3) = 2 < bits(1000) = 10"), **_M4,
+              **_DIV_M4),
     Reference("call_return", mechanism="call and return (BL, BX LR)", published=4, unit="cycles",
               source=_COMPENDIUM.format(page="'Function calls': 'Jumping to a function and returning costs four "
-                                        "cycles'"), **_M4),
+                                        "cycles'"), **_M4, **_REFILL_M4),
 
     Reference("ldm4", mechanism="load multiple", published=2,
               source=_JNK_M7.format(says="load/store pair/multiple ... takes ceil(regnum/2) cycles to execute"),
-              **_M7),
+              **_M7, **_JNK_M7_RULE),
     Reference("mla_chain", mechanism="multiply-accumulate chain", published=1,
               source=_JNK_M7.format(says="all multiply accumulates can be chained on accumulator dependency "
-                                    "each cycle"), **_M7),
+                                    "each cycle"), **_M7, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="accumulator forwarding, as on the Cortex-M4")),
     Reference("mul_dependent", mechanism="multiply result latency", published=2,
               source=_JNK_M7.format(says="all multiplications and multiply accumulates have 1 additional cycle "
-                                    "of result latency"), **_M7),
+                                    "of result latency"), **_M7, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="multiply result latency 2")),
     Reference("ldr_pair_banks", mechanism="dual issue: two loads to even and odd words", published=1,
               source=_JNK_M7.format(says="two loads (targeting dtcm or cache or both) can be dual issued if "
-                                    "each one is targeting different bank (even and odd words)"), **_M7),
+                                    "each one is targeting different bank (even and odd words)"), **_M7,
+              **_JNK_M7_RULE),
     Reference("str_pair", mechanism="dual issue: two stores", published=2,
-              source=_JNK_M7.format(says="cannot dual issue two stores"), **_M7),
+              source=_JNK_M7.format(says="cannot dual issue two stores"), **_M7, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="at most one memory access per issue pair")),
     Reference("ldr_alu_pair", mechanism="dual issue: load with ALU", published=1,
-              source=_JNK_M7.format(says="AGUs can execute from either op, with no extra restrictions"), **_M7),
+              source=_JNK_M7.format(says="AGUs can execute from either op, with no extra restrictions"), **_M7,
+              relation=INDEPENDENT, basis=_M7_OWN.format(rule="a memory access pairs with an ALU instruction")),
     Reference("alu_pair", mechanism="dual issue: two ALU instructions", published=1,
               source=_JNK_M7.format(says="operand2 dual issuing matrix: simple constant with simple constant: "
-                                    "can dual issue"), **_M7),
+                                    "can dual issue"), **_M7, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="two independent ALU instructions pair")),
     Reference("vdiv", mechanism="floating-point divide", published=16,
               source=_JNK_M7.format(says="vdiv.f/vsqrt.f execute in 16/14 cycles, dual issues with one integer "
-                                    "instruction and locks pipeline for the rest of the duration"), **_M7),
+                                    "instruction and locks pipeline for the rest of the duration"), **_M7,
+              **_JNK_M7_RULE),
     Reference("vsqrt", mechanism="floating-point square root", published=14,
-              source=_JNK_M7.format(says="vdiv.f/vsqrt.f execute in 16/14 cycles"), **_M7),
+              source=_JNK_M7.format(says="vdiv.f/vsqrt.f execute in 16/14 cycles"), **_M7, **_JNK_M7_RULE),
 
     Reference("dec_branch", mechanism="loop counter decrement and taken conditional branch (no LOOP)",
               published=5,
               source=_PCM1723.format(says="when inline assembly keeps GCC from using the hardware loop "
                                      "instruction, the loop is a loop-counter decrement plus a conditional jump, "
-                                     "with 5 cycles of overhead"), **_ESP32),
+                                     "with 5 cycles of overhead"), **_ESP32, relation=INDEPENDENT,
+              basis="the device file's LX6 timings (taken branch +2, ...) are its own assumption, not taken from "
+                    "this series"),
 
-    Reference("ldr", mechanism="load", published=2, source=_TRM_M0.format(what="LDR 2 cycles"), **_M0),
+    Reference("ldr", mechanism="load", published=2, source=_TRM_M0.format(what="LDR 2 cycles"), **_M0, **_SPEC_M0),
     Reference("muls", mechanism="multiply", published=1,
               source=_TRM_M0.format(what="MULS 1 cycle with the fast multiplier (STM32G0: PM0223, MULS 1 cycle)"),
-              **_M0),
+              **_M0, **_SPEC_M0),
     Reference("ldm2", mechanism="load multiple", published=3, source=_TRM_M0.format(what="LDM 1 + N, N = 2"),
-              **_M0),
+              **_M0, **_SPEC_M0),
     Reference("b", mechanism="taken branch", published=2, source=_TRM_M0.format(what="B (taken) 2 cycles"),
-              **_M0),
+              **_M0, **_SPEC_M0),
 )
 
 

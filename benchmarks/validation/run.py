@@ -54,5 +54,5 @@ def validate(devices=None) -> ValidationRecord:
                 versions[device.name] = device.version
                 estimates[key] = run_program(device, ref.program, ref.clock_mhz, tmp)
             rows.append(ValidationRow(ref.name, ref.device, ref.mechanism, float(predicted(ref, estimates[key])),
-                                      float(ref.published), ref.unit, ref.source))
+                                      float(ref.published), ref.unit, ref.source, ref.relation, ref.basis))
     return ValidationRecord(rows, summarize(rows, versions))

@@ -9,7 +9,8 @@ Schema history: /1 had model rows only; /2 adds each device's validation; /3 add
 their measured regions, the exit status, the console, the cycles by cause and the estimate's notes; /4 adds
 the input of the measured run, the code bytes, the arena plan and each layer's weight and arena-live bytes;
 /5 adds the battery and each row's battery life on it (duty-cycle figures the reports show, computed by
-benchmarks/battery.py). An older record loads as the current schema with the fields it lacks at their defaults.
+benchmarks/battery.py); /6 splits each device's validation into independent and informed references. An
+older record loads as the current schema with the fields it lacks at their defaults.
 """
 
 import dataclasses
@@ -23,13 +24,14 @@ from mcubench import __version__
 from mcubench.core.errors import ResultsError
 from mcubench.core.atomic import write_json_atomic
 
-RESULTS_SCHEMA = "mcubench.results/5"
+RESULTS_SCHEMA = "mcubench.results/6"
 # Older schemas this version still reads: the fields added since have defaults.
 READABLE_SCHEMAS = (
     "mcubench.results/1",
     "mcubench.results/2",
     "mcubench.results/3",
     "mcubench.results/4",
+    "mcubench.results/5",
     RESULTS_SCHEMA,
 )
 # Inferences per second at which each row's battery life is given (the report's table): one a minute, one a
@@ -178,13 +180,27 @@ class ResultRow:
 
 
 @dataclass
+class Agreement:
+    """A device model's error against one group of published figures."""
+
+    references: int  # published figures in the group (0: none)
+    mean_abs_error_pct: float  # mean of |predicted / published - 1| over them, in percent (0 when none)
+    worst_abs_error_pct: float
+
+
+@dataclass
 class Validation:
     """How far a device's timing model is trusted: its error against published silicon figures
-    (`mcubench validate`, benchmarks/validation/)."""
+    (`mcubench validate`, benchmarks/validation/). Only the independent references, whose source did not
+    give the model its rule, validate it; the informed ones (the rule was taken from the same source, or an
+    exact manual count the model implements) show it is consistent with what it was built from."""
 
-    references: int  # published figures the model was checked against
+    references: int  # published figures the model was checked against, of either kind
     mean_abs_error_pct: float  # mean of |predicted / published - 1| over them, in percent
     worst_abs_error_pct: float
+    # Since schema /6 (None in an older record, whose figures do not tell the two kinds apart):
+    independent: Agreement | None = None
+    informed: Agreement | None = None
 
 
 @dataclass
@@ -346,7 +362,11 @@ def results_from_dict(data, origin="results") -> Results:
     for name, info in results.devices.items():
         d = _build(DeviceInfo, info, f"{origin}: devices.{name}")
         if d.validation is not None:
-            d.validation = _build(Validation, d.validation, f"{origin}: devices.{name}.validation")
+            where = f"{origin}: devices.{name}.validation"
+            v = d.validation = _build(Validation, d.validation, where)
+            for group in ("independent", "informed"):
+                if getattr(v, group) is not None:
+                    setattr(v, group, _build(Agreement, getattr(v, group), f"{where}.{group}"))
         devices[name] = d
     results.devices = devices
     if not isinstance(results.failures, list):

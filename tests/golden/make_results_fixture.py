@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run as a script from anywhere: the repo root holds benchmarks/
 
 from mcubench.benchmarks.battery import with_battery_life  # noqa: E402
-from mcubench.core.results import (Accuracy, ArenaBuffer, DeviceInfo, LayerResult, ResultRow, Results,  # noqa: E402
+from mcubench.core.results import (Accuracy, Agreement, ArenaBuffer, DeviceInfo, LayerResult, ResultRow, Results,  # noqa: E402
                                    Validation, save_results)
 
 DEVICES = {
@@ -25,6 +25,14 @@ DEVICES = {
                      run_mw=72.6, idle_mw=0.0165, cpi=1.58, core="esp32-c3-rv32imc"),
     "esp32": dict(title="ESP32 @ 160 MHz", isa="rv32imc", proxy="rv32imc", clock=160.0, volt=3.3,
                   run_mw=99.0, idle_mw=0.033, cpi=1.74, core="xtensa-lx6 (rv32imc proxy)"),
+}
+
+# The M4 is validated by independent references and consistent with the ones its rules came from; the ESP32
+# has only a reference its rules came from (not independently validated); the ESP32-C3 has none.
+VALIDATION = {
+    "cortex-m4-80mhz": Validation(9, 3.25, 11.1, independent=Agreement(5, 5.05, 11.1),
+                                  informed=Agreement(4, 1.0, 2.0)),
+    "esp32": Validation(1, 20.0, 20.0, independent=Agreement(0, 0.0, 0.0), informed=Agreement(1, 20.0, 20.0)),
 }
 
 MODELS = {
@@ -118,7 +126,7 @@ def make_results():
                          assumptions=["flash wait states: assumption, zero at this clock"] if name != "esp32" else
                          ["core timing: assumption, RV32IMC proxy stands in for the Xtensa LX6"],
                          # one validated device and two without references, so reports show both trust lines
-                         validation=Validation(9, 3.25, 11.1) if name == "cortex-m4-80mhz" else None)
+                         validation=VALIDATION.get(name))
         for name, dev in DEVICES.items()
     }
     # Battery life on the default battery (1000 mAh, 3.0 V), computed as mcubench bench does.
