@@ -94,9 +94,11 @@ def test_every_reference_names_a_known_device_and_a_full_source():
 
 @pytest.mark.needs_toolchain
 def test_cortex_m0plus_matches_its_manual_exactly():
-    """The Cortex-M0+ TRM states these cycle counts exactly: the model must reproduce them."""
+    """The Cortex-M0+ TRM states these cycle counts exactly: the model must reproduce them (and the delay loop
+    timed on silicon, which the TRM's counts predict)."""
     record = validate(["stm32g0"])
-    assert {r.reference for r in record.rows} == {"ldr", "muls", "ldm2", "b"}
+    assert {r.reference for r in record.rows if r.relation == INFORMED} == {"ldr", "muls", "ldm2", "b"}
+    assert {r.reference for r in record.rows if r.relation == INDEPENDENT} == {"subs_bhi"}
     for row in record.rows:
         assert row.predicted == row.published, row.reference
 

@@ -61,8 +61,29 @@ _PCM1723 = ("pcm1723, 'ESP32 no meirei jikkou saikuru-suu (1)' ('ESP32 instructi
             "blog pcm1723.hateblo.jp, entry 2018-04-17): ESP32 (Xtensa LX6) code built with ESP-IDF's GCC, timed on "
             "the chip with esp_timer_get_time over 24 million loop iterations at 240 MHz (part 2, entry "
             "2018-04-27); statement: {says}")
+_JNK_M4 = ("jnk0le, Cortex-M3/M4 pipeline measurements (repository jnk0le/random at 3dfc2ab, 'pipeline cycle test/"
+           "doc/cortex_m3m4.md' and the test template 'CM3_pipetest_tmpl.S'): Cortex-M4 tested on an STM32F407 rev Y, "
+           "DWT CYCCNT over hand-written assembly loops of 1000 iterations (GNU as), caches and wait states as the "
+           "board ran them (the figures are per-instruction pipeline effects, compared at 0 flash wait states); "
+           "statement: '{says}'")
+_NICCLE = ("Timon Van Overveldt, ESP32-C3 cycle measurements (repository timonvo/niccle at a53ea4e, "
+           "'esp/examples/cycle_counting.rs', written up in 'Counting CPU cycles on ESP32-C3 and ESP32-C6 "
+           "microcontrollers', ctrlsrc.io, 2023): ESP32-C3 at its maximum clock (160 MHz, esp32c3-hal "
+           "ClockControl::max), code in internal RAM (#[ram]), hand-written RISC-V assembly (Rust inline asm), "
+           "cycles from the CPU performance counter (MPCER/MPCMR) over 1, 2, 3, 4 and 1000 iterations, each "
+           "benchmark printing the author's per-instruction prediction against the count measured; {says}")
+_BLAATSCHAAP = ("blaatschaap.be, 'Wait a microsecond' (busy-wait delay loops written in assembly and run from RAM): "
+                "on an STM32L051 (Cortex-M0+) the loop 'sub r0, r0, #3; bhi loop' is the one whose delay matched, "
+                "'1 cycle' plus '2 cycles' for the taken branch (a loop written for 4 cycles per iteration, as on "
+                "the Cortex-M0's 3-cycle branch, ran fast there)")
+
 # The ESP32 is costed from an RV32IMC proxy: the program is the RV32 sequence standing for the Xtensa one.
 _ESP32 = dict(device="esp32", program="esp32_refs.S", clock_mhz=240.0, how="per_copy", unit="cycles per copy")
+
+_M4_PIPELINE = dict(device="cortex-m4-80mhz", program="m4_pipeline_refs.S", clock_mhz=16.0, how="per_copy",
+                    unit="cycles per copy")
+_C3 = dict(device="esp32-c3", program="esp32c3_refs.S", clock_mhz=160.0, how="per_copy",
+           unit="cycles per iteration")
 
 # Why each reference is, or is not, independent of the model (the relation and its basis).
 _SPEC_M4 = dict(relation=INFORMED, basis="specification check: the model's load/store pipelining rules are this "
@@ -79,6 +100,11 @@ _JNK_M7_RULE = dict(relation=INFORMED, basis="the model's rule for this mechanis
                     "written from this page's measurements")
 _M7_OWN = ("the model's rule ({rule}) is its own assumption from the Cortex-M7's published pipeline structure, "
            "not taken from this page; it predicted the published figure before the page was used for any rule")
+_JNK_M4_INDEPENDENT = dict(relation=INDEPENDENT, basis="the model's Cortex-M4 rules come from the Cortex-M4 TRM "
+                          "and the M4 Optimization Compendium; nothing was taken from these STM32F407 measurements")
+_NICCLE_INDEPENDENT = dict(relation=INDEPENDENT, basis="the device file's ESP32-C3 timings (taken branch or jump "
+                           "+2, load-use +1, ...) are its own assumption, Espressif publishing none; nothing was "
+                           "taken from these measurements")
 _SPEC_M0 = dict(relation=INFORMED, basis="specification check: the model's Cortex-M0+ timings are this table of "
                 "the Cortex-M0+ TRM, the document quoted")
 
@@ -168,6 +194,61 @@ REFERENCES = (
               **_M0, **_SPEC_M0),
     Reference("b", mechanism="taken branch", published=2, source=_TRM_M0.format(what="B (taken) 2 cycles"),
               **_M0, **_SPEC_M0),
+    Reference("subs_bhi", mechanism="delay loop: subtract and taken conditional branch", published=3,
+              source=_BLAATSCHAAP, **_M0, relation=INDEPENDENT,
+              basis="the model's Cortex-M0+ timings are the Cortex-M0+ TRM's; nothing was taken from this page"),
+
+    # Cortex-M4 on an STM32F407 (jnk0le): each figure is the statement's cycle effect on the TRM's counts
+    # (single load 2, immediate-offset store 1, register-offset store 2, ALU 1).
+    Reference("loop20", mechanism="taken branch closing a loop (BNE.W to an aligned 32-bit instruction)",
+              published=20, source=_JNK_M4.format(says="Template files by default measure 20 cycles per loop "
+                                                  "(17 NOP.W, SUBS.W and BNE.W: 'bne.w 1b // 2 cycles taken')"),
+              **_M4_PIPELINE, **_JNK_M4_INDEPENDENT),
+    Reference("ldr_post_same", mechanism="post-indexed loads on one base register (no pipelining)", published=2,
+              source=_JNK_M4.format(says="[cm4] post and pre indexed loads cannot be chained back to back on same "
+                                    "register base address (alternating 2 different registers works)': each "
+                                    "takes the 2 cycles of an unpipelined load"), **_M4_PIPELINE,
+              **_JNK_M4_INDEPENDENT),
+    Reference("ldr_post_alternate", mechanism="post-indexed loads alternating two base registers (pipelined)",
+              published=2,
+              source=_JNK_M4.format(says="alternating 2 different registers works': a pair of pipelined loads, "
+                                    "1 cycle each in a chain"), **_M4_PIPELINE, **_JNK_M4_INDEPENDENT),
+    Reference("str_ldr", mechanism="store followed by a load (no pipelining)", published=5,
+              source=_JNK_M4.format(says="stores cannot be pipelined with following load instructions (adds extra "
+                                    "cycle to store)' and 'load instructions can eat following nop (cmp, tst don't "
+                                    "work)': STR 1 + 1, LDR 2, CMP 1"), **_M4_PIPELINE, **_JNK_M4_INDEPENDENT),
+    Reference("alu_address", mechanism="load address from the ALU instruction just before", published=5,
+              source=_JNK_M4.format(says="base address and offset must be available 1 cycle earlier than normally': "
+                                    "MOV 1, LDR 2 + 1, CMP 1"), **_M4_PIPELINE, **_JNK_M4_INDEPENDENT),
+    Reference("str_reg", mechanism="register-offset store", published=2,
+              source=_JNK_M4.format(says="reg offset store execute in 2 cycles"), **_M4_PIPELINE,
+              **_JNK_M4_INDEPENDENT),
+    Reference("str_imm", mechanism="immediate-offset store", published=1,
+              source=_JNK_M4.format(says="immediate offset store (+ pre and post indexed on cm4) effectively execute "
+                                    "in 1 cycle"), **_M4_PIPELINE, **_JNK_M4_INDEPENDENT),
+
+    # ESP32-C3 (niccle): steady-state iterations, from the ESP32-C3 values of the author's 'cycles' table,
+    # which each benchmark checks against the counter.
+    Reference("back_taken", mechanism="backward conditional branch, taken", published=5,
+              source=_NICCLE.format(says="'BNE BACK usually taken aligned': ADDI 1 + NOP 1 + BNE taken backward 3 "
+                                    "(BRANCH_BACK_TAKEN_SUBSEQUENT, ESP32-C3: 3)"), **_C3, **_NICCLE_INDEPENDENT),
+    Reference("jump", mechanism="unconditional jump (J)", published=7,
+              source=_NICCLE.format(says="'BNE BACK usually taken w/ aligned J FWD': J 2 (JUMP, ESP32-C3: 'they all "
+                                    "take two cycles') + ADDI 1 + NOP 1 + BNE taken backward 3"), **_C3,
+              **_NICCLE_INDEPENDENT),
+    Reference("fwd_not_taken", mechanism="forward conditional branch, not taken, and a jump back", published=4,
+              source=_NICCLE.format(says="'BEQ FWD rarely taken': ADDI 1 + BEQ not taken 1 "
+                                    "(BRANCH_FWD_NOT_TAKEN_SUBSEQUENT) + J 2"), **_C3, **_NICCLE_INDEPENDENT),
+    Reference("fwd_taken", mechanism="forward conditional branch, taken, and a jump back", published=6,
+              source=_NICCLE.format(says="'BNE FWD usually taken': ADDI 1 + BNE taken forward 3 (BRANCH_FWD_TAKEN) "
+                                    "+ J 2"), **_C3, **_NICCLE_INDEPENDENT),
+    Reference("load_use", mechanism="load whose result the next instruction uses", published=7,
+              source=_NICCLE.format(says="'BNE BACK usually taken w/ LW': LW 2 (LOAD, with the data dependency "
+                                    "right after it) + ADD 1 + NOP 1 + BNE taken backward 3"), **_C3,
+              **_NICCLE_INDEPENDENT),
+    Reference("store", mechanism="store", published=9,
+              source=_NICCLE.format(says="'BNE BACK usually taken w/ SW': XOR 1 + SW 1 (STORE) + NOP 1 + NOP 1 + "
+                                    "ADDI 1 + NOP 1 + BNE taken backward 3"), **_C3, **_NICCLE_INDEPENDENT),
 )
 
 

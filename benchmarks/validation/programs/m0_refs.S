@@ -1,6 +1,6 @@
 /*
  * Cortex-M0+ validation references (benchmarks/validation/references.py): per-instruction cycle counts the
- * Cortex-M0+ TRM states exactly, measured by difference as for the Cortex-M7 (4 and 14 copies, second call
+ * Cortex-M0+ TRM states exactly, and a delay loop timed on silicon, measured by difference as for the Cortex-M7 (4 and 14 copies, second call
  * of each inside a marked region). r0 points at a buffer in SRAM, r5 holds 0 (the closing marker value).
  */
     .syntax unified
@@ -30,6 +30,8 @@ main:
     MEASURE ldm2_x14, name_ldm2_x14
     MEASURE b_x4, name_b_x4
     MEASURE b_x14, name_b_x14
+    MEASURE subs_bhi_x4, name_subs_bhi_x4
+    MEASURE subs_bhi_x14, name_subs_bhi_x14
     movs r0, #0
     pop {r4-r7, pc}
     .size main, . - main
@@ -84,6 +86,18 @@ b_x\n:
     .endm
     GEN_B 4
     GEN_B 14
+
+    @ A delay loop: subtract and a conditional branch back while higher, N iterations (one copy each).
+    .macro GEN_SUBS_BHI n
+    .balign 4
+subs_bhi_x\n:
+    movs r0, #(3 * \n)
+1:  subs r0, r0, #3
+    bhi 1b
+    bx lr
+    .endm
+    GEN_SUBS_BHI 4
+    GEN_SUBS_BHI 14
     .pool
 
     .section .rodata
@@ -95,6 +109,8 @@ name_ldm2_x4: .asciz "ldm2_x4"
 name_ldm2_x14: .asciz "ldm2_x14"
 name_b_x4: .asciz "b_x4"
 name_b_x14: .asciz "b_x14"
+name_subs_bhi_x4: .asciz "subs_bhi_x4"
+name_subs_bhi_x14: .asciz "subs_bhi_x14"
 
     .bss
     .balign 8
