@@ -172,15 +172,44 @@ def conv_geometry(op, t_in, t_w, t_out, depthwise):
     return b, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, mult, pad_top, pad_left
 
 
+def conv_fields(op, geometry) -> dict:
+    """The geometry fields of a convolution parameter struct (mcb_conv_params and its float twin)."""
+    b, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, mult, pad_top, pad_left = geometry
+    o = op.options
+    return dict(batches=b, in_h=in_h, in_w=in_w, in_c=in_c, out_h=out_h, out_w=out_w, out_c=out_c, k_h=k_h,
+                k_w=k_w, stride_h=o["stride_h"], stride_w=o["stride_w"], dilation_h=o["dilation_h"],
+                dilation_w=o["dilation_w"], pad_top=pad_top, pad_left=pad_left, depth_multiplier=mult)
+
+
+def conv_macs(geometry, depthwise) -> int:
+    b, _, _, in_c, out_h, out_w, out_c, k_h, k_w = geometry[:9]
+    return b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
+
+
+def reads_input_directly(op, geometry) -> bool:
+    """A 1x1, stride-1 convolution over the whole input: the float and int16 kernels read its columns from
+    the input instead of copying them (im2col) into scratch."""
+    _, in_h, in_w, _, out_h, out_w, _, k_h, k_w = geometry[:9]
+    o = op.options
+    return k_h == k_w == 1 and o["stride_h"] == o["stride_w"] == 1 and (in_h, in_w) == (out_h, out_w)
+
+
+def fc_geometry(op, t_in, t_w):
+    """(batches, in_depth, out_depth) of a FULLY_CONNECTED, whatever its data types."""
+    if op.options.get("weights_format", 0) != 0:
+        raise ModelError(f"layer {op.index} ({op.op}): shuffled weights format is not supported")
+    out_depth, in_depth = t_w.shape
+    return int(np.prod(t_in.shape)) // in_depth, in_depth, out_depth
+
+
 def _conv(graph, op, prefix, depthwise, kernels="portable"):
     t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_w, t_out)
-    o = op.options
-    b, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, mult, pad_top, pad_left = \
-        conv_geometry(op, t_in, t_w, t_out, depthwise)
+    geometry = conv_geometry(op, t_in, t_w, t_out, depthwise)
+    _, _, _, in_c, out_h, out_w, out_c, k_h, k_w, mult = geometry[:10]
     if np.any(t_w.zero_point != 0):
         raise ModelError(f"layer {op.index} ({op.op}): int8 filters must have zero point 0")
-    act_min, act_max = _act(graph, op, t_out, o["activation"])
+    act_min, act_max = _act(graph, op, t_out, op.options["activation"])
     filter = ConstArray(f"{prefix}_filter", "int8_t", t_w.data.reshape(-1).astype(np.int64))
     fn = "mcb_depthwise_conv2d_s8" if depthwise else "mcb_conv2d_s8"
     scratch = 0
@@ -199,14 +228,11 @@ def _conv(graph, op, prefix, depthwise, kernels="portable"):
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0],
                                     acc_bound=_acc_bound(w_rows, bias_data))
     params = c_params("mcb_conv_params", f"{prefix}_params", dict(
-        batches=b, in_h=in_h, in_w=in_w, in_c=in_c, out_h=out_h, out_w=out_w, out_c=out_c, k_h=k_h, k_w=k_w,
-        stride_h=o["stride_h"], stride_w=o["stride_w"], dilation_h=o["dilation_h"], dilation_w=o["dilation_w"],
-        pad_top=pad_top, pad_left=pad_left, depth_multiplier=mult, input_offset=-int(t_in.zero_point[0]),
-        output_offset=int(t_out.zero_point[0]), act_min=act_min, act_max=act_max, rq=rq))
+        conv_fields(op, geometry), input_offset=-int(t_in.zero_point[0]), output_offset=int(t_out.zero_point[0]),
+        act_min=act_min, act_max=act_max, rq=rq))
     call = f"{fn}(&{prefix}_params, {{in0}}, (const int8_t *){prefix}_filter, {bias_name}, {{out}}, {{scratch}});"
-    macs = b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
     return dict(inputs=[op.inputs[0]], consts=consts + bias_consts + rq_consts, params=params, call=call,
-                macs=macs, scratch=scratch)
+                macs=conv_macs(geometry, depthwise), scratch=scratch)
 
 
 def _fully_connected(graph, op, prefix, kernels="portable"):
@@ -214,10 +240,7 @@ def _fully_connected(graph, op, prefix, kernels="portable"):
     _check_int8(op, t_in, t_w, t_out)
     if t_w.data is None:
         raise ModelError(f"layer {op.index} ({op.op}): non-constant weights are not supported")
-    if op.options.get("weights_format", 0) != 0:
-        raise ModelError(f"layer {op.index} ({op.op}): shuffled weights format is not supported")
-    out_depth, in_depth = t_w.shape
-    batches = int(np.prod(t_in.shape)) // in_depth
+    batches, in_depth, out_depth = fc_geometry(op, t_in, t_w)
     act_min, act_max = _act(graph, op, t_out, op.options["activation"])
     consts = [ConstArray(f"{prefix}_filter", "int8_t", t_w.data.reshape(-1).astype(np.int64))]
     fn, scratch = "mcb_fully_connected_s8", 0
@@ -246,14 +269,26 @@ def pool_geometry(op, t_in, t_out) -> dict:
                 k_w=o["filter_w"], stride_h=o["stride_h"], stride_w=o["stride_w"], pad_top=pad_top, pad_left=pad_left)
 
 
+def pointer_casts(ctype):
+    """The casts of a kernel's input and output arena pointers: none for int8, the arena's own type."""
+    return ("", "") if ctype is None else (f"(const {ctype} *)", f"({ctype} *)")
+
+
+def pool_step(op, prefix, t_in, t_out, struct, act, suffix, ctype=None):
+    """AVERAGE_POOL_2D or MAX_POOL_2D: struct of the pool geometry and act (act_min, act_max), the kernel
+    mcb_{avg|max}_pool_{suffix} on arena pointers to ctype."""
+    params = c_params(struct, f"{prefix}_params", dict(pool_geometry(op, t_in, t_out), **act))
+    kind = "avg" if op.op == "AVERAGE_POOL_2D" else "max"
+    src, dst = pointer_casts(ctype)
+    return dict(inputs=[op.inputs[0]], params=params,
+                call=f"mcb_{kind}_pool_{suffix}(&{prefix}_params, {src}{{in0}}, {dst}{{out}});")
+
+
 def _pool(graph, op, prefix, kernels="portable"):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_out)
     act_min, act_max = _act(graph, op, t_out, op.options["activation"])
-    params = c_params("mcb_pool_params", f"{prefix}_params",
-                      dict(pool_geometry(op, t_in, t_out), act_min=act_min, act_max=act_max))
-    fn = "mcb_avg_pool_s8" if op.op == "AVERAGE_POOL_2D" else "mcb_max_pool_s8"
-    return dict(inputs=[op.inputs[0]], params=params, call=f"{fn}(&{prefix}_params, {{in0}}, {{out}});")
+    return pool_step(op, prefix, t_in, t_out, "mcb_pool_params", dict(act_min=act_min, act_max=act_max), "s8")
 
 
 def _broadcast(op, shape1, shape2, out_shape):
@@ -397,10 +432,16 @@ def _quantize(graph, op, prefix, kernels="portable"):
     if t_in.dtype != "float32":
         raise ModelError(f"layer {op.index} (QUANTIZE): {t_in.dtype} input is not supported (float32 or int8)")
     _check_int8(op, t_out)
+    return conversion_step(op, t_in, t_out, "mcb_quantize_f32_s8", f"{float(t_out.scale[0])!r}f", "float", None)
+
+
+def conversion_step(op, t_in, t_quantized, fn, scale, in_ctype, out_ctype):
+    """QUANTIZE or DEQUANTIZE: fn(size, scale (C text), zero point of t_quantized, input, output), the
+    arena pointers cast to in_ctype and out_ctype (None: int8, no cast)."""
     size = int(np.prod(t_in.shape))
-    scale = repr(float(t_out.scale[0]))
+    src, dst = pointer_casts(in_ctype)[0], pointer_casts(out_ctype)[1]
     return dict(inputs=[op.inputs[0]],
-                call=f"mcb_quantize_f32_s8({size}, {scale}f, {int(t_out.zero_point[0])}, (const float *){{in0}}, {{out}});")
+                call=f"{fn}({size}, {scale}, {int(t_quantized.zero_point[0])}, {src}{{in0}}, {dst}{{out}});")
 
 
 def _dequantize(graph, op, prefix, kernels="portable"):
@@ -408,21 +449,23 @@ def _dequantize(graph, op, prefix, kernels="portable"):
     _check_int8(op, t_in)
     if t_out.dtype != "float32":
         raise ModelError(f"layer {op.index} (DEQUANTIZE): {t_out.dtype} output is not supported (float32)")
-    size = int(np.prod(t_in.shape))
-    scale = repr(float(t_in.scale[0]))
-    return dict(inputs=[op.inputs[0]],
-                call=f"mcb_dequantize_s8_f32({size}, {scale}f, {int(t_in.zero_point[0])}, {{in0}}, (float *){{out}});")
+    return conversion_step(op, t_in, t_in, "mcb_dequantize_s8_f32", f"{float(t_in.scale[0])!r}f", None, "float")
+
+
+def spatial_mean_shape(graph, op, t_in):
+    """(batches, height, width, channels) of a MEAN over axes 1 and 2 of a 4-D tensor, the one supported."""
+    axes = graph.tensors[op.inputs[1]].data
+    rank = len(t_in.shape)
+    if axes is None or rank != 4 or sorted(int(a) % rank for a in axes.reshape(-1)) != [1, 2]:
+        raise ModelError(f"layer {op.index} (MEAN): only the mean over axes 1 and 2 of a 4-D tensor is supported")
+    return t_in.shape
 
 
 def _mean(graph, op, prefix, kernels="portable"):
     """MEAN over the spatial axes of a 4-D tensor (global average pooling), TFLite's integer mean."""
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_int8(op, t_in, t_out)
-    axes = graph.tensors[op.inputs[1]].data
-    rank = len(t_in.shape)
-    if axes is None or rank != 4 or sorted(int(a) % rank for a in axes.reshape(-1)) != [1, 2]:
-        raise ModelError(f"layer {op.index} (MEAN): only the mean over axes 1 and 2 of a 4-D tensor is supported")
-    b, h, w, c = t_in.shape
+    b, h, w, c = spatial_mean_shape(graph, op, t_in)
     n = h * w
     m, sh = quantize_multiplier(float(t_in.scale[0]) / float(t_out.scale[0]))
     # TFLite folds 1/n into the multiplier with floor(log2 n) extra bits (capped as it caps them).
@@ -502,32 +545,27 @@ def _reshape(graph, op, prefix, kernels="portable"):
     return dict(inputs=[op.inputs[0]], alias=True)
 
 
-# Every lowering takes (graph, op, prefix, kernels); only those that pack constants for the DSP kernels
-# (conv, depthwise, fully connected, add) look at the kernel choice.
-_LOWERINGS = {
-    "CONV_2D": lambda g, op, p, k: _conv(g, op, p, False, k),
-    "DEPTHWISE_CONV_2D": lambda g, op, p, k: _conv(g, op, p, True, k),
-    "FULLY_CONNECTED": _fully_connected,
-    "AVERAGE_POOL_2D": _pool,
-    "MAX_POOL_2D": _pool,
-    "ADD": _add,
-    "MUL": _mul,
-    "SOFTMAX": _softmax,
-    "RESHAPE": _reshape,
-    "SQUEEZE": _reshape,
-    "EXPAND_DIMS": _reshape,
-    "PAD": _pad,
-    "PADV2": _pad,
-    "CONCATENATION": _concat,
-    "RELU": lambda g, op, p, k: _requantize(g, op, p, "RELU"),
-    "RELU6": lambda g, op, p, k: _requantize(g, op, p, "RELU6"),
-    "RELU_N1_TO_1": lambda g, op, p, k: _requantize(g, op, p, "RELU_N1_TO_1"),
-    "QUANTIZE": _quantize,
-    "DEQUANTIZE": _dequantize,
-    "LOGISTIC": _activation,
-    "TANH": _activation,
-    "MEAN": _mean,
-}
+def lowering_table(conv, fully_connected, pool, softmax, pad, concat, **more) -> dict:
+    """op name -> lowering, the ops every data type builds and those it adds (more). Every lowering takes
+    (graph, op, prefix, kernels); conv takes depthwise before kernels; reshapes alias their input whatever
+    the type."""
+    return {"CONV_2D": lambda g, op, p, k: conv(g, op, p, False, k),
+            "DEPTHWISE_CONV_2D": lambda g, op, p, k: conv(g, op, p, True, k),
+            "FULLY_CONNECTED": fully_connected, "AVERAGE_POOL_2D": pool, "MAX_POOL_2D": pool, "SOFTMAX": softmax,
+            "RESHAPE": _reshape, "SQUEEZE": _reshape, "EXPAND_DIMS": _reshape, "PAD": pad, "PADV2": pad,
+            "CONCATENATION": concat, **more}
+
+
+def _requantizing(activation):
+    return lambda g, op, p, k: _requantize(g, op, p, activation)
+
+
+# Only the lowerings that pack constants for the DSP kernels (conv, depthwise, fully connected, add) look
+# at the kernel choice.
+_LOWERINGS = lowering_table(
+    _conv, _fully_connected, _pool, _softmax, _pad, _concat, ADD=_add, MUL=_mul, RELU=_requantizing("RELU"),
+    RELU6=_requantizing("RELU6"), RELU_N1_TO_1=_requantizing("RELU_N1_TO_1"), QUANTIZE=_quantize,
+    DEQUANTIZE=_dequantize, LOGISTIC=_activation, TANH=_activation, MEAN=_mean)
 
 SUPPORTED_OPS = tuple(sorted(_LOWERINGS))
 

@@ -15,8 +15,9 @@ import numpy as np
 from mcubench.core.errors import ModelError
 
 from .codegen import c_float
-from .lowering import (ConstArray, _binary_inputs, _broadcast, _reshape, c_params, concat_bytes, conv_geometry,
-                       pad_bytes, pool_geometry)
+from .lowering import (ConstArray, _binary_inputs, _broadcast, c_params, concat_bytes, conv_fields, conv_geometry,
+                       conv_macs, fc_geometry, lowering_table, pad_bytes, pool_step, reads_input_directly,
+                       spatial_mean_shape)
 
 FLT_MAX = float(np.finfo(np.float32).max)
 _ACTIVATION_RANGES = {"NONE": (-FLT_MAX, FLT_MAX), "RELU": (0.0, FLT_MAX), "RELU6": (0.0, 6.0),
@@ -87,42 +88,35 @@ def _bias_f32(graph, op, prefix, k=2):
     return [_weights(graph, op, k, prefix, "bias")], f"{prefix}_bias"
 
 
-def _conv(graph, op, prefix, depthwise):
+def _conv(graph, op, prefix, depthwise, kernels=None):
     t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
     _check_f32(op, t_in, t_out)
-    o = op.options
-    b, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, mult, pad_top, pad_left = \
-        conv_geometry(op, t_in, t_w, t_out, depthwise)
+    geometry = conv_geometry(op, t_in, t_w, t_out, depthwise)
+    _, _, _, in_c, _, _, _, k_h, k_w, mult = geometry[:10]
     if depthwise:
         pack = _channel_quads if mult == 1 and in_c % 4 == 0 else None
     else:
         pack = row_quads
     filter = _weights(graph, op, 1, prefix, "filter", pack)
     bias_consts, bias_name = _bias_f32(graph, op, prefix)
-    params = c_params("mcb_conv_f32_params", f"{prefix}_params", dict(
-        batches=b, in_h=in_h, in_w=in_w, in_c=in_c, out_h=out_h, out_w=out_w, out_c=out_c, k_h=k_h, k_w=k_w,
-        stride_h=o["stride_h"], stride_w=o["stride_w"], dilation_h=o["dilation_h"], dilation_w=o["dilation_w"],
-        pad_top=pad_top, pad_left=pad_left, depth_multiplier=mult, **_act_range(op, o["activation"])))
-    macs = b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
+    params = c_params("mcb_conv_f32_params", f"{prefix}_params",
+                      dict(conv_fields(op, geometry), **_act_range(op, op.options["activation"])))
+    macs = conv_macs(geometry, depthwise)
     args = f"&{prefix}_params, (const float *){{in0}}, {prefix}_filter, {bias_name}, (float *){{out}}"
     if depthwise:
         return dict(inputs=[op.inputs[0]], consts=[filter] + bias_consts, params=params, macs=macs,
                     call=f"mcb_depthwise_conv2d_f32({args});")
-    # A 1x1, stride-1 convolution over the whole input reads its columns from the input; any other copies
-    # two columns (im2col) into scratch: MCB_CONV_F32_SCRATCH_BYTES in mcb_kernels_f32.h.
-    direct = k_h == k_w == 1 and o["stride_h"] == o["stride_w"] == 1 and (in_h, in_w) == (out_h, out_w)
-    scratch = 0 if direct else 2 * 4 * k_h * k_w * in_c
+    # Any convolution that does not read its input directly copies two columns (im2col) into scratch:
+    # MCB_CONV_F32_SCRATCH_BYTES in mcb_kernels_f32.h.
+    scratch = 0 if reads_input_directly(op, geometry) else 2 * 4 * k_h * k_w * in_c
     return dict(inputs=[op.inputs[0]], consts=[filter] + bias_consts, params=params, macs=macs, scratch=scratch,
                 call=f"mcb_conv2d_f32({args}, {{scratch}});")
 
 
-def _fully_connected(graph, op, prefix):
+def _fully_connected(graph, op, prefix, kernels=None):
     t_in, t_w, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]], graph.tensors[op.outputs[0]]
     _check_f32(op, t_in, t_out)
-    if op.options.get("weights_format", 0) != 0:
-        raise ModelError(f"layer {op.index} ({op.op}): shuffled weights format is not supported")
-    out_depth, in_depth = t_w.shape
-    batches = int(np.prod(t_in.shape)) // in_depth
+    batches, in_depth, out_depth = fc_geometry(op, t_in, t_w)
     filter = _weights(graph, op, 1, prefix, "filter", row_quads)
     bias_consts, bias_name = _bias_f32(graph, op, prefix)
     params = c_params("mcb_fc_f32_params", f"{prefix}_params", dict(
@@ -133,17 +127,14 @@ def _fully_connected(graph, op, prefix):
                      f"{bias_name}, (float *){{out}});")
 
 
-def _pool(graph, op, prefix):
+def _pool(graph, op, prefix, kernels=None):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_f32(op, t_in, t_out)
-    params = c_params("mcb_pool_f32_params", f"{prefix}_params",
-                      dict(pool_geometry(op, t_in, t_out), **_act_range(op, op.options["activation"])))
-    fn = "mcb_avg_pool_f32" if op.op == "AVERAGE_POOL_2D" else "mcb_max_pool_f32"
-    return dict(inputs=[op.inputs[0]], params=params,
-                call=f"{fn}(&{prefix}_params, (const float *){{in0}}, (float *){{out}});")
+    act = _act_range(op, op.options["activation"])
+    return pool_step(op, prefix, t_in, t_out, "mcb_pool_f32_params", act, "f32", "float")
 
 
-def _binary(graph, op, prefix):
+def _binary(graph, op, prefix, kernels=None):
     t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     _check_f32(op, t1, t2, t_out)
     bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
@@ -155,7 +146,7 @@ def _binary(graph, op, prefix):
                 call=f"{fn}(&{prefix}_params, (const float *){exprs[0]}, (const float *){exprs[1]}, (float *){{out}});")
 
 
-def _softmax(graph, op, prefix):
+def _softmax(graph, op, prefix, kernels=None):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_f32(op, t_in, t_out)
     depth = t_in.shape[-1]
@@ -165,7 +156,7 @@ def _softmax(graph, op, prefix):
                 call=f"mcb_softmax_f32({rows}, {depth}, {beta}, (const float *){{in0}}, (float *){{out}});")
 
 
-def _elementwise(graph, op, prefix):
+def _elementwise(graph, op, prefix, kernels=None):
     """RELU, RELU6 (a clamp), LOGISTIC and TANH."""
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_f32(op, t_in, t_out)
@@ -179,19 +170,15 @@ def _elementwise(graph, op, prefix):
     return dict(inputs=[op.inputs[0]], inplace=True, call=call)
 
 
-def _mean(graph, op, prefix):
+def _mean(graph, op, prefix, kernels=None):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_f32(op, t_in, t_out)
-    axes = graph.tensors[op.inputs[1]].data
-    rank = len(t_in.shape)
-    if axes is None or rank != 4 or sorted(int(a) % rank for a in axes.reshape(-1)) != [1, 2]:
-        raise ModelError(f"layer {op.index} (MEAN): only the mean over axes 1 and 2 of a 4-D tensor is supported")
-    b, h, w, c = t_in.shape
+    b, h, w, c = spatial_mean_shape(graph, op, t_in)
     return dict(inputs=[op.inputs[0]],
                 call=f"mcb_mean_f32({b}, {h * w}, {c}, (const float *){{in0}}, (float *){{out}});")
 
 
-def _pad(graph, op, prefix):
+def _pad(graph, op, prefix, kernels=None):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_f32(op, t_in, t_out)
     if op.op == "PADV2" and len(op.inputs) > 2 and op.inputs[2] >= 0:
@@ -201,34 +188,16 @@ def _pad(graph, op, prefix):
     return pad_bytes(graph, op, prefix, 4, 0)  # +0.0f is four zero bytes
 
 
-def _concat(graph, op, prefix):
+def _concat(graph, op, prefix, kernels=None):
     ins = [graph.tensors[i] for i in op.inputs]
     _check_f32(op, *ins, graph.tensors[op.outputs[0]])
     return concat_bytes(graph, op, prefix, "float", 4)
 
 
-# Every lowering takes (graph, op, prefix, kernels); the float kernels are the same on every core.
-F32_LOWERINGS = {
-    "CONV_2D": lambda g, op, p, k: _conv(g, op, p, False),
-    "DEPTHWISE_CONV_2D": lambda g, op, p, k: _conv(g, op, p, True),
-    "FULLY_CONNECTED": lambda g, op, p, k: _fully_connected(g, op, p),
-    "AVERAGE_POOL_2D": lambda g, op, p, k: _pool(g, op, p),
-    "MAX_POOL_2D": lambda g, op, p, k: _pool(g, op, p),
-    "ADD": lambda g, op, p, k: _binary(g, op, p),
-    "MUL": lambda g, op, p, k: _binary(g, op, p),
-    "SOFTMAX": lambda g, op, p, k: _softmax(g, op, p),
-    "RESHAPE": _reshape,
-    "SQUEEZE": _reshape,
-    "EXPAND_DIMS": _reshape,
-    "PAD": lambda g, op, p, k: _pad(g, op, p),
-    "PADV2": lambda g, op, p, k: _pad(g, op, p),
-    "CONCATENATION": lambda g, op, p, k: _concat(g, op, p),
-    "RELU": lambda g, op, p, k: _elementwise(g, op, p),
-    "RELU6": lambda g, op, p, k: _elementwise(g, op, p),
-    "LOGISTIC": lambda g, op, p, k: _elementwise(g, op, p),
-    "TANH": lambda g, op, p, k: _elementwise(g, op, p),
-    "MEAN": lambda g, op, p, k: _mean(g, op, p),
-}
+# The float kernels are the same on every core: the lowerings take the kernel choice and ignore it.
+F32_LOWERINGS = lowering_table(_conv, _fully_connected, _pool, _softmax, _pad, _concat, ADD=_binary, MUL=_binary,
+                               RELU=_elementwise, RELU6=_elementwise, LOGISTIC=_elementwise, TANH=_elementwise,
+                               MEAN=_mean)
 
 
 def hybrid_weights(graph) -> dict:

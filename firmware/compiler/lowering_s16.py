@@ -11,8 +11,9 @@ from mcubench.core.errors import ModelError
 
 from .codegen import c_float
 from .lowering_f32 import row_quads
-from .lowering import (ConstArray, _binary_inputs, _broadcast, _requant_arrays, _reshape, add_multipliers,
-                       c_params, concat_bytes, conv_geometry, pad_bytes, pool_geometry)
+from .lowering import (ConstArray, _binary_inputs, _broadcast, _requant_arrays, add_multipliers, c_params,
+                       concat_bytes, conversion_step, conv_fields, conv_geometry, conv_macs, fc_geometry,
+                       lowering_table, pad_bytes, pool_step, reads_input_directly)
 from .quantization import activation_range, softmax_int16_luts, softmax_int16_params
 
 INT16_MIN, INT16_MAX = -32768, 32767
@@ -29,11 +30,11 @@ def _check_s16(op, *tensors):
             raise ModelError(f"layer {op.index} ({op.op}): int16 tensor {t.name!r} must have zero point 0")
 
 
-def _act(op, t_out, activation):
+def _act(op, t_out, activation) -> dict:
     rng = activation_range(activation, float(t_out.scale[0]), 0, INT16_MIN, INT16_MAX)
     if rng is None:
         raise ModelError(f"layer {op.index} ({op.op}): fused activation {activation} is not supported")
-    return rng
+    return dict(act_min=rng[0], act_max=rng[1])
 
 
 def _weights(graph, op, prefix, quads=True):
@@ -57,87 +58,75 @@ def _bias(graph, op, prefix):
     return [ConstArray(f"{prefix}_bias", "int64_t", t.data.reshape(-1).astype(np.int64))], f"{prefix}_bias"
 
 
-def _conv(graph, op, prefix, depthwise):
+def _conv(graph, op, prefix, depthwise, kernels=None):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_s16(op, t_in, t_out)
     t_w, filter = _weights(graph, op, prefix, quads=not depthwise)
-    o = op.options
-    b, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w, mult, pad_top, pad_left = \
-        conv_geometry(op, t_in, t_w, t_out, depthwise)
+    geometry = conv_geometry(op, t_in, t_w, t_out, depthwise)
+    _, _, _, in_c, _, _, _, k_h, k_w = geometry[:9]
     if depthwise and k_h * k_w > 256:
         raise ModelError(f"layer {op.index} ({op.op}): windows of more than 256 taps are not supported")
-    act_min, act_max = _act(op, t_out, o["activation"])
     bias_consts, bias_name = _bias(graph, op, prefix)
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
     params = c_params("mcb_conv_params", f"{prefix}_params", dict(
-        batches=b, in_h=in_h, in_w=in_w, in_c=in_c, out_h=out_h, out_w=out_w, out_c=out_c, k_h=k_h, k_w=k_w,
-        stride_h=o["stride_h"], stride_w=o["stride_w"], dilation_h=o["dilation_h"], dilation_w=o["dilation_w"],
-        pad_top=pad_top, pad_left=pad_left, depth_multiplier=mult, input_offset=0, output_offset=0,
-        act_min=act_min, act_max=act_max, rq=rq))
-    macs = b * out_h * out_w * out_c * k_h * k_w * (1 if depthwise else in_c)
+        conv_fields(op, geometry), input_offset=0, output_offset=0, **_act(op, t_out, op.options["activation"]),
+        rq=rq))
+    macs = conv_macs(geometry, depthwise)
     args = f"&{prefix}_params, (const int16_t *){{in0}}, {prefix}_filter, {bias_name}, (int16_t *){{out}}"
     consts = [filter] + bias_consts + rq_consts
     if depthwise:
         return dict(inputs=[op.inputs[0]], consts=consts, params=params, macs=macs,
                     call=f"mcb_depthwise_conv2d_s16({args});")
-    # A 1x1, stride-1 convolution over the whole input reads its columns from the input; any other copies
-    # one column (im2col) into scratch: MCB_CONV_S16_SCRATCH_BYTES in mcb_kernels_s16.h.
-    direct = k_h == k_w == 1 and o["stride_h"] == o["stride_w"] == 1 and (in_h, in_w) == (out_h, out_w)
-    scratch = 0 if direct else 2 * k_h * k_w * in_c
+    # Any convolution that does not read its input directly copies one column (im2col) into scratch:
+    # MCB_CONV_S16_SCRATCH_BYTES in mcb_kernels_s16.h.
+    scratch = 0 if reads_input_directly(op, geometry) else 2 * k_h * k_w * in_c
     return dict(inputs=[op.inputs[0]], consts=consts, params=params, macs=macs, scratch=scratch,
                 call=f"mcb_conv2d_s16({args}, {{scratch}});")
 
 
-def _fully_connected(graph, op, prefix):
+def _fully_connected(graph, op, prefix, kernels=None):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_s16(op, t_in, t_out)
     if op.options.get("weights_format", 0) != 0:
         raise ModelError(f"layer {op.index} ({op.op}): shuffled weights format is not supported")
     t_w, filter = _weights(graph, op, prefix)
-    out_depth, in_depth = t_w.shape
-    batches = int(np.prod(t_in.shape)) // in_depth
-    act_min, act_max = _act(op, t_out, op.options["activation"])
+    batches, in_depth, out_depth = fc_geometry(op, t_in, t_w)
     bias_consts, bias_name = _bias(graph, op, prefix)
     rq_consts, rq = _requant_arrays(prefix, t_in.scale[0], t_w.scale, t_out.scale[0])
     params = c_params("mcb_fc_params", f"{prefix}_params", dict(
         batches=batches, in_depth=in_depth, out_depth=out_depth, input_offset=0, output_offset=0,
-        act_min=act_min, act_max=act_max, rq=rq))
+        **_act(op, t_out, op.options["activation"]), rq=rq))
     return dict(inputs=[op.inputs[0]], consts=[filter] + bias_consts + rq_consts, params=params,
                 macs=batches * in_depth * out_depth,
                 call=f"mcb_fully_connected_s16(&{prefix}_params, (const int16_t *){{in0}}, {prefix}_filter, "
                      f"{bias_name}, (int16_t *){{out}});")
 
 
-def _pool(graph, op, prefix):
+def _pool(graph, op, prefix, kernels=None):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_s16(op, t_in, t_out)
-    act_min, act_max = _act(op, t_out, op.options["activation"])
-    params = c_params("mcb_pool_params", f"{prefix}_params",
-                      dict(pool_geometry(op, t_in, t_out), act_min=act_min, act_max=act_max))
-    fn = "mcb_avg_pool_s16" if op.op == "AVERAGE_POOL_2D" else "mcb_max_pool_s16"
-    return dict(inputs=[op.inputs[0]], params=params,
-                call=f"{fn}(&{prefix}_params, (const int16_t *){{in0}}, (int16_t *){{out}});")
+    act = _act(op, t_out, op.options["activation"])
+    return pool_step(op, prefix, t_in, t_out, "mcb_pool_params", act, "s16", "int16_t")
 
 
-def _add(graph, op, prefix):
+def _add(graph, op, prefix, kernels=None):
     """TFLite's general ADD with a left shift of 15 for int16 (add_common.cc)."""
     t1, t2, t_out = (graph.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     _check_s16(op, t1, t2, t_out)
     left_shift = 15
     m1, sh1, m2, sh2, mo, sho = add_multipliers(t1, t2, t_out, left_shift)
-    act_min, act_max = _act(op, t_out, op.options.get("activation", "NONE"))
     bc, flat = _broadcast(op, t1.shape, t2.shape, t_out.shape)
     params = c_params("mcb_add_params", f"{prefix}_params", dict(
         bc=bc, left_shift=left_shift, in1_offset=0, in1_multiplier=m1, in1_shift=sh1, in2_offset=0,
         in2_multiplier=m2, in2_shift=sh2, output_offset=0, output_multiplier=mo, output_shift=sho,
-        act_min=act_min, act_max=act_max))
+        **_act(op, t_out, op.options.get("activation", "NONE"))))
     exprs, acts, consts = _binary_inputs(graph, op, prefix, ctype="int16_t")
     return dict(inputs=acts, consts=consts, params=params, inplace=flat and bool(acts),
                 call=f"mcb_add_s16(&{prefix}_params, (const int16_t *){exprs[0]}, (const int16_t *){exprs[1]}, "
                      f"(int16_t *){{out}});")
 
 
-def _softmax(graph, op, prefix):
+def _softmax(graph, op, prefix, kernels=None):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_s16(op, t_in, t_out)
     if abs(float(t_out.scale[0]) - 1 / 32768) > 0.001 / 32768:
@@ -155,29 +144,21 @@ def _softmax(graph, op, prefix):
                 call=f"mcb_softmax_s16(&{prefix}_params, (const int16_t *){{in0}}, (int16_t *){{out}});")
 
 
-def _quantize(graph, op, prefix):
+def _conversion(graph, op, prefix, kernels=None):
+    """QUANTIZE float32 -> int16 and DEQUANTIZE int16 -> float32, with the int16 side's scale."""
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
-    if t_in.dtype != "float32" or t_out.dtype != "int16":
-        raise ModelError(f"layer {op.index} (QUANTIZE): {t_in.dtype} to {t_out.dtype} is not supported "
-                         "(float32 to int16 is)")
-    size = int(np.prod(t_in.shape))
-    return dict(inputs=[op.inputs[0]],
-                call=f"mcb_quantize_f32_s16({size}, {c_float(t_out.scale[0])}, {int(t_out.zero_point[0])}, "
-                     "(const float *){in0}, (int16_t *){out});")
+    quantize = op.op == "QUANTIZE"
+    want = ("float32", "int16") if quantize else ("int16", "float32")
+    if (t_in.dtype, t_out.dtype) != want:
+        raise ModelError(f"layer {op.index} ({op.op}): {t_in.dtype} to {t_out.dtype} is not supported "
+                         f"({want[0]} to {want[1]} is)")
+    t_q = t_out if quantize else t_in
+    fn = "mcb_quantize_f32_s16" if quantize else "mcb_dequantize_s16_f32"
+    ctypes = ("float", "int16_t") if quantize else ("int16_t", "float")
+    return conversion_step(op, t_in, t_q, fn, c_float(t_q.scale[0]), *ctypes)
 
 
-def _dequantize(graph, op, prefix):
-    t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
-    if t_in.dtype != "int16" or t_out.dtype != "float32":
-        raise ModelError(f"layer {op.index} (DEQUANTIZE): {t_in.dtype} to {t_out.dtype} is not supported "
-                         "(int16 to float32 is)")
-    size = int(np.prod(t_in.shape))
-    return dict(inputs=[op.inputs[0]],
-                call=f"mcb_dequantize_s16_f32({size}, {c_float(t_in.scale[0])}, {int(t_in.zero_point[0])}, "
-                     "(const int16_t *){in0}, (float *){out});")
-
-
-def _pad(graph, op, prefix):
+def _pad(graph, op, prefix, kernels=None):
     t_in, t_out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     _check_s16(op, t_in, t_out)
     if op.op == "PADV2" and len(op.inputs) > 2 and op.inputs[2] >= 0:
@@ -186,7 +167,7 @@ def _pad(graph, op, prefix):
     return pad_bytes(graph, op, prefix, 2, 0)  # the zero point, 0, is two zero bytes
 
 
-def _concat(graph, op, prefix):
+def _concat(graph, op, prefix, kernels=None):
     ins = [graph.tensors[i] for i in op.inputs]
     t_out = graph.tensors[op.outputs[0]]
     _check_s16(op, *ins, t_out)
@@ -195,21 +176,6 @@ def _concat(graph, op, prefix):
     return concat_bytes(graph, op, prefix, "int16_t", 2)
 
 
-# Every lowering takes (graph, op, prefix, kernels); the int16 kernels are the same on every core.
-S16_LOWERINGS = {
-    "CONV_2D": lambda g, op, p, k: _conv(g, op, p, False),
-    "DEPTHWISE_CONV_2D": lambda g, op, p, k: _conv(g, op, p, True),
-    "FULLY_CONNECTED": lambda g, op, p, k: _fully_connected(g, op, p),
-    "AVERAGE_POOL_2D": lambda g, op, p, k: _pool(g, op, p),
-    "MAX_POOL_2D": lambda g, op, p, k: _pool(g, op, p),
-    "ADD": lambda g, op, p, k: _add(g, op, p),
-    "SOFTMAX": lambda g, op, p, k: _softmax(g, op, p),
-    "RESHAPE": _reshape,
-    "SQUEEZE": _reshape,
-    "EXPAND_DIMS": _reshape,
-    "PAD": lambda g, op, p, k: _pad(g, op, p),
-    "PADV2": lambda g, op, p, k: _pad(g, op, p),
-    "CONCATENATION": lambda g, op, p, k: _concat(g, op, p),
-    "QUANTIZE": lambda g, op, p, k: _quantize(g, op, p),
-    "DEQUANTIZE": lambda g, op, p, k: _dequantize(g, op, p),
-}
+# The int16 kernels are the same on every core: the lowerings take the kernel choice and ignore it.
+S16_LOWERINGS = lowering_table(_conv, _fully_connected, _pool, _softmax, _pad, _concat, ADD=_add,
+                               QUANTIZE=_conversion, DEQUANTIZE=_conversion)
