@@ -374,127 +374,158 @@ def reference_device(results, reference=None) -> str:
     return reference
 
 
-def build_document(results, plot_names=(), reference=None):
-    """The report as a list of blocks; figures are included only for plots in plot_names."""
-    plots = set(plot_names)
+def _figure(plots, name, caption):
+    """The figure of plot name, if it was drawn (its name in plots)."""
+    return [Figure(name, caption)] if name in plots else []
 
-    def figure(name, caption):
-        return [Figure(name, caption)] if name in plots else []
 
+def _title_blocks(results):
     meta = [f"suite `{results.suite}`" if results.suite else "recorded by `mcubench run`",
             f"mcubench {results.mcubench_version}"]
     if results.git_commit:
         meta.append(f"commit {results.git_commit[:12]}")
     if results.created_utc:
         meta.append(f"run {results.created_utc}")
-    doc = [Heading(1, f"mcubench report: {record_title(results)}"), Paragraph(", ".join(meta) + ".")]
-    not_measured = [Heading(2, "Not measured"), failures_table(results)] if results.failures else []
-    if not results.rows:
-        return doc + [Paragraph("This record holds no results (no model was run on any device).")] + not_measured
-    reference = reference_device(results, reference)
-    reference_label = dict(devices_in_order(results))[reference]
+    return [Heading(1, f"mcubench report: {record_title(results)}"), Paragraph(", ".join(meta) + ".")]
 
-    doc += [Heading(2, "Summary"), Note(ESTIMATE_STATEMENT), summary_table(results)]
+
+def _summary_section(results, not_measured):
+    doc = [Heading(2, "Summary"), Note(ESTIMATE_STATEMENT), summary_table(results)]
     if any(r.accuracy is None and r.kind == "model" for r in results.rows):
         doc.append(Paragraph(f"Accuracy \u201c{fmt.DASH}\u201d: not measured, because no labelled test samples were "
                              "run (see the inputs below)."))
-    doc += [Paragraph("Input of the measured run, per model:"), BulletList(input_items(results)),
-            trust_table(results)]
-    doc += not_measured
+    return doc + [Paragraph("Input of the measured run, per model:"), BulletList(input_items(results)),
+                  trust_table(results)] + not_measured
 
-    doc += [Heading(2, "Comparison"),
-            Paragraph(f"Best figure per model in bold. Ratios are taken against {reference_label} "
-                      "(`mcubench report --reference-device NAME` picks another)."),
-            pivot_table(results, lambda r: r.latency_ms, fmt.ms, "Latency per inference"),
-            pivot_table(results, lambda r: r.energy_uj, fmt.uj, "Energy per inference"),
-            ratio_table(results, reference, lambda r: r.latency_ms, lambda this, ref: ref / this,
-                        f"Speed-up against {reference_label} (its latency / this latency; above 1 is faster)"),
-            ratio_table(results, reference, lambda r: r.energy_uj, lambda this, ref: this / ref,
-                        f"Energy against {reference_label} (this energy / its energy; below 1 spends less)")]
+
+def _comparison_section(results, plots, reference):
+    reference_label = dict(devices_in_order(results))[reference]
+    doc = [Heading(2, "Comparison"),
+           Paragraph(f"Best figure per model in bold. Ratios are taken against {reference_label} "
+                     "(`mcubench report --reference-device NAME` picks another)."),
+           pivot_table(results, lambda r: r.latency_ms, fmt.ms, "Latency per inference"),
+           pivot_table(results, lambda r: r.energy_uj, fmt.uj, "Energy per inference"),
+           ratio_table(results, reference, lambda r: r.latency_ms, lambda this, ref: ref / this,
+                       f"Speed-up against {reference_label} (its latency / this latency; above 1 is faster)"),
+           ratio_table(results, reference, lambda r: r.energy_uj, lambda this, ref: this / ref,
+                       f"Energy against {reference_label} (this energy / its energy; below 1 spends less)")]
     doc += variants_section(results)
-    doc += figure("latency", f"Latency per inference, per model and device ({ESTIMATE_LABEL})")
-    doc += figure("energy", f"Energy per inference, per model and device ({ESTIMATE_LABEL})")
+    doc += _figure(plots, "latency", f"Latency per inference, per model and device ({ESTIMATE_LABEL})")
+    doc += _figure(plots, "energy", f"Energy per inference, per model and device ({ESTIMATE_LABEL})")
+    return doc
 
-    doc += [Heading(2, "Run details"), run_table(results),
+
+def _run_details_section(results):
+    return [Heading(2, "Run details"), run_table(results),
             Paragraph("Toolchains (the full command lines are in results.csv):"), toolchain_table(results)]
 
+
+def _accuracy_section(results):
     acc = accuracy_table(results)
-    if acc is not None:
-        doc += [Heading(2, "Accuracy on the simulated firmware"), acc]
-        # The firmware's int8 kernels are meant to match the interpreter bit for bit; say so when not.
-        differing = [f"{r.model_title} on {fmt.device_label(r)}" for r in results.rows
-                     if r.accuracy is not None and r.accuracy.reference_agreement < 1.0]
-        if differing:
-            doc.append(Paragraph("Outputs differ from the TFLite interpreter's on some samples for: "
-                                 + "; ".join(differing) + "."))
+    if acc is None:
+        return []
+    doc = [Heading(2, "Accuracy on the simulated firmware"), acc]
+    # The firmware's int8 kernels are meant to match the interpreter bit for bit; say so when not.
+    differing = [f"{r.model_title} on {fmt.device_label(r)}" for r in results.rows
+                 if r.accuracy is not None and r.accuracy.reference_agreement < 1.0]
+    if differing:
+        doc.append(Paragraph("Outputs differ from the TFLite interpreter's on some samples for: "
+                             + "; ".join(differing) + "."))
     unscored = [f"{r.model_title} on {fmt.device_label(r)}" for r in results.rows
                 if r.accuracy is None and r.kind == "model"]
-    if unscored and acc is not None:
+    if unscored:
         doc.append(Paragraph("Not scored (no labelled test samples run): " + "; ".join(unscored) + "."))
+    return doc
 
+
+def _firmware_section(results):
     firmware = models_in_order(results, "firmware")
-    if firmware:
-        doc.append(Heading(2, "Firmware regions and console"))
+    doc = [Heading(2, "Firmware regions and console")] if firmware else []
     for name, title in firmware:
         doc.append(Heading(3, title))
         for r in results.rows:
             if r.model == name and r.kind == "firmware":
                 doc += firmware_blocks(r)
+    return doc
 
+
+def _model_layers_blocks(results, plots, model, title):
+    doc = [Heading(3, title)]
+    doc += _figure(plots, layers_plot_name(model), f"Per-layer latency of {title}, one panel per device "
+                                                   f"({ESTIMATE_LABEL})")
+    rows = [r for r in results.rows if r.model == model and r.kind == "model"]
+    if not any(r.layers for r in rows):
+        return doc + [Paragraph("No per-layer figures in this record.")]
+    doc.append(layers_side_by_side(results, model))
+    details = []
+    for r in rows:
+        details.append(Heading(4, fmt.device_label(r)))
+        details.append(layer_table(r) if r.layers else Paragraph("No per-layer figures in this record."))
+    doc.append(Details(f"Cycles, cycles per MAC and share of latency per layer, for each device of {title}",
+                       details))
+    return doc
+
+
+def _layers_section(results, plots):
     models = models_in_order(results, "model")
-    if models:
-        doc.append(Heading(2, "Per-layer figures"))
+    doc = [Heading(2, "Per-layer figures")] if models else []
     for model, title in models:
-        doc.append(Heading(3, title))
-        doc += figure(layers_plot_name(model), f"Per-layer latency of {title}, one panel per device "
-                                               f"({ESTIMATE_LABEL})")
-        rows = [r for r in results.rows if r.model == model and r.kind == "model"]
-        if not any(r.layers for r in rows):
-            doc.append(Paragraph("No per-layer figures in this record."))
-            continue
-        doc.append(layers_side_by_side(results, model))
-        details = []
-        for r in rows:
-            details.append(Heading(4, fmt.device_label(r)))
-            details.append(layer_table(r) if r.layers else Paragraph("No per-layer figures in this record."))
-        doc.append(Details(f"Cycles, cycles per MAC and share of latency per layer, for each device of {title}",
-                           details))
+        doc += _model_layers_blocks(results, plots, model, title)
+    return doc
 
-    doc += [Heading(2, "Memory"),
-            Paragraph("Flash holds the code, the model's weights and other constants (requantization tables, "
-                      "packing, the initial values of variables). RAM: static RAM is .data plus .bss, with the "
-                      "tensor arena as one static buffer inside it; peak RAM is what the run touched: static RAM, "
-                      "the stack high-water mark and the heap. 1 KiB = 1024 bytes."),
-            memory_table(results)]
-    doc += figure("memory", "Flash and RAM by kind, per model and device")
+
+def _memory_section(results, plots):
+    doc = [Heading(2, "Memory"),
+           Paragraph("Flash holds the code, the model's weights and other constants (requantization tables, "
+                     "packing, the initial values of variables). RAM: static RAM is .data plus .bss, with the "
+                     "tensor arena as one static buffer inside it; peak RAM is what the run touched: static RAM, "
+                     "the stack high-water mark and the heap. 1 KiB = 1024 bytes."),
+           memory_table(results)]
+    doc += _figure(plots, "memory", "Flash and RAM by kind, per model and device")
     arena_figures = []
     for model, title in models_in_order(results):
-        arena_figures += figure(arena_plot_name(model), f"Arena plan of {title}: the buffers live at each layer "
-                                                        "and where they sit in the arena")
+        arena_figures += _figure(plots, arena_plot_name(model), f"Arena plan of {title}: the buffers live at each "
+                                                                "layer and where they sit in the arena")
     if arena_figures:
         doc += [Heading(3, "Arena plan over time"),
                 Paragraph("Each bar is one buffer of the static arena plan: from the layer that writes it to the "
                           "last layer that reads it, at its offset in the arena. Devices whose builds share a plan "
                           "share a panel.")] + arena_figures
+    return doc
 
-    doc.append(Heading(2, "Battery life"))
+
+def _battery_section(results, plots):
+    doc = [Heading(2, "Battery life")]
     battery = results.battery
     if not has_battery_life(results):
-        doc.append(Paragraph("This record carries no battery-life figures (written before records held them); "
-                             "`mcubench report` computes them."))
-    else:
-        doc += [Paragraph(f"A duty-cycled deployment on {battery.describe()}: wake, run one inference, sleep at "
-                          "the row's idle power. Regulator losses and wake-up costs are not included. Years are "
-                          f"capped at {battery.shelf_life_years:g}: {battery.shelf_life_basis}."),
-                battery_table(results)]
-        doc += figure("battery_life", f"Years on {battery.describe()} against inferences per second")
+        return doc + [Paragraph("This record carries no battery-life figures (written before records held them); "
+                                "`mcubench report` computes them.")]
+    doc += [Paragraph(f"A duty-cycled deployment on {battery.describe()}: wake, run one inference, sleep at "
+                      "the row's idle power. Regulator losses and wake-up costs are not included. Years are "
+                      f"capped at {battery.shelf_life_years:g}: {battery.shelf_life_basis}."),
+            battery_table(results)]
+    return doc + _figure(plots, "battery_life", f"Years on {battery.describe()} against inferences per second")
 
-    doc.append(Heading(2, "Devices: assumptions and sources"))
-    described = set()
+
+def _devices_section(results):
+    doc = [Heading(2, "Devices: assumptions and sources")]
     for name, info in results.devices.items():
-        described.add(name)
         doc += device_section(name, info)
-    lacking = sorted({r.device for r in results.rows} - described)
+    lacking = sorted({r.device for r in results.rows} - set(results.devices))
     if lacking:
         doc.append(Paragraph("No description recorded for: " + ", ".join(lacking) + "."))
     return doc
+
+
+def build_document(results, plot_names=(), reference=None):
+    """The report as a list of blocks; figures are included only for plots in plot_names."""
+    plots = set(plot_names)
+    not_measured = [Heading(2, "Not measured"), failures_table(results)] if results.failures else []
+    if not results.rows:
+        return (_title_blocks(results) + [Paragraph("This record holds no results (no model was run on any device).")]
+                + not_measured)
+    reference = reference_device(results, reference)
+    return (_title_blocks(results) + _summary_section(results, not_measured)
+            + _comparison_section(results, plots, reference) + _run_details_section(results)
+            + _accuracy_section(results) + _firmware_section(results) + _layers_section(results, plots)
+            + _memory_section(results, plots) + _battery_section(results, plots) + _devices_section(results))

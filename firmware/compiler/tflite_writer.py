@@ -23,33 +23,33 @@ def _act(o):
     return getattr(tflite.ActivationFunctionType, o.get("activation", "NONE"))
 
 
+def _add_window(b, table, o, dilation):
+    """Padding, strides (and dilations) of a sliding-window op's options table, in the table's field order."""
+    fields = [("Padding", getattr(tflite.Padding, o.get("padding", "VALID"))), ("StrideH", o.get("stride_h", 1)),
+              ("StrideW", o.get("stride_w", 1))]
+    if dilation:
+        fields += [("DilationHFactor", o.get("dilation_h", 1)), ("DilationWFactor", o.get("dilation_w", 1))]
+    for field, value in fields:
+        getattr(tflite, f"{table}Add{field}")(b, value)
+
+
 def _options(b, op, o):
     """(BuiltinOptions type, offset) for one operator's options."""
     T = tflite.BuiltinOptions
     if op == "CONV_2D":
         tflite.Conv2DOptionsStart(b)
-        tflite.Conv2DOptionsAddPadding(b, getattr(tflite.Padding, o.get("padding", "VALID")))
-        tflite.Conv2DOptionsAddStrideH(b, o.get("stride_h", 1))
-        tflite.Conv2DOptionsAddStrideW(b, o.get("stride_w", 1))
-        tflite.Conv2DOptionsAddDilationHFactor(b, o.get("dilation_h", 1))
-        tflite.Conv2DOptionsAddDilationWFactor(b, o.get("dilation_w", 1))
+        _add_window(b, "Conv2DOptions", o, dilation=True)
         tflite.Conv2DOptionsAddFusedActivationFunction(b, _act(o))
         return T.Conv2DOptions, tflite.Conv2DOptionsEnd(b)
     if op == "DEPTHWISE_CONV_2D":
         tflite.DepthwiseConv2DOptionsStart(b)
-        tflite.DepthwiseConv2DOptionsAddPadding(b, getattr(tflite.Padding, o.get("padding", "VALID")))
-        tflite.DepthwiseConv2DOptionsAddStrideH(b, o.get("stride_h", 1))
-        tflite.DepthwiseConv2DOptionsAddStrideW(b, o.get("stride_w", 1))
-        tflite.DepthwiseConv2DOptionsAddDilationHFactor(b, o.get("dilation_h", 1))
-        tflite.DepthwiseConv2DOptionsAddDilationWFactor(b, o.get("dilation_w", 1))
+        _add_window(b, "DepthwiseConv2DOptions", o, dilation=True)
         tflite.DepthwiseConv2DOptionsAddDepthMultiplier(b, o.get("depth_multiplier", 1))
         tflite.DepthwiseConv2DOptionsAddFusedActivationFunction(b, _act(o))
         return T.DepthwiseConv2DOptions, tflite.DepthwiseConv2DOptionsEnd(b)
     if op in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
         tflite.Pool2DOptionsStart(b)
-        tflite.Pool2DOptionsAddPadding(b, getattr(tflite.Padding, o.get("padding", "VALID")))
-        tflite.Pool2DOptionsAddStrideH(b, o.get("stride_h", 1))
-        tflite.Pool2DOptionsAddStrideW(b, o.get("stride_w", 1))
+        _add_window(b, "Pool2DOptions", o, dilation=False)
         tflite.Pool2DOptionsAddFilterHeight(b, o["filter_h"])
         tflite.Pool2DOptionsAddFilterWidth(b, o["filter_w"])
         tflite.Pool2DOptionsAddFusedActivationFunction(b, _act(o))
@@ -82,11 +82,9 @@ def _options(b, op, o):
     return T.NONE, None
 
 
-def write_model(tensors, operators, inputs, outputs) -> bytes:
-    """tensors: dicts (name, shape, dtype, scale, zero_point, data=None, quantized_dimension=0);
-    operators: dicts (op, inputs, outputs, options); inputs/outputs: tensor indices."""
-    b = flatbuffers.Builder(1024)
-    # Buffer 0 is the empty buffer by convention; each constant tensor gets its own.
+def _buffers(b, tensors):
+    """(buffer offsets, buffer index per tensor): buffer 0 is the empty buffer by convention; each constant
+    tensor gets its own."""
     buffer_offsets = [(tflite.BufferStart(b), tflite.BufferEnd(b))[1]]
     tensor_buffer = []
     for t in tensors:
@@ -99,47 +97,50 @@ def write_model(tensors, operators, inputs, outputs) -> bytes:
         tflite.BufferAddData(b, data)
         buffer_offsets.append(tflite.BufferEnd(b))
         tensor_buffer.append(len(buffer_offsets) - 1)
+    return buffer_offsets, tensor_buffer
 
-    tensor_offsets = []
-    for t, buf in zip(tensors, tensor_buffer):
-        name = b.CreateString(t["name"])
-        shape = b.CreateNumpyVector(np.asarray(t["shape"], dtype=np.int32))
-        quant = None
-        if t.get("scale") is not None:
-            scale = b.CreateNumpyVector(np.atleast_1d(np.asarray(t["scale"], dtype=np.float32)))
-            zp = b.CreateNumpyVector(np.atleast_1d(np.asarray(t["zero_point"], dtype=np.int64)))
-            tflite.QuantizationParametersStart(b)
-            tflite.QuantizationParametersAddScale(b, scale)
-            tflite.QuantizationParametersAddZeroPoint(b, zp)
-            tflite.QuantizationParametersAddQuantizedDimension(b, t.get("quantized_dimension", 0))
-            quant = tflite.QuantizationParametersEnd(b)
-        tflite.TensorStart(b)
-        tflite.TensorAddShape(b, shape)
-        tflite.TensorAddType(b, _TYPES[t["dtype"]])
-        tflite.TensorAddBuffer(b, buf)
-        tflite.TensorAddName(b, name)
-        if quant is not None:
-            tflite.TensorAddQuantization(b, quant)
-        tensor_offsets.append(tflite.TensorEnd(b))
 
-    codes = []
-    for o in operators:
-        if o["op"] not in codes:
-            codes.append(o["op"])
-    op_offsets = []
-    for o in operators:
-        ins = b.CreateNumpyVector(np.asarray(o["inputs"], dtype=np.int32))
-        outs = b.CreateNumpyVector(np.asarray(o["outputs"], dtype=np.int32))
-        opt_type, opt = _options(b, o["op"], o.get("options", {}))
-        tflite.OperatorStart(b)
-        tflite.OperatorAddOpcodeIndex(b, codes.index(o["op"]))
-        tflite.OperatorAddInputs(b, ins)
-        tflite.OperatorAddOutputs(b, outs)
-        if opt is not None:
-            tflite.OperatorAddBuiltinOptionsType(b, opt_type)
-            tflite.OperatorAddBuiltinOptions(b, opt)
-        op_offsets.append(tflite.OperatorEnd(b))
+def _quantization(b, t):
+    if t.get("scale") is None:
+        return None
+    scale = b.CreateNumpyVector(np.atleast_1d(np.asarray(t["scale"], dtype=np.float32)))
+    zp = b.CreateNumpyVector(np.atleast_1d(np.asarray(t["zero_point"], dtype=np.int64)))
+    tflite.QuantizationParametersStart(b)
+    tflite.QuantizationParametersAddScale(b, scale)
+    tflite.QuantizationParametersAddZeroPoint(b, zp)
+    tflite.QuantizationParametersAddQuantizedDimension(b, t.get("quantized_dimension", 0))
+    return tflite.QuantizationParametersEnd(b)
 
+
+def _tensor(b, t, buf):
+    name = b.CreateString(t["name"])
+    shape = b.CreateNumpyVector(np.asarray(t["shape"], dtype=np.int32))
+    quant = _quantization(b, t)
+    tflite.TensorStart(b)
+    tflite.TensorAddShape(b, shape)
+    tflite.TensorAddType(b, _TYPES[t["dtype"]])
+    tflite.TensorAddBuffer(b, buf)
+    tflite.TensorAddName(b, name)
+    if quant is not None:
+        tflite.TensorAddQuantization(b, quant)
+    return tflite.TensorEnd(b)
+
+
+def _operator(b, o, codes):
+    ins = b.CreateNumpyVector(np.asarray(o["inputs"], dtype=np.int32))
+    outs = b.CreateNumpyVector(np.asarray(o["outputs"], dtype=np.int32))
+    opt_type, opt = _options(b, o["op"], o.get("options", {}))
+    tflite.OperatorStart(b)
+    tflite.OperatorAddOpcodeIndex(b, codes.index(o["op"]))
+    tflite.OperatorAddInputs(b, ins)
+    tflite.OperatorAddOutputs(b, outs)
+    if opt is not None:
+        tflite.OperatorAddBuiltinOptionsType(b, opt_type)
+        tflite.OperatorAddBuiltinOptions(b, opt)
+    return tflite.OperatorEnd(b)
+
+
+def _subgraph(b, tensor_offsets, op_offsets, inputs, outputs):
     tensors_vec = _vector(b, tflite.SubGraphStartTensorsVector, tensor_offsets, b.PrependUOffsetTRelative)
     ops_vec = _vector(b, tflite.SubGraphStartOperatorsVector, op_offsets, b.PrependUOffsetTRelative)
     in_vec = b.CreateNumpyVector(np.asarray(inputs, dtype=np.int32))
@@ -151,16 +152,28 @@ def write_model(tensors, operators, inputs, outputs) -> bytes:
     tflite.SubGraphAddInputs(b, in_vec)
     tflite.SubGraphAddOutputs(b, out_vec)
     tflite.SubGraphAddName(b, sg_name)
-    subgraph = tflite.SubGraphEnd(b)
+    return tflite.SubGraphEnd(b)
 
-    code_offsets = []
-    for name in codes:
-        code = getattr(tflite.BuiltinOperator, name)
-        tflite.OperatorCodeStart(b)
-        tflite.OperatorCodeAddBuiltinCode(b, code)
-        tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(code, 127))
-        tflite.OperatorCodeAddVersion(b, 1)
-        code_offsets.append(tflite.OperatorCodeEnd(b))
+
+def _operator_code(b, name):
+    code = getattr(tflite.BuiltinOperator, name)
+    tflite.OperatorCodeStart(b)
+    tflite.OperatorCodeAddBuiltinCode(b, code)
+    tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(code, 127))
+    tflite.OperatorCodeAddVersion(b, 1)
+    return tflite.OperatorCodeEnd(b)
+
+
+def write_model(tensors, operators, inputs, outputs) -> bytes:
+    """tensors: dicts (name, shape, dtype, scale, zero_point, data=None, quantized_dimension=0);
+    operators: dicts (op, inputs, outputs, options); inputs/outputs: tensor indices."""
+    b = flatbuffers.Builder(1024)
+    buffer_offsets, tensor_buffer = _buffers(b, tensors)
+    tensor_offsets = [_tensor(b, t, buf) for t, buf in zip(tensors, tensor_buffer)]
+    codes = list(dict.fromkeys(o["op"] for o in operators))  # in order of first use
+    op_offsets = [_operator(b, o, codes) for o in operators]
+    subgraph = _subgraph(b, tensor_offsets, op_offsets, inputs, outputs)
+    code_offsets = [_operator_code(b, name) for name in codes]
 
     codes_vec = _vector(b, tflite.ModelStartOperatorCodesVector, code_offsets, b.PrependUOffsetTRelative)
     subgraphs_vec = _vector(b, tflite.ModelStartSubgraphsVector, [subgraph], b.PrependUOffsetTRelative)
