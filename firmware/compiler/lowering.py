@@ -308,19 +308,26 @@ def _broadcast(op, shape1, shape2, out_shape):
     return dict(out_dims=out4, in1_strides=strides(shape1), in2_strides=strides(shape2), flat=0), False
 
 
-def _binary_inputs(graph, op, prefix, ctype="int8_t"):
-    """The two inputs of ADD/MUL; constant ones become flash arrays of ctype, returned as C expressions."""
+def input_exprs(graph, indices, prefix, ctype, const_cast=""):
+    """(C expressions, activation tensor indices, constant arrays) of a layer's inputs: a constant input
+    becomes a flash array of ctype, {prefix}_in{k} (cast by const_cast), an activation the placeholder of its
+    arena pointer, {in0}, {in1}, ..."""
     exprs, acts, consts = [], [], []
-    for k in (0, 1):
-        t = graph.tensors[op.inputs[k]]
+    for k, index in enumerate(indices):
+        t = graph.tensors[index]
         if t.data is not None:
             values = t.data.reshape(-1).astype(np.float32 if ctype == "float" else np.int64)
             consts.append(ConstArray(f"{prefix}_in{k}", ctype, values))
-            exprs.append(f"{prefix}_in{k}")
+            exprs.append(f"{const_cast}{prefix}_in{k}")
         else:
             exprs.append(f"{{in{len(acts)}}}")
-            acts.append(op.inputs[k])
+            acts.append(index)
     return exprs, acts, consts
+
+
+def _binary_inputs(graph, op, prefix, ctype="int8_t"):
+    """The two inputs of ADD/MUL as C expressions."""
+    return input_exprs(graph, op.inputs[:2], prefix, ctype)
 
 
 _ADD_TABLES_BYTES = 2 * 256 * 4
@@ -523,15 +530,7 @@ def concat_bytes(graph, op, prefix, ctype, itemsize):
     axis = op.options["axis"] % len(t_out.shape)
     outer = int(np.prod(t_out.shape[:axis]))
     inner = [itemsize * int(np.prod(t.shape[axis:])) for t in ins]
-    exprs, acts, consts = [], [], []
-    for k, t in enumerate(ins):
-        if t.data is not None:
-            values = t.data.reshape(-1).astype(np.float32 if ctype == "float" else np.int64)
-            consts.append(ConstArray(f"{prefix}_in{k}", ctype, values))
-            exprs.append(f"(const int8_t *){prefix}_in{k}")
-        else:
-            exprs.append(f"{{in{len(acts)}}}")
-            acts.append(t.index)
+    exprs, acts, consts = input_exprs(graph, op.inputs, prefix, ctype, const_cast="(const int8_t *)")
     consts.append(ConstArray(f"{prefix}_inner", "int32_t", np.array(inner, np.int64)))
     call = (f"{{ const int8_t *ins[{len(ins)}] = {{{', '.join(exprs)}}}; "
             f"mcb_concat_s8({outer}, {len(ins)}, ins, {prefix}_inner, (int8_t *){{out}}); }}")
