@@ -361,6 +361,16 @@ class _Reader:
         self.source(where, table)
         return table
 
+    def record(self, where, table, cls, kinds):
+        """A table of the dataclass cls's fields (kinds: field -> type, every one required) and its source,
+        as a cls."""
+        self.table(where, table, kinds, required=tuple(kinds))
+        return cls(**{key: table[key] for key in kinds}, source=table["source"])
+
+    def records(self, where, tables, cls, kinds) -> tuple:
+        """A list of such tables (where[0], where[1], ...)."""
+        return tuple(self.record(f"{where}[{i}]", t, cls, kinds) for i, t in enumerate(tables))
+
     def value(self, where, value, kind):
         if isinstance(value, bool) and kind is not bool:
             self.fail(f"{where} must be {'an integer' if kind is int else 'a number'}")
@@ -395,12 +405,10 @@ class _Reader:
         return name
 
     def placement(self, table, memory_map) -> Placement:
-        self.table("placement", table, {s: str for s in Placement.SECTIONS}, required=Placement.SECTIONS)
+        placement = self.record("placement", table, Placement, {s: str for s in Placement.SECTIONS})
         for section in Placement.SECTIONS:
             self.area(f"placement.{section}", table[section], memory_map)
-        return Placement(
-            code=table["code"], rodata=table["rodata"], data=table["data"], stack=table["stack"], source=table["source"]
-        )
+        return placement
 
     def marker(self, table) -> Marker | None:
         self.keys("trace", table, {"marker_address", "source"})
@@ -448,47 +456,33 @@ class _Reader:
             self.fail("power: need 0 < min_voltage_v <= voltage_v <= max_voltage_v")
         if not table["run"]:
             self.fail("power.run: at least one run-mode current point is needed")
-        run = []
-        for i, point in enumerate(table["run"]):
-            self.table(
-                f"power.run[{i}]", point, {"mhz": _NUMBER, "current_ma": _NUMBER}, required=("mhz", "current_ma")
-            )
-            run.append(RunCurrent(point["mhz"], point["current_ma"], point["source"]))
+        run = self.records("power.run", table["run"], RunCurrent, {"mhz": _NUMBER, "current_ma": _NUMBER})
         if len({p.mhz for p in run}) != len(run):
             self.fail("power.run: two points at the same clock")
-        sleep = self.table(
-            "power.sleep", table["sleep"], {"mode": str, "current_ua": _NUMBER}, required=("mode", "current_ua")
+        sleep = self.record("power.sleep", table["sleep"], SleepCurrent, {"mode": str, "current_ua": _NUMBER})
+        blocks = self.records(
+            "power.blocks", table.get("blocks", []), PowerBlock, {"name": str, "ua_per_mhz": _NUMBER, "in_run": bool}
         )
-        blocks = []
-        for i, block in enumerate(table.get("blocks", [])):
-            self.table(
-                f"power.blocks[{i}]",
-                block,
-                {"name": str, "ua_per_mhz": _NUMBER, "in_run": bool},
-                required=("name", "ua_per_mhz", "in_run"),
-            )
-            blocks.append(PowerBlock(block["name"], block["ua_per_mhz"], block["in_run"], block["source"]))
         if len({b.name for b in blocks}) != len(blocks):
             self.fail("power.blocks: two blocks with the same name")
         spread = None
         if "code_spread" in table:
-            c = self.table(
+            spread = self.record(
                 "power.code_spread",
                 table["code_spread"],
+                CodeSpread,
                 {"mhz": _NUMBER, "reference_ma": _NUMBER, "low_ma": _NUMBER, "high_ma": _NUMBER},
-                required=("mhz", "reference_ma", "low_ma", "high_ma"),
             )
-            if not 0 < c["low_ma"] <= c["reference_ma"] <= c["high_ma"]:
+            if not 0 < spread.low_ma <= spread.reference_ma <= spread.high_ma:
                 self.fail("power.code_spread: need 0 < low_ma <= reference_ma <= high_ma")
-            spread = CodeSpread(c["mhz"], c["reference_ma"], c["low_ma"], c["high_ma"], c["source"])
         return Power(
             table["voltage_v"],
             table["min_voltage_v"],
             table["max_voltage_v"],
-            tuple(run),
-            SleepCurrent(sleep["mode"], sleep["current_ua"], sleep["source"]),
+            run,
+            sleep,
             table["source"],
-            tuple(blocks),
+            blocks,
             spread,
         )
 
@@ -542,27 +536,20 @@ class _Reader:
         self.table("timing", table, fields, required=required)
         flash = None
         if "flash" in table:
-            f = self.table(
-                "timing.flash",
-                table["flash"],
-                {"area": str, "line_bytes": int, "prefetch": bool},
-                required=("area", "line_bytes", "prefetch"),
+            flash = self.record(
+                "timing.flash", table["flash"], FlashInterface, {"area": str, "line_bytes": int, "prefetch": bool}
             )
-            self.area("timing.flash.area", f["area"], memory_map)
-            if f["line_bytes"] <= 0:
+            self.area("timing.flash.area", flash.area, memory_map)
+            if flash.line_bytes <= 0:
                 self.fail("timing.flash.line_bytes must be positive")
-            flash = FlashInterface(f["area"], f["line_bytes"], f["prefetch"], f["source"])
-        rows: list[WaitStates] = []
-        for i, row in enumerate(table.get("flash_wait_states", [])):
-            self.table(
-                f"timing.flash_wait_states[{i}]",
-                row,
-                {"up_to_mhz": _NUMBER, "wait_states": int},
-                required=("up_to_mhz", "wait_states"),
-            )
-            if rows and row["up_to_mhz"] <= rows[-1].up_to_mhz:
-                self.fail("timing.flash_wait_states: rows must be in increasing up_to_mhz order")
-            rows.append(WaitStates(row["up_to_mhz"], row["wait_states"], row["source"]))
+        rows = self.records(
+            "timing.flash_wait_states",
+            table.get("flash_wait_states", []),
+            WaitStates,
+            {"up_to_mhz": _NUMBER, "wait_states": int},
+        )
+        if any(later.up_to_mhz <= earlier.up_to_mhz for earlier, later in zip(rows, rows[1:])):
+            self.fail("timing.flash_wait_states: rows must be in increasing up_to_mhz order")
         if memory_model == "flash" and not rows:
             self.fail(f"timing.flash_wait_states: the {model} model needs at least one row")
         line_fill = None
@@ -582,7 +569,7 @@ class _Reader:
         return kind(
             model=model,
             flash=flash,
-            flash_wait_states=tuple(rows),
+            flash_wait_states=rows,
             line_fill=line_fill,
             source=table["source"],
             **figures,
