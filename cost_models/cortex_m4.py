@@ -12,9 +12,14 @@ file gives the value used). Rules we apply:
   the leading zeros of the operands, so we take d = clz(divisor) - clz(dividend) (the quotient has at most
   d + 1 bits) and charge 2 cycles for d <= 0 and 2 + ceil(d / 3) capped at 12 above, i.e. three quotient
   bits per cycle: a full 31..32-bit quotient costs the documented maximum of 12.
-- LDR/LDRB/LDRH/... single: 2 cycles; 1 when it directly follows another single load whose result it does
-  not use as an address ("neighboring load and store single instructions can pipeline their address and
-  data phases", Table 3-1 note b, and 3.3.2 on dependent addresses).
+- LDR/LDRB/LDRH/... single: 2 cycles; 1 when it directly follows another single load none of whose
+  destinations it uses as an address ("neighboring load and store single instructions can pipeline their
+  address and data phases", Table 3-1 note b; 3.3.2: pipelined "if ... the destination of the first LDR is
+  not used to compute the address for the next instruction"). A base register the first load wrote back
+  (post- or pre-indexed) is such a destination: back-to-back indexed loads on one base register do not
+  pipeline, as measured on an STM32F407 (jnk0le, 'pipeline cycle test/doc/cortex_m3m4.md': "[cm4] post and
+  pre indexed loads cannot be chained back to back on same register base address (alternating 2 different
+  registers works)").
 - STR single with immediate or PC-relative offset: 1 cycle (3.3.2: the data phase goes to the write
   buffer while the next instruction executes); STR with register offset: 2, or 1 right after a load
   (3.3.2: a load pipelines with the next LDR or STR, removing one cycle from it).
@@ -170,10 +175,9 @@ class CortexM4(CoreModel):
             name = insn.name
             if name in _LOADS:
                 c = 2
-                # A base register written back by the previous load is ready from its address phase;
-                # only a loaded value used as this address breaks the pipelining.
-                loaded = prev.writes - {prev.mem_base} if prev is not None else set()
-                if prev is not None and prev.name in _LOADS and not (loaded & {insn.mem_base, insn.mem_index}):
+                # Pipelined after a load unless this address uses a register that load wrote (its loaded
+                # value or its written-back base): see the module docstring.
+                if prev is not None and prev.name in _LOADS and not (prev.writes & {insn.mem_base, insn.mem_index}):
                     c = 1
             elif name in _STORES:
                 c = 2 if insn.mem_index and not (prev is not None and prev.name in _LOADS) else 1

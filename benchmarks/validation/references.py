@@ -100,8 +100,11 @@ _JNK_M7_RULE = dict(relation=INFORMED, basis="the model's rule for this mechanis
                     "written from this page's measurements")
 _M7_OWN = ("the model's rule ({rule}) is its own assumption from the Cortex-M7's published pipeline structure, "
            "not taken from this page; it predicted the published figure before the page was used for any rule")
-_JNK_M4_INDEPENDENT = dict(relation=INDEPENDENT, basis="the model's Cortex-M4 rules come from the Cortex-M4 TRM "
-                          "and the M4 Optimization Compendium; nothing was taken from these STM32F407 measurements")
+_JNK_M4_INDEXED = dict(relation=INFORMED, basis="the model's rule for back-to-back indexed loads (no pipelining on "
+                      "one base register, pipelining on alternating ones) was corrected from this statement, with "
+                      "the TRM's wording that supports it")
+_JNK_M4_INDEPENDENT = dict(relation=INDEPENDENT, basis="the model's Cortex-M4 rule for this mechanism comes from the "
+                          "Cortex-M4 TRM or the M4 Optimization Compendium, not from these STM32F407 measurements")
 _NICCLE_INDEPENDENT = dict(relation=INDEPENDENT, basis="the device file's ESP32-C3 timings (taken branch or jump "
                            "+2, load-use +1, ...) are its own assumption, Espressif publishing none; nothing was "
                            "taken from these measurements")
@@ -207,12 +210,11 @@ REFERENCES = (
     Reference("ldr_post_same", mechanism="post-indexed loads on one base register (no pipelining)", published=2,
               source=_JNK_M4.format(says="[cm4] post and pre indexed loads cannot be chained back to back on same "
                                     "register base address (alternating 2 different registers works)': each "
-                                    "takes the 2 cycles of an unpipelined load"), **_M4_PIPELINE,
-              **_JNK_M4_INDEPENDENT),
+                                    "takes the 2 cycles of an unpipelined load"), **_M4_PIPELINE, **_JNK_M4_INDEXED),
     Reference("ldr_post_alternate", mechanism="post-indexed loads alternating two base registers (pipelined)",
               published=2,
               source=_JNK_M4.format(says="alternating 2 different registers works': a pair of pipelined loads, "
-                                    "1 cycle each in a chain"), **_M4_PIPELINE, **_JNK_M4_INDEPENDENT),
+                                    "1 cycle each in a chain"), **_M4_PIPELINE, **_JNK_M4_INDEXED),
     Reference("str_ldr", mechanism="store followed by a load (no pipelining)", published=5,
               source=_JNK_M4.format(says="stores cannot be pipelined with following load instructions (adds extra "
                                     "cycle to store)' and 'load instructions can eat following nop (cmp, tst don't "
