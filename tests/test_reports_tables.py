@@ -14,7 +14,7 @@ import pytest
 from mcubench.benchmarks.cli import main
 from mcubench.core.errors import ResultsError
 from mcubench.core.labels import device_label
-from mcubench.core.results import load_results, results_from_dict
+from mcubench.core.results import Agreement, Validation, load_results, results_from_dict
 from mcubench.core.units import kib, ms, mw, uj
 from mcubench.reports import render_all
 from mcubench.benchmarks.battery import with_battery_life
@@ -87,6 +87,19 @@ def test_each_device_says_whether_it_is_validated(results):
     assert trust.rows[2][2] == ("simulated estimate, not independently validated; consistent (±20.00%) with the 1 "
                                 "reference its rules were taken from")
     assert "standing in for the device's own ISA" in trust.rows[2][1]
+
+
+def test_the_trust_line_keeps_independent_and_informed_references_apart():
+    from mcubench.reports.format import trust
+
+    only_independent = Validation(6, 9.33, 25.0, independent=Agreement(6, 9.33, 25.0), informed=Agreement(0, 0.0, 0.0))
+    assert trust(only_independent) == ("simulated estimate, validated to ±9.33% (mean absolute error) on 6 "
+                                       "independent references, worst 25.00%")
+    only_informed = Validation(4, 0.0, 0.0, independent=Agreement(0, 0.0, 0.0), informed=Agreement(4, 0.0, 0.0))
+    assert trust(only_informed).startswith("simulated estimate, not independently validated; consistent (±0%)")
+    # A record before results schema /6 has one figure over both kinds: quoted, and said to be unsplit.
+    old = trust(Validation(9, 3.25, 11.1))
+    assert "validated to" not in old and "does not say which references are independent" in old
 
 
 def test_the_input_and_a_missing_accuracy_are_explained(results):
