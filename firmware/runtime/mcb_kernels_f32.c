@@ -6,6 +6,7 @@
 #include "mcb_broadcast.h"
 #include "mcb_kernels_f32.h"
 #include "mcb_mathf.h"
+#include "mcb_window.h"
 
 /* TFLite's ActivationFunctionWithMinMax: min(max(x, lo), hi) with std::max/std::min's comparisons. */
 static inline float clamp_f32(float x, float lo, float hi)
@@ -13,6 +14,23 @@ static inline float clamp_f32(float x, float lo, float hi)
     x = x < lo ? lo : x;
     return hi < x ? hi : x;
 }
+
+/* Four output channels oc..oc + 3 from their sums a0..a3: the bias (if any) added last, as the reference
+ * adds it, then the fused activation (a macro, not a function, so that each kernel compiles as if written
+ * out: the float32 figures of the quantization suite stay those measured). */
+#define STORE_QUAD_F32(out, bias, oc, a0, a1, a2, a3, lo, hi) \
+    do {                                                      \
+        if (bias) {                                           \
+            a0 += (bias)[oc];                                 \
+            a1 += (bias)[(oc) + 1];                           \
+            a2 += (bias)[(oc) + 2];                           \
+            a3 += (bias)[(oc) + 3];                           \
+        }                                                     \
+        (out)[oc] = clamp_f32(a0, lo, hi);                    \
+        (out)[(oc) + 1] = clamp_f32(a1, lo, hi);              \
+        (out)[(oc) + 2] = clamp_f32(a2, lo, hi);              \
+        (out)[(oc) + 3] = clamp_f32(a3, lo, hi);              \
+    } while (0)
 
 /*
  * One im2col column: the window of output pixel (oy, ox) as k_h * k_w * in_c floats in (row, column,
@@ -113,16 +131,7 @@ static void conv_one_column(const float *c, int32_t k, int32_t out_c, const floa
             a2 += x * w[2];
             a3 += x * w[3];
         }
-        if (bias) {
-            a0 += bias[oc];
-            a1 += bias[oc + 1];
-            a2 += bias[oc + 2];
-            a3 += bias[oc + 3];
-        }
-        out[oc] = clamp_f32(a0, lo, hi);
-        out[oc + 1] = clamp_f32(a1, lo, hi);
-        out[oc + 2] = clamp_f32(a2, lo, hi);
-        out[oc + 3] = clamp_f32(a3, lo, hi);
+        STORE_QUAD_F32(out, bias, oc, a0, a1, a2, a3, lo, hi);
     }
     for (; oc < out_c; ++oc) {
         const float *w = filter + oc * k;
@@ -178,20 +187,6 @@ void mcb_conv2d_f32(const mcb_conv_f32_params *p, const float *input, const floa
     }
 }
 
-/* The taps of a window along one axis that fall inside the input: [k0, k1). */
-static inline void clip_taps(int32_t origin, int32_t k, int32_t dilation, int32_t size, int32_t *k0, int32_t *k1)
-{
-    int32_t lo = 0, hi = k;
-    while (lo < hi && origin + dilation * lo < 0) {
-        ++lo;
-    }
-    while (hi > lo && origin + dilation * (hi - 1) >= size) {
-        --hi;
-    }
-    *k0 = lo;
-    *k1 = hi;
-}
-
 /*
  * Over the taps inside the window, in (row, column) order as the reference visits them. Multiplier 1 and
  * channels a multiple of 4: four channels at a time, their weights packed per channel quad (mcb_kernels_f32.h);
@@ -210,11 +205,11 @@ void mcb_depthwise_conv2d_f32(const mcb_conv_f32_params *p, const float *input, 
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             const int32_t y0 = oy * p->stride_h - p->pad_top;
             int32_t ky0, ky1;
-            clip_taps(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
+            mcb_clip_taps(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 const int32_t x0 = ox * p->stride_w - p->pad_left;
                 int32_t kx0, kx1;
-                clip_taps(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
+                mcb_clip_taps(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
                 /* The first tap inside the window, in the input and in the filter. */
                 const float *in_first = in_b + ((y0 + p->dilation_h * ky0) * p->in_w + x0 + p->dilation_w * kx0) * in_c;
                 const int32_t first_tap = ky0 * p->k_w + kx0;
@@ -232,16 +227,7 @@ void mcb_depthwise_conv2d_f32(const mcb_conv_f32_params *p, const float *input, 
                                 a3 += x[3] * w[3];
                             }
                         }
-                        if (bias) {
-                            a0 += bias[c];
-                            a1 += bias[c + 1];
-                            a2 += bias[c + 2];
-                            a3 += bias[c + 3];
-                        }
-                        output[c] = clamp_f32(a0, lo, hi);
-                        output[c + 1] = clamp_f32(a1, lo, hi);
-                        output[c + 2] = clamp_f32(a2, lo, hi);
-                        output[c + 3] = clamp_f32(a3, lo, hi);
+                        STORE_QUAD_F32(output, bias, c, a0, a1, a2, a3, lo, hi);
                     }
                 }
                 for (int32_t oc = c * mult; oc < out_c; ++oc) {
@@ -274,7 +260,7 @@ void mcb_fully_connected_f32(const mcb_fc_f32_params *p, const float *input, con
     }
 }
 
-/* The window of a pooling output cell, clipped to the input. */
+/* The window of a pooling output cell, clipped to the input (mcb_pool_window for this parameter struct). */
 static inline void pool_window_f32(const mcb_pool_f32_params *p, int32_t oy, int32_t ox, int32_t *ky0,
                                    int32_t *ky1, int32_t *kx0, int32_t *kx1, int32_t *y0, int32_t *x0)
 {

@@ -6,25 +6,12 @@
 #include "mcb_broadcast.h"
 #include "mcb_kernels.h"
 #include "mcb_fixedpoint.h"
+#include "mcb_window.h"
 
 static inline int32_t requant_channel(const mcb_requant *rq, int32_t acc, int32_t c)
 {
     int32_t i = rq->per_channel ? c : 0;
     return mcb_mbqm(acc, rq->multiplier[i], rq->shift[i]);
-}
-
-/* The taps of a convolution window that fall inside the input: [k0, k1) along one axis. */
-static inline void clip_window(int32_t origin, int32_t k, int32_t dilation, int32_t size, int32_t *k0, int32_t *k1)
-{
-    int32_t lo = 0, hi = k;
-    while (lo < hi && origin + dilation * lo < 0) {
-        ++lo;
-    }
-    while (hi > lo && origin + dilation * (hi - 1) >= size) {
-        --hi;
-    }
-    *k0 = lo;
-    *k1 = hi;
 }
 
 /*
@@ -42,11 +29,11 @@ void mcb_conv2d_s8(const mcb_conv_params *p, const int8_t *input, const int8_t *
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             const int32_t y0 = oy * p->stride_h - p->pad_top;
             int32_t ky0, ky1;
-            clip_window(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
+            mcb_clip_taps(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 const int32_t x0 = ox * p->stride_w - p->pad_left;
                 int32_t kx0, kx1;
-                clip_window(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
+                mcb_clip_taps(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
                 int32_t oc = 0;
                 for (; oc + 3 < out_c; oc += 4) {
                     const int8_t *w0 = filter + oc * k_size;
@@ -112,11 +99,11 @@ void mcb_depthwise_conv2d_s8(const mcb_conv_params *p, const int8_t *input, cons
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             const int32_t y0 = oy * p->stride_h - p->pad_top;
             int32_t ky0, ky1;
-            clip_window(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
+            mcb_clip_taps(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 const int32_t x0 = ox * p->stride_w - p->pad_left;
                 int32_t kx0, kx1;
-                clip_window(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
+                mcb_clip_taps(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
                 /* The first tap inside the window, in the input and in the filter. */
                 const int8_t *in_first = in_b + ((y0 + p->dilation_h * ky0) * p->in_w + x0 + p->dilation_w * kx0) * in_c;
                 const int8_t *w_first = filter + (ky0 * p->k_w + kx0) * out_c;
@@ -186,18 +173,6 @@ void mcb_fully_connected_s8(const mcb_fc_params *p, const int8_t *input, const i
     }
 }
 
-/* The window of a pooling output cell, clipped to the input (TFLite counts only the cells inside). */
-static inline void pool_window(const mcb_pool_params *p, int32_t oy, int32_t ox, int32_t *ky0, int32_t *ky1,
-                               int32_t *kx0, int32_t *kx1, int32_t *y0, int32_t *x0)
-{
-    *y0 = oy * p->stride_h - p->pad_top;
-    *x0 = ox * p->stride_w - p->pad_left;
-    *ky0 = *y0 < 0 ? -*y0 : 0;
-    *kx0 = *x0 < 0 ? -*x0 : 0;
-    *ky1 = p->in_h - *y0 < p->k_h ? p->in_h - *y0 : p->k_h;
-    *kx1 = p->in_w - *x0 < p->k_w ? p->in_w - *x0 : p->k_w;
-}
-
 /* TFLite's average: divide rounding half away from zero (an empty window keeps 0), then clamp. */
 static inline int8_t avg_round(int32_t acc, int32_t count, const mcb_pool_params *p)
 {
@@ -215,7 +190,7 @@ void mcb_avg_pool_s8(const mcb_pool_params *p, const int8_t *input, int8_t *outp
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 int32_t ky0, ky1, kx0, kx1, y0, x0;
-                pool_window(p, oy, ox, &ky0, &ky1, &kx0, &kx1, &y0, &x0);
+                mcb_pool_window(p, oy, ox, &ky0, &ky1, &kx0, &kx1, &y0, &x0);
                 const int32_t count = (ky1 - ky0) * (kx1 - kx0);
                 const int8_t *corner = in_b + ((y0 + ky0) * p->in_w + (x0 + kx0)) * ch;
                 int32_t c = 0;
@@ -261,7 +236,7 @@ void mcb_max_pool_s8(const mcb_pool_params *p, const int8_t *input, int8_t *outp
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 int32_t ky0, ky1, kx0, kx1, y0, x0;
-                pool_window(p, oy, ox, &ky0, &ky1, &kx0, &kx1, &y0, &x0);
+                mcb_pool_window(p, oy, ox, &ky0, &ky1, &kx0, &kx1, &y0, &x0);
                 for (int32_t c = 0; c < ch; ++c) {
                     int32_t best = -128;
                     for (int32_t ky = ky0; ky < ky1; ++ky) {

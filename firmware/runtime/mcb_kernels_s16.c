@@ -6,6 +6,7 @@
 #include "mcb_broadcast.h"
 #include "mcb_fixedpoint.h"
 #include "mcb_mathf.h"
+#include "mcb_window.h"
 
 /* TFLite's MultiplyByQuantizedMultiplier for a 64-bit accumulator: the Q31 multiplier rounded to 16 bits,
  * then one rounding right shift by 15 - shift. */
@@ -118,20 +119,6 @@ void mcb_conv2d_s16(const mcb_conv_params *p, const int16_t *input, const int8_t
     }
 }
 
-/* The taps of a window along one axis that fall inside the input: [k0, k1). */
-static inline void clip_taps_s16(int32_t origin, int32_t k, int32_t dilation, int32_t size, int32_t *k0, int32_t *k1)
-{
-    int32_t lo = 0, hi = k;
-    while (lo < hi && origin + dilation * lo < 0) {
-        ++lo;
-    }
-    while (hi > lo && origin + dilation * (hi - 1) >= size) {
-        --hi;
-    }
-    *k0 = lo;
-    *k1 = hi;
-}
-
 /* Over the taps inside the window (the window sum fits 32 bits: the compiler allows at most 256 taps).
  * Multiplier 1: four channels at a time (a pixel's channels and a tap's weights are contiguous). */
 void mcb_depthwise_conv2d_s16(const mcb_conv_params *p, const int16_t *input, const int8_t *filter,
@@ -144,11 +131,11 @@ void mcb_depthwise_conv2d_s16(const mcb_conv_params *p, const int16_t *input, co
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             const int32_t y0 = oy * p->stride_h - p->pad_top;
             int32_t ky0, ky1;
-            clip_taps_s16(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
+            mcb_clip_taps(y0, p->k_h, p->dilation_h, p->in_h, &ky0, &ky1);
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 const int32_t x0 = ox * p->stride_w - p->pad_left;
                 int32_t kx0, kx1;
-                clip_taps_s16(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
+                mcb_clip_taps(x0, p->k_w, p->dilation_w, p->in_w, &kx0, &kx1);
                 const int16_t *in_first = in_b + ((y0 + p->dilation_h * ky0) * p->in_w + x0 + p->dilation_w * kx0) * in_c;
                 const int8_t *w_first = filter + (ky0 * p->k_w + kx0) * out_c;
                 int32_t c = 0;
@@ -203,18 +190,6 @@ void mcb_fully_connected_s16(const mcb_fc_params *p, const int16_t *input, const
     }
 }
 
-/* The window of a pooling output cell, clipped to the input. */
-static inline void pool_window_s16(const mcb_pool_params *p, int32_t oy, int32_t ox, int32_t *ky0, int32_t *ky1,
-                                   int32_t *kx0, int32_t *kx1, int32_t *y0, int32_t *x0)
-{
-    *y0 = oy * p->stride_h - p->pad_top;
-    *x0 = ox * p->stride_w - p->pad_left;
-    *ky0 = *y0 < 0 ? -*y0 : 0;
-    *kx0 = *x0 < 0 ? -*x0 : 0;
-    *ky1 = p->in_h - *y0 < p->k_h ? p->in_h - *y0 : p->k_h;
-    *kx1 = p->in_w - *x0 < p->k_w ? p->in_w - *x0 : p->k_w;
-}
-
 void mcb_avg_pool_s16(const mcb_pool_params *p, const int16_t *input, int16_t *output)
 {
     const int32_t ch = p->channels;
@@ -223,7 +198,7 @@ void mcb_avg_pool_s16(const mcb_pool_params *p, const int16_t *input, int16_t *o
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 int32_t ky0, ky1, kx0, kx1, y0, x0;
-                pool_window_s16(p, oy, ox, &ky0, &ky1, &kx0, &kx1, &y0, &x0);
+                mcb_pool_window(p, oy, ox, &ky0, &ky1, &kx0, &kx1, &y0, &x0);
                 const int32_t count = (ky1 - ky0) * (kx1 - kx0);
                 for (int32_t c = 0; c < ch; ++c) {
                     int32_t acc = 0;
@@ -251,7 +226,7 @@ void mcb_max_pool_s16(const mcb_pool_params *p, const int16_t *input, int16_t *o
         for (int32_t oy = 0; oy < p->out_h; ++oy) {
             for (int32_t ox = 0; ox < p->out_w; ++ox) {
                 int32_t ky0, ky1, kx0, kx1, y0, x0;
-                pool_window_s16(p, oy, ox, &ky0, &ky1, &kx0, &kx1, &y0, &x0);
+                mcb_pool_window(p, oy, ox, &ky0, &ky1, &kx0, &kx1, &y0, &x0);
                 for (int32_t c = 0; c < ch; ++c) {
                     int32_t best = -32768;
                     for (int32_t ky = ky0; ky < ky1; ++ky) {
