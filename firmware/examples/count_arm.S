@@ -1,14 +1,7 @@
 @ count_arm.S: a loop whose instruction count is known exactly, for ARMv7E-M and ARMv6-M.
 @ Executed: 1 (movs) + 10 x 2 (subs, bne) + 3 (movs, ldr, bkpt) = 24 instructions.
 @ Unicorn's blocks: [movs subs bne] x1, [subs bne] x9, [movs ldr bkpt] x1.
-    .syntax unified
-    .thumb
-    .text
-    .word 0x20001000            @ initial SP (vector table word 0)
-    .word reset                 @ reset handler (Thumb bit from .thumb_func)
-    .thumb_func
-    .global reset
-reset:
+#include "thumb_start.inc"
     movs r0, #10
 loop:
     subs r0, r0, #1

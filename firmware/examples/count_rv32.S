@@ -2,6 +2,7 @@
 # Executed: 1 (c.li) + 10 x 2 (c.addi, c.bnez) + 3 (c.li a0; lui + addi for a1) + 2 (slli, ebreak)
 # = 26 instructions; srai never runs because the exit stops the run at the ebreak.
 # Unicorn's blocks: [li addi bnez] x1, [addi bnez] x9, [li lui addi slli ebreak] x1.
+#include "rv32_semihost.inc"
     .text
     .globl _start
 _start:
@@ -11,9 +12,4 @@ loop:
     bnez t0, loop
     li a0, 0x18                 # SYS_EXIT
     li a1, 0x20026              # ADP_Stopped_ApplicationExit: status 0
-    .option push
-    .option norvc
-    slli x0, x0, 0x1f
-    ebreak
-    srai x0, x0, 7
-    .option pop
+    SEMIHOST_CALL

@@ -2,14 +2,7 @@
 @ them (unicorn-engine/unicorn issue #2309) unless the tracer clears the stale IT state.
 @ Executed: ldr, movs | 3 x (cmp, itte, ldreq, ldreq, ldrne, adds, cmp, bne) | movs, ldr, bkpt = 29
 @ instructions (IT-skipped ones included); SRAM loads: r0=0 -> 1, r0=1 -> 2, r0=2 -> 1, so 4.
-    .syntax unified
-    .thumb
-    .text
-    .word 0x20001000
-    .word reset
-    .thumb_func
-    .global reset
-reset:
+#include "thumb_start.inc"
     ldr r2, =0x20000000
     movs r0, #0
 1:  cmp r0, #1

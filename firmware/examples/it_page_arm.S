@@ -1,13 +1,6 @@
 @ it_page_arm.S: an IT block split by a 4 KB page boundary, so Unicorn starts a block in the middle of
 @ it; the conditional load there must be counted only when its condition passes (twice of three).
-    .syntax unified
-    .thumb
-    .text
-    .word 0x20001000
-    .word reset
-    .thumb_func
-    .global reset
-reset:
+#include "thumb_start.inc"
     ldr r2, =buffer
     movs r0, #0
     b loop

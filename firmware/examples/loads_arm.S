@@ -1,14 +1,7 @@
 @ loads_arm.S (ARMv7E-M with FPv4): one of every load form, reading the data RAM, so decoded load
 @ counts can be checked against hooked ones (tests/test_simulator_differential.py).
-    .syntax unified
-    .thumb
+#include "thumb_start.inc"
     .fpu fpv4-sp-d16
-    .text
-    .word 0x20001000
-    .word reset
-    .thumb_func
-    .global reset
-reset:
     ldr r4, =buffer
     ldr r0, [r4]
     ldrb r1, [r4, #1]

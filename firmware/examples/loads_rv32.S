@@ -1,4 +1,5 @@
 # loads_rv32.S: one of every RV32IMC load form, reading the data RAM, for the decoded-load check.
+#include "rv32_semihost.inc"
     .text
     .globl _start
 _start:
@@ -14,12 +15,7 @@ _start:
     c.lwsp a2, 8(sp)
     li a0, 0x18
     li a1, 0x20026
-    .option push
-    .option norvc
-    slli x0, x0, 0x1f
-    ebreak
-    srai x0, x0, 7
-    .option pop
+    SEMIHOST_CALL
 
     .bss
     .balign 4

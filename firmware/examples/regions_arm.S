@@ -1,14 +1,6 @@
 @ regions_arm.S (ARMv7E-M): marked regions, a function region, data accesses and divisions, all with
 @ counts known exactly (see tests/test_simulator_regions.py for the hand count).
-    .syntax unified
-    .thumb
-    .text
-    .word 0x20001000            @ initial SP
-    .word reset                 @ reset handler
-
-    .thumb_func
-    .global reset
-reset:
+#include "thumb_start.inc"
     ldr r4, =buffer             @ data buffer in sram1 (.bss)
     ldr r5, =0xE000007C         @ the device's region marker (ITM stimulus port 31)
     ldr r6, =outer_name

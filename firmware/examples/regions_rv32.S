@@ -6,6 +6,7 @@
 #   after:                  li a0, li a1 (lui, addi), slli, ebreak               5
 # kernel(n = a0): li t0, 0 | loop: addi, bne (n times) | ret  =  2n + 2
 # total = 4 + 2 + 8 + 1 + 5 = 20; outer = 2 + 8 + 1 = 11; kernel = 8.
+#include "rv32_semihost.inc"
     .text
     .globl _start
     .option norvc
@@ -18,9 +19,7 @@ _start:
     sw zero, -4(a5)             # end "outer"
     li a0, 0x18                 # SYS_EXIT
     li a1, 0x20026
-    slli x0, x0, 0x1f
-    ebreak
-    srai x0, x0, 7
+    SEMIHOST_CALL
 
     .globl kernel
 kernel:

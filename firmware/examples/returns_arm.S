@@ -1,14 +1,7 @@
 @ returns_arm.S: return targets, for the branch target counters (Trace BlockTable.target_changes).
 @ Ten iterations; each calls `same` from one site and `alternate` from two sites, so `same` always returns
 @ to one address (one change: its first return) and `alternate` returns alternately to two (20 changes).
-    .syntax unified
-    .thumb
-    .text
-    .word 0x20001000            @ initial SP (vector table word 0)
-    .word reset                 @ reset handler (Thumb bit from .thumb_func)
-    .thumb_func
-    .global reset
-reset:
+#include "thumb_start.inc"
     movs r4, #10
 loop:
     bl same

@@ -1,13 +1,6 @@
 @ semihost_arm.S: a console call the run resumes from, then an extended exit, with exact counts.
 @ Executed: movs, ldr, bkpt (SYS_WRITEC 'A') | movs, ldr, bkpt (SYS_EXIT_EXTENDED, status 5) = 6.
-    .syntax unified
-    .thumb
-    .text
-    .word 0x20001000
-    .word reset
-    .thumb_func
-    .global reset
-reset:
+#include "thumb_start.inc"
     movs r0, #0x03              @ SYS_WRITEC
     ldr r1, =letter
     bkpt 0xAB
