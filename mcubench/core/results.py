@@ -304,6 +304,53 @@ def _share(value, where):
         raise ResultsError(f"{where}: a share must be between 0 and 1, not {value!r}")
 
 
+def _row_from_dict(row, where) -> ResultRow:
+    """One row of a results record, its nested records built and checked."""
+    r = _build(ResultRow, row, where)
+    if r.accuracy is not None:
+        r.accuracy = _build(Accuracy, r.accuracy, f"{where}.accuracy")
+        _share(r.accuracy.value, f"{where}.accuracy.value")
+        _share(r.accuracy.reference_agreement, f"{where}.accuracy.reference_agreement")
+    r.layers = [_build(LayerResult, layer, f"{where}.layers[{j}]") for j, layer in enumerate(r.layers)]
+    for j, layer in enumerate(r.layers):
+        if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in layer.output_shape):
+            raise ResultsError(f"{where}.layers[{j}].output_shape: expected integers >= 0")
+    if r.exit_status is not None and (isinstance(r.exit_status, bool) or not isinstance(r.exit_status, int)):
+        raise ResultsError(f"{where}.exit_status: expected an integer or null, not {r.exit_status!r}")
+    if r.kind not in ROW_KINDS:
+        raise ResultsError(f"{where}.kind: {r.kind!r} is not one of {', '.join(ROW_KINDS)}")
+    r.regions = [_build(RegionResult, region, f"{where}.regions[{j}]") for j, region in enumerate(r.regions)]
+    r.arena_plan = [_build(ArenaBuffer, b, f"{where}.arena_plan[{j}]") for j, b in enumerate(r.arena_plan)]
+    if r.input_kind not in INPUT_KINDS:
+        raise ResultsError(f"{where}.input_kind: {r.input_kind!r} is not one of {', '.join(INPUT_KINDS[1:])}")
+    for j, b in enumerate(r.arena_plan):
+        if b.kind not in BUFFER_KINDS or b.first_layer > b.last_layer:
+            raise ResultsError(
+                f"{where}.arena_plan[{j}]: kind {b.kind!r}, layers {b.first_layer}..{b.last_layer} "
+                f"(expected {' or '.join(BUFFER_KINDS)}, first <= last)"
+            )
+    if r.battery_life is not None:
+        life = r.battery_life = _build(BatteryLife, r.battery_life, f"{where}.battery_life")
+        for part in ("table", "curve"):
+            setattr(
+                life,
+                part,
+                [_build(DutyPoint, d, f"{where}.battery_life.{part}[{j}]") for j, d in enumerate(getattr(life, part))],
+            )
+    return r
+
+
+def _device_info_from_dict(info, where) -> DeviceInfo:
+    d = _build(DeviceInfo, info, where)
+    if d.validation is not None:
+        where = f"{where}.validation"
+        v = d.validation = _build(Validation, d.validation, where)
+        for group in ("independent", "informed"):
+            if getattr(v, group) is not None:
+                setattr(v, group, _build(Agreement, getattr(v, group), f"{where}.{group}"))
+    return d
+
+
 def results_from_dict(data, origin="results") -> Results:
     if not isinstance(data, dict):
         raise ResultsError(f"{origin}: not a results record")
@@ -317,58 +364,12 @@ def results_from_dict(data, origin="results") -> Results:
     results.schema = RESULTS_SCHEMA  # read into the current record; older schemas only lack optional fields
     if not results.rows and not results.failures:
         raise ResultsError(f"{origin}: the record has no rows and no failures (nothing was measured)")
-    rows = []
-    for i, row in enumerate(results.rows):
-        where = f"{origin}: rows[{i}]"
-        r = _build(ResultRow, row, where)
-        if r.accuracy is not None:
-            r.accuracy = _build(Accuracy, r.accuracy, f"{where}.accuracy")
-            _share(r.accuracy.value, f"{where}.accuracy.value")
-            _share(r.accuracy.reference_agreement, f"{where}.accuracy.reference_agreement")
-        r.layers = [_build(LayerResult, layer, f"{where}.layers[{j}]") for j, layer in enumerate(r.layers)]
-        for j, layer in enumerate(r.layers):
-            if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in layer.output_shape):
-                raise ResultsError(f"{where}.layers[{j}].output_shape: expected integers >= 0")
-        if r.exit_status is not None and (isinstance(r.exit_status, bool) or not isinstance(r.exit_status, int)):
-            raise ResultsError(f"{where}.exit_status: expected an integer or null, not {r.exit_status!r}")
-        if r.kind not in ROW_KINDS:
-            raise ResultsError(f"{where}.kind: {r.kind!r} is not one of {', '.join(ROW_KINDS)}")
-        r.regions = [_build(RegionResult, region, f"{where}.regions[{j}]") for j, region in enumerate(r.regions)]
-        r.arena_plan = [_build(ArenaBuffer, b, f"{where}.arena_plan[{j}]") for j, b in enumerate(r.arena_plan)]
-        if r.input_kind not in INPUT_KINDS:
-            raise ResultsError(f"{where}.input_kind: {r.input_kind!r} is not one of {', '.join(INPUT_KINDS[1:])}")
-        for j, b in enumerate(r.arena_plan):
-            if b.kind not in BUFFER_KINDS or b.first_layer > b.last_layer:
-                raise ResultsError(
-                    f"{where}.arena_plan[{j}]: kind {b.kind!r}, layers {b.first_layer}..{b.last_layer} "
-                    f"(expected {' or '.join(BUFFER_KINDS)}, first <= last)"
-                )
-        if r.battery_life is not None:
-            life = r.battery_life = _build(BatteryLife, r.battery_life, f"{where}.battery_life")
-            for part in ("table", "curve"):
-                setattr(
-                    life,
-                    part,
-                    [
-                        _build(DutyPoint, d, f"{where}.battery_life.{part}[{j}]")
-                        for j, d in enumerate(getattr(life, part))
-                    ],
-                )
-        rows.append(r)
-    results.rows = rows
+    results.rows = [_row_from_dict(row, f"{origin}: rows[{i}]") for i, row in enumerate(results.rows)]
     if results.battery is not None:
         results.battery = _build(Battery, results.battery, f"{origin}: battery")
-    devices = {}
-    for name, info in results.devices.items():
-        d = _build(DeviceInfo, info, f"{origin}: devices.{name}")
-        if d.validation is not None:
-            where = f"{origin}: devices.{name}.validation"
-            v = d.validation = _build(Validation, d.validation, where)
-            for group in ("independent", "informed"):
-                if getattr(v, group) is not None:
-                    setattr(v, group, _build(Agreement, getattr(v, group), f"{where}.{group}"))
-        devices[name] = d
-    results.devices = devices
+    results.devices = {
+        name: _device_info_from_dict(info, f"{origin}: devices.{name}") for name, info in results.devices.items()
+    }
     if not isinstance(results.failures, list):
         raise ResultsError(f"{origin}: failures must be a list")
     results.failures = [_build(Failure, f, f"{origin}: failures[{i}]") for i, f in enumerate(results.failures)]
