@@ -28,3 +28,15 @@ def run_host(exe_path, inputs: np.ndarray, output_nbytes: int) -> np.ndarray:
     data = np.ascontiguousarray(inputs).tobytes()
     proc = subprocess.run([str(exe_path)], input=data, capture_output=True, check=True)
     return np.frombuffer(proc.stdout, dtype=np.int8).reshape(len(inputs), output_nbytes)
+
+
+def run_model_on_host(directory, model_bytes, make_inputs):
+    """Write a generated model into directory, build it for the host and run it: (model path, inputs, outputs as
+    raw int8 rows). make_inputs(input tensor) draws the inputs."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "m.tflite"
+    path.write_bytes(model_bytes)
+    graph = build_host_executable(path, directory / "m")
+    t_in, t_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
+    xs = make_inputs(t_in)
+    return path, xs, run_host(directory / "m", xs, t_out.nbytes)

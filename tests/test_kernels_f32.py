@@ -12,7 +12,8 @@ import pytest
 from mcubench.benchmarks.reference import FLOAT_ATOL, FLOAT_RTOL, interpreter_outputs, outputs_agree
 from mcubench.firmware.compiler.tflite_writer import write_model
 
-from host_build import build_host_executable, run_host
+from host_build import run_model_on_host
+from random_layers import broadcast_shapes, conv_window, pool_window
 
 ACTS = ["NONE", "RELU", "RELU6"]
 APPROXIMATE = {"SOFTMAX", "LOGISTIC", "TANH"}  # the ops that call expf/tanhf
@@ -27,33 +28,17 @@ def _normal(rng, shape, scale=1.0):
 
 
 def conv_model(rng, depthwise=False, hybrid=False):
-    h, w = (int(v) for v in rng.integers(3, 12, size=2))
-    c = int(rng.integers(1, 9))
-    mult = int(rng.integers(1, 3)) if depthwise else 1
-    oc = c * mult if depthwise else int(rng.integers(1, 12))
-    kh, kw = (int(k) for k in rng.integers(1, 4, size=2))
-    sh, sw = (int(s) for s in rng.integers(1, 3, size=2))
-    dh, dw = (1, 1) if rng.random() < 0.7 else (2, 1)
-    padding = str(rng.choice(["SAME", "VALID"]))
-    eff_h, eff_w = (kh - 1) * dh + 1, (kw - 1) * dw + 1
-    if padding == "VALID" and (eff_h > h or eff_w > w):
-        padding = "SAME"
-    if padding == "SAME":
-        oh, ow = -(-h // sh), -(-w // sw)
-    else:
-        oh, ow = (h - eff_h) // sh + 1, (w - eff_w) // sw + 1
-    w_shape = (1, kh, kw, oc) if depthwise else (oc, kh, kw, c)
+    win = conv_window(rng, depthwise)
+    oc, w_shape = win.oc, win.filter_shape(depthwise)
     if hybrid:
         scale = rng.uniform(0.002, 0.02, size=1).astype(np.float32)
         weights = dict(name="w", shape=list(w_shape), dtype="int8", scale=scale, zero_point=np.zeros(1, np.int64),
                        data=rng.integers(-127, 128, size=w_shape).astype(np.int8))
     else:
         weights = _f("w", w_shape, _normal(rng, w_shape))
-    tensors = [_f("in", (1, h, w, c)), weights, _f("b", (oc,), _normal(rng, (oc,))), _f("out", (1, oh, ow, oc))]
-    opts = dict(padding=padding, stride_h=sh, stride_w=sw, dilation_h=dh, dilation_w=dw,
-                activation=str(rng.choice(ACTS)))
-    if depthwise:
-        opts["depth_multiplier"] = mult
+    tensors = [_f("in", (1, win.h, win.w, win.c)), weights, _f("b", (oc,), _normal(rng, (oc,))),
+               _f("out", (1, win.oh, win.ow, oc))]
+    opts = win.conv_options(str(rng.choice(ACTS)), depthwise)
     op = "DEPTHWISE_CONV_2D" if depthwise else "CONV_2D"
     return write_model(tensors, [dict(op=op, inputs=[0, 1, 2], outputs=[3], options=opts)], [0], [3])
 
@@ -81,22 +66,14 @@ def fc_model(rng, hybrid=False):
 
 
 def pool_model(rng, op):
-    h, w, c = int(rng.integers(2, 12)), int(rng.integers(2, 12)), int(rng.integers(1, 9))
-    fh, fw = int(rng.integers(1, min(h, 4) + 1)), int(rng.integers(1, min(w, 4) + 1))
-    sh, sw = int(rng.integers(1, 3)), int(rng.integers(1, 3))
-    padding = str(rng.choice(["SAME", "VALID"]))
-    oh, ow = ((-(-h // sh), -(-w // sw)) if padding == "SAME" else ((h - fh) // sh + 1, (w - fw) // sw + 1))
-    opts = dict(padding=padding, stride_h=sh, stride_w=sw, filter_h=fh, filter_w=fw, activation=str(rng.choice(ACTS)))
-    return write_model([_f("in", (1, h, w, c)), _f("out", (1, oh, ow, c))],
+    win = pool_window(rng)
+    opts = win.pool_options(str(rng.choice(ACTS)))
+    return write_model([_f("in", (1, win.h, win.w, win.c)), _f("out", (1, win.oh, win.ow, win.c))],
                        [dict(op=op, inputs=[0], outputs=[1], options=opts)], [0], [1])
 
 
 def binary_model(rng, op):
-    shape = [1] + [int(d) for d in rng.integers(1, 6, size=3)]
-    shape2 = list(shape)
-    if rng.random() < 0.5:
-        for d in rng.choice([1, 2, 3], size=int(rng.integers(1, 3)), replace=False):
-            shape2[d] = 1
+    shape, shape2 = broadcast_shapes(rng, 0.5)
     ops = [dict(op=op, inputs=[0, 1], outputs=[2], options=dict(activation=str(rng.choice(ACTS))))]
     return write_model([_f("a", shape), _f("b", shape2, _normal(rng, shape2)), _f("out", shape)], ops, [0], [2])
 
@@ -207,15 +184,9 @@ def check_f32(ours, ref, exact):
 def test_f32_op_matches_tflm_on_random_cases(tmp_path, op):
     for case in range(3):
         rng = np.random.default_rng([zlib.crc32(op.encode()), case, 32])
-        model = GENERATORS[op](rng)
-        path = tmp_path / f"{case}.tflite"
-        path.write_bytes(model)
-        graph = build_host_executable(path, tmp_path / f"m{case}")
-        t_in, t_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
-        xs = float_inputs(rng, t_in.shape, 3)
-        ours = run_host(tmp_path / f"m{case}", xs, t_out.nbytes).view(np.float32)
-        ref = interpreter_outputs(path, xs)
-        check_f32(ours, ref, exact=not any(a in op for a in APPROXIMATE))
+        path, xs, ours = run_model_on_host(tmp_path / str(case), GENERATORS[op](rng),
+                                           lambda t_in, rng=rng: float_inputs(rng, t_in.shape, 3))
+        check_f32(ours.view(np.float32), interpreter_outputs(path, xs), exact=not any(a in op for a in APPROXIMATE))
 
 
 def test_expf_and_tanhf_within_a_few_ulp_of_the_c_library(tmp_path):

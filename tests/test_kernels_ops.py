@@ -9,7 +9,8 @@ import pytest
 from mcubench.benchmarks.reference import interpreter_outputs
 from mcubench.firmware.compiler.tflite_writer import write_model
 
-from host_build import build_host_executable, run_host
+from host_build import run_model_on_host
+from random_layers import broadcast_shapes, conv_window, pool_window
 
 ACTS = ["NONE", "RELU", "RELU6"]
 
@@ -35,24 +36,10 @@ def _dequant(t, x):
 
 
 def conv_model(rng, depthwise=False, channels=None):
-    h, w = rng.integers(3, 12, size=2)
-    c = int(rng.integers(1, 9)) if channels is None else int(rng.choice(channels))
-    mult = int(rng.integers(1, 3)) if depthwise and channels is None else 1
-    oc = c * mult if depthwise else int(rng.integers(1, 12))
-    kh, kw = (int(k) for k in rng.integers(1, 4, size=2))
-    sh, sw = (int(s) for s in rng.integers(1, 3, size=2))
-    dh, dw = (1, 1) if rng.random() < 0.7 else (2, 1)
-    padding = str(rng.choice(["SAME", "VALID"]))
-    eff_h, eff_w = (kh - 1) * dh + 1, (kw - 1) * dw + 1
-    if padding == "SAME":
-        oh, ow = -(-h // sh), -(-w // sw)
-    else:
-        if eff_h > h or eff_w > w:
-            padding, oh, ow = "SAME", -(-h // sh), -(-w // sw)
-        else:
-            oh, ow = (h - eff_h) // sh + 1, (w - eff_w) // sw + 1
-    inp = _act_tensor("in", (1, h, w, c), rng)
-    w_shape = (1, kh, kw, oc) if depthwise else (oc, kh, kw, c)
+    win = conv_window(rng, depthwise, channels=channels)
+    c, oc, kh, kw = win.c, win.oc, win.kh, win.kw
+    inp = _act_tensor("in", (1, win.h, win.w, c), rng)
+    w_shape = win.filter_shape(depthwise)
     wdata = rng.integers(-127, 128, size=w_shape).astype(np.int8)
     wscale = rng.uniform(0.002, 0.02, size=oc).astype(np.float32)
     per_channel = rng.random() < 0.8
@@ -70,10 +57,8 @@ def conv_model(rng, depthwise=False, channels=None):
                     quantized_dimension=3 if depthwise else 0, data=wdata),
                dict(name="b", shape=[oc], dtype="int32", scale=bias_scale, zero_point=np.zeros(len(bias_scale), np.int64),
                     data=bias),
-               dict(name="out", shape=[1, oh, ow, oc], dtype="int8", scale=out_scale, zero_point=out_zp)]
-    opts = dict(padding=padding, stride_h=sh, stride_w=sw, dilation_h=dh, dilation_w=dw, activation=act)
-    if depthwise:
-        opts["depth_multiplier"] = mult
+               dict(name="out", shape=[1, win.oh, win.ow, oc], dtype="int8", scale=out_scale, zero_point=out_zp)]
+    opts = win.conv_options(act, depthwise)
     op = "DEPTHWISE_CONV_2D" if depthwise else "CONV_2D"
     return write_model(tensors, [dict(op=op, inputs=[0, 1, 2], outputs=[3], options=opts)], [0], [3])
 
@@ -112,27 +97,19 @@ def fc_without_headroom_model(rng):
 
 
 def pool_model(rng, op):
-    h, w, c = int(rng.integers(2, 12)), int(rng.integers(2, 12)), int(rng.integers(1, 9))
-    fh, fw = int(rng.integers(1, min(h, 4) + 1)), int(rng.integers(1, min(w, 4) + 1))
-    sh, sw = int(rng.integers(1, 3)), int(rng.integers(1, 3))
-    padding = str(rng.choice(["SAME", "VALID"]))
-    oh, ow = ((-(-h // sh), -(-w // sw)) if padding == "SAME" else ((h - fh) // sh + 1, (w - fw) // sw + 1))
-    inp = _act_tensor("in", (1, h, w, c), rng)
-    out = dict(inp, name="out", shape=[1, oh, ow, c])
-    opts = dict(padding=padding, stride_h=sh, stride_w=sw, filter_h=fh, filter_w=fw,
-                activation=str(rng.choice(ACTS)))
+    win = pool_window(rng)
+    inp = _act_tensor("in", (1, win.h, win.w, win.c), rng)
+    out = dict(inp, name="out", shape=[1, win.oh, win.ow, win.c])
+    opts = win.pool_options(str(rng.choice(ACTS)))
     return write_model([inp, out], [dict(op=op, inputs=[0], outputs=[1], options=opts)], [0], [1])
 
 
 def binary_model(rng, op, large=False, activation=None):
     if large:  # from 1024 elements, odd counts too: the DSP ADD's table paths
         shape = [1, int(rng.integers(8, 17)), int(rng.integers(8, 17)), int(rng.integers(9, 18))]
+        shape2 = list(shape)
     else:
-        shape = [1] + [int(d) for d in rng.integers(1, 6, size=3)]
-    shape2 = list(shape)
-    if not large and rng.random() < 0.4:  # broadcast one or two dimensions
-        for d in rng.choice([1, 2, 3], size=int(rng.integers(1, 3)), replace=False):
-            shape2[d] = 1
+        shape, shape2 = broadcast_shapes(rng, 0.4)
     a, b = _act_tensor("a", shape, rng), _act_tensor("b", shape2, rng)
     if op == "ADD":
         span = 128 * (float(a["scale"]) + float(b["scale"]))
@@ -285,12 +262,7 @@ def random_inputs(rng, t_in, n):
 
 
 def check_on_host(tmp_path, model_bytes, rng, n_inputs=3):
-    path = tmp_path / "m.tflite"
-    path.write_bytes(model_bytes)
-    graph = build_host_executable(path, tmp_path / "m")
-    t_in, t_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
-    xs = random_inputs(rng, t_in, n_inputs)
-    ours = run_host(tmp_path / "m", xs, t_out.nbytes)
+    _, xs, ours = run_model_on_host(tmp_path, model_bytes, lambda t_in: random_inputs(rng, t_in, n_inputs))
     ref = tflm_run(model_bytes, xs)
     assert ours.shape == ref.shape
     diff = np.flatnonzero(ours != ref)
@@ -302,7 +274,4 @@ def check_on_host(tmp_path, model_bytes, rng, n_inputs=3):
 def test_op_bit_exact_on_random_cases(tmp_path, op):
     for case in range(CASES_PER_OP):
         rng = np.random.default_rng([zlib.crc32(op.encode()), case])
-        model = GENERATORS[op](rng)
-        sub = tmp_path / str(case)
-        sub.mkdir()
-        check_on_host(sub, model, rng)
+        check_on_host(tmp_path / str(case), GENERATORS[op](rng), rng)

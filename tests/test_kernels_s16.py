@@ -10,7 +10,8 @@ import pytest
 from mcubench.benchmarks.reference import interpreter_outputs
 from mcubench.firmware.compiler.tflite_writer import write_model
 
-from host_build import build_host_executable, run_host
+from host_build import run_model_on_host
+from random_layers import broadcast_shapes, conv_window, pool_window
 
 ACTS = ["NONE", "RELU", "RELU6"]
 
@@ -25,41 +26,24 @@ def _out_scale(span, rng):
 
 
 def conv_model(rng, depthwise=False, pointwise=False):
-    h, w = (int(v) for v in rng.integers(3, 10, size=2))
-    c = int(rng.integers(1, 9))
-    mult = int(rng.integers(1, 3)) if depthwise else 1
-    oc = c * mult if depthwise else int(rng.integers(1, 12))
-    if pointwise:
-        kh = kw = sh = sw = dh = dw = 1
-        padding = "VALID"
-    else:
-        kh, kw = (int(k) for k in rng.integers(1, 4, size=2))
-        sh, sw = (int(s) for s in rng.integers(1, 3, size=2))
-        dh, dw = (1, 1) if rng.random() < 0.7 else (2, 1)
-        padding = str(rng.choice(["SAME", "VALID"]))
-    eff_h, eff_w = (kh - 1) * dh + 1, (kw - 1) * dw + 1
-    if padding == "VALID" and (eff_h > h or eff_w > w):
-        padding = "SAME"
-    oh, ow = ((-(-h // sh), -(-w // sw)) if padding == "SAME" else ((h - eff_h) // sh + 1, (w - eff_w) // sw + 1))
+    win = conv_window(rng, depthwise, max_hw=10, pointwise=pointwise)
+    c, oc, kh, kw = win.c, win.oc, win.kh, win.kw
     in_scale = rng.uniform(1e-4, 1e-3)
-    w_shape = (1, kh, kw, oc) if depthwise else (oc, kh, kw, c)
+    w_shape = win.filter_shape(depthwise)
     wscale = rng.uniform(0.002, 0.02, size=oc).astype(np.float32)
     if rng.random() < 0.2:
         wscale = wscale[:1]
     k = kh * kw * (1 if depthwise else c)
     span = 32768 * 128 * in_scale * float(np.mean(wscale)) * np.sqrt(k) * 0.5
     bias_scale = (np.float32(in_scale) * wscale).astype(np.float32)
-    tensors = [_act16("in", (1, h, w, c), in_scale),
+    tensors = [_act16("in", (1, win.h, win.w, c), in_scale),
                dict(name="w", shape=list(w_shape), dtype="int8", scale=wscale, zero_point=np.zeros(len(wscale), np.int64),
                     quantized_dimension=3 if depthwise else 0,
                     data=rng.integers(-127, 128, size=w_shape).astype(np.int8)),
                dict(name="b", shape=[oc], dtype="int64", scale=bias_scale, zero_point=np.zeros(len(bias_scale), np.int64),
                     data=rng.integers(-300000, 300000, size=oc).astype(np.int64)),
-               _act16("out", (1, oh, ow, oc), _out_scale(span, rng))]
-    opts = dict(padding=padding, stride_h=sh, stride_w=sw, dilation_h=dh, dilation_w=dw,
-                activation=str(rng.choice(ACTS)))
-    if depthwise:
-        opts["depth_multiplier"] = mult
+               _act16("out", (1, win.oh, win.ow, oc), _out_scale(span, rng))]
+    opts = win.conv_options(str(rng.choice(ACTS)), depthwise)
     op = "DEPTHWISE_CONV_2D" if depthwise else "CONV_2D"
     return write_model(tensors, [dict(op=op, inputs=[0, 1, 2], outputs=[3], options=opts)], [0], [3])
 
@@ -82,23 +66,15 @@ def fc_model(rng, long=False):
 
 
 def pool_model(rng, op):
-    h, w, c = int(rng.integers(2, 12)), int(rng.integers(2, 12)), int(rng.integers(1, 9))
-    fh, fw = int(rng.integers(1, min(h, 4) + 1)), int(rng.integers(1, min(w, 4) + 1))
-    sh, sw = int(rng.integers(1, 3)), int(rng.integers(1, 3))
-    padding = str(rng.choice(["SAME", "VALID"]))
-    oh, ow = ((-(-h // sh), -(-w // sw)) if padding == "SAME" else ((h - fh) // sh + 1, (w - fw) // sw + 1))
+    win = pool_window(rng)
     scale = rng.uniform(1e-4, 1e-2)
-    opts = dict(padding=padding, stride_h=sh, stride_w=sw, filter_h=fh, filter_w=fw, activation=str(rng.choice(ACTS)))
-    return write_model([_act16("in", (1, h, w, c), scale), _act16("out", (1, oh, ow, c), scale)],
+    opts = win.pool_options(str(rng.choice(ACTS)))
+    return write_model([_act16("in", (1, win.h, win.w, win.c), scale), _act16("out", (1, win.oh, win.ow, win.c), scale)],
                        [dict(op=op, inputs=[0], outputs=[1], options=opts)], [0], [1])
 
 
 def add_model(rng):
-    shape = [1] + [int(d) for d in rng.integers(1, 6, size=3)]
-    shape2 = list(shape)
-    if rng.random() < 0.4:
-        for d in rng.choice([1, 2, 3], size=int(rng.integers(1, 3)), replace=False):
-            shape2[d] = 1
+    shape, shape2 = broadcast_shapes(rng, 0.4)
     s1, s2 = rng.uniform(1e-4, 1e-3), rng.uniform(1e-4, 1e-3)
     b = _act16("b", shape2, s2)
     b["data"] = rng.integers(-32768, 32768, size=shape2).astype(np.int16)
@@ -181,12 +157,7 @@ def test_s16_op_bit_exact_on_random_cases(tmp_path, op):
     for case in range(3):
         rng = np.random.default_rng([zlib.crc32(op.encode()), case, 16])
         model = GENERATORS[op](rng)
-        path = tmp_path / f"{case}.tflite"
-        path.write_bytes(model)
-        graph = build_host_executable(path, tmp_path / f"m{case}")
-        t_in, t_out = graph.tensors[graph.inputs[0]], graph.tensors[graph.outputs[0]]
-        xs = inputs_for(rng, t_in, 3)
-        ours = run_host(tmp_path / f"m{case}", xs, t_out.nbytes).view(np.uint8)
-        ref = tflm_raw(model, xs)
+        _, xs, ours = run_model_on_host(tmp_path / str(case), model, lambda t_in, rng=rng: inputs_for(rng, t_in, 3))
+        ours, ref = ours.view(np.uint8), tflm_raw(model, xs)
         diff = np.flatnonzero(ours != ref)
         assert diff.size == 0, f"case {case}: {diff.size} bytes differ, first at byte {diff[0]}"
