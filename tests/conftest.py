@@ -41,6 +41,12 @@ def assemble(source, out, isa, text_address, entry=None, bss_address=None):
     return out
 
 
+@pytest.fixture
+def session_firmware_cache(tmp_path_factory, monkeypatch):
+    """Firmware built once per session: compile_model's cache in the session's temp directory."""
+    monkeypatch.setenv("MCUBENCH_CACHE", str(tmp_path_factory.getbasetemp() / "fw-cache"))
+
+
 @pytest.fixture(scope="session")
 def devices():
     return {"m4": load_device("cortex-m4-80mhz"), "m0": cortex_m0plus_device(), "rv": load_device("esp32-c3")}

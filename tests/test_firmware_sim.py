@@ -8,30 +8,15 @@ import pytest
 
 from mcubench.core.device import load_device
 from mcubench.firmware import compile_model
+from tests.simulated_firmware import compile_test_model, run_firmware
 from tests.test_kernels_ops import GENERATORS, random_inputs, tflm_run
-from mcubench.firmware.compiler.tflite_reader import read_model
-
-import mcubench.simulator.engine as engine
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models" / "mlperf-tiny"
 NAMES = ["ad01_int8", "kws_ref_model", "pretrainedResnet_quant", "vww_96_int8"]
 DEVICES = ["cortex-m4-80mhz", "stm32h7", "esp32-c3"]
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("MCUBENCH_CACHE", str(tmp_path_factory.getbasetemp() / "fw-cache"))
-
-
-def run_firmware(fw, device, xs):
-    sim = engine.Simulator(fw.elf_path, device, memory_tracing=False)
-    outs, regions = [], None
-    for x in xs:
-        res = sim.run(writes={fw.input.address: x.tobytes()}, reads={"out": (fw.output.address, fw.output.nbytes)})
-        assert res.trace.exit_status == 0
-        outs.append(np.frombuffer(res.reads["out"], dtype=np.int8).copy())
-        regions = [r.name for r in res.trace.regions]
-    return np.stack(outs), regions
+pytestmark = pytest.mark.usefixtures("session_firmware_cache")
 
 
 @pytest.mark.needs_toolchain
@@ -45,7 +30,7 @@ def test_model_bit_exact_on_simulated_device(name, device_name):
     fw = compile_model(path, device)
     xs = np.random.default_rng(3).integers(-128, 128, size=(2, *fw.input.shape)).astype(np.int8)
     ours, regions = run_firmware(fw, device, xs)
-    assert np.array_equal(ours, tflm_run(path.read_bytes(), xs))
+    assert np.array_equal(ours.view(np.int8), tflm_run(path.read_bytes(), xs))
     # One region for the whole inference and one per layer.
     assert "inference" in regions
     assert {layer.region for layer in fw.layers} <= set(regions)
@@ -65,10 +50,7 @@ def test_op_bit_exact_on_simulated_device(tmp_path, op, device_name):
     for case in range(2):  # more random cases run on the host (test_kernels_ops)
         rng = np.random.default_rng([case, len(op), 99])
         model = GENERATORS[op](rng)
-        path = tmp_path / f"{op}-{case}.tflite"
-        path.write_bytes(model)
-        fw = compile_model(path, device)
-        graph = read_model(path)
-        xs = random_inputs(rng, graph.tensors[graph.inputs[0]], 2)
+        _, fw, t_in = compile_test_model(tmp_path, f"{op}-{case}", model, device)
+        xs = random_inputs(rng, t_in, 2)
         ours, _ = run_firmware(fw, device, xs)
-        assert np.array_equal(ours, tflm_run(model, xs)), f"case {case}"
+        assert np.array_equal(ours.view(np.int8), tflm_run(model, xs)), f"case {case}"

@@ -12,28 +12,18 @@ from mcubench.benchmarks.reference import interpreter_outputs, outputs_agree
 from mcubench.core.device import load_device
 from mcubench.core.errors import FitError
 from mcubench.firmware import compile_model
-from mcubench.firmware.compiler.tflite_reader import read_model
+from tests.simulated_firmware import compile_test_model, run_firmware
 from tests.test_kernels_f32 import GENERATORS, check_f32, float_inputs
-
-import mcubench.simulator.engine as engine
 
 MODELS = Path(__file__).resolve().parents[2] / "shared" / "models" / "mlperf-tiny"
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("MCUBENCH_CACHE", str(tmp_path_factory.getbasetemp() / "fw-cache"))
+pytestmark = pytest.mark.usefixtures("session_firmware_cache")
 
 
-def run_firmware(fw, device, xs):
-    sim = engine.Simulator(fw.elf_path, device, memory_tracing=False, budget_instructions=2_000_000_000)
-    outs = []
-    for x in xs:
-        res = sim.run(writes={fw.input.address: np.ascontiguousarray(x).tobytes()},
-                      reads={"out": (fw.output.address, fw.output.nbytes)})
-        assert res.trace.exit_status == 0
-        outs.append(np.frombuffer(res.reads["out"], dtype=np.dtype(fw.output.dtype)).copy())
-    return np.stack(outs)
+def float_outputs(fw, device, xs):
+    """The firmware's float32 outputs on each input (the float models run long on soft-float cores)."""
+    return run_firmware(fw, device, xs, budget_instructions=2_000_000_000)[0].view(np.float32)
 
 
 @pytest.mark.skipif(not MODELS.is_dir(), reason="MLPerf Tiny models not present in ../shared")
@@ -49,7 +39,7 @@ def test_float_model_matches_tflm_on_simulated_device(name, device_name):
     path = MODELS / f"{name}.tflite"
     fw = compile_model(path, device)
     xs = np.random.default_rng(5).standard_normal(size=(2, *fw.input.shape)).astype(np.float32)
-    ours = run_firmware(fw, device, xs)
+    ours = float_outputs(fw, device, xs)
     refs = interpreter_outputs(path, xs)
     assert all(outputs_agree(o, r) for o, r in zip(ours, refs))
 
@@ -78,11 +68,7 @@ def test_float_model_too_large_is_a_fit_error_with_the_numbers(name, device_name
 def test_f32_op_on_simulated_device(tmp_path, op, device_name):
     device = load_device(device_name)
     rng = np.random.default_rng([len(op), 7])
-    model = GENERATORS[op](rng)
-    path = tmp_path / f"{op}.tflite"
-    path.write_bytes(model)
-    fw = compile_model(path, device)
-    graph = read_model(path)
-    xs = float_inputs(rng, graph.tensors[graph.inputs[0]].shape, 2)
-    check_f32(run_firmware(fw, device, xs), interpreter_outputs(path, xs),
+    path, fw, t_in = compile_test_model(tmp_path, op, GENERATORS[op](rng), device)
+    xs = float_inputs(rng, t_in.shape, 2)
+    check_f32(float_outputs(fw, device, xs), interpreter_outputs(path, xs),
               exact=op not in ("SOFTMAX", "TANH"))

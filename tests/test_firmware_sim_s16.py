@@ -5,16 +5,11 @@ import numpy as np
 import pytest
 
 from mcubench.core.device import load_device
-from mcubench.firmware import compile_model
-from mcubench.firmware.compiler.tflite_reader import read_model
+from tests.simulated_firmware import compile_test_model, run_firmware
 from tests.test_kernels_s16 import GENERATORS, inputs_for, tflm_raw
 
-import mcubench.simulator.engine as engine
 
-
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("MCUBENCH_CACHE", str(tmp_path_factory.getbasetemp() / "fw-cache"))
+pytestmark = pytest.mark.usefixtures("session_firmware_cache")
 
 
 @pytest.mark.parametrize("device_name", ["cortex-m4-80mhz", "stm32h7", "esp32-c3", "stm32g0"])
@@ -26,15 +21,6 @@ def test_s16_op_on_simulated_device(tmp_path, op, device_name):
     device = load_device(device_name)
     rng = np.random.default_rng([len(op), 16])
     model = GENERATORS[op](rng)
-    path = tmp_path / f"{op}.tflite"
-    path.write_bytes(model)
-    fw = compile_model(path, device)
-    graph = read_model(path)
-    xs = inputs_for(rng, graph.tensors[graph.inputs[0]], 2)
-    sim = engine.Simulator(fw.elf_path, device, memory_tracing=False)
-    outs = []
-    for x in xs:
-        res = sim.run(writes={fw.input.address: x.tobytes()}, reads={"out": (fw.output.address, fw.output.nbytes)})
-        assert res.trace.exit_status == 0
-        outs.append(np.frombuffer(res.reads["out"], np.uint8))
-    assert np.array_equal(np.stack(outs), tflm_raw(model, xs))
+    _, fw, t_in = compile_test_model(tmp_path, op, model, device)
+    xs = inputs_for(rng, t_in, 2)
+    assert np.array_equal(run_firmware(fw, device, xs)[0], tflm_raw(model, xs))
