@@ -139,6 +139,32 @@ def _apply_words(data, edits):
     return bytes(out)
 
 
+def _file_mutations(data):
+    """Byte edits or word edits of a binary file (ELF, .tflite)."""
+    return st.one_of(_byte_mutations(len(data)), _word_mutations(data).map(lambda w: ("words", w)))
+
+
+def _mutated(data, mutation):
+    return _apply_words(data, mutation[1]) if mutation[0] == "words" else _apply(data, mutation)
+
+
+def _case_dir(tmp_path, name, content, out=True):
+    """A fresh tmp_path/case holding the input file name (bytes or text) and, if out, an empty out/ folder:
+    (input path, case folder or its out/)."""
+    work = tmp_path / "case"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    path = work / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    if not out:
+        return path, work
+    (work / "out").mkdir()
+    return path, work / "out"
+
+
 JSON_VALUES = st.one_of(
     st.sampled_from([math.nan, math.inf, -math.inf, -1, 0, -0.5, 1e308, 2**64, None, True, "", "12", [], {}]),
     st.integers(-2**70, 2**70), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8))
@@ -209,21 +235,15 @@ def hello_elf(tmp_path_factory):
 def test_fuzz_elf(hello_elf, tmp_path):
     @_settings()
     @seed(SEED)
-    @given(st.one_of(_byte_mutations(len(hello_elf)), _word_mutations(hello_elf).map(lambda w: ("words", w))))
+    @given(_file_mutations(hello_elf))
     def case(mutation):
-        work = tmp_path / "case"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
-        data = _apply_words(hello_elf, mutation[1]) if mutation[0] == "words" else _apply(hello_elf, mutation)
-        (work / "fw.elf").write_bytes(data)
-        out = work / "out"
-        out.mkdir()
+        elf, out = _case_dir(tmp_path, "fw.elf", _mutated(hello_elf, mutation))
         firmware = (EXIT_OK, EXIT_USAGE, EXIT_FIRMWARE)  # hello.c exits with status 7: exit 4
-        code = check_contract("ELF (trace, run)", ["trace", work / "fw.elf", "--budget", "100000",
+        code = check_contract("ELF (trace, run)", ["trace", elf, "--budget", "100000",
                                                    "--json", out / "t.json"], out, allowed=firmware)
         if code in (EXIT_OK, EXIT_FIRMWARE):
             assert json.loads((out / "t.json").read_text())["schema"].startswith("mcubench.trace/")
-        check_contract("ELF (trace, run)", ["run", work / "fw.elf", "--device", "cortex-m4-80mhz",
+        check_contract("ELF (trace, run)", ["run", elf, "--device", "cortex-m4-80mhz",
                                             "--json", out / "r.json"], out, allowed=firmware)
 
     case()
@@ -250,16 +270,10 @@ def test_fuzz_tflite(tmp_path):
 
     @_settings()
     @seed(SEED)
-    @given(st.one_of(_byte_mutations(len(model)), _word_mutations(model).map(lambda w: ("words", w))))
+    @given(_file_mutations(model))
     def case(mutation):
-        work = tmp_path / "case"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
-        data = _apply_words(model, mutation[1]) if mutation[0] == "words" else _apply(model, mutation)
-        (work / "m.tflite").write_bytes(data)
-        out = work / "out"
-        out.mkdir()
-        code = check_contract(".tflite (build)", ["build", work / "m.tflite", "--device", "cortex-m4-80mhz",
+        tflite, out = _case_dir(tmp_path, "m.tflite", _mutated(model, mutation))
+        code = check_contract(".tflite (build)", ["build", tflite, "--device", "cortex-m4-80mhz",
                                                   "-o", out / "b"], out)
         if code == EXIT_OK:
             assert (out / "b" / "m.elf").stat().st_size > 0
@@ -286,17 +300,12 @@ def test_fuzz_results_record(baseline, tmp_path):
     @seed(SEED)
     @given(json_mutant(document), st.booleans())
     def case(mutant, render):
-        work = tmp_path / "case"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
-        (work / "r.json").write_text(_dump(mutant))
-        out = work / "out"
-        out.mkdir()
+        record, out = _case_dir(tmp_path, "r.json", _dump(mutant))
         check_contract("results record (check, report)",
-                       ["check", work / "r.json", "--baseline", tmp_path / "baseline.json", "--junit", out / "j.xml"],
+                       ["check", record, "--baseline", tmp_path / "baseline.json", "--junit", out / "j.xml"],
                        out, allowed=(EXIT_OK, EXIT_REGRESSION, EXIT_USAGE))
         if render:  # rendering plots takes a second or two: every other case
-            code = check_contract("results record (check, report)", ["report", work / "r.json", "-o", out / "rep"],
+            code = check_contract("results record (check, report)", ["report", record, "-o", out / "rep"],
                                   out)
             if code == EXIT_OK:
                 assert (out / "rep" / "summary.md").stat().st_size > 0
@@ -311,11 +320,8 @@ def test_fuzz_baseline(baseline, tmp_path):
     @seed(SEED)
     @given(json_mutant(baseline))
     def case(mutant):
-        work = tmp_path / "case"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
-        (work / "b.json").write_text(_dump(mutant))
-        code = check_contract("baseline (check)", ["check", RESULTS, "--baseline", work / "b.json",
+        baseline_file, work = _case_dir(tmp_path, "b.json", _dump(mutant), out=False)
+        code = check_contract("baseline (check)", ["check", RESULTS, "--baseline", baseline_file,
                                                    "--markdown", work / "s.md"], work,
                               allowed=(EXIT_OK, EXIT_REGRESSION, EXIT_USAGE))
         if code == EXIT_OK:  # a baseline that passes must really hold every figure of the results
@@ -381,13 +387,8 @@ def test_fuzz_suite_file(tmp_path):
     @seed(SEED)
     @given(suite_mutant())
     def case(text):
-        work = tmp_path / "case"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
-        (work / "suite.toml").write_text(text)
-        out = work / "out"
-        out.mkdir()
-        code = check_contract("suite file (bench)", ["bench", "--suite", work / "suite.toml", "--samples", "2",
+        suite, out = _case_dir(tmp_path, "suite.toml", text)
+        code = check_contract("suite file (bench)", ["bench", "--suite", suite, "--samples", "2",
                                                      "--jobs", "1", "--no-progress", "--json", out / "r.json"], out,
                               allowed=(EXIT_OK, EXIT_USAGE), partial_record=Path("r.json"))
         if code == EXIT_OK:
