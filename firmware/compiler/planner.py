@@ -49,8 +49,20 @@ class Plan:
         }
 
 
-def plan_arena(graph, steps) -> Plan:
-    n_steps = len(steps)
+def _last_uses(graph, steps) -> dict:
+    """tensor -> the last step that reads it (the model's outputs: past the last step)."""
+    last_use = {}
+    for s, step in enumerate(steps):
+        for t in step.inputs:
+            last_use[t] = s
+    for t in graph.outputs:
+        last_use[t] = len(steps)
+    return last_use
+
+
+def _assign_buffers(graph, steps, last_use):
+    """(buffers, tensor -> buffer): the input's own buffer, one per step output unless the step aliases
+    its input (RESHAPE) or may overwrite an input read for the last time (in place), one per scratch."""
     tensor_buffer = {}
     buffers = []
 
@@ -63,14 +75,6 @@ def plan_arena(graph, steps) -> Plan:
     inp = new_buffer(graph.tensors[input_index].nbytes, -1, kind="input")
     inp.tensors.append(input_index)
     tensor_buffer[input_index] = inp
-
-    last_use = {}
-    for s, step in enumerate(steps):
-        for t in step.inputs:
-            last_use[t] = s
-    for t in graph.outputs:
-        last_use[t] = n_steps
-
     for s, step in enumerate(steps):
         for t in step.inputs:
             if t not in tensor_buffer:
@@ -93,7 +97,11 @@ def plan_arena(graph, steps) -> Plan:
             step.scratch_buffer = scratch
     for t, buf in tensor_buffer.items():
         buf.last = max(buf.last, last_use.get(t, buf.first))
+    return buffers, tensor_buffer
 
+
+def _place(buffers) -> int:
+    """Give each arena buffer an offset, largest first, in the lowest gap free while it lives: the arena size."""
     placed = []
     arena = 0
     for buf in sorted((b for b in buffers if b.kind != "input"), key=lambda b: (-b.nbytes, b.first)):
@@ -107,12 +115,22 @@ def plan_arena(graph, steps) -> Plan:
         buf.offset = offset
         placed.append(buf)
         arena = max(arena, offset + size)
+    return arena
 
+
+def _live_peak(buffers, n_steps) -> int:
+    """The most arena bytes live at one step: no placement can use less."""
     lower_bound = 0
     for s in range(n_steps):
         live = sum(b.nbytes for b in buffers if b.kind != "input" and b.first <= s <= b.last)
         lower_bound = max(lower_bound, live)
-    return Plan(buffers, tensor_buffer, arena, lower_bound, inp.nbytes)
+    return lower_bound
+
+
+def plan_arena(graph, steps) -> Plan:
+    buffers, tensor_buffer = _assign_buffers(graph, steps, _last_uses(graph, steps))
+    arena = _place(buffers)
+    return Plan(buffers, tensor_buffer, arena, _live_peak(buffers, len(steps)), buffers[0].nbytes)
 
 
 def raise_missing(graph, step, t):
