@@ -75,29 +75,23 @@ def _check_paths(args):
     return paths.one_stdout({"--json": args.json, "--output": args.output})
 
 
-def execute(args, out=None):
-    from mcubench.core.device import load_devices
+def _refuse_elf_options(args):
+    """UsageError naming the options given that only an ELF run takes (the .tflite path)."""
     from mcubench.core.errors import UsageError
 
-    to_stdout = _check_paths(args)
-    out = out or (sys.stderr if to_stdout else sys.stdout)
-    devices = load_devices(args.device)
-    if args.firmware and args.firmware.endswith(".tflite"):
-        from mcubench.benchmarks.model_run import run_model
+    elf_only = {"--trace": args.trace, "--region": args.region, "--proxy-isa": args.proxy_isa,
+                "--explain": args.explain, "--rate": args.rate, "--battery-mah": args.battery_mah,
+                "--battery-v": args.battery_v, "--profile": args.profile, "--files": args.files,
+                "--files-writable": args.files_writable, "--allow-exit-status": args.allow_exit_status,
+                "--budget": args.budget != firmware_options.DEFAULT_BUDGET}
+    given = [option for option, value in elf_only.items() if value]
+    if given:
+        raise UsageError(f"{', '.join(given)}: not available when running a .tflite model")
 
-        elf_only = {"--trace": args.trace, "--region": args.region, "--proxy-isa": args.proxy_isa,
-                    "--explain": args.explain, "--rate": args.rate, "--battery-mah": args.battery_mah,
-                    "--battery-v": args.battery_v, "--profile": args.profile, "--files": args.files,
-                    "--files-writable": args.files_writable, "--allow-exit-status": args.allow_exit_status,
-                    "--budget": args.budget != firmware_options.DEFAULT_BUDGET}
-        given = [option for option, value in elf_only.items() if value]
-        if given:
-            raise UsageError(f"{', '.join(given)}: not available when running a .tflite model")
-        return run_model(args, devices, out)
-    from mcubench.benchmarks.records import firmware_row, make_results
-    from mcubench.core.results import save_results
-    from mcubench.cost_models import duty_cycle, estimate
-    from mcubench.cost_models.render import duty_text, estimate_text, profile_text
+
+def _check_elf_options(args):
+    """UsageError for options a firmware run (or a re-cost of a saved trace) cannot take together."""
+    from mcubench.core.errors import UsageError
 
     model_only = {"--input": args.input, "--output": args.output, "--seed": args.seed}
     given = [option for option, value in model_only.items() if value is not None]
@@ -112,6 +106,44 @@ def execute(args, out=None):
     firmware_options.check(args)
     if (args.battery_mah is not None or args.battery_v is not None) and args.rate is None:
         raise UsageError("--battery-mah and --battery-v need --rate")
+
+
+def _report_device(args, device, trace, label, ops, out, console):
+    """Estimate one device's run and write its figures (and the console when console): the estimate."""
+    from mcubench.cost_models import duty_cycle, estimate
+    from mcubench.cost_models.render import duty_text, estimate_text, profile_text
+
+    est = estimate(trace, device, clock_mhz=args.clock_mhz, voltage_v=args.voltage, proxy_isa=args.proxy_isa)
+    estimate_text(est, label, out, skip_regions=ops)
+    if ops:
+        profile_text(est, ops, out)
+    firmware_options.show_end(trace, label, out, console=console)
+    if args.rate is not None:
+        d = duty_cycle(est, device, args.rate, battery_mah=args.battery_mah, battery_v=args.battery_v)
+        duty_text(d, out)
+    if args.explain:
+        for line in est.assumptions:
+            out.write(f"  assumed: {line}\n")
+        for line in est.sources:
+            out.write(f"  source:  {line}\n")
+    return est
+
+
+def execute(args, out=None):
+    from mcubench.core.device import load_devices
+
+    to_stdout = _check_paths(args)
+    out = out or (sys.stderr if to_stdout else sys.stdout)
+    devices = load_devices(args.device)
+    if args.firmware and args.firmware.endswith(".tflite"):
+        from mcubench.benchmarks.model_run import run_model
+
+        _refuse_elf_options(args)
+        return run_model(args, devices, out)
+    from mcubench.benchmarks.records import firmware_row, make_results
+    from mcubench.core.results import save_results
+
+    _check_elf_options(args)
     label = Path(args.firmware or args.trace).name
     name = args.name or Path(args.firmware or args.trace).stem
     rows = []
@@ -119,19 +151,7 @@ def execute(args, out=None):
     # The console once when every device saw the same (as deterministic firmware does), else per device.
     same_console = len({t.console_bytes for t in traces}) == 1
     for device, trace in zip(devices, traces):
-        est = estimate(trace, device, clock_mhz=args.clock_mhz, voltage_v=args.voltage, proxy_isa=args.proxy_isa)
-        estimate_text(est, label, out, skip_regions=ops)
-        if ops:
-            profile_text(est, ops, out)
-        firmware_options.show_end(trace, label, out, console=not same_console)
-        if args.rate is not None:
-            d = duty_cycle(est, device, args.rate, battery_mah=args.battery_mah, battery_v=args.battery_v)
-            duty_text(d, out)
-        if args.explain:
-            for line in est.assumptions:
-                out.write(f"  assumed: {line}\n")
-            for line in est.sources:
-                out.write(f"  source:  {line}\n")
+        est = _report_device(args, device, trace, label, ops, out, console=not same_console)
         rows.append(firmware_row(name, trace.elf_sha256, device, est, trace))
     if same_console and traces and not args.trace:
         firmware_options.show_end(traces[0], label, out, console=True, notes=False)
