@@ -136,3 +136,23 @@ def test_h743_placement_spread_from_ds12110_and_shown_by_devices(capsys):
     assert code_band(device) == pytest.approx((87.0 / 110.0, 148.0 / 110.0))
     assert main(["devices", "stm32h7"]) == 0
     assert "run band 87-148 mA" in capsys.readouterr().out
+
+
+def test_every_block_and_code_spread_figure_is_quoted_in_its_source():
+    # A figure typed into a device file must be the one its citation quotes (a mistyped digit shows here).
+    from mcubench.core.device import DEVICES_DIR
+
+    seen = 0
+    for path in sorted(DEVICES_DIR.glob("*.toml")):
+        power = load_device(path.stem).power
+        if power is None:
+            continue
+        for block in power.blocks:
+            assert f"{block.ua_per_mhz:g} uA/MHz" in block.source, (path.stem, block.name)
+            seen += 1
+        spread = power.code_spread
+        if spread:
+            for ma in (spread.low_ma, spread.reference_ma, spread.high_ma):
+                assert (f"{ma:.2f} mA" in spread.source or f"{ma:g} mA" in spread.source), (path.stem, ma)
+            seen += 1
+    assert seen >= 12
