@@ -78,7 +78,8 @@ def device_sources(device):
 
 
 def _span_cycles(model, device, image, view, clock_mhz, tally, run_blocks) -> dict:
-    """Cycles of one span by cause: pipeline, taken-branch refills, divides, mispredictions, memory stalls."""
+    """Cycles of one span by cause: pipeline, taken-branch refills, divides, mispredictions, memory stalls, and
+    for a proxy device with a stream factor the cycles its own ISA's longer instruction stream adds."""
     rows = block_rows(image, model, view.blocks, tally)
     parts = {"pipeline": 0, "taken_branches": 0, "divides": 0, "mispredicts": 0, "memory_stalls": 0.0}
     for cost, count, taken in rows:
@@ -87,6 +88,12 @@ def _span_cycles(model, device, image, view, clock_mhz, tally, run_blocks) -> di
     parts["taken_branches"] += model.branch_target_cycles(rows, view.blocks, run_blocks)
     parts["divides"] = division_extra(rows, view.divisions, model.divide_cycles, model.divide_worst, tally)
     parts["mispredicts"] = model.mispredict_cycles(rows, view.blocks)
+    factor = device.proxy.stream_factor if device.proxy else 1.0
+    if factor != 1.0:
+        # The real ISA's instruction stream for the same C is longer (or shorter) than the proxy's: the core's
+        # cycles scale by the measured factor; memory stalls (line fills) do not.
+        core = parts["pipeline"] + parts["taken_branches"] + parts["divides"]
+        parts["proxy_stream"] = int(round(core * (factor - 1.0)))
     parts["memory_stalls"] = int(round(model.memory_stalls(device, view, rows, clock_mhz, tally)))
     return parts
 
@@ -133,7 +140,9 @@ def estimate(trace, device, clock_mhz=None, voltage_v=None, proxy_isa=None) -> E
     if image.undecodable_bytes:
         notes.append(f"{image.undecodable_bytes} bytes of executed code capstone could not decode: 1 cycle each")
     if proxy:
-        notes.append(f"estimated for {proxy.real_isa} from an {proxy.isa.upper()} proxy trace")
+        notes.append(f"estimated for {proxy.real_isa} from an {proxy.isa.upper()} proxy trace"
+                     + (f", core cycles x {proxy.stream_factor:g} for the {proxy.real_isa} instruction stream"
+                        if proxy.stream_factor != 1.0 else ""))
     if trace.device != device.name:
         notes.append(f"re-costed from a trace taken on {trace.device}'s memory map and caches: memory areas and "
                      f"caches {device.name} does not share with it count as cache hits and zero-wait")

@@ -58,6 +58,9 @@ def device_text(device, out):
     if proxy:
         out.write(f", estimated from an {proxy.isa.upper()} proxy build of {proxy.real_isa} code")
     out.write("\n")
+    if proxy and proxy.stream_factor != 1.0:
+        out.write(f"  proxy    core cycles x {proxy.stream_factor:g}: {proxy.real_isa} against {proxy.isa} instruction "
+                  "streams of the same C, measured in an ISA simulator (not on silicon)\n")
     if clock:
         options = clock.options_mhz
         allowed = ", ".join(f"{o:g}" for o in options) if options else f"{clock.min_mhz:g}-{clock.max_mhz:g}"

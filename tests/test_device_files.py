@@ -97,6 +97,10 @@ source = "assumption: the board's regulator gives 2.0 V"
      'in_run = "no"\nsource = "assumption: x"\n', "b.toml: power.blocks[0].in_run must be a bool"),
     ('extends = "stm32u575"\nname = "b"\ntitle = "B"\n[power.code_spread]\nlow_ma = 12.0\n'
      'source = "assumption: x"\n', "b.toml: power.code_spread: need 0 < low_ma <= reference_ma <= high_ma"),
+    ('extends = "esp32"\nname = "b"\ntitle = "B"\n[proxy]\nstream_factor = 0\nsource = "assumption: x"\n',
+     "b.toml: proxy.stream_factor must be positive"),
+    ('extends = "esp32"\nname = "b"\ntitle = "B"\n[proxy]\nstream_factor = "1.3"\nsource = "assumption: x"\n',
+     "b.toml: proxy.stream_factor must be a number"),
 ])
 def test_bad_board_files_name_the_file_and_the_field(tmp_path, text, message):
     path = _write(tmp_path, "b.toml", text)

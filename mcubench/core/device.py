@@ -222,6 +222,8 @@ class Proxy:
     isa: Isa
     real_isa: str
     source: str
+    # Cycles of the real ISA's code per cycle of the proxy build's, for the same C (1.0: taken as equal).
+    stream_factor: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -576,10 +578,15 @@ class _Reader:
         )
 
     def proxy(self, table, isa) -> Proxy:
-        self.table("proxy", table, {"isa": str, "real_isa": str}, required=("isa", "real_isa"))
+        self.table(
+            "proxy", table, {"isa": str, "real_isa": str, "stream_factor": _NUMBER}, required=("isa", "real_isa")
+        )
         if table["isa"] != isa:
             self.fail(f"proxy.isa {table['isa']!r} must be the simulated isa {isa!r}")
-        return Proxy(Isa(table["isa"]), table["real_isa"], table["source"])
+        factor = float(table.get("stream_factor", 1.0))
+        if factor <= 0:
+            self.fail("proxy.stream_factor must be positive")
+        return Proxy(Isa(table["isa"]), table["real_isa"], table["source"], factor)
 
 
 def parse_device(data: dict, path: Path | None = None) -> Device:
