@@ -2,6 +2,6 @@
 
 import sys
 
-from mcubench.benchmarks.cli import main
+from mcubench.benchmarks.cli import program
 
-sys.exit(main())
+sys.exit(program())

@@ -13,6 +13,10 @@ emulator runs:
   ours); run() raises KeyboardInterrupt once emu_start has returned.
 
 Outside a simulation the Python handler raises KeyboardInterrupt as Python's default handler does.
+
+The command line is a program that ends on the first Ctrl-C (end_program_on_ctrl_c): from then on SIGINT is
+ignored, since a terminal's second press would otherwise land in the clean-up (stopping worker processes,
+the interpreter joining the process pool's threads at exit) and print a traceback instead of one line.
 """
 
 import os
@@ -23,7 +27,7 @@ from unicorn.unicorn_py3.unicorn import uclib
 
 _lock = threading.Lock()  # held while the watcher thread stops emulators, so none is freed meanwhile
 _running = []  # Unicorn handles (uc_engine*) of emulators inside emu_start
-_state = {"requested": False, "installed": False}
+_state = {"requested": False, "installed": False, "ends_program": False}
 
 
 def _stop_running():
@@ -32,6 +36,8 @@ def _stop_running():
 
 
 def _on_sigint(signum, frame):
+    if _state["ends_program"]:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not _running:
         raise KeyboardInterrupt
     # Inside a simulation: raising here could land in a Unicorn callback and be lost; run() raises.
@@ -73,6 +79,14 @@ def install() -> bool:
     signal.signal(signal.SIGINT, _on_sigint)
     _state["installed"] = True
     return True
+
+
+def end_program_on_ctrl_c() -> None:
+    """For a program's entry point (the `mcubench` command), never for a library user: the first Ctrl-C
+    raises KeyboardInterrupt (stopping a simulation as above) and every later one is ignored while the
+    program winds down."""
+    if install():
+        _state["ends_program"] = True
 
 
 def emu_start(uc, begin, until):

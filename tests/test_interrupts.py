@@ -67,6 +67,30 @@ def test_sigint_stops_a_run_within_milliseconds(endless, kind, memory_tracing):
         time.sleep(5)
 
 
+PROGRAM_ENDING_ON_CTRL_C = """
+import os, signal, time
+from mcubench.simulator import interrupts
+interrupts.end_program_on_ctrl_c()
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)
+except KeyboardInterrupt:
+    print("first press: KeyboardInterrupt")
+os.kill(os.getpid(), signal.SIGINT)  # as while the program winds down: ignored
+time.sleep(0.2)
+print("second press: ignored")
+"""
+
+
+def test_a_program_ends_on_the_first_ctrl_c_and_ignores_the_next():
+    # The CLI's clean-up (stopping the pool's workers, the interpreter joining its threads at exit) used
+    # to take a second press as a KeyboardInterrupt and print a traceback after "mcubench: interrupted".
+    done = subprocess.run([sys.executable, "-c", PROGRAM_ENDING_ON_CTRL_C], capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0, "first press: KeyboardInterrupt\nsecond press: ignored\n", "")
+
+
 def _interrupt_process(argv, after_s, presses=1):
     """Run `python -m mcubench argv` in its own process group and send SIGINT to the group after after_s,
     as a terminal's Ctrl-C does: (exit code, stdout, stderr, seconds to exit). No process of the group may

@@ -150,5 +150,15 @@ def main(argv=None) -> int:
         return EXIT_INTERNAL
 
 
+def program() -> int:
+    """The `mcubench` command (console script and `python -m mcubench`): main() as a program, which ends
+    on the first Ctrl-C and ignores the presses that follow while it winds down (simulator/interrupts.py).
+    Tests call main() instead, so their own process keeps Python's usual Ctrl-C."""
+    from mcubench.simulator import interrupts
+
+    interrupts.end_program_on_ctrl_c()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(program())
