@@ -8,10 +8,12 @@ file gives the value used). Rules we apply:
 - ALU, shifts, moves, compare, bit-field, saturate, SIMD add/sub, extend, CLZ, REV: 1 cycle.
 - MUL, MLA, MLS, the long multiplies (SMULL, UMULL, SMLAL, UMLAL, UMAAL) and every DSP multiply or
   multiply-accumulate (SMLA<x><y>, SMLAD, SMLSD, SMLAL<x><y>, SMLALD, SMMUL, SMMLA, SMUAD, ...): 1 cycle.
-- SDIV/UDIV: 2..12 cycles with early termination. Arm gives only the range and says the latency follows
-  the leading zeros of the operands, so we take d = clz(divisor) - clz(dividend) (the quotient has at most
-  d + 1 bits) and charge 2 cycles for d <= 0 and 2 + ceil(d / 3) capped at 12 above, i.e. three quotient
-  bits per cycle: a full 31..32-bit quotient costs the documented maximum of 12.
+- SDIV/UDIV: 2..12 cycles with early termination (Table 3-1: "based on the number of leading ones and
+  zeroes in the input operands"; Arm gives only the range). The latency by operands is the formula measured
+  on silicon by S. van Hoek (M4 Optimization Compendium, 'Division timing', fitted to many measured
+  divisions on an STM32 Cortex-M4): 2 cycles when an operand is zero, 3 when the dividend has fewer
+  significant bits than the divisor, else 5 + floor(k / 4) with k = bits(dividend) - bits(divisor)
+  (magnitudes for SDIV); k = 31 gives the TRM's maximum of 12.
 - LDR/LDRB/LDRH/... single: 2 cycles; 1 when it directly follows another single load none of whose
   destinations it uses as an address ("neighboring load and store single instructions can pipeline their
   address and data phases", Table 3-1 note b; 3.3.2: pipelined "if ... the destination of the first LDR is
@@ -52,8 +54,9 @@ ALU 1, MULS 1 (fast multiplier), LDR/STR 2 (no pipelining), LDM/STM/PUSH 1 + N, 
 B taken 2 / not taken 1, BL 3, BX/BLX 2.
 """
 
-import math
 import re
+
+from mcubench.core.trace import DIV_BIN_SHORTER, DIV_BIN_ZERO
 
 from .blocks import BlockCost, CoreModel, sequential_entries
 from .decode import FP_MULTIPLY_ACCUMULATES
@@ -107,11 +110,14 @@ DIV_MIN = 2
 DIV_MAX = 12
 
 
-def m4_divide_cycles(d: int) -> int:
-    """UDIV/SDIV cycles for d = clz(divisor) - clz(dividend), clamped to 0..32 (see module docstring)."""
-    if d <= 0:
+def m4_divide_cycles(bin: int) -> int:
+    """UDIV/SDIV cycles for a bin of the divide-operand histogram (mcubench.core.trace.DIV_BIN_SHORTER; the
+    rule is in the module docstring)."""
+    if bin == DIV_BIN_ZERO:
         return DIV_MIN
-    return min(DIV_MAX, DIV_MIN + math.ceil(d / 3))
+    if bin == DIV_BIN_SHORTER:
+        return 3
+    return 5 + bin // 4
 
 
 def _is_memory(name):
@@ -145,7 +151,8 @@ class CortexM4(CoreModel):
         self.line_bytes = timing.flash.line_bytes
         self.notes = {f"Cortex-M4 taken-branch refill P = {self.refill} cycles, +1 to an unaligned 32-bit target "
                       "(TRM range 1..3; measured on silicon)",
-                      "Cortex-M4 divide latency: 2 + ceil(d/3) cycles, d = clz(divisor) - clz(dividend), max 12",
+                      "Cortex-M4 divide latency: 2 cycles with a zero operand, 3 when the dividend is shorter "
+                      "than the divisor, else 5 + floor(k/4), k = bits(dividend) - bits(divisor) (measured)",
                       "Cortex-M4 IT: 1 cycle (the TRM's fold onto a preceding 16-bit instruction is not assumed)"}
 
     divide_cycles = staticmethod(m4_divide_cycles)

@@ -10,7 +10,8 @@ instruction timing table. So this model is ours, and each rule is an assumption 
   Condition flags are not tracked: a flag-setting instruction and the conditional branch after it issue
   together (the branch resolves in a later stage).
 - Result latency (cycles until a dependent instruction can issue): ALU 1, multiply/MAC 2, load 2
-  (one load-use bubble), FP 3, divide = its 2..12 cycles (Cortex-M4 early-termination rule).
+  (one load-use bubble), FP 3, divide = its 2..12 cycles by the Cortex-M4's measured early-termination
+  latency (cost_models/cortex_m4.py; Arm documents no Cortex-M7 divide timing).
   A multiply result feeding the next multiply-accumulate only as its accumulator is forwarded after 1 cycle,
   so a dependent MLA/SMLAD chain runs at one per cycle (as on the Cortex-M4).
 - LDM/STM/PUSH/POP move 64 bits per cycle: ceil(N / 2) cycles, pairing with nothing (measured on an

@@ -38,7 +38,7 @@ class InOrderRV(CoreModel):
             self.notes.add(f"{self.name}: single-block loops closed by a backward branch run as zero-overhead "
                            "LOOPs (branch free while looping, 1 cycle per loop exit)")
 
-    def divide_cycles(self, d: int) -> int:
+    def divide_cycles(self, bin: int) -> int:
         return self.div  # no published early termination: a fixed latency
 
     def _block_cost(self, insns) -> BlockCost:

@@ -50,9 +50,11 @@ enum cache_counter { C_READ_HITS, C_READ_MISSES, C_WRITE_HITS, C_WRITE_MISSES, C
 /* mirrored: per context, cache and memory area of the missed line: a miss belongs to the memory that has to
    fill it (native.CACHE_AREA_COUNTERS, the fields of CacheAreaCounts) */
 enum cache_area_counter { A_READ_MISSES, A_WRITE_MISSES, A_FETCH_MISSES, A_LINE_FILLS, A_NCOUNTERS };
-/* mirrored: bins of the divide-operand histogram per site, clz(divisor) - clz(dividend) clamped to 0..32
-   (native.HIST_BINS) */
-enum { HIST_BINS = 33 };
+/* mirrored: bins of the divide-operand histogram per site (native.DIVISION_BIN_CODES): bin k < 32 counts
+   divisions whose dividend has k more significant bits than their divisor (magnitudes), DIV_BIN_SHORTER
+   those whose dividend has fewer, DIV_BIN_ZERO those with a zero operand: the cases of the Cortex-M4's
+   measured divide latency (cost_models/cortex_m4.py) */
+enum { DIV_BIN_SHORTER = 32, DIV_BIN_ZERO = 33, HIST_BINS = 34 };
 
 enum { FRAME_MARK = 0, FRAME_FUNC = 1 };
 

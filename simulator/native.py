@@ -17,6 +17,8 @@ import shutil
 import subprocess
 
 from mcubench.core.errors import SimulationError
+from mcubench.core.trace import DIV_BIN_SHORTER, DIV_BIN_ZERO
+from mcubench.core.trace import DIVISION_BINS as HIST_BINS
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ CACHE_FLAGS = {"fetch": 1, "read": 2, "write": 4, "write_allocate": 8}
 MEMORY_COUNTERS = ("reads", "writes", "read_bytes", "write_bytes")
 CACHE_COUNTERS = ("read_hits", "read_misses", "write_hits", "write_misses", "fetch_hits", "fetch_misses")
 CACHE_AREA_COUNTERS = ("read_misses", "write_misses", "fetch_misses", "line_fills")
-HIST_BINS = 33
+DIVISION_BIN_CODES = {"div_bin_shorter": DIV_BIN_SHORTER, "div_bin_zero": DIV_BIN_ZERO, "hist_bins": HIST_BINS}
 LAYOUT = (len(MEMORY_COUNTERS), len(CACHE_COUNTERS), len(CACHE_AREA_COUNTERS), HIST_BINS)
 
 # The callbacks Python hands to uc_hook_add / uc_mmio_map as plain function pointers.

@@ -184,8 +184,9 @@ void tracer_div_hook(uc_engine *uc, uint64_t address, uint32_t size, void *user)
         n = (int32_t)n < 0 ? 0u - n : n;
         d = (int32_t)d < 0 ? 0u - d : d;
     }
-    int32_t bin = (int32_t)clz32(d) - (int32_t)clz32(n);
-    bin = bin < 0 ? 0 : (bin > 32 ? 32 : bin);
+    /* bits(n) - bits(d) = clz(d) - clz(n): 0..31 when both are non-zero */
+    int32_t more_bits = (int32_t)clz32(d) - (int32_t)clz32(n);
+    uint32_t bin = (n == 0 || d == 0) ? DIV_BIN_ZERO : (more_bits < 0 ? DIV_BIN_SHORTER : (uint32_t)more_bits);
     context_t *c = &t->ctxs[t->ctx];
     if (!c->div) {
         c->div = calloc((size_t)t->nsites * HIST_BINS, sizeof(uint64_t));

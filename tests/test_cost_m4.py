@@ -8,6 +8,7 @@ from mcubench.cost_models import estimate
 from mcubench.cost_models.cortex_m4 import m4_divide_cycles
 from mcubench.core.device import load_device
 from mcubench.core.errors import TraceError, UsageError
+from mcubench.core.trace import DIV_BIN_SHORTER, DIV_BIN_ZERO, DIVISION_BINS
 
 from test_cost_helpers import AccessCounts, CacheCounts, RegionTrace, assemble_thumb, block_table, make_trace
 
@@ -41,14 +42,16 @@ def loop_code():
 
 
 def test_divide_latency_formula():
-    # 2 cycles when the quotient has at most one bit, then three quotient bits per cycle, capped at 12.
-    assert [m4_divide_cycles(d) for d in (0, 1, 3, 4, 6, 7, 30, 31, 32)] == [2, 3, 3, 4, 4, 5, 12, 12, 12]
+    # M4 Optimization Compendium, 'Division timing': 2 with a zero operand, 3 with a shorter dividend,
+    # else 5 + floor(k / 4) for a dividend k bits longer than the divisor; 12 at k = 31, the TRM's maximum.
+    assert [m4_divide_cycles(k) for k in (0, 3, 4, 6, 7, 8, 27, 28, 31)] == [5, 5, 6, 6, 6, 7, 11, 12, 12]
+    assert m4_divide_cycles(DIV_BIN_ZERO) == 2 and m4_divide_cycles(DIV_BIN_SHORTER) == 3
 
 
 @pytest.mark.needs_toolchain
 def test_loop_cycles_match_the_trm_table(m4, loop_code):
-    hist = np.zeros(33, np.uint64)
-    hist[0] = 5  # 5 divides with a 0/1-bit quotient: 2 cycles, nothing extra
+    hist = np.zeros(DIVISION_BINS, np.uint64)
+    hist[DIV_BIN_ZERO] = 5  # 5 divides by zero: 2 cycles, nothing extra
     hist[31] = 5  # 5 with a full quotient: 12 cycles, 10 extra each
     udiv_address = SRAM + 2 + 2 + 2 + 4 + 2 + 2 + 2 + 2  # after the 8 instructions before it
     trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 10, 1)],
@@ -144,7 +147,7 @@ def test_flash_prefetch_and_cache(m4):
 
 @pytest.mark.needs_toolchain
 def test_cycles_by_cause_add_up(m4, loop_code):
-    hist = np.zeros(33, np.uint64)
+    hist = np.zeros(DIVISION_BINS, np.uint64)
     hist[31] = 10
     udiv_address = SRAM + 2 + 2 + 2 + 4 + 2 + 2 + 2 + 2
     trace = make_trace("armv7e-m", SRAM, loop_code, [(SRAM, len(loop_code), 11, 10, 1)],
@@ -186,8 +189,8 @@ def test_divide_in_two_overlapping_blocks_is_charged_once(m4, loop_code):
                            divisions={udiv_address: hist})
         return estimate(trace, m4).cycles
 
-    short = np.zeros(33, np.uint64)
-    short[0] = 10  # all 10 divides at 2 cycles: nothing beyond the block bases
-    mixed = np.zeros(33, np.uint64)
-    mixed[0], mixed[31] = 5, 5  # 5 of them at 12 cycles: 10 extra each
+    short = np.zeros(DIVISION_BINS, np.uint64)
+    short[DIV_BIN_ZERO] = 10  # all 10 divides by zero at 2 cycles: nothing beyond the block bases
+    mixed = np.zeros(DIVISION_BINS, np.uint64)
+    mixed[DIV_BIN_ZERO], mixed[31] = 5, 5  # 5 of them at 12 cycles: 10 extra each
     assert cycles(mixed) - cycles(short) == 5 * 10

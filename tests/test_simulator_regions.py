@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from mcubench.simulator.engine import Simulator
-from mcubench.core.trace import Trace
+from mcubench.core.trace import DIV_BIN_SHORTER, Trace
 
 
 @pytest.fixture(scope="module", params=[True, False], ids=["memory-traced", "untraced"])
@@ -72,8 +72,8 @@ def test_division_histograms(regions_elf, devices):
     trace = Simulator(regions_elf, devices["m4"]).run().trace
     assert len(trace.divisions) == 2
     udiv, sdiv = (trace.divisions[a] for a in sorted(trace.divisions))
-    assert udiv.sum() == 1 and udiv[4] == 1  # clz(7) - clz(100) = 29 - 25
-    assert sdiv.sum() == 1 and sdiv[0] == 1  # clz(3) - clz(1) < 0, clamped
+    assert udiv.sum() == 1 and udiv[4] == 1  # bits(100) - bits(7) = 7 - 3
+    assert sdiv.sum() == 1 and sdiv[DIV_BIN_SHORTER] == 1  # bits(1) < bits(3)
 
 
 @pytest.mark.needs_toolchain

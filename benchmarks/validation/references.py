@@ -94,8 +94,7 @@ _FETCH_M4 = dict(relation=INDEPENDENT, basis="the model charges straight-line in
                  "has no rule taken from this page (it has no fetch-alignment rule for straight-line code)")
 _MUL_M4 = dict(relation=INDEPENDENT, basis="the model's multiply timings are the Cortex-M4 TRM's Table 3-1 (1 cycle); "
                "nothing was taken from this page")
-_DIV_M4 = dict(relation=INDEPENDENT, basis="the model's divide rule (2 + ceil(d/3) cycles, capped at 12) is its own "
-               "reading of the TRM's 2..12-cycle early termination, not this page's formula")
+_DIV_M4 = dict(relation=INFORMED, basis="the model's divide rule is this page's formula (cost_models/cortex_m4.py)")
 _JNK_M7_RULE = dict(relation=INFORMED, basis="the model's rule for this mechanism (cost_models/cortex_m7.py) was "
                     "written from this page's measurements")
 _M7_OWN = ("the model's rule ({rule}) is its own assumption from the Cortex-M7's published pipeline structure, "

@@ -16,10 +16,10 @@
     str r6, [r5]                @ end "outer"
     movs r0, #100
     movs r1, #7
-    udiv r2, r0, r1             @ clz(7) - clz(100) = 29 - 25 = 4
+    udiv r2, r0, r1             @ bits(100) - bits(7) = 7 - 3 = 4: bin 4
     movs r0, #1
     movs r1, #3
-    sdiv r2, r0, r1             @ clz(3) - clz(1) = 30 - 31 < 0: bin 0
+    sdiv r2, r0, r1             @ bits(1) < bits(3): the shorter-dividend bin
     movs r0, #0x18              @ SYS_EXIT, status 0
     ldr r1, =0x20026
     bkpt 0xAB

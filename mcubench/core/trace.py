@@ -15,11 +15,20 @@ import numpy as np
 
 from mcubench.core.errors import TraceError
 
-TRACE_SCHEMA = "mcubench.trace/3"
+TRACE_SCHEMA = "mcubench.trace/4"
 # Older records lack counters the cost models need: /1 per-area cache misses (a cache in front of several
-# memories could not charge each miss to the memory that filled it), /2 per-block branch target changes.
+# memories could not charge each miss to the memory that filled it), /2 per-block branch target changes,
+# /3 divisions by a zero operand and by a longer divisor (its histogram clamped both into bin 0).
 # They are refused with a line that says to take the trace again.
-_OLDER_SCHEMAS = {"mcubench.trace/1": "cache misses per memory area", "mcubench.trace/2": "branch target changes"}
+_OLDER_SCHEMAS = {"mcubench.trace/1": "cache misses per memory area", "mcubench.trace/2": "branch target changes",
+                  "mcubench.trace/3": "divisions by zero and by a longer divisor"}
+
+# The divide-operand histogram of a division site (Trace.divisions): bin k < 32 counts the divisions whose
+# dividend has k more significant bits than the divisor (magnitudes), DIV_BIN_SHORTER those whose dividend
+# has fewer, DIV_BIN_ZERO those with a zero operand. Mirrors simulator/_tracer.h.
+DIV_BIN_SHORTER = 32
+DIV_BIN_ZERO = 33
+DIVISION_BINS = 34
 
 
 @dataclass
@@ -167,8 +176,8 @@ class Trace:
     code: list  # [(address, bytes)] executable segments, so blocks can be decoded without the ELF
     memory: dict = field(default_factory=dict)  # area name -> AccessCounts (empty when not traced)
     caches: dict = field(default_factory=dict)  # cache name -> CacheCounts
-    # Division sites: instruction address -> 33-bin histogram of clz(divisor) - clz(dividend), clamped
-    # to 0..32, which sets the early-terminating divider's latency on cores that have one.
+    # Division sites: instruction address -> DIVISION_BINS-bin histogram of the operands' bit lengths (see
+    # DIV_BIN_SHORTER), which sets the early-terminating divider's latency on cores that have one.
     divisions: dict = field(default_factory=dict)
     stack_high_water_bytes: int = 0
     ram_touched_bytes: int = 0
