@@ -20,8 +20,11 @@ TRACE_SCHEMA = "mcubench.trace/4"
 # memories could not charge each miss to the memory that filled it), /2 per-block branch target changes,
 # /3 divisions by a zero operand and by a longer divisor (its histogram clamped both into bin 0).
 # They are refused with a line that says to take the trace again.
-_OLDER_SCHEMAS = {"mcubench.trace/1": "cache misses per memory area", "mcubench.trace/2": "branch target changes",
-                  "mcubench.trace/3": "divisions by zero and by a longer divisor"}
+_OLDER_SCHEMAS = {
+    "mcubench.trace/1": "cache misses per memory area",
+    "mcubench.trace/2": "branch target changes",
+    "mcubench.trace/3": "divisions by zero and by a longer divisor",
+}
 
 # The divide-operand histogram of a division site (Trace.divisions): bin k < 32 counts the divisions whose
 # dividend has k more significant bits than the divisor (magnitudes), DIV_BIN_SHORTER those whose dividend
