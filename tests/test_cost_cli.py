@@ -96,10 +96,12 @@ def test_bad_input_is_one_line_and_writes_nothing(saved_trace, tmp_path, capsys,
 
 
 @pytest.mark.parametrize("schema, lacks", [("mcubench.trace/1", "cache misses per memory area"),
-                                           ("mcubench.trace/2", "branch target changes")])
+                                           ("mcubench.trace/2", "branch target changes"),
+                                           ("mcubench.trace/3", "divisions by zero and by a longer divisor")])
 @pytest.mark.needs_toolchain
 def test_trace_without_the_counters_the_models_need_is_refused(saved_trace, tmp_path, capsys, schema, lacks):
-    # /1 records have no per-area cache misses, /2 records no branch target changes.
+    # /1 records have no per-area cache misses, /2 records no branch target changes, /3 divide histograms
+    # with a zero operand and a shorter dividend clamped into bin 0.
     path, _ = saved_trace
     old = json.loads(path.read_text())
     old["schema"] = schema

@@ -19,7 +19,7 @@ def test_trace_writes_json_and_summary(tmp_path, regions_elf, capsys):
     assert "60 instructions" in printed and "region kernel in outer: 2 calls, 38 instructions" in printed
     trace = Trace.load(out)
     assert trace.instructions == 60 and trace.region("kernel").calls == 2
-    assert json.loads(out.read_text())["schema"] == "mcubench.trace/3"
+    assert json.loads(out.read_text())["schema"] == "mcubench.trace/4"
 
 
 @pytest.mark.needs_toolchain
