@@ -37,6 +37,7 @@ RESULTS = "mlcommons/tiny_results_v1.0 (MLPerf Tiny v1.0, closed division)"
 @dataclass(frozen=True)
 class Board:
     """One MLPerf Tiny system as submitted, and the device description that models it."""
+
     name: str
     device: str
     clock_mhz: float
@@ -54,6 +55,7 @@ class Board:
 @dataclass(frozen=True)
 class Measurement:
     """One benchmark's energy run: median energy per inference, median throughput, median window power."""
+
     board: Board
     benchmark: str
     energy_uj: float
@@ -64,40 +66,64 @@ class Measurement:
 
 _ST = "closed/STMicroelectronics"
 _CODE = f"{RESULTS}, {_ST}/code"
-L4R5 = Board("NUCLEO-L4R5ZI", "stm32l4r5", 120.0, 1.8, "STMicroelectronics",
-             f"{RESULTS}, {_ST}/systems/NUCLEO_L4R5ZI/NUCLEO_L4R5ZI_system_description.json: STM32L4R5ZIT6U, "
-             "Cortex-M4 at 120 MHz, 'Operating at 1.8V / Dual Bank Mode Activated', X-CUBE-AI 7.3.0, "
-             "GCC 10.3-2020-q2",
-             firmware_source=f"{_CODE}/NUCLEO_L4R5ZI/<benchmark>/tinyml_api/submitter_implemented.c, th_pre(): "
-             "GPIO A-I and RNG clocks off, SRAM2 and SRAM3 retention off, flash prefetch buffer ON",
-             unmodelled="flash prefetch ON (the datasheet run table is prefetch OFF) and SRAM2/SRAM3 off: no "
-             "STM32L4R5 (DS12023) figure in the device description")
-H7A3 = Board("NUCLEO-H7A3ZI-Q", "stm32h7a3", 280.0, 3.3, "STMicroelectronics",
-             f"{RESULTS}, {_ST}/systems/NUCLEO-H7A3ZI-Q/NUCLEO_H7A3ZI_Q_system_description.json: STM32H7A3ZIT6Q, "
-             "Cortex-M7 at 280 MHz, 'Operating at 3.3V with SMPS', X-CUBE-AI 7.3.0, GCC 10.3-2020-q2",
-             firmware_source=f"{_CODE}/NUCLEO-H7A3ZI-Q/<benchmark>/tinyml_api/submitter_implemented.c: "
-             "th_final_initialize() gates the AXI SRAM, AHB SRAM, flash-interface and ECC RAM clocks "
-             "(RCC CKGA) and turns GPIO A-F, H off; th_pre() turns USART1 and TIM5 off; CRC and USART3 stay on "
-             "(<benchmark>/*.ioc)",
-             unmodelled="CRC, USART3 and the clock gating: no STM32H7A3 (DS13195) peripheral-current figure in "
-             "the device description")
-U575 = Board("NUCLEO-U575ZI-Q", "stm32u575", 160.0, 1.8, "STMicroelectronics",
-             f"{RESULTS}, {_ST}/systems/NUCLEO-U575ZI-Q/NUCLEO-U575ZI-Q_system_description.json: STM32U575ZIT6Q, "
-             "Cortex-M33 at 160 MHz, 'Operating at 1.8V / SMPS', X-CUBE-AI 7.3.0, GCC 10.3-2020-q2",
-             clocked=("AHB1", "CRC", "ICACHE", "APB1", "TIM5"),
-             firmware_source=f"{_CODE}/NUCLEO-U575ZI-Q/<benchmark>/tinyml_api/submitter_implemented.c: "
-             "th_final_initialize() selects the SMPS and turns the DCACHE1 and PWR clocks off; th_pre() turns "
-             "GPIO A-I, RNG and the AHB2, AHB3, APB2 and APB3 bus clocks off (so LPUART1 and USART1 stop) and "
-             "powers SRAM1, SRAM3 and SRAM4 down, keeping SRAM2; CRC, ICACHE (AHB1) and TIM5 (APB1) stay on "
-             "(<benchmark>/*.ioc: CRC, ICACHE, TIM5 initialised; AHB and APB1 at 160 MHz)",
-             unmodelled="SRAM4 power-down (DS13086 Table 48 gives SRAM1 and SRAM3 only) and the SMPS "
-             "ultra-low-power mode")
+L4R5 = Board(
+    "NUCLEO-L4R5ZI",
+    "stm32l4r5",
+    120.0,
+    1.8,
+    "STMicroelectronics",
+    f"{RESULTS}, {_ST}/systems/NUCLEO_L4R5ZI/NUCLEO_L4R5ZI_system_description.json: STM32L4R5ZIT6U, "
+    "Cortex-M4 at 120 MHz, 'Operating at 1.8V / Dual Bank Mode Activated', X-CUBE-AI 7.3.0, "
+    "GCC 10.3-2020-q2",
+    firmware_source=f"{_CODE}/NUCLEO_L4R5ZI/<benchmark>/tinyml_api/submitter_implemented.c, th_pre(): "
+    "GPIO A-I and RNG clocks off, flash prefetch buffer ON; its HAL_PWREx_DisableSRAM2ContentRetention and "
+    "HAL_PWREx_DisableSRAM3ContentRetention clear PWR_CR3.RRS and PWR_CR1.RRSTP, the SRAM2 retention in "
+    "Standby and the SRAM3 retention in Stop (STM32CubeL4 HAL stm32l4xx_hal_pwr_ex.c, stm32l4xx_ll_pwr.h), "
+    "so no SRAM is powered down while it infers; CRC (AHB1), LPUART1, USART3 and TIM5 (APB1 at 60 MHz) "
+    "stay clocked (<benchmark>/*.ioc: CRC, LPUART1, TIM5, USART3 initialised; AHB 120 MHz, APB1 "
+    "RCC_HCLK_DIV2)",
+    unmodelled="CRC, LPUART1, USART3, TIM5 and flash prefetch ON (the datasheet run table is prefetch OFF): "
+    "no STM32L4R5 (DS12023) figure in the device description",
+)
+H7A3 = Board(
+    "NUCLEO-H7A3ZI-Q",
+    "stm32h7a3",
+    280.0,
+    3.3,
+    "STMicroelectronics",
+    f"{RESULTS}, {_ST}/systems/NUCLEO-H7A3ZI-Q/NUCLEO_H7A3ZI_Q_system_description.json: STM32H7A3ZIT6Q, "
+    "Cortex-M7 at 280 MHz, 'Operating at 3.3V with SMPS', X-CUBE-AI 7.3.0, GCC 10.3-2020-q2",
+    firmware_source=f"{_CODE}/NUCLEO-H7A3ZI-Q/<benchmark>/tinyml_api/submitter_implemented.c: "
+    "th_final_initialize() gates the AXI SRAM, AHB SRAM, flash-interface and ECC RAM clocks "
+    "(RCC CKGA) and turns GPIO A-F, H off; th_pre() turns USART1 and TIM5 off; CRC and USART3 stay on "
+    "(<benchmark>/*.ioc)",
+    unmodelled="CRC, USART3 and the clock gating: no STM32H7A3 (DS13195) peripheral-current figure in "
+    "the device description",
+)
+U575 = Board(
+    "NUCLEO-U575ZI-Q",
+    "stm32u575",
+    160.0,
+    1.8,
+    "STMicroelectronics",
+    f"{RESULTS}, {_ST}/systems/NUCLEO-U575ZI-Q/NUCLEO-U575ZI-Q_system_description.json: STM32U575ZIT6Q, "
+    "Cortex-M33 at 160 MHz, 'Operating at 1.8V / SMPS', X-CUBE-AI 7.3.0, GCC 10.3-2020-q2",
+    clocked=("AHB1", "CRC", "ICACHE", "APB1", "TIM5"),
+    firmware_source=f"{_CODE}/NUCLEO-U575ZI-Q/<benchmark>/tinyml_api/submitter_implemented.c: "
+    "th_final_initialize() selects the SMPS and turns the DCACHE1 and PWR clocks off; th_pre() turns "
+    "GPIO A-I, RNG and the AHB2, AHB3, APB2 and APB3 bus clocks off (so LPUART1 and USART1 stop) and "
+    "powers SRAM1, SRAM3 and SRAM4 down, keeping SRAM2; CRC, ICACHE (AHB1) and TIM5 (APB1) stay on "
+    "(<benchmark>/*.ioc: CRC, ICACHE, TIM5 initialised; AHB and APB1 at 160 MHz)",
+    unmodelled="SRAM4 power-down (DS13086 Table 48 gives SRAM1 and SRAM3 only) and the SMPS ultra-low-power mode",
+)
 
 
 def _measurement(board, folder, benchmark, energy_uj, inferences_per_s, power_mw):
     path = f"{_ST}/results/{folder}/{benchmark}/energy/results.txt"
-    source = (f"{RESULTS}, {path}: median energy {energy_uj} uJ/inference, median throughput "
-              f"{inferences_per_s} inferences/s, median window power {power_mw} mW (five windows)")
+    source = (
+        f"{RESULTS}, {path}: median energy {energy_uj} uJ/inference, median throughput "
+        f"{inferences_per_s} inferences/s, median window power {power_mw} mW (five windows)"
+    )
     return Measurement(board, benchmark, energy_uj, inferences_per_s, power_mw, source)
 
 
@@ -151,9 +177,25 @@ def compare(measurements=MEASUREMENTS, bound=ERROR_BOUND) -> list:
         band = code_band(device)
         band_mw = (modelled * band[0], modelled * band[1]) if band else None
         error = modelled / m.power_mw - 1.0
-        rows.append(Row(m.board.name, m.benchmark, device.name, mhz, volts, datasheet, modelled, band_mw, terms,
-                        m.power_mw, datasheet / m.power_mw - 1.0, error, abs(error) <= bound,
-                        m.board.unmodelled, m.source))
+        rows.append(
+            Row(
+                m.board.name,
+                m.benchmark,
+                device.name,
+                mhz,
+                volts,
+                datasheet,
+                modelled,
+                band_mw,
+                terms,
+                m.power_mw,
+                datasheet / m.power_mw - 1.0,
+                error,
+                abs(error) <= bound,
+                m.board.unmodelled,
+                m.source,
+            )
+        )
     return rows
 
 
@@ -162,22 +204,29 @@ def per_board(rows) -> dict:
     boards = {}
     for r in rows:
         boards.setdefault(r.board, []).append(r)
-    return {name: (statistics.fmean(r.datasheet_error for r in rs), statistics.fmean(r.error for r in rs))
-            for name, rs in boards.items()}
+    return {
+        name: (statistics.fmean(r.datasheet_error for r in rs), statistics.fmean(r.error for r in rs))
+        for name, rs in boards.items()
+    }
 
 
 def markdown(rows, bound=ERROR_BOUND) -> str:
-    lines = [f"Modelled run power against MLPerf Tiny v1.0 measured power; bound +/-{bound:.0%}. datasheet: run "
-             "current x supply; modelled: corrected for the blocks the submission's firmware clocks; band: the "
-             "datasheet's lightest to heaviest benchmark code", "",
-             "| board | benchmark | device | clock | supply | datasheet | modelled | band | measured | "
-             "error (datasheet) | error (modelled) | within |",
-             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        f"Modelled run power against MLPerf Tiny v1.0 measured power; bound +/-{bound:.0%}. datasheet: run "
+        "current x supply; modelled: corrected for the blocks the submission's firmware clocks; band: the "
+        "datasheet's lightest to heaviest benchmark code",
+        "",
+        "| board | benchmark | device | clock | supply | datasheet | modelled | band | measured | "
+        "error (datasheet) | error (modelled) | within |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for r in rows:
         band = f"{r.band_mw[0]:.1f}-{r.band_mw[1]:.1f} mW" if r.band_mw else "none"
-        lines.append(f"| {r.board} | {r.benchmark} | {r.device} | {r.clock_mhz:g} MHz | {r.supply_v:g} V | "
-                     f"{r.datasheet_mw:.1f} mW | {r.modelled_mw:.1f} mW | {band} | {r.measured_mw:.1f} mW | "
-                     f"{r.datasheet_error:+.1%} | {r.error:+.1%} | {'yes' if r.within_bound else 'no'} |")
+        lines.append(
+            f"| {r.board} | {r.benchmark} | {r.device} | {r.clock_mhz:g} MHz | {r.supply_v:g} V | "
+            f"{r.datasheet_mw:.1f} mW | {r.modelled_mw:.1f} mW | {band} | {r.measured_mw:.1f} mW | "
+            f"{r.datasheet_error:+.1%} | {r.error:+.1%} | {'yes' if r.within_bound else 'no'} |"
+        )
     lines.append("")
     firsts = {}
     for r in rows:
@@ -185,20 +234,30 @@ def markdown(rows, bound=ERROR_BOUND) -> str:
     for board, (before, after) in per_board(rows).items():
         r = firsts[board]
         terms = ", ".join(f"{name} {mw:+.2f} mW" for name, mw in r.terms) or "no block table: no correction"
-        lines.append(f"- {board}: mean error {before:+.1%} (datasheet) -> {after:+.1%} (modelled); terms: {terms}"
-                     + (f"; not modelled: {r.unmodelled}" if r.unmodelled else ""))
+        lines.append(
+            f"- {board}: mean error {before:+.1%} (datasheet) -> {after:+.1%} (modelled); terms: {terms}"
+            + (f"; not modelled: {r.unmodelled}" if r.unmodelled else "")
+        )
     return "\n".join(lines) + "\n"
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mcubench.benchmarks.validation.power", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m mcubench.benchmarks.validation.power", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--json", help="also write the rows, with their sources, to this file")
     args = parser.parse_args(argv)
     rows = compare()
     sys.stdout.write(markdown(rows))
     if args.json:
-        write_json_atomic(args.json, {"error_bound": ERROR_BOUND, "rows": [asdict(r) for r in rows],
-                                      "boards": [asdict(b) for b in (L4R5, H7A3, U575)]})
+        write_json_atomic(
+            args.json,
+            {
+                "error_bound": ERROR_BOUND,
+                "rows": [asdict(r) for r in rows],
+                "boards": [asdict(b) for b in (L4R5, H7A3, U575)],
+            },
+        )
     return 0 if all(r.within_bound for r in rows) else 1
 
 
