@@ -4,8 +4,9 @@ class: both are 32-bit load/store machines without SIMD in the code we compile).
 
 Per instruction: ALU, LUI/AUIPC, stores 1 cycle; loads 1, plus `load_use_cycles` when the next instruction
 reads the loaded register; MUL/MULH* `mul_cycles`; DIV/REM* `div_cycles`; a conditional branch 1, plus
-`branch_taken_cycles` when taken; JAL/JALR 1 + `branch_taken_cycles` (always taken). The figures come from
-the device file's [timing] table, where each is marked as an assumption with its reasoning.
+`branch_taken_cycles` when taken; JAL (J, C.J, C.JAL: PC-relative) 1 + `jump_taken_cycles` and JALR (register
+target) 1 + `branch_taken_cycles`, both always taken. The figures come from the device file's [timing]
+table, each with its source or marked as an assumption with its reasoning.
 
 With `zero_overhead_loops` (the ESP32's LX6 has Xtensa's loop option: LOOP/LOOPNEZ/LOOPGTZ, which GCC
 uses for counted innermost loops), a block that branches back to its own start is taken to be such a loop:
@@ -26,20 +27,27 @@ class InOrderRV(CoreModel):
         timing = device.need("timing")
         self.name = timing.model
         self.taken_cycles = timing.branch_taken_cycles
+        self.jump_cycles = timing.jump_taken_cycles
         self.load_use = timing.load_use_cycles
         self.mul = timing.mul_cycles
         self.div = timing.div_cycles
         self.divide_worst = self.div
         # The Xtensa loop option is a property of the LX6; RV32IMC has no hardware loops.
         self.zero_overhead_loops = isinstance(timing, LX6ProxyTiming) and timing.zero_overhead_loops
-        self.notes = {f"{self.name}: taken branch +{self.taken_cycles}, load-use +{self.load_use}, "
-                      f"multiply {self.mul}, divide {self.div} cycles (device file assumptions)"}
+        self.notes = {f"{self.name}: taken branch +{self.taken_cycles}, jump +{self.jump_cycles}, "
+                      f"load-use +{self.load_use}, multiply {self.mul}, divide {self.div} cycles (device file)"}
         if self.zero_overhead_loops:
             self.notes.add(f"{self.name}: single-block loops closed by a backward branch run as zero-overhead "
                            "LOOPs (branch free while looping, 1 cycle per loop exit)")
 
     def divide_cycles(self, bin: int) -> int:
         return self.div  # no published early termination: a fixed latency
+
+    def _taken_cycles(self, last) -> int:
+        """Cycles a block's final instruction adds when it branches (0 when it is no branch or jump)."""
+        if last is None or not last.writes_pc:
+            return 0
+        return self.jump_cycles if last.name in ("j", "jal") else self.taken_cycles
 
     def _block_cost(self, insns) -> BlockCost:
         total = 0
@@ -61,7 +69,7 @@ class InOrderRV(CoreModel):
         if self.zero_overhead_loops and last is not None and last.conditional and last.target == insns[0].address:
             return BlockCost(base=total - 1, taken=0, not_taken=1, ends_conditional=True)
         return BlockCost(
-            base=total, taken=self.taken_cycles if last is not None and last.writes_pc else 0,
+            base=total, taken=self._taken_cycles(last),
             ends_conditional=bool(last and last.conditional),
             ends_indirect=bool(last and last.name in ("jalr", "jr", "ret")),
         )

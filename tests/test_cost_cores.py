@@ -106,6 +106,20 @@ def test_rv32_models(name, expected):
     assert sum(est.cycles_by_cause.values()) == est.cycles
 
 
+@pytest.mark.parametrize("jump, cycles", [
+    # ESP32-C3: J (JAL) 1 + 1 as measured (timonvo/niccle, cycles::JUMP); JALR keeps the taken-branch +2
+    ("j loop", 1 + 1 + 1),
+    ("jalr zero, 0(a0)", 1 + 1 + 2),
+])
+@pytest.mark.needs_toolchain
+def test_c3_jump_and_register_jump(jump, cycles):
+    device = load_device("esp32-c3")
+    code = assemble_rv32(f"loop:\n addi a2, a2, 1\n {jump}")
+    iram = device.memory_map.by_name("iram").base
+    trace = make_trace("rv32imc", iram, code, [(iram, len(code), 2, 10, 0)])
+    assert estimate(trace, device).cycles == 10 * cycles
+
+
 @pytest.mark.needs_toolchain
 def test_rv32_flash_cache_misses():
     device = load_device("esp32-c3")

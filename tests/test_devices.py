@@ -126,6 +126,7 @@ def test_clock_range_and_timing_model_checked():
     ("stm32h7", "timing", "dual_issue"),
     ("stm32h7", "timing", "line_fill"),
     ("esp32-c3", "timing", "branch_taken_cycles"),
+    ("esp32-c3", "timing", "jump_taken_cycles"),
     ("esp32-c3", "timing", "div_cycles"),
     ("esp32", "timing", "zero_overhead_loops"),
     ("stm32h7", "timing.flash", "line_bytes"),

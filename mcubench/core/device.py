@@ -181,7 +181,8 @@ class CortexM7Timing(Timing):
 
 @dataclass(frozen=True, kw_only=True)
 class InOrderRVTiming(Timing):
-    branch_taken_cycles: int
+    branch_taken_cycles: int  # a taken conditional branch, and JALR (register target), over its 1 cycle
+    jump_taken_cycles: int  # JAL (J, C.J, C.JAL: a PC-relative target) over its 1 cycle
     load_use_cycles: int
     mul_cycles: int
     div_cycles: int
@@ -312,13 +313,20 @@ TIMING_MODELS: dict[str, tuple[type[Timing], dict[str, Any], str]] = {
     "cortex-m7": (CortexM7Timing, {"branch_mispredict_cycles": int, "dual_issue": bool}, "line_fill"),
     "esp32c3": (
         InOrderRVTiming,
-        {"branch_taken_cycles": int, "load_use_cycles": int, "mul_cycles": int, "div_cycles": int},
+        {
+            "branch_taken_cycles": int,
+            "jump_taken_cycles": int,
+            "load_use_cycles": int,
+            "mul_cycles": int,
+            "div_cycles": int,
+        },
         "line_fill",
     ),
     "lx6-proxy": (
         LX6ProxyTiming,
         {
             "branch_taken_cycles": int,
+            "jump_taken_cycles": int,
             "load_use_cycles": int,
             "mul_cycles": int,
             "div_cycles": int,
