@@ -27,6 +27,10 @@ file gives the value used). Rules we apply:
   (3.3.2: a load pipelines with the next LDR or STR, removing one cycle from it).
 - Any load or store whose address register was written by the data-processing instruction just before
   it: +1 cycle (3.3.2: "there is no forwarding path for this scenario").
+- A single store directly followed by an integer load (LDR*, LDRD, LDM, POP): +1 cycle. 3.3.2 says nothing
+  can be pipelined after a store; measured on an STM32F407, the store's data phase then holds the load back
+  a cycle (jnk0le, 'pipeline cycle test/doc/cortex_m3m4.md': "stores cannot be pipelined with following
+  load instructions (adds extra cycle to store)"). FPU loads (VLDR) were not measured and are not charged.
 - LDRD/STRD: 1 + N with N = 2 registers. LDM/STM/PUSH/POP: 1 + N; loading PC adds P.
 - B, BL, BX, BLX, CBZ/CBNZ: 1, plus P when taken. P = 1, plus 1 when the target is a 32-bit instruction at
   an address that is not a multiple of 4 (the TRM: P is 1..3 "depending on alignment and width of the target
@@ -66,6 +70,7 @@ _LOADS = {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrex", "ldrexb", "ldrexh", 
           "ldrsbt", "ldrsht"}
 _STORES = {"str", "strb", "strh", "strex", "strexb", "strexh", "strt", "strbt", "strht"}
 _MULTIPLE = {"ldm", "ldmdb", "ldmia", "stm", "stmdb", "stmia", "push", "pop"}
+_INTEGER_LOADS = _LOADS | {"ldrd", "ldm", "ldmdb", "ldmia", "pop"}
 _BRANCHES = {"b", "bl", "bx", "blx", "cbz", "cbnz"}
 _DIVIDES = {"sdiv", "udiv"}
 _FP_MAC = FP_MULTIPLY_ACCUMULATES
@@ -204,6 +209,8 @@ class CortexM4(CoreModel):
             if (prev is not None and _is_memory(name) and _is_data_processing(prev)
                     and prev.writes & {insn.mem_base, insn.mem_index}):
                 c += 1  # address register from the ALU just before: no forwarding path
+            if prev is not None and prev.name in _STORES and name in _INTEGER_LOADS:
+                c += 1  # the store's data phase holds the load back (module docstring)
             cycles.append(c)
             prev = insn
         last = insns[-1] if insns else None
