@@ -41,6 +41,8 @@ instruction timing table. So this model is ours, and each rule is an assumption 
 
 import math
 
+import numpy as np
+
 from .blocks import BlockCost, CoreModel
 from .cortex_m4 import DIV_MAX, DIV_MIN, m4_divide_cycles
 
@@ -172,10 +174,18 @@ class CortexM7(CoreModel):
 
     # --- per-span extras ---------------------------------------------------------------------
     def mispredict_cycles(self, rows, blocks) -> int:
+        # A predictor keeps its state per branch instruction, and one branch can end several of the trace's
+        # blocks (a jump into the middle of a block starts another block that ends at the same branch, and
+        # where the emulator starts blocks depends on the code layout): a conditional branch's outcomes are
+        # pooled over the blocks it ends (keyed by their end address) before the minority is taken.
+        outcomes = {}
         mispredicts = 0
-        for (cost, count, taken), changes in zip(rows, blocks.target_changes.tolist()):
+        ends = (blocks.address.astype(np.uint64) + blocks.size.astype(np.uint64)).tolist()
+        for (cost, count, taken), changes, end in zip(rows, blocks.target_changes.tolist(), ends):
             if cost.ends_conditional:
-                mispredicts += min(taken, count - taken)
+                executed, went = outcomes.get(end, (0, 0))
+                outcomes[end] = (executed + count, went + taken)
             if cost.ends_indirect:
                 mispredicts += min(taken, int(changes))
+        mispredicts += sum(min(went, executed - went) for executed, went in outcomes.values())
         return mispredicts * self.mispredict

@@ -48,6 +48,17 @@ def test_m7_branch_prediction(h7):
 
 
 @pytest.mark.needs_toolchain
+def test_m7_pools_a_branchs_outcomes_over_the_blocks_it_ends(h7):
+    # One BNE ends two blocks: the whole block, entered 30 times, always falling through, and the block from
+    # its second instruction (a jump into the middle), entered 10 times, always taken. The predictor sees
+    # one branch taken 10 times in 40: 10 mispredictions, not 0 + 0 as the two blocks apart would give.
+    code = assemble_thumb("top:\n adds r1, #1\n subs r0, #1\n bne top", cpu="cortex-m7")
+    rows = [(ITCM, len(code), 3, 30, 30), (ITCM + 2, len(code) - 2, 2, 10, 0)]
+    trace = make_trace("armv7e-m", ITCM, code, rows)
+    assert estimate(trace, h7).cycles_by_cause["mispredicts"] == 10 * 8
+
+
+@pytest.mark.needs_toolchain
 def test_m7_dcache_misses_cost_line_fills(h7):
     mem = {"axi_sram": AccessCounts(reads=100)}
     hit = _m7_cycles(h7, "ldr r0, [r1]", memory=mem, caches={"m7_dcache": CacheCounts(read_hits=100),
