@@ -58,13 +58,13 @@ def instruction_budget(fw) -> int:
 class ModelOnDevice:
     """One firmware loaded in two simulators: a traced one for cost, a fast one for many samples."""
 
-    def __init__(self, model_path, device):
+    def __init__(self, model_path, device, variant=None):
         from mcubench.firmware import compile_model
         from mcubench.simulator.engine import Simulator
         from mcubench.cost_models import simulation_options
 
         self.device = device
-        self.fw = compile_model(model_path, device)
+        self.fw = compile_model(model_path, device, variant=variant)
         self.budget = instruction_budget(self.fw)
         self._traced = Simulator(self.fw.elf_path, device, budget_instructions=self.budget,
                                  **simulation_options(device))

@@ -4,7 +4,7 @@ Builds are cached by a hash of everything that determines the ELF (model bytes, 
 kernel choice, runtime/compiler/platform sources), so a suite run builds each model x device once.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, replace
 import hashlib
 import json
 import logging
@@ -40,6 +40,84 @@ KERNEL_CHOICES = ("auto", "portable", "dsp")
 # reference kernels do on a host without fused multiply-add (mcb_kernels_f32.h).
 FLOAT_CFLAGS = ("-ffp-contract=off",)
 _CTYPE_BYTES = {"int8_t": 1, "int16_t": 2, "int32_t": 4, "int64_t": 8, "float": 4}
+
+
+@dataclass(frozen=True)
+class BuildVariant:
+    """How the firmware's code is laid out and unrolled: the choices made for the cost models' fetch, branch
+    and cache rules, which benchmarks/kernel_ablation.py measures on and off. A field left None takes the
+    project's choice for the device (project_tuning); compile_model(variant=...) builds another.
+
+    The DSP fields act on the ARMv7E-M DSP kernels only (mcb_kernels_dsp.c), weight_chunks only where a
+    data cache of at most 1 KB is in front of the weights."""
+
+    align_loops: int | None = None  # bytes loop heads start on: -falign-loops and the DSP kernels' asm loops
+    depthwise_align: int | None = None  # bytes the DSP depthwise kernel starts on (1: where the linker puts it)
+    const_align: int | None = None  # bytes the model's constant arrays start on (at least 4: kernels read words)
+    mac_groups: int | None = None  # groups of four k per iteration of the DSP 2x2 MAC loop: 1, 2 or 4
+    widen_groups: int | None = None  # groups per iteration of the DSP im2col widening: 1 or 2
+    add_elements: int | None = None  # elements per iteration of the DSP ADD loop: 1 or 2
+    weight_chunks: bool | None = None  # walk weight rows in chunks that stay in a small data cache
+
+    def over(self, base: "BuildVariant") -> "BuildVariant":
+        """This variant, its unset fields taken from base."""
+        return replace(base, **{f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None})
+
+    def check(self):
+        allowed = {"align_loops": (1, 2, 4, 8, 16, 32), "depthwise_align": (1, 2, 4, 8, 16, 32, 64),
+                   "const_align": (4, 8, 16, 32), "mac_groups": (1, 2, 4), "widen_groups": (1, 2),
+                   "add_elements": (1, 2), "weight_chunks": (False, True)}
+        for name, values in allowed.items():
+            value = getattr(self, name)
+            if value is not None and (value not in values or isinstance(value, bool) != (name == "weight_chunks")):
+                raise BuildError(f"build variant: {name} must be one of {', '.join(map(str, values))}, not {value!r}")
+        return self
+
+
+# The project's choices (benchmarks/kernel_ablation.py measured each on the default suite; its docstring
+# has the figures and the rule: a choice is kept on a core only where that core's validated model rewards it).
+_PLAIN = BuildVariant(align_loops=1, depthwise_align=1, const_align=4, mac_groups=1, widen_groups=1, add_elements=1,
+                      weight_chunks=False)
+_TUNING = {
+    "cortex-m4": BuildVariant(align_loops=4, depthwise_align=32, const_align=8, mac_groups=4, widen_groups=2, add_elements=2,
+                              weight_chunks=True),
+    "cortex-m7": BuildVariant(mac_groups=4, widen_groups=2, add_elements=2),
+}
+
+
+def project_tuning(device, kernels) -> BuildVariant:
+    """The project's build choices for a device (every field set), by the timing model its figures come from."""
+    tuned = _TUNING.get(device.timing.model, BuildVariant())
+    if kernels != "dsp":  # the constants' alignment beyond a word is for the DSP kernels' LDRD
+        tuned = BuildVariant(align_loops=tuned.align_loops)
+    return effective_variant(tuned, device, kernels)
+
+
+def effective_variant(variant, device, kernels) -> BuildVariant:
+    """variant over the plain build, with the fields that cannot act on this build plain: the DSP fields
+    without the DSP kernels, weight_chunks without a data cache of at most 1 KB in front of the weights. Two
+    variants with the same effective variant build the same firmware."""
+    variant = variant.over(_PLAIN)
+    if kernels != "dsp":
+        return replace(_PLAIN, align_loops=variant.align_loops, const_align=variant.const_align)
+    if not 0 < _weight_cache_bytes(device) <= 1024:
+        variant = replace(variant, weight_chunks=False)
+    return variant
+
+
+def _variant_flags(variant, device, kernels):
+    """(defines, extra compiler flags) that build a resolved variant."""
+    defines, cflags = {}, []
+    if variant.align_loops > 1:
+        cflags.append(f"-falign-loops={variant.align_loops}")
+    if kernels == "dsp":
+        defines = {"MCB_KERNELS_DSP": None, "MCB_LOOP_ALIGN": variant.align_loops,
+                   "MCB_DW_ALIGN": variant.depthwise_align, "MCB_MAC_GROUPS": variant.mac_groups,
+                   "MCB_WIDEN_GROUPS": variant.widen_groups, "MCB_ADD_ELEMENTS": variant.add_elements}
+        cache_bytes = _weight_cache_bytes(device)
+        if variant.weight_chunks and cache_bytes:
+            defines["MCB_WEIGHT_CACHE_BYTES"] = cache_bytes
+    return defines, cflags
 
 
 @dataclass(frozen=True)
@@ -112,11 +190,12 @@ def _source_files():
     return files
 
 
-def _build_key(model_bytes, device, kernels) -> str:
+def _build_key(model_bytes, device, kernels, variant) -> str:
     h = hashlib.sha256()
     h.update(model_bytes)
     h.update(json.dumps(device.raw, sort_keys=True, default=str).encode())
     h.update(kernels.encode())
+    h.update(json.dumps(asdict(variant), sort_keys=True).encode())
     for f in _source_files():
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -157,8 +236,9 @@ def _constants_bytes(steps):
     return sum(_step_constants_bytes(s) for s in steps)
 
 
-def translate(model_path, kernels="portable"):
-    """Read, lower and plan a model: (graph, steps, plan, C source)."""
+def translate(model_path, kernels="portable", const_align=4):
+    """Read, lower and plan a model: (graph, steps, plan, C source); const_align: the bytes the constant
+    arrays start on (compile_model passes the device's choice, BuildVariant.const_align)."""
     graph = read_model(model_path)
     check_graph(graph, model_path)
     if len(graph.inputs) != 1 or len(graph.outputs) != 1:
@@ -166,7 +246,7 @@ def translate(model_path, kernels="portable"):
                          "are not supported (one of each)")
     steps = lower(graph, kernels)
     plan = plan_arena(graph, steps)
-    return graph, steps, plan, generate_c(graph, steps, plan, kernels)
+    return graph, steps, plan, generate_c(graph, steps, plan, const_align)
 
 
 def _symbols(elf_path, names):
@@ -225,11 +305,12 @@ def _link_error_to_fit(exc, graph, device):
     return exc
 
 
-def compile_model(model_path, device, out_dir=None, kernels="auto") -> Firmware:
+def compile_model(model_path, device, out_dir=None, kernels="auto", variant=None) -> Firmware:
     """Build the firmware of a .tflite model for a device (cost_models.device.Device or its name).
 
     Returns a Firmware (ELF path, input/output tensors with addresses, layer table, arena plan). Cached by
     content hash; with out_dir, the ELF, the generated C, the plan and the layer table are also written there.
+    variant: a BuildVariant whose set fields replace the project's build choices for the device.
     """
     from mcubench.firmware.platform import build_elf
 
@@ -242,13 +323,15 @@ def compile_model(model_path, device, out_dir=None, kernels="auto") -> Firmware:
     except OSError as exc:
         raise ModelError(f"{model_path}: cannot read ({exc.strerror})") from None
     kernels = resolve_kernels(kernels, device)
-    key = _build_key(model_bytes, device, kernels)
+    variant = effective_variant((variant or BuildVariant()).check().over(project_tuning(device, kernels)), device,
+                                kernels)
+    key = _build_key(model_bytes, device, kernels, variant)
     cached = cache_dir() / key
     if (cached / "firmware.json").exists() and (cached / "firmware.elf").exists():
         fw = Firmware.from_dict(json.loads((cached / "firmware.json").read_text()), cached / "firmware.elf")
         log.info("firmware of %s for %s (%s kernels) from the cache %s", model_path.name, device.name, kernels, cached)
     else:
-        fw = _build(model_path, device, kernels, cached, build_elf)
+        fw = _build(model_path, device, kernels, variant, cached, build_elf)
         log.info("built firmware of %s for %s (%s kernels) into %s", model_path.name, device.name, kernels, cached)
     if out_dir is not None:
         _export(fw, cached, Path(out_dir))
@@ -263,8 +346,8 @@ def _weight_cache_bytes(device) -> int:
     return min(sizes) if sizes else 0
 
 
-def _build(model_path, device, kernels, cached, build_elf):
-    graph, steps, plan, source = translate(model_path, kernels)
+def _build(model_path, device, kernels, variant, cached, build_elf):
+    graph, steps, plan, source = translate(model_path, kernels, variant.const_align)
     weights = _weights_bytes(graph)
     constants = _constants_bytes(steps)
     _check_fit(device, graph, plan, constants)
@@ -272,14 +355,12 @@ def _build(model_path, device, kernels, cached, build_elf):
     with tempfile.TemporaryDirectory(prefix=".build-", dir=cached.parent) as tmp:
         tmp = Path(tmp)
         (tmp / "model.c").write_text(source)
-        defines = {"MCB_KERNELS_DSP": None} if kernels == "dsp" else None
-        cache_bytes = _weight_cache_bytes(device)
-        if kernels == "dsp" and cache_bytes:
-            defines["MCB_WEIGHT_CACHE_BYTES"] = cache_bytes
+        defines, variant_cflags = _variant_flags(variant, device, kernels)
         try:
             shared = [RUNTIME_DIR / "mcb_main.c", *kernel_sources(kernels)]
             info = build_elf(device, [tmp / "model.c", *shared], tmp / "firmware.elf", opt="-O2",
-                             include_dirs=[RUNTIME_DIR], defines=defines, extra_cflags=FLOAT_CFLAGS,
+                             include_dirs=[RUNTIME_DIR], defines=defines or None,
+                             extra_cflags=(*FLOAT_CFLAGS, *variant_cflags),
                              stack_bytes=STACK_BYTES, reuse=shared)
         except BuildError as exc:
             raise _link_error_to_fit(exc, graph, device) from None

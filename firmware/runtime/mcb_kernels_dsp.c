@@ -19,6 +19,40 @@
 #include "mcb_fixedpoint.h"
 #include "mcb_kernels.h"
 
+/*
+ * Code-layout and unrolling choices, made for the cost models' fetch and branch rules and measured on and
+ * off by benchmarks/kernel_ablation.py. The compiler sets every one for the device (BuildVariant in
+ * firmware/compiler/build.py); the defaults here are the plain forms.
+ *   MCB_LOOP_ALIGN    bytes the inline-assembly loops' heads start on (as -falign-loops does for C loops)
+ *   MCB_DW_ALIGN      bytes mcb_depthwise_conv2d_s8_dsp starts on
+ *   MCB_MAC_GROUPS    groups of four k per iteration of the 2x2 MAC loop: 1, 2 or 4
+ *   MCB_WIDEN_GROUPS  groups of four int8 per iteration of the im2col widening: 1 or 2
+ *   MCB_ADD_ELEMENTS  elements per iteration of the ADD loop: 1 or 2
+ */
+#ifndef MCB_LOOP_ALIGN
+#define MCB_LOOP_ALIGN 1
+#endif
+#ifndef MCB_DW_ALIGN
+#define MCB_DW_ALIGN 1
+#endif
+#ifndef MCB_MAC_GROUPS
+#define MCB_MAC_GROUPS 1
+#endif
+#ifndef MCB_WIDEN_GROUPS
+#define MCB_WIDEN_GROUPS 1
+#endif
+#ifndef MCB_ADD_ELEMENTS
+#define MCB_ADD_ELEMENTS 1
+#endif
+#define MCB_STR_(x) #x
+#define MCB_STR(x) MCB_STR_(x)
+/* Assembly that starts a loop head on MCB_LOOP_ALIGN bytes (padding with NOPs run once, on entry). */
+#if MCB_LOOP_ALIGN > 1
+#define MCB_ASM_LOOP_HEAD ".balign " MCB_STR(MCB_LOOP_ALIGN) "\n\t"
+#else
+#define MCB_ASM_LOOP_HEAD ""
+#endif
+
 /* A word that may sit at any byte address: ARMv7-M LDR allows unaligned access (memcpy would be a call
  * here, since firmware is built freestanding). */
 typedef uint32_t __attribute__((aligned(1), may_alias)) unaligned_u32;
@@ -84,10 +118,19 @@ static inline int8_t requant_q(int32_t acc, chq q, const int fast, int32_t out_o
 
 /* `bytes` (a multiple of 4) int8 at src into interleaved column words: per group of four, (x0, x2) and
  * (x1, x3) plus the offset, at dst[0] and dst[1] (dst steps 4 words a group, the column pair's stride).
- * Two groups per iteration where possible: the loop's compare and branch cost as much as a group. */
+ * MCB_WIDEN_GROUPS 2: two groups per iteration where possible (the loop's compare and branch cost as much
+ * as a group). */
 static inline int32_t *widen_groups(int32_t *dst, const int8_t *src, int32_t bytes, int32_t offset2)
 {
     const int8_t *const stop = src + bytes;
+#if MCB_WIDEN_GROUPS == 1
+    for (; src != stop; src += 4, dst += 4) {
+        const uint32_t x = load32(src);
+        dst[0] = __sxtab16(offset2, x);
+        dst[1] = sxtab16_ror8(offset2, x);
+    }
+    return dst;
+#elif MCB_WIDEN_GROUPS == 2
     if (bytes & 4) {
         const uint32_t x = load32(src);
         dst[0] = __sxtab16(offset2, x);
@@ -103,6 +146,9 @@ static inline int32_t *widen_groups(int32_t *dst, const int8_t *src, int32_t byt
         dst[5] = sxtab16_ror8(offset2, y);
     }
     return dst;
+#else
+#error "MCB_WIDEN_GROUPS must be 1 or 2"
+#endif
 }
 
 /* Padding taps: `bytes` / 4 groups of zeros. */
@@ -216,8 +262,8 @@ static inline __attribute__((always_inline)) void mac_2x2(const int32_t *pw, con
 {
     int32_t c00 = *a00, c01 = *a01, c10 = *a10, c11 = *a11;
     int32_t wa, wb, x0, x1, t0, t1;
-    /* Four groups per loop iteration (the n % 4 first groups straight-line): the loop's subs and taken
-     * branch cost as much as 4 MACs. */
+    /* MCB_MAC_GROUPS groups per loop iteration (the n % MCB_MAC_GROUPS first groups straight-line): the
+     * loop's subs and taken branch cost as much as 4 MACs. */
 #define MCB_MAC_2X2_GROUP                                   \
     "ldrd %[wa], %[wb], [%[pw]], #8\n\t"                  \
     "ldrd %[x0], %[x1], [%[pc]], #8\n\t"                  \
@@ -234,31 +280,61 @@ static inline __attribute__((always_inline)) void mac_2x2(const int32_t *pw, con
     "smlad %[c11], %[t1], %[x0], %[c11]\n\t"              \
     "smlad %[c01], %[wa], %[x1], %[c01]\n\t"              \
     "smlad %[c11], %[wb], %[x1], %[c11]\n\t"
-    __asm__ volatile(
-        "tst %[n], #1\n\t"
-        "beq 2f\n\t"
-        MCB_MAC_2X2_GROUP
-        "2:\n\t"
-        "tst %[n], #2\n\t"
-        "beq 4f\n\t"
-        MCB_MAC_2X2_GROUP
-        MCB_MAC_2X2_GROUP
-        "4:\n\t"
-        "lsrs %[n], %[n], #2\n\t"
-        "beq 3f\n\t"
-        "1:\n\t"
-        MCB_MAC_2X2_GROUP
-        MCB_MAC_2X2_GROUP
-        MCB_MAC_2X2_GROUP
-        MCB_MAC_2X2_GROUP
-        "subs %[n], %[n], #1\n\t"
+#if MCB_MAC_GROUPS == 1
+#define MCB_MAC_2X2_LOOP                                    \
+        MCB_ASM_LOOP_HEAD                                   \
+        "1:\n\t"                                            \
+        MCB_MAC_2X2_GROUP                                   \
+        "subs %[n], %[n], #1\n\t"                           \
         "bne 1b\n\t"
+#elif MCB_MAC_GROUPS == 2
+#define MCB_MAC_2X2_LOOP                                    \
+        "tst %[n], #1\n\t"                                  \
+        "beq 2f\n\t"                                        \
+        MCB_MAC_2X2_GROUP                                   \
+        "2:\n\t"                                            \
+        "lsrs %[n], %[n], #1\n\t"                           \
+        "beq 3f\n\t"                                        \
+        MCB_ASM_LOOP_HEAD                                   \
+        "1:\n\t"                                            \
+        MCB_MAC_2X2_GROUP                                   \
+        MCB_MAC_2X2_GROUP                                   \
+        "subs %[n], %[n], #1\n\t"                           \
+        "bne 1b\n\t"                                        \
         "3:\n\t"
+#elif MCB_MAC_GROUPS == 4
+#define MCB_MAC_2X2_LOOP                                    \
+        "tst %[n], #1\n\t"                                  \
+        "beq 2f\n\t"                                        \
+        MCB_MAC_2X2_GROUP                                   \
+        "2:\n\t"                                            \
+        "tst %[n], #2\n\t"                                  \
+        "beq 4f\n\t"                                        \
+        MCB_MAC_2X2_GROUP                                   \
+        MCB_MAC_2X2_GROUP                                   \
+        "4:\n\t"                                            \
+        "lsrs %[n], %[n], #2\n\t"                           \
+        "beq 3f\n\t"                                        \
+        MCB_ASM_LOOP_HEAD                                   \
+        "1:\n\t"                                            \
+        MCB_MAC_2X2_GROUP                                   \
+        MCB_MAC_2X2_GROUP                                   \
+        MCB_MAC_2X2_GROUP                                   \
+        MCB_MAC_2X2_GROUP                                   \
+        "subs %[n], %[n], #1\n\t"                           \
+        "bne 1b\n\t"                                        \
+        "3:\n\t"
+#else
+#error "MCB_MAC_GROUPS must be 1, 2 or 4"
+#endif
+    __asm__ volatile(
+        MCB_MAC_2X2_LOOP
         : [c00] "+r"(c00), [c01] "+r"(c01), [c10] "+r"(c10), [c11] "+r"(c11), [pw] "+r"(pw), [pc] "+r"(pc),
           [n] "+r"(groups), [wa] "=&r"(wa), [wb] "=&r"(wb), [x0] "=&r"(x0), [x1] "=&r"(x1), [t0] "=&r"(t0),
           [t1] "=&r"(t1)
         :
         : "cc", "memory");
+#undef MCB_MAC_2X2_LOOP
 #undef MCB_MAC_2X2_GROUP
     *a00 = c00;
     *a01 = c01;
@@ -573,11 +649,13 @@ static inline __attribute__((always_inline)) void depthwise_body(const mcb_conv_
     }
 }
 
-/* Started on a 32-byte boundary (the M7's cache line) so its loops' placement does not shift with the
- * size of the code before it, which moved their cost by a few percent on the cache models. */
-__attribute__((aligned(32))) void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input,
-                                                              const int8_t *filter, const int32_t *bias,
-                                                              int8_t *output, void *scratch)
+/* With MCB_DW_ALIGN 32, started on a 32-byte boundary (the M7's cache line) so its loops' placement does
+ * not shift with the size of the code before it, which moved their cost by a few percent on the cache models. */
+#if MCB_DW_ALIGN > 1
+__attribute__((aligned(MCB_DW_ALIGN)))
+#endif
+void mcb_depthwise_conv2d_s8_dsp(const mcb_conv_params *p, const int8_t *input, const int8_t *filter,
+                                 const int32_t *bias, int8_t *output, void *scratch)
 {
     (void)scratch;
     if (p->rq.headroom) {
@@ -643,11 +721,11 @@ void mcb_add_s8_dsp(const mcb_add_params *p, const int8_t *in1, const int8_t *in
         const int32_t smask = qo.smask, right = qo.right;
         int32_t i = 0;
         if (right >= 1 && act_max == 127 && n >= 2) {
-            /* Two elements per iteration, written out since the compiler spills and branches around the
-             * clamp: the rounding sign term is r >> 31 (e >= 1), and SSAT does the upper clamp. */
+            /* MCB_ADD_ELEMENTS elements per iteration, written out since the compiler spills and branches
+             * around the clamp: the rounding sign term is r >> 31 (e >= 1), and SSAT does the upper clamp. */
             const int8_t *p1 = in1, *p2 = in2;
             int8_t *po = output;
-            const int8_t *end = in1 + (n & ~1);
+            const int8_t *end = in1 + (n & ~(MCB_ADD_ELEMENTS - 1));
             int32_t x, y;
             __asm__ volatile(
 #define MCB_ADD_ONE                                   \
@@ -665,17 +743,25 @@ void mcb_add_s8_dsp(const mcb_add_params *p, const int8_t *in1, const int8_t *in
                 "movlt %[x], %[amin]\n\t"              \
                 "ssat %[x], #8, %[x]\n\t"              \
                 "strb %[x], [%[po]], #1\n\t"
+#if MCB_ADD_ELEMENTS == 1
+#define MCB_ADD_LOOP_BODY MCB_ADD_ONE
+#elif MCB_ADD_ELEMENTS == 2
+#define MCB_ADD_LOOP_BODY MCB_ADD_ONE MCB_ADD_ONE
+#else
+#error "MCB_ADD_ELEMENTS must be 1 or 2"
+#endif
+                MCB_ASM_LOOP_HEAD
                 "1:\n\t"
-                MCB_ADD_ONE
-                MCB_ADD_ONE
+                MCB_ADD_LOOP_BODY
                 "cmp %[p1], %[end]\n\t"
                 "bne 1b\n\t"
+#undef MCB_ADD_LOOP_BODY
 #undef MCB_ADD_ONE
                 : [p1] "+r"(p1), [p2] "+r"(p2), [po] "+r"(po), [x] "=&r"(x), [y] "=&r"(y)
                 : [c1] "r"(c1), [c2] "r"(c2), [mult] "r"(mult), [round] "r"(round), [right] "r"(right),
                   [amin] "r"(act_min), [end] "r"(end)
                 : "cc", "memory");
-            i = n & ~1;
+            i = n & ~(MCB_ADD_ELEMENTS - 1);
         }
         for (; i < n; ++i) {
             int32_t r;
