@@ -31,22 +31,38 @@ def file_sha256(path) -> str:
 
 
 def device_info(device) -> DeviceInfo:
+    from mcubench.benchmarks.validation.power import device_energy_check
     from mcubench.benchmarks.validation.record import device_trust
     from mcubench.cost_models.estimate import device_sources
 
     sources, assumptions = device_sources(device)
     clock = device.need("clock").default_mhz
     return DeviceInfo(device.name, device.title, device.version, device.core, clock, sources, assumptions,
-                      device_trust(device.name))
+                      device_trust(device.name),
+                      device_energy_check(device.name) if has_builtin_power(device) else None)
+
+
+def has_builtin_power(device) -> bool:
+    """Whether the device's power figures are those of the built-in description of its name, the one the
+    energy check compared (a user's file under a built-in name may have changed them)."""
+    from mcubench.core.device import load_device
+    from mcubench.core.errors import DeviceError
+
+    try:
+        return load_device(device.name).need("power") == device.need("power")
+    except DeviceError:
+        return False
 
 
 def make_results(suite, rows, devices, failures=()) -> Results:
     """The record of these rows, with their battery life on the default battery (benchmarks/battery.py)."""
+    from mcubench.benchmarks.validation.power import method_energy_check
+
     return with_battery_life(Results(
         suite=suite, rows=rows, devices={d.name: device_info(d) for d in devices},
         mcubench_version=__version__, git_commit=git_commit(),
         created_utc=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        failures=list(failures),
+        failures=list(failures), energy_method_check=method_energy_check(),
     ))
 
 

@@ -92,10 +92,12 @@ def trust_table(results) -> Table:
         how = f"{ESTIMATE_LABEL} ({row.isa} code)"
         if row.proxy_isa:
             how = f"{ESTIMATE_LABEL} ({row.proxy_isa.upper()} code standing in for the device's own ISA)"
-        rows.append([label, how, validation_text(info)])
-    return Table(["Device", "How the figures are obtained", "Validation against silicon"], rows,
-                 caption="How far the figures are trusted (each device's timing model against published silicon "
-                         "figures, `mcubench validate`)")
+        energy = fmt.energy_trust(info.energy_check if info is not None else None, results.energy_method_check)
+        rows.append([label, how, validation_text(info), energy])
+    return Table(["Device", "How the figures are obtained", "Timing against silicon", "Energy against silicon"], rows,
+                 caption="How far the figures are trusted (timing: each device's model against published silicon "
+                         "figures; energy: its run power against power measured on silicon while inferring; both "
+                         "`mcubench validate`)")
 
 
 def _input_text(rows) -> str:

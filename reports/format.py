@@ -65,6 +65,30 @@ def years(y) -> str:
     return f"{y:#.2g}" if y < 10 else f"{y:,.0f}"
 
 
+def pct(x) -> str:
+    """An error in percent, to a tenth: the references are single figures, more digits would be noise."""
+    return f"{float(x):.1f}"
+
+
+def _share_of_measured(ratio) -> str:
+    return f"{100 * ratio:.0f}%"
+
+
+def energy_trust(check, method=None) -> str:
+    """How far a device's energy figures are trusted, from its results.EnergyCheck (None: no measured run of
+    the device was compared) and the method's over every board compared (results.energy_method_check)."""
+    if check is not None:
+        return (f"run power x simulated time; on its own board {_share_of_measured(check.min_ratio)} to "
+                f"{_share_of_measured(check.max_ratio)} of the power measured while it inferred (mean "
+                f"{_share_of_measured(check.mean_ratio)}, {check.runs} MLPerf Tiny runs)")
+    text = "run power x simulated time, not checked against measured energy on this device"
+    if method is not None:
+        text += (f"; where the method was checked ({method.boards} boards, {method.runs} MLPerf Tiny runs) it gave "
+                 f"{_share_of_measured(method.min_ratio)} to {_share_of_measured(method.max_ratio)} of the "
+                 f"measured power (mean {_share_of_measured(method.mean_ratio)})")
+    return text
+
+
 def _refs(n, what="") -> str:
     return f"{n} {what}reference{'s' if n != 1 else ''}"
 
@@ -77,13 +101,13 @@ def trust(validation) -> str:
         return "simulated estimate, not validated against silicon"
     ind, inf = validation.independent, validation.informed
     if ind is None or inf is None:  # a record before results schema /6: the kinds are not told apart
-        return (f"simulated estimate, ±{number(validation.mean_abs_error_pct)}% (mean absolute error) on "
-                f"{_refs(validation.references)}, worst {number(validation.worst_abs_error_pct)}% (the record does "
+        return (f"simulated estimate, ±{pct(validation.mean_abs_error_pct)}% (mean absolute error) on "
+                f"{_refs(validation.references)}, worst {pct(validation.worst_abs_error_pct)}% (the record does "
                 "not say which references are independent of the model)")
-    consistent = (f"consistent (±{number(inf.mean_abs_error_pct)}%) with the {_refs(inf.references)} its rules "
+    consistent = (f"consistent (±{pct(inf.mean_abs_error_pct)}%) with the {_refs(inf.references)} its rules "
                   "were taken from" if inf.references else "")
     if not ind.references:
         return "simulated estimate, not independently validated" + (f"; {consistent}" if consistent else "")
-    return (f"simulated estimate, validated to ±{number(ind.mean_abs_error_pct)}% (mean absolute error) on "
-            f"{_refs(ind.references, 'independent ')}, worst {number(ind.worst_abs_error_pct)}%"
+    return (f"simulated estimate, validated to ±{pct(ind.mean_abs_error_pct)}% (mean absolute error) on "
+            f"{_refs(ind.references, 'independent ')}, worst {pct(ind.worst_abs_error_pct)}%"
             + (f"; {consistent}" if consistent else ""))

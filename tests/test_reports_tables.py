@@ -80,23 +80,37 @@ def test_each_device_says_whether_it_is_validated(results):
     assert [row[0] for row in trust.rows] == ["Cortex-M4 @ 80 MHz", "ESP32-C3 @ 160 MHz",
                                               "ESP32 @ 160 MHz (RV32IMC proxy)"]
     # The fixture's M4 has independent and informed references, the ESP32 only an informed one, the C3 none.
-    assert trust.rows[0][2] == ("simulated estimate, validated to ±5.05% (mean absolute error) on 5 independent "
-                                "references, worst 11.10%; consistent (±1.00%) with the 4 references its rules were "
+    assert trust.rows[0][2] == ("simulated estimate, validated to ±5.0% (mean absolute error) on 5 independent "
+                                "references, worst 11.1%; consistent (±1.0%) with the 4 references its rules were "
                                 "taken from")
     assert trust.rows[1][2] == "simulated estimate, not validated against silicon"
-    assert trust.rows[2][2] == ("simulated estimate, not independently validated; consistent (±20.00%) with the 1 "
+    assert trust.rows[2][2] == ("simulated estimate, not independently validated; consistent (±20.0%) with the 1 "
                                 "reference its rules were taken from")
     assert "standing in for the device's own ISA" in trust.rows[2][1]
+    # No device of the fixture was measured for energy; the method's check over the boards is quoted.
+    assert trust.rows[0][3] == ("run power x simulated time, not checked against measured energy on this device; "
+                                "where the method was checked (3 boards, 11 MLPerf Tiny runs) it gave 58% to 77% "
+                                "of the measured power (mean 69%)")
+
+
+def test_energy_trust_quotes_the_devices_own_board_when_it_has_one():
+    from mcubench.core.results import EnergyCheck
+    from mcubench.reports.format import energy_trust
+
+    own = EnergyCheck(runs=3, boards=1, mean_ratio=0.7123, min_ratio=0.6793, max_ratio=0.7561)
+    assert energy_trust(own, None) == ("run power x simulated time; on its own board 68% to 76% of the power "
+                                       "measured while it inferred (mean 71%, 3 MLPerf Tiny runs)")
+    assert energy_trust(None, None) == "run power x simulated time, not checked against measured energy on this device"
 
 
 def test_the_trust_line_keeps_independent_and_informed_references_apart():
     from mcubench.reports.format import trust
 
     only_independent = Validation(6, 9.33, 25.0, independent=Agreement(6, 9.33, 25.0), informed=Agreement(0, 0.0, 0.0))
-    assert trust(only_independent) == ("simulated estimate, validated to ±9.33% (mean absolute error) on 6 "
-                                       "independent references, worst 25.00%")
+    assert trust(only_independent) == ("simulated estimate, validated to ±9.3% (mean absolute error) on 6 "
+                                       "independent references, worst 25.0%")
     only_informed = Validation(4, 0.0, 0.0, independent=Agreement(0, 0.0, 0.0), informed=Agreement(4, 0.0, 0.0))
-    assert trust(only_informed).startswith("simulated estimate, not independently validated; consistent (±0%)")
+    assert trust(only_informed).startswith("simulated estimate, not independently validated; consistent (±0.0%)")
     # A record before results schema /6 has one figure over both kinds: quoted, and said to be unsplit.
     old = trust(Validation(9, 3.25, 11.1))
     assert "validated to" not in old and "does not say which references are independent" in old

@@ -94,7 +94,7 @@ def test_device_validation_round_trips_and_schema_1_records_still_load(tmp_path)
     del old["devices"]["cortex-m4-80mhz"]["validation"]
     back = results_from_dict(old)
     assert back.devices["cortex-m4-80mhz"].validation is None
-    assert back.schema == "mcubench.results/6"
+    assert back.schema == "mcubench.results/7"
 
 
 def _firmware_row(**overrides):
@@ -112,13 +112,39 @@ def test_firmware_row_round_trip(tmp_path):
     original = Results(suite="", rows=[_firmware_row()], devices={})
     save_results(original, path)
     loaded = load_results(path)
-    assert loaded == original and json.loads(path.read_text())["schema"] == "mcubench.results/6"
+    assert loaded == original and json.loads(path.read_text())["schema"] == "mcubench.results/7"
     row = loaded.rows[0]
     assert isinstance(row.regions[1], RegionResult) and row.region("conv").parent == "invoke"
     assert row.region("nosuch") is None
     # A firmware may exit with a negative status (SYS_EXIT_EXTENDED carries a signed subcode).
     negative = Results(suite="", rows=[_firmware_row(exit_status=-1)], devices={})
     assert results_from_dict(negative.to_dict()).rows[0].exit_status == -1
+
+
+def test_energy_checks_round_trip_and_a_schema_6_record_has_none(tmp_path):
+    from mcubench.core.results import EnergyCheck
+
+    original = _results()
+    own = EnergyCheck(runs=3, boards=1, mean_ratio=0.71, min_ratio=0.68, max_ratio=0.76)
+    original.devices["cortex-m4-80mhz"].energy_check = own
+    original.energy_method_check = EnergyCheck(runs=11, boards=3, mean_ratio=0.69, min_ratio=0.58, max_ratio=0.77)
+    path = tmp_path / "r.json"
+    save_results(original, path)
+    loaded = load_results(path)
+    assert loaded.devices["cortex-m4-80mhz"].energy_check == own
+    assert loaded.energy_method_check == original.energy_method_check
+    six = json.loads(path.read_text())
+    six["schema"] = "mcubench.results/6"
+    del six["energy_method_check"]
+    for info in six["devices"].values():
+        del info["energy_check"]
+    older = results_from_dict(six)
+    assert older.energy_method_check is None
+    assert all(info.energy_check is None for info in older.devices.values())
+    # A ratio is a share of measured power: a negative one is refused like any other malformed figure.
+    six["energy_method_check"] = dict(original.energy_method_check.__dict__, min_ratio=-0.5)
+    with pytest.raises(ResultsError, match="energy_method_check"):
+        results_from_dict(six)
 
 
 def test_schema_1_record_loads_with_the_new_fields_at_their_defaults():
@@ -129,7 +155,7 @@ def test_schema_1_record_loads_with_the_new_fields_at_their_defaults():
                     "input_seed", "code_bytes", "arena_plan"):
             del row[key]
     loaded = results_from_dict(data)
-    assert loaded.schema == "mcubench.results/6"
+    assert loaded.schema == "mcubench.results/7"
     assert [(r.kind, r.regions, r.exit_status, r.console) for r in loaded.rows] == [("model", [], None, "")] * 2
 
 

@@ -39,7 +39,7 @@ def kws_record(tmp_path_factory):
 @pytest.mark.slow
 def test_run_record_is_a_results_record_of_the_firmware(kws_record):
     record = load_results(kws_record)
-    assert json.loads(kws_record.read_text())["schema"] == "mcubench.results/6"
+    assert json.loads(kws_record.read_text())["schema"] == "mcubench.results/7"
     assert [(r.model, r.device, r.kind) for r in record.rows] == [
         ("kws_cmsisnn_m4", "cortex-m4-80mhz", "firmware"), ("kws_cmsisnn_m4", "stm32h7", "firmware")]
     assert set(record.devices) == {"cortex-m4-80mhz", "stm32h7"}

@@ -16,8 +16,10 @@ def execute(args, out=None):
     from mcubench.core.device import all_devices, load_device
     from mcubench.cost_models.estimate import device_sources
     from mcubench.cost_models.render import device_text
-    from mcubench.reports.format import trust
+    from mcubench.reports.format import energy_trust, trust
 
+    from ..records import has_builtin_power
+    from ..validation.power import device_energy_check, method_energy_check
     from ..validation.record import device_trust
 
     out = out or sys.stdout
@@ -26,7 +28,9 @@ def execute(args, out=None):
         if i:
             out.write("\n")
         device_text(device, out)
-        out.write(f"  trust    {trust(device_trust(device.name))}\n")
+        out.write(f"  timing   {trust(device_trust(device.name))}\n")
+        own = device_energy_check(device.name) if has_builtin_power(device) else None
+        out.write(f"  energy   {energy_trust(own, method_energy_check())}\n")
         if args.sources:
             sources, assumptions = device_sources(device)
             for line in sources:

@@ -22,11 +22,13 @@ error bound (20%).
 
 import argparse
 from dataclasses import asdict, dataclass
+import functools
 import statistics
 import sys
 
 from mcubench.core.atomic import write_json_atomic
 from mcubench.core.device import load_device
+from mcubench.core.results import EnergyCheck
 from mcubench.cost_models.power import block_terms, code_band, inference_current_ma, operating_point, run_power_mw
 
 ERROR_BOUND = 0.20
@@ -197,6 +199,32 @@ def compare(measurements=MEASUREMENTS, bound=ERROR_BOUND) -> list:
             )
         )
     return rows
+
+
+def energy_check(rows) -> EnergyCheck | None:
+    """The ratios of the power every energy figure uses (the datasheet run power at the board's clock and
+    supply, not corrected for the submission's firmware) to the measured power, as the results record keeps
+    them."""
+    if not rows:
+        return None
+    ratios = [r.datasheet_mw / r.measured_mw for r in rows]
+    return EnergyCheck(runs=len(rows), boards=len({r.board for r in rows}), mean_ratio=round(statistics.fmean(ratios), 4),
+                       min_ratio=round(min(ratios), 4), max_ratio=round(max(ratios), 4))
+
+
+@functools.cache
+def _compared() -> tuple:
+    return tuple(compare())
+
+
+def device_energy_check(name: str) -> EnergyCheck | None:
+    """The comparison of the built-in device of this name with its board's measured runs (None: no board)."""
+    return energy_check([r for r in _compared() if r.device == name])
+
+
+def method_energy_check() -> EnergyCheck | None:
+    """The comparison over every board: how the run-power method does where it was checked."""
+    return energy_check(list(_compared()))
 
 
 def per_board(rows) -> dict:

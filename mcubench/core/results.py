@@ -24,7 +24,7 @@ from mcubench import __version__
 from mcubench.core.errors import ResultsError
 from mcubench.core.atomic import write_json_atomic
 
-RESULTS_SCHEMA = "mcubench.results/6"
+RESULTS_SCHEMA = "mcubench.results/7"
 # Older schemas this version still reads: the fields added since have defaults.
 READABLE_SCHEMAS = (
     "mcubench.results/1",
@@ -32,6 +32,7 @@ READABLE_SCHEMAS = (
     "mcubench.results/3",
     "mcubench.results/4",
     "mcubench.results/5",
+    "mcubench.results/6",
     RESULTS_SCHEMA,
 )
 # Inferences per second at which each row's battery life is given (the report's table): one a minute, one a
@@ -204,6 +205,19 @@ class Validation:
 
 
 @dataclass
+class EnergyCheck:
+    """How far energy figures are trusted: modelled average power during inference (the device description's
+    run power) against power measured on silicon while it inferred, MLPerf Tiny's energy / time
+    (benchmarks/validation/power.py), as ratios modelled / measured over the measured runs compared."""
+
+    runs: int  # measured benchmark runs compared
+    boards: int  # boards they were measured on
+    mean_ratio: float  # modelled / measured power, mean over the runs (1: exact)
+    min_ratio: float
+    max_ratio: float
+
+
+@dataclass
 class DeviceInfo:
     name: str
     title: str
@@ -213,6 +227,8 @@ class DeviceInfo:
     sources: list  # ["what: document, table", ...]
     assumptions: list
     validation: Validation | None = None  # None: no published figure checks this device's model
+    # Since schema /7: this device's power against measured energy (None: no measured run of it compared).
+    energy_check: EnergyCheck | None = None
 
 
 # Why a model x device pair has no figures: the firmware does not fit the device's memories, the model
@@ -247,6 +263,9 @@ class Results:
     schema: str = RESULTS_SCHEMA
     failures: list = field(default_factory=list)  # [Failure]: pairs with no row
     battery: Battery | None = None  # what every row's battery_life assumes (since schema /5)
+    # Since schema /7: the run-power method over every measured board compared, for the devices that have
+    # no measured run of their own (None: not recorded).
+    energy_method_check: EnergyCheck | None = None
 
     def to_dict(self):
         return asdict(self)
@@ -342,6 +361,8 @@ def _row_from_dict(row, where) -> ResultRow:
 
 def _device_info_from_dict(info, where) -> DeviceInfo:
     d = _build(DeviceInfo, info, where)
+    if d.energy_check is not None:
+        d.energy_check = _build(EnergyCheck, d.energy_check, f"{where}.energy_check")
     if d.validation is not None:
         where = f"{where}.validation"
         v = d.validation = _build(Validation, d.validation, where)
@@ -367,6 +388,8 @@ def results_from_dict(data, origin="results") -> Results:
     results.rows = [_row_from_dict(row, f"{origin}: rows[{i}]") for i, row in enumerate(results.rows)]
     if results.battery is not None:
         results.battery = _build(Battery, results.battery, f"{origin}: battery")
+    if results.energy_method_check is not None:
+        results.energy_method_check = _build(EnergyCheck, results.energy_method_check, f"{origin}: energy_method_check")
     results.devices = {
         name: _device_info_from_dict(info, f"{origin}: devices.{name}") for name, info in results.devices.items()
     }
