@@ -105,6 +105,22 @@ def test_fir_example_with_make(platforms, device, tmp_path, capsys):
 
 @pytest.mark.needs_toolchain
 @pytest.mark.slow
+def test_one_project_built_for_an_arm_and_a_riscv_device_in_turn(platforms, tmp_path, capsys):
+    # Comparing chips means building the same folder for each: the objects of one ISA must not be linked
+    # into the other's firmware (they used to share build/ and the second link failed: wrong format).
+    src = tmp_path / "fir"
+    shutil.copytree(EXAMPLES / "fir", src)
+    for device in ("cortex-m4-80mhz", "esp32-c3"):
+        mk = platforms[device] / "mcubench.mk"
+        elf = f"fir-{device}.elf"
+        proc = subprocess.run(["make", "-s", "-f", str(mk), f"MCB_ELF={elf}"], cwd=src, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        assert _record_of(src / elf, device, tmp_path, capsys).console == _fir_console()
+    assert sorted(p.name for p in (src / "build").iterdir()) == ["cortex-m4-80mhz", "esp32-c3"]
+
+
+@pytest.mark.needs_toolchain
+@pytest.mark.slow
 def test_cpp_example_with_cmake(platforms, tmp_path, capsys):
     build = tmp_path / "build"
     toolchain = platforms["cortex-m4-80mhz"] / "toolchain.cmake"

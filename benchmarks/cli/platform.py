@@ -1,5 +1,6 @@
 """`mcubench platform`: write what a user's own build needs for a device (docs/firmware.md)."""
 
+from pathlib import Path
 import sys
 
 NAME = "platform"
@@ -23,6 +24,7 @@ def execute(args, out=None) -> int:
     device = load_device(args.device)
     written = write_platform(device, args.out_dir)
     out.write(f"platform for {device.name} ({device.title}): {len(written)} files in {args.out_dir}\n")
-    out.write(f"  make -f {args.out_dir}/mcubench.mk MCB_SRCS=\"...\" MCB_ELF=firmware.elf\n")
-    out.write(f"  cmake -S . -B build -DCMAKE_TOOLCHAIN_FILE={args.out_dir}/toolchain.cmake\n")
+    folder = Path(args.out_dir)  # as typed, without a doubled separator ("plat/" -> plat/mcubench.mk)
+    out.write(f"  make -f {folder / 'mcubench.mk'} MCB_SRCS=\"...\" MCB_ELF=firmware.elf\n")
+    out.write(f"  cmake -S . -B build -DCMAKE_TOOLCHAIN_FILE={folder / 'toolchain.cmake'}\n")
     return 0

@@ -37,7 +37,8 @@ MCB_CXX := {cxx}
 MCB_CFLAGS := {cflags} -I$(MCB_DIR)/include
 MCB_LDFLAGS := {ldflags} -T$(MCB_DIR)/linker.ld
 MCB_OPT ?= -O2
-MCB_BUILD ?= build
+# Objects per device: a project built for an Arm and a RISC-V device never links the other's objects.
+MCB_BUILD ?= build/{device}
 MCB_PLATFORM_OBJS := {platform_objs}
 
 {platform_rules}
