@@ -50,12 +50,19 @@ _TRM_M4 = ("Arm Cortex-M4 Technical Reference Manual (DDI 0439B), section 3.3.2 
 _JNK_M7 = ("jnk0le, Cortex-M7 pipeline measurements (repository jnk0le/random, 'pipeline cycle test/doc/"
            "cortex_m7.md' at 3dfc2ab): STM32H743 rev Y, caches on, DWT CYCCNT over hand-written assembly loops "
            "(GNU as); statement: '{says}'")
+# The same page at the version read for the pipeline references (m7_pipeline_refs.S); the template
+# 'CM7_pipetest_tmpl.S' of the same directory shows the method: 1000 iterations of an unrolled loop body.
+_JNK_M7_PIPE = ("jnk0le, Cortex-M7 pipeline measurements (repository jnk0le/random, 'pipeline cycle test/doc/"
+                "cortex_m7.md' at 0b9c602, method in 'CM7_pipetest_tmpl.S'): STM32H743 rev Y, DWT CYCCNT over "
+                "1000 iterations of hand-written assembly loop bodies (GNU as); statement: '{says}'")
 _TRM_M0 = ("Arm Cortex-M0+ Technical Reference Manual (DDI 0484C), section 3.3, Table 3-1: {what} "
            "(documentation: exact at zero wait states)")
 
 # cortex-m4-80mhz at 16 MHz has 0 flash wait states (RM0351 Table 11), the condition of these figures.
 _M4 = dict(device="cortex-m4-80mhz", program="m4_refs.S", clock_mhz=16.0, how="region")
 _M7 = dict(device="stm32h7", program="m7_refs.S", clock_mhz=480.0, how="per_copy", unit="cycles per copy")
+_M7_PIPELINE = dict(device="stm32h7", program="m7_pipeline_refs.S", clock_mhz=480.0, how="per_copy",
+                    unit="cycles per copy")
 _M0 = dict(device="stm32g0", program="m0_refs.S", clock_mhz=16.0, how="per_copy", unit="cycles per copy")
 _PCM1723 = ("pcm1723, 'ESP32 no meirei jikkou saikuru-suu (1)' ('ESP32 instruction execution cycle counts', part 1; "
             "blog pcm1723.hateblo.jp, entry 2018-04-17): ESP32 (Xtensa LX6) code built with ESP-IDF's GCC, timed on "
@@ -183,6 +190,101 @@ REFERENCES = (
               **_JNK_M7_RULE),
     Reference("vsqrt", mechanism="floating-point square root", published=14,
               source=_JNK_M7.format(says="vdiv.f/vsqrt.f execute in 16/14 cycles"), **_M7, **_JNK_M7_RULE),
+
+    # Cortex-M7 on an STM32H743 (jnk0le): each figure is what the statement gives for the steady state of
+    # the copy repeated, with the page's other statements for what the copy also needs (named in each).
+    Reference("ldr_alu_next", mechanism="word load result used by the next ALU instruction", published=1,
+              source=_JNK_M7_PIPE.format(says="word loads can be consumed by late ALU in next cycle': ADD in the "
+                                         "cycle after the LDR whose word it adds, with the next copy's LDR ('AGUs "
+                                         "can execute from either op'): one copy per cycle"),
+              **_M7_PIPELINE, relation=INDEPENDENT, basis=_M7_OWN.format(rule="load result latency 2 for every "
+                                                                         "load: one bubble before any use")),
+    Reference("ldrb_alu_use", mechanism="byte load result used by the next ALU instruction", published=2,
+              source=_JNK_M7_PIPE.format(says="byte/half loads can be consumed in secend cycle by late ALU (1 extra "
+                                         "cycle of result latency)': ADD two cycles after the LDRB, with the next "
+                                         "copy's LDRB"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="load result latency 2 for every load")),
+    Reference("ldr_mul_use", mechanism="word load result used as a multiplicand", published=2,
+              source=_JNK_M7_PIPE.format(says="all multiplications and multiply accumulates can't consume ldr "
+                                         "result from previous cycle': MUL two cycles after the LDR, with the next "
+                                         "copy's LDR (only stores are said not to pair with a multiply)"),
+              **_M7_PIPELINE, relation=INDEPENDENT, basis=_M7_OWN.format(rule="load result latency 2 for every "
+                                                                         "load")),
+    Reference("ldrb_mla_accumulate", mechanism="byte load result added as a multiply-accumulate's accumulator",
+              published=1,
+              source=_JNK_M7_PIPE.format(says="accumulate dependency is consumed cycle later in another stage after "
+                                         "the late alu (so it can consume ldrb result from previous cycle, or late "
+                                         "ALU from the same cycle)': MLA the cycle after the LDRB, with the next "
+                                         "copy's LDRB"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="load result latency 2 to any use, the accumulator included")),
+    Reference("bne_not_taken", mechanism="not-taken conditional branch with the instruction after it",
+              published=1, source=_JNK_M7_PIPE.format(says="not-taken branch can dual issue with following "
+                                                      "instruction': BNE.W and ADD.W in one cycle"),
+              **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="a branch issues with the instruction before it, not as the first slot")),
+    Reference("dsp_pair", mechanism="dual issue: two bitfield/DSP instructions", published=2,
+              source=_JNK_M7_PIPE.format(says="bitfield and DSP instructions except multiplication (e.g. uxtb, "
+                                         "uxtab, ubfi, pkhbt, uadd8, qadd, clz, rev) cannot dual issue wrt each "
+                                         "other': two UXTB.W, one per cycle"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="two independent ALU instructions pair, whatever they are")),
+    Reference("dsp_address", mechanism="bitfield result used as the next load's index", published=3,
+              source=_JNK_M7_PIPE.format(says="bitfield/dsp instruction (e.g. uxtb, uxtab, rev) result cannot be "
+                                         "used as index or address by load/store instructions in next cycle (1 extra "
+                                         "cycle latency)': UXTB.W, a bubble, LDR.W with the ADD.W (an ADD result is "
+                                         "an index the next cycle: the page's 'add.w r0, r2 ... ldr.w r4, [r14, r0]' "
+                                         "'doesn't stall')"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="ALU result latency 1 to any use, an address included")),
+    Reference("mul_str", mechanism="dual issue: multiply and store", published=2,
+              source=_JNK_M7_PIPE.format(says="multiplication, MAC ... can't dual issue with stores (slippery)': "
+                                         "MUL and STR.W one after the other"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="a memory access pairs with any non-memory instruction")),
+    Reference("strb_same_word", mechanism="byte stores to one word (store buffer read-modify-write)", published=4,
+              source=_JNK_M7_PIPE.format(says="store buffer doesn't merge series of consecutive stores, so strb and "
+                                         "strh will clog the store buffer with RMW operations. When doing one "
+                                         "byte/half store every cycle, the throughput is 4 cycles per store if "
+                                         "targeting one bank"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="a store issues in one cycle; no store buffer")),
+    Reference("strb_alternate_banks", mechanism="byte stores alternating even and odd words", published=4,
+              source=_JNK_M7_PIPE.format(says="the throughput is ... 2 cycles per store if targeting even/odd bank': "
+                                         "two STRB.W per copy"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="a store issues in one cycle; no store buffer")),
+    Reference("strb_unit_stride", mechanism="byte stores to consecutive bytes", published=2.4,
+              source=_JNK_M7_PIPE.format(says="the throughput is ... 2.4 cycles for unit stride advancing strb'"),
+              **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="a store issues in one cycle; no store buffer")),
+    Reference("strh_unit_stride", mechanism="halfword stores to consecutive halfwords", published=2,
+              source=_JNK_M7_PIPE.format(says="the throughput is ... 2.4 cycles for unit stride advancing strb. "
+                                         "(strh is still 2 cycles)'"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="a store issues in one cycle; no store buffer")),
+    Reference("str_unaligned", mechanism="unaligned word stores", published=4,
+              source=_JNK_M7_PIPE.format(says="When doing one unaligned store every cycle, the throughput is 4 "
+                                         "cycles per one store (unalignment amount or address advancement doesn't "
+                                         "matter)'"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="a store issues in one cycle, aligned or not")),
+    Reference("ldr_str_pair", mechanism="dual issue: load with store", published=1,
+              source=_JNK_M7_PIPE.format(says="stores ... can be dual issued with load': LDR.W and STR.W (other "
+                                         "bank) in one cycle"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="at most one memory access per issue pair, except two loads to "
+                                   "opposite banks")),
+    Reference("ldr_str_forward", mechanism="store of the word loaded in the same cycle", published=1,
+              source=_JNK_M7_PIPE.format(says="stores ... can be dual issued with load' and 'can store any result "
+                                         "in same cycle, including ldr, ldrh, ldrb': LDR.W and the STR.W of its "
+                                         "word in one cycle"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="load result latency 2 to any use, a store's data included; one memory "
+                                   "access per issue pair")),
+    Reference("shifted_pair", mechanism="dual issue: two ALU instructions with inline shifted register operands",
+              published=2,
+              source=_JNK_M7_PIPE.format(says="operand2 dual issuing matrix: inline shifted reg (older) with inline "
+                                         "shifted reg (younger): cannot dual issue': two ADD.W with LSL #2 "
+                                         "operands, one per cycle"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="two independent ALU instructions pair, whatever their operands")),
+    Reference("vadd_chain", mechanism="single-precision add result latency", published=3,
+              source=_JNK_M7_PIPE.format(says="result latency ... vadd.f as vadd.f operand: 3'"), **_M7_PIPELINE,
+              relation=INDEPENDENT, basis=_M7_OWN.format(rule="floating-point result latency 3")),
+    Reference("vadd_pair", mechanism="dual issue: two single-precision adds", published=2,
+              source=_JNK_M7_PIPE.format(says="arithmetic instructions cannot be dual issued (e.g vadd.f + "
+                                         "vadd.f ...)'"), **_M7_PIPELINE, relation=INDEPENDENT,
+              basis=_M7_OWN.format(rule="at most one floating-point operation per issue pair")),
 
     Reference("dec_branch", mechanism="loop counter decrement and taken conditional branch (no LOOP)",
               published=5,
