@@ -5,20 +5,44 @@ instructions per cycle, a branch target address cache, and 32-byte-line L1 cache
 instruction timing table. So this model is ours, and each rule is an assumption (the device file says so):
 
 - Issue: an instruction pairs with the one before it in the same cycle unless either is a divide, a
-  load/store multiple, a system/IT/barrier instruction, or a branch in the first slot; at most one memory
-  access, one multiply and one floating-point operation per pair; and only when its operands are ready.
-  Condition flags are not tracked: a flag-setting instruction and the conditional branch after it issue
-  together (the branch resolves in a later stage).
-- Result latency (cycles until a dependent instruction can issue): ALU 1, multiply/MAC 2, load 2
-  (one load-use bubble), FP 3, divide = its 2..12 cycles by the Cortex-M4's measured early-termination
-  latency (cost_models/cortex_m4.py; Arm documents no Cortex-M7 divide timing).
-  A multiply result feeding the next multiply-accumulate only as its accumulator is forwarded after 1 cycle,
-  so a dependent MLA/SMLAD chain runs at one per cycle (as on the Cortex-M4).
+  load/store multiple, a system/IT/barrier instruction, or a branch in the first slot; at most one multiply
+  and one floating-point operation per pair; and only when its operands are ready. Condition flags are not
+  tracked: a flag-setting instruction and the conditional branch after it issue together (the branch
+  resolves in a later stage). Memory: a load pairs with a store (jnk0le's STM32H743 measurements, "pipeline
+  cycle test/doc/cortex_m7.md", stores: "can be dual issued with load"), two stores never pair (our
+  assumption, which the same page confirms: "cannot dual issue two stores"), two loads as below. From the
+  same page: a multiply never pairs with a store ("can't dual issue with stores"), and two bitfield/DSP
+  instructions (extends, bitfield insert/extract, reverses, CLZ, saturation, SIMD add/subtract, SEL, PKH)
+  never pair ("bitfield and DSP instructions except multiplication ... cannot dual issue wrt each other").
+- Result latency (cycles until a dependent instruction can issue): ALU and bitfield/DSP 1, multiply/MAC 2,
+  FP 3, divide = its 2..12 cycles by the Cortex-M4's measured early-termination latency
+  (cost_models/cortex_m4.py; Arm documents no Cortex-M7 divide timing). By the consumer (same page):
+  - a word load (LDR) feeds an ALU instruction the next cycle, 1 ("word loads can be consumed by late ALU in
+    next cycle"), but a multiply ("all multiplications and multiply accumulates can't consume ldr result from
+    previous cycle") and an instruction that reads an operand in the early ALU ("except instructions that
+    consume one of the operands in early ALU (e.g. ... uxtab)": SBFX/UBFX/RBIT/REV*/BFI/PKH*/{S,U}XTA*, all
+    their operands taken as early) after 2; byte and halfword loads and the other loads (LDRD, LDREX, VLDR)
+    after 2 ("byte/half loads can be consumed in secend cycle by late ALU"). Not modelled: an inline shifted
+    operand is also read early (the decoder does not give shifts), so LDR into e.g. ADD r0, r1, r2, LSL #2
+    is charged 1, not 2; an early-ALU operand from an ALU instruction ("source must be available a cycle
+    earlier than normally", unless that instruction itself ran in the early ALU) is charged 1; two
+    instructions with shifted operands pair (the page's operand2 matrix says they do not). The decoder
+    (capstone's register access lists) does not name the last register of {S,U}XTA* and PKH* as read, so
+    a dependency through it is not seen at all.
+  - a load or store address or index: 2 after any load (our assumption) and after a bitfield/DSP
+    instruction ("bitfield/dsp instruction (e.g. uxtb, uxtab, rev) result cannot be used as index or address
+    by load/store instructions in next cycle (1 extra cycle latency)"), 1 after an ALU instruction.
+  - a multiply-accumulate's accumulator is read one stage after the late ALU ("accumulate dependency is
+    consumed cycle later in another stage after the late alu (so it can consume ldrb result from previous
+    cycle, or late ALU from the same cycle)"): after an ALU or bitfield/DSP instruction 0 (same cycle), after
+    a load 1, after a multiply 1 (so a dependent MLA/SMLAD chain runs at one per cycle, as on the Cortex-M4).
+  - a store's data register: 0 after an ALU, bitfield/DSP, load or multiply instruction ("can store any
+    result in same cycle, including ldr, ldrh, ldrb"); a floating-point result as before.
 - LDM/STM/PUSH/POP move 64 bits per cycle: ceil(N / 2) cycles, pairing with nothing (measured on an
   STM32H743: jnk0le, "pipeline cycle test/doc/cortex_m7.md": "takes ceil(regnum/2) cycles to execute").
 - Two loads pair when they read the even and the odd word of a doubleword (the DTCM and D-cache are banked
   by word: same measurements); statically that is known for the same base register and immediate offsets
-  4 apart modulo 8. Two stores never pair. VDIV.F32 and VSQRT.F32 hold the pipeline for 16 and 14 cycles
+  4 apart modulo 8. VDIV.F32 and VSQRT.F32 hold the pipeline for 16 and 14 cycles
   (same measurements: they "lock the pipeline for the rest of the duration").
 - Floating-point multiply-accumulates: a chained one (VMLA, VMLS, VNMLA, VNMLS) has 6 cycles of result
   latency and a fused one (VFMA, VFMS, VFNMA, VFNMS) 5, but either result is ready as the next one's addend
@@ -56,6 +80,20 @@ _MUL_PREFIXES = ("mul", "mla", "mls", "smul", "umul", "smla", "umla", "umaal", "
 _FP_LONG = {"vdiv": 16, "vsqrt": 14}  # cycles the pipeline is held (see the module docstring)
 _FP_MAC_LATENCY = {"vmla": 6, "vmls": 6, "vnmla": 6, "vnmls": 6, "vfma": 5, "vfms": 5, "vfnma": 5, "vfnms": 5}
 _FP_ADDEND_LATENCY = 3  # a multiply-accumulate result read as the next one's addend
+_WORD_LOADS = {"ldr", "ldrt"}  # a word into a core register: to the late ALU the next cycle
+# Bitfield and DSP instructions other than multiplies (jnk0le's "bitfield and DSP instructions except
+# multiplication (e.g. uxtb, uxtab, ubfi, pkhbt, uadd8, qadd, clz, rev)"): they do not pair with each other.
+_DSP = {"sxtb", "sxth", "uxtb", "uxth", "sxtb16", "uxtb16", "sxtab", "sxtah", "uxtab", "uxtah", "sxtab16",
+        "uxtab16", "bfi", "bfc", "sbfx", "ubfx", "pkhbt", "pkhtb", "rev", "rev16", "revsh", "rbit", "clz", "ssat",
+        "usat", "ssat16", "usat16", "sel", "usad8", "usada8"}
+_DSP_PREFIXES = ("qadd", "qsub", "qdadd", "qdsub", "qasx", "qsax", "sadd", "ssub", "sasx", "ssax", "uadd", "usub",
+                 "uasx", "usax", "shadd", "shsub", "shasx", "shsax", "uhadd", "uhsub", "uhasx", "uhsax", "uqadd",
+                 "uqsub", "uqasx", "uqsax")
+# Instructions that read an operand in the early ALU (jnk0le: SBFX, UBFX, RBIT, REV* "execute in early alu";
+# in BFI, PKH* and {S,U}XTA* the extracted or shifted register): a word load reaches them after 2, not 1.
+_EARLY = {"sbfx", "ubfx", "rbit", "rev", "rev16", "revsh", "bfi", "pkhbt", "pkhtb", "sxtab", "uxtab", "sxtah",
+          "uxtah", "sxtab16", "uxtab16"}
+_INT_STORES = {"str", "strb", "strh", "strex", "strd", "strt"}
 
 
 def _kind(name):
@@ -75,6 +113,8 @@ def _kind(name):
         return "store"
     if name.startswith(_MUL_PREFIXES):
         return "mul"
+    if name in _DSP or name.startswith(_DSP_PREFIXES):
+        return "dsp"
     if name.startswith("v"):
         return "fp"
     if name in ("b", "bl", "bx", "blx", "cbz", "cbnz"):
@@ -91,8 +131,37 @@ def _other_bank(a, b) -> bool:
     return (a.mem_offset - b.mem_offset) % 8 == 4
 
 
-_LATENCY = {"alu": 1, "mul": 2, "load": 2, "store": 1, "fp": 3, "branch": 1, "sys": 1, "multi": 1, "div": DIV_MIN}
+_LATENCY = {"alu": 1, "dsp": 1, "mul": 2, "load": 2, "store": 1, "fp": 3, "branch": 1, "sys": 1, "multi": 1,
+            "div": DIV_MIN}
 _MEMORY = {"load", "store"}
+
+
+def _role(insn, kind, reg) -> str:
+    """How an instruction reads one of its registers: as an address, a store's data, a multiplicand, an integer
+    accumulator, in the early ALU, or (everything else) in the late ALU."""
+    if kind in _MEMORY and reg in (insn.mem_base, insn.mem_index):
+        return "address"
+    if kind == "store" and insn.name in _INT_STORES:
+        return "data"
+    if kind == "mul":
+        return "accumulator" if reg in insn.accumulators else "multiplicand"
+    if insn.name in _EARLY:
+        return "early"
+    return "late"
+
+
+def _consumer_latency(producer, latency, role) -> int:
+    """Cycles from the issue of a producer (its class, its late-ALU latency) to that of a consumer reading the
+    result in this role (the module docstring gives each figure's source)."""
+    if producer == "word_load":
+        return {"late": 1, "accumulator": 1, "data": 0}.get(role, 2)
+    if role == "data" and producer in ("alu", "dsp", "load", "mul"):
+        return 0
+    if role == "accumulator" and producer in ("alu", "dsp", "load", "mul"):
+        return latency - 1
+    if role == "address" and producer == "dsp":
+        return 2
+    return latency
 
 
 class CortexM7(CoreModel):
@@ -106,8 +175,8 @@ class CortexM7(CoreModel):
         self.mispredict = timing.branch_mispredict_cycles
         self.notes = {
             f"Cortex-M7 dual issue {'on' if self.dual_issue else 'off'}, misprediction {self.mispredict} cycles "
-            "(indirect branches predicted to their last target), load-use 1 bubble, multiply latency 2 "
-            "(our rules: Arm publishes no M7 timing table)",
+            "(indirect branches predicted to their last target), word load to ALU 1 cycle, other load uses 2, "
+            "multiply latency 2 (our rules and jnk0le's STM32H743 measurements: Arm publishes no M7 timing table)",
         }
 
     def _pairs(self, a, ka, b, kb) -> bool:
@@ -117,22 +186,34 @@ class CortexM7(CoreModel):
         if ka in blocking or kb in blocking or ka == "branch" or a.writes_pc:
             return False
         if ka in _MEMORY and kb in _MEMORY:
-            return ka == kb == "load" and _other_bank(a, b)
-        if ka == kb and ka in ("mul", "fp"):
+            if ka == kb == "load":
+                return _other_bank(a, b)
+            return ka != kb  # a load and a store; never two stores
+        if ka == kb and ka in ("mul", "fp", "dsp"):
+            return False
+        if {ka, kb} == {"mul", "store"}:
             return False
         return True
 
     def _block_cost(self, insns) -> BlockCost:
-        ready = {}  # register -> first cycle a dependent instruction may issue
-        acc_ready = {}  # register -> first cycle a multiply-accumulate may add into it (accumulator forwarding)
+        produced = {}  # register -> (issue cycle, producer class, late-ALU latency) of its latest write
+        fp_addend = {}  # register -> first cycle an FP multiply-accumulate may add into it (addend forwarding)
+
+        def needed(insn, kind, reg):
+            if reg in insn.accumulators and reg in fp_addend and kind == "fp":
+                return fp_addend[reg]
+            if reg not in produced:
+                return 0
+            issue, producer, latency = produced[reg]
+            return issue + _consumer_latency(producer, latency, _role(insn, kind, reg))
+
         cycle = -1  # cycle of the latest issue
         slot_free = False  # the latest issue cycle has a free second slot
         prev = prev_kind = None
         div_sites = []
         for insn in insns:
             kind = _kind(insn.name)
-            operands_ready = max((acc_ready.get(r, ready.get(r, 0)) if r in insn.accumulators else ready.get(r, 0)
-                                  for r in insn.reads), default=0)
+            operands_ready = max((needed(insn, kind, r) for r in insn.reads), default=0)
             if prev is not None and slot_free and operands_ready <= cycle and self._pairs(prev, prev_kind, insn, kind):
                 issue = cycle
                 slot_free = False
@@ -151,16 +232,17 @@ class CortexM7(CoreModel):
                 occupancy = latency = _FP_LONG[insn.name]
             elif kind == "fp" and insn.name in _FP_MAC_LATENCY:
                 latency = _FP_MAC_LATENCY[insn.name]
+            producer = "word_load" if insn.name in _WORD_LOADS else kind
             for r in insn.writes:
                 # A written-back base register comes from the address stage: ready after one cycle.
-                ready[r] = issue + (1 if r == insn.mem_base and kind in _MEMORY else latency)
-                acc_ready.pop(r, None)
-            if kind == "mul":
+                if r == insn.mem_base and kind in _MEMORY:
+                    produced[r] = (issue, "base", 1)
+                else:
+                    produced[r] = (issue, producer, latency)
+                fp_addend.pop(r, None)
+            if insn.name in _FP_MAC_LATENCY:
                 for r in insn.writes:
-                    acc_ready[r] = issue + 1
-            elif insn.name in _FP_MAC_LATENCY:
-                for r in insn.writes:
-                    acc_ready[r] = issue + _FP_ADDEND_LATENCY
+                    fp_addend[r] = issue + _FP_ADDEND_LATENCY
             cycle = issue + occupancy - 1
             if occupancy > 1:
                 slot_free = False

@@ -106,6 +106,14 @@ _JNK_M7_RULE = dict(relation=INFORMED, basis="the model's rule for this mechanis
                     "written from this page's measurements")
 _M7_OWN = ("the model's rule ({rule}) is its own assumption from the Cortex-M7's published pipeline structure, "
            "not taken from this page; it predicted the published figure before the page was used for any rule")
+
+
+def _m7_revised(before):
+    """A Cortex-M7 reference whose statement the model's rule was revised from (what the model said before)."""
+    return dict(relation=INFORMED, basis="the model's rule for this mechanism (cost_models/cortex_m7.py) was "
+                f"revised from this statement; before, its own assumption {before}")
+
+
 _JNK_M4_INDEXED = dict(relation=INFORMED, basis="the model's rule for back-to-back indexed loads (no pipelining on "
                       "one base register, pipelining on alternating ones) was corrected from this statement, with "
                       "the TRM's wording that supports it")
@@ -176,7 +184,8 @@ REFERENCES = (
               **_JNK_M7_RULE),
     Reference("str_pair", mechanism="dual issue: two stores", published=2,
               source=_JNK_M7.format(says="cannot dual issue two stores"), **_M7, relation=INDEPENDENT,
-              basis=_M7_OWN.format(rule="at most one memory access per issue pair")),
+              basis=_M7_OWN.format(rule="two stores never pair; first stated as at most one memory access per "
+                                   "issue pair, of which a load with a store was later revised from this page")),
     Reference("ldr_alu_pair", mechanism="dual issue: load with ALU", published=1,
               source=_JNK_M7.format(says="AGUs can execute from either op, with no extra restrictions"), **_M7,
               relation=INDEPENDENT, basis=_M7_OWN.format(rule="a memory access pairs with an ALU instruction")),
@@ -197,26 +206,27 @@ REFERENCES = (
               source=_JNK_M7_PIPE.format(says="word loads can be consumed by late ALU in next cycle': ADD in the "
                                          "cycle after the LDR whose word it adds, with the next copy's LDR ('AGUs "
                                          "can execute from either op'): one copy per cycle"),
-              **_M7_PIPELINE, relation=INDEPENDENT, basis=_M7_OWN.format(rule="load result latency 2 for every "
-                                                                         "load: one bubble before any use")),
+              **_M7_PIPELINE, **_m7_revised("(load result latency 2 for every load) gave 2 cycles, +100%")),
     Reference("ldrb_alu_use", mechanism="byte load result used by the next ALU instruction", published=2,
               source=_JNK_M7_PIPE.format(says="byte/half loads can be consumed in secend cycle by late ALU (1 extra "
                                          "cycle of result latency)': ADD two cycles after the LDRB, with the next "
-                                         "copy's LDRB"), **_M7_PIPELINE, relation=INDEPENDENT,
-              basis=_M7_OWN.format(rule="load result latency 2 for every load")),
+                                         "copy's LDRB"), **_M7_PIPELINE,
+              **_m7_revised("(load result latency 2 for every load) gave this figure; the rule now tells "
+                            "byte/halfword loads (2) from word loads (1) by this statement")),
     Reference("ldr_mul_use", mechanism="word load result used as a multiplicand", published=2,
               source=_JNK_M7_PIPE.format(says="all multiplications and multiply accumulates can't consume ldr "
                                          "result from previous cycle': MUL two cycles after the LDR, with the next "
                                          "copy's LDR (only stores are said not to pair with a multiply)"),
-              **_M7_PIPELINE, relation=INDEPENDENT, basis=_M7_OWN.format(rule="load result latency 2 for every "
-                                                                         "load")),
+              **_M7_PIPELINE,
+              **_m7_revised("(load result latency 2 for every load) gave this figure; the rule now keeps 2 for "
+                            "a multiply after a word load by this statement")),
     Reference("ldrb_mla_accumulate", mechanism="byte load result added as a multiply-accumulate's accumulator",
               published=1,
               source=_JNK_M7_PIPE.format(says="accumulate dependency is consumed cycle later in another stage after "
                                          "the late alu (so it can consume ldrb result from previous cycle, or late "
                                          "ALU from the same cycle)': MLA the cycle after the LDRB, with the next "
-                                         "copy's LDRB"), **_M7_PIPELINE, relation=INDEPENDENT,
-              basis=_M7_OWN.format(rule="load result latency 2 to any use, the accumulator included")),
+                                         "copy's LDRB"), **_M7_PIPELINE,
+              **_m7_revised("(load result latency 2 to any use, the accumulator included) gave 2 cycles, +100%")),
     Reference("bne_not_taken", mechanism="not-taken conditional branch with the instruction after it",
               published=1, source=_JNK_M7_PIPE.format(says="not-taken branch can dual issue with following "
                                                       "instruction': BNE.W and ADD.W in one cycle"),
@@ -225,19 +235,19 @@ REFERENCES = (
     Reference("dsp_pair", mechanism="dual issue: two bitfield/DSP instructions", published=2,
               source=_JNK_M7_PIPE.format(says="bitfield and DSP instructions except multiplication (e.g. uxtb, "
                                          "uxtab, ubfi, pkhbt, uadd8, qadd, clz, rev) cannot dual issue wrt each "
-                                         "other': two UXTB.W, one per cycle"), **_M7_PIPELINE, relation=INDEPENDENT,
-              basis=_M7_OWN.format(rule="two independent ALU instructions pair, whatever they are")),
+                                         "other': two UXTB.W, one per cycle"), **_M7_PIPELINE,
+              **_m7_revised("(two independent ALU instructions pair, whatever they are) gave 1 cycle, -50%")),
     Reference("dsp_address", mechanism="bitfield result used as the next load's index", published=3,
               source=_JNK_M7_PIPE.format(says="bitfield/dsp instruction (e.g. uxtb, uxtab, rev) result cannot be "
                                          "used as index or address by load/store instructions in next cycle (1 extra "
                                          "cycle latency)': UXTB.W, a bubble, LDR.W with the ADD.W (an ADD result is "
                                          "an index the next cycle: the page's 'add.w r0, r2 ... ldr.w r4, [r14, r0]' "
-                                         "'doesn't stall')"), **_M7_PIPELINE, relation=INDEPENDENT,
-              basis=_M7_OWN.format(rule="ALU result latency 1 to any use, an address included")),
+                                         "'doesn't stall')"), **_M7_PIPELINE,
+              **_m7_revised("(ALU result latency 1 to any use, an address included) gave 2 cycles, -33%")),
     Reference("mul_str", mechanism="dual issue: multiply and store", published=2,
               source=_JNK_M7_PIPE.format(says="multiplication, MAC ... can't dual issue with stores (slippery)': "
-                                         "MUL and STR.W one after the other"), **_M7_PIPELINE, relation=INDEPENDENT,
-              basis=_M7_OWN.format(rule="a memory access pairs with any non-memory instruction")),
+                                         "MUL and STR.W one after the other"), **_M7_PIPELINE,
+              **_m7_revised("(a memory access pairs with any non-memory instruction) gave 1 cycle, -50%")),
     Reference("strb_same_word", mechanism="byte stores to one word (store buffer read-modify-write)", published=4,
               source=_JNK_M7_PIPE.format(says="store buffer doesn't merge series of consecutive stores, so strb and "
                                          "strh will clog the store buffer with RMW operations. When doing one "
@@ -263,15 +273,15 @@ REFERENCES = (
               basis=_M7_OWN.format(rule="a store issues in one cycle, aligned or not")),
     Reference("ldr_str_pair", mechanism="dual issue: load with store", published=1,
               source=_JNK_M7_PIPE.format(says="stores ... can be dual issued with load': LDR.W and STR.W (other "
-                                         "bank) in one cycle"), **_M7_PIPELINE, relation=INDEPENDENT,
-              basis=_M7_OWN.format(rule="at most one memory access per issue pair, except two loads to "
-                                   "opposite banks")),
+                                         "bank) in one cycle"), **_M7_PIPELINE,
+              **_m7_revised("(at most one memory access per issue pair, except two loads to opposite banks) "
+                            "gave 2 cycles, +100%")),
     Reference("ldr_str_forward", mechanism="store of the word loaded in the same cycle", published=1,
               source=_JNK_M7_PIPE.format(says="stores ... can be dual issued with load' and 'can store any result "
                                          "in same cycle, including ldr, ldrh, ldrb': LDR.W and the STR.W of its "
-                                         "word in one cycle"), **_M7_PIPELINE, relation=INDEPENDENT,
-              basis=_M7_OWN.format(rule="load result latency 2 to any use, a store's data included; one memory "
-                                   "access per issue pair")),
+                                         "word in one cycle"), **_M7_PIPELINE,
+              **_m7_revised("(load result latency 2 to any use, a store's data included; one memory access "
+                            "per issue pair) gave 3 cycles, +200%")),
     Reference("shifted_pair", mechanism="dual issue: two ALU instructions with inline shifted register operands",
               published=2,
               source=_JNK_M7_PIPE.format(says="operand2 dual issuing matrix: inline shifted reg (older) with inline "
