@@ -82,6 +82,11 @@ def _arm_insn(md, ins) -> Insn:
         regs_read, regs_write = [], []
     reads = frozenset(md.reg_name(r) for r in regs_read)
     writes = frozenset(md.reg_name(r) for r in regs_write)
+    # Capstone 5 leaves some sources out of regs_access (SSAT/USAT/SSAT16's register, the added register of
+    # SXTAB/UXTAB and their H/16 forms, PKHBT/PKHTB's second): a register operand it lists as neither read
+    # nor written is a source.
+    operand_regs = frozenset(md.reg_name(op.reg) for op in ins.operands if op.type == cs_arm.ARM_OP_REG)
+    reads = reads | (operand_regs - reads - writes)
     base = index = offset = None
     reg_count = 0
     for op in ins.operands:
