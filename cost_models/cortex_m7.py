@@ -26,9 +26,7 @@ instruction timing table. So this model is ours, and each rule is an assumption 
     operand is also read early (the decoder does not give shifts), so LDR into e.g. ADD r0, r1, r2, LSL #2
     is charged 1, not 2; an early-ALU operand from an ALU instruction ("source must be available a cycle
     earlier than normally", unless that instruction itself ran in the early ALU) is charged 1; two
-    instructions with shifted operands pair (the page's operand2 matrix says they do not). The decoder
-    (capstone's register access lists) does not name the last register of {S,U}XTA* and PKH* as read, so
-    a dependency through it is not seen at all.
+    instructions with shifted operands pair (the page's operand2 matrix says they do not).
   - a load or store address or index: 2 after any load (our assumption) and after a bitfield/DSP
     instruction ("bitfield/dsp instruction (e.g. uxtb, uxtab, rev) result cannot be used as index or address
     by load/store instructions in next cycle (1 extra cycle latency)"), 1 after an ALU instruction.
