@@ -369,6 +369,109 @@ REFERENCES = (
 )
 
 
+# ---- Cortex-M33 (stm32u575): jnk0le's RP2350 measurements. Kept in a block of its own.
+# jnk0le's 'pipeline cycle test/doc/cortex_m0.md' is not used for stm32g0: it was measured on a Cortex-M0
+# (SysTick timing, '[CM0??, stm32f0??]'; the page says 'cortex m0+ not yet available'), a 3-stage core whose
+# timings are not the Cortex-M0+'s (the M0's taken branch is 3 cycles, the M0+'s 2), so none of its figures is
+# a reference for the Cortex-M0+ model.
+_JNK_M33 = ("jnk0le, Cortex-M33 pipeline measurements (repository jnk0le/random at 3dfc2ab, 'pipeline cycle test/"
+            "doc/cortex_m33.md' and the test template 'CM33_pipetest_tmpl.S'): RP2350 (Cortex-M33 r1p0, with FPU "
+            "and DSP), DWT CYCCNT over hand-written assembly loops of 1000 iterations (GNU as), interrupts off; the "
+            "figures are per-instruction pipeline effects as the page states them (compared at 0 flash wait states); "
+            "statement: '{says}")
+_M33 = dict(device="stm32u575", program="m33_refs.S", clock_mhz=16.0, how="per_copy")
+_COPY, _ITERATION = "cycles per copy", "cycles per iteration"
+_M33_INDEPENDENT = dict(relation=INDEPENDENT, basis="the stm32u575's core timing is the Cortex-M4 model, an assumption "
+                        "of its device file (Cortex-M4 TRM and the M4 Optimization Compendium); nothing of it was "
+                        "taken from these Cortex-M33 measurements")
+
+
+def _m33(name, mechanism, published, says, unit=_COPY, relation=None):
+    return Reference(name, mechanism=mechanism, published=published, unit=unit, source=_JNK_M33.format(says=says),
+                     **_M33, **(relation or _M33_INDEPENDENT))
+
+
+_M33_REFERENCES = (
+    _m33("loop_subs_bne", "loop of SUBS and a taken BNE (16-bit)", 3, "subs r7, #1 // 1 cycle (must be .n)' and "
+         "'bne 1b // 2 cycles taken, 0 not taken (must be .n)': SUBS 1 + BNE taken 2", _ITERATION),
+    _m33("loop_dual_bne", "taken BNE dual-issued after a 16-bit ADD that sets no flags", 3,
+         "taken branch, can dual issue (from \"slot 1\") when preceded by 16 bit instruction that doesn't generate "
+         "condition flags. It's effectively executing in 1 cycle': SUBS 1 + ADD 1 + BNE 1", _ITERATION),
+    _m33("loop_ldm_bne", "taken BNE dual-issued after a 16-bit LDMIA of 4 registers", 6,
+         "branch can dual issue with load/store multiple as well': 'subs r7, #1 // 1 cycle', 'ldmia r6!, {r0-r3} "
+         "// 4 cycles (must be .n)', 'bne 1b // 1 cycle taken'", _ITERATION),
+    _m33("adds_beq_not_taken", "not-taken BEQ dual-issued after a flag-setting ADDS", 1,
+         "not taken branch, can dual issue (from \"slot 1\") even when preceded with flag generating instruction': "
+         "'adds r3, r4 // 1 cycle (must be .n)', 'beq 2f // 2 cycles taken, 0 not taken (must be .n)'"),
+    _m33("alu_pair", "two 16-bit ALU instructions (no dual issue)", 2,
+         "can't dual issue arithmetic+arithmetic or load/store + aritmetic': 1 cycle each"),
+    _m33("shifted_reg_chain", "result latency of a shifted-register operand2 instruction", 2,
+         "result latency of operand2 shifted reg/constant, instructions is 2 cycles (can't be chained like multiply "
+         "accumulates)"),
+    _m33("shifted_const_chain", "result latency of a shifted-constant operand2 instruction", 2,
+         "result latency of operand2 shifted reg/constant, instructions is 2 cycles': EOR.W with 0x1fc0"),
+    _m33("uxtab_accumulate", "UXTAB chained on its added operand", 1,
+         "{u,x}xta{b,h,b16} have 2 cycle result latenct, accumulate dependency can be chained like in multiply "
+         "accumulates"),
+    _m33("uxtab_extended", "UXTAB result latency (extended operand)", 2,
+         "{u,x}xta{b,h,b16} have 2 cycle result latenct"),
+    _m33("mla_accumulate", "MLA chained on its accumulator", 1,
+         "multiply accumulates have 2 cycle result latency, accumualte dependency can be chained from previous MAC"),
+    _m33("mla_multiplicand", "MLA result latency (multiplicand)", 2,
+         "multiply accumulates have 2 cycle result latency"),
+    _m33("uadd8_chain", "SIMD add result latency", 2,
+         "DSP and SIMD instructions (qsub, uadd8, pkh{bt,tb}) have 2 cycle result latency (no chaining from "
+         "acumulator stage)"),
+    _m33("bfi_chain", "BFI chain (single stage)", 1, "bfi is a single stage instruction (like the basic ones)"),
+    _m33("muls_pair", "16-bit MULS (flag-setting, two stages)", 4,
+         "some instructions that execute throghout 2 pipeline stages (2 cycle result latency) and set a condition "
+         "flags, take a total of 2 cycles to execute. Affected are: muls.n': two MULS of 2 cycles"),
+    _m33("adds_shifted_const", "flag-setting ADDS.W with a shifted constant", 2,
+         "Affected are: muls.n (no .w equivalent) and operand2 shifted constant': 2 cycles"),
+    _m33("movs_shifted_const", "MOVS.W of a shifted constant", 1,
+         "(inline shifted reg and movs.w (any type) are unaffected)': 1 cycle"),
+    _m33("it_flagset_eq", "IT dual issue; flag-setting shifted-constant ADDSEQ.W executed", 3,
+         "it can dual issue with preceding instruction' and 'mov.n r10, r10', 'it eq', 'addseq.w r0, r1, #0x1fc0 // "
+         "2 cycles eq, 1 cycle ne': MOV 1 + IT 0 + ADDSEQ.W 2"),
+    _m33("it_flagset_ne", "IT dual issue; ADDSEQ.W predicated out", 2,
+         "it can dual issue with preceding instruction' and 'addseq.w r0, r1, #0x1fc0 // 2 cycles eq, 1 cycle ne': "
+         "MOV 1 + IT 0 + ADDSEQ.W 1"),
+    _m33("it_shifted_eq", "IT dual issue; shifted-register ADDEQ.W executed, its result used next", 4,
+         "'mov.n r10, r10', 'it eq', 'addeq.w r0, r1, r2, ror #23 // 1 cycle', 'add r0, r3 // 2 cycles eq, 1 cycle "
+         "ne': MOV 1 + IT 0 + ADDEQ.W 1 + ADD 2"),
+    _m33("it_shifted_ne", "IT dual issue; predicated-out instruction causes no hazard", 3,
+         "instruction that have been predicated out (within it block) are not causing pipeline contention hazards': "
+         "'add r0, r3 // 2 cycles eq, 1 cycle ne': MOV 1 + IT 0 + ADDEQ.W 1 + ADD 1"),
+    _m33("load_use", "load whose result the next ALU instruction uses", 3,
+         "load to use latency is 2 cycles': the ADDS issues 2 cycles after the LDR and takes 1"),
+    _m33("load_store", "load whose result the next store writes", 3,
+         "load to store latency is 1 cycle': LDR 1 + STR 1, then the template's 1-cycle MOV"),
+    _m33("load_mla", "load whose result the next MLA accumulates", 2,
+         "load result can be consumed as MAC accumulate dependency in 1 cycle': LDR 1 + MLA 1"),
+    _m33("ldrd", "load double", 2, "load/store double execute in 2 cycles"),
+    _m33("strd", "store double", 2, "load/store double execute in 2 cycles"),
+    _m33("ldm4", "load multiple of 4 registers", 4, "load/store multiple of x registers execute in exactly x cycles"),
+    _m33("stm4", "store multiple of 4 registers", 4, "load/store multiple of x registers execute in exactly x cycles"),
+    _m33("vfma_accumulate", "VFMA chained on its accumulator, 2 integer instructions between", 3,
+         "FMA/MLA execute in 1 cycle with 3 cycle of result latency into accumulator of another FMA ... No other "
+         "vloating point instruction can be issued in the following 2 cycles': the page's example, VFMA 1 + MOV 1 + "
+         "MOV 1"),
+    _m33("vmul_vadd_two_acc", "unfused multiply-accumulates on two accumulators", 4,
+         "each of the unfused multiply accumulate operations can be performed in 2 cycles total' (the page's "
+         "two-accumulator schedule: VMUL, VMUL, VADD, VADD)"),
+    _m33("vadd_chain", "VADD.F32 result latency", 2,
+         "result latency of every other FP compute instruction (vadd.f32, vmul.f32) is 2 cycles"),
+    _m33("vadd_independent", "independent VADD.F32", 1, "Those are pipelined so can be issued every cycle"),
+    _m33("vmov_to_two_core", "VMOV of two S registers to two core registers", 2,
+         "vmov of two S (or one D) registers to two GPR takes 2 cycles"),
+    _m33("vmov_from_two_core", "VMOV of two core registers to two S registers", 1,
+         "vmov of two GPR registers to two S (or one D) takes 1 cycle"),
+    _m33("vmov_to_core", "VMOV of one S register to one core register", 1,
+         "vmov of one S register to one GPR takes 1 cycle"),
+)
+REFERENCES = REFERENCES + _M33_REFERENCES
+
+
 def references_for(devices=None):
     """The references of the named devices (all when None), in table order."""
     return [r for r in REFERENCES if devices is None or r.device in devices]
