@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 from mcubench.core.errors import TraceError, UsageError
 
 from .blocks import Tally, View, block_rows, division_extra
+from .cortex_m33 import CortexM33
 from .cortex_m4 import CortexM0Plus, CortexM4
 from .cortex_m7 import CortexM7
 from .decode import CodeImage
@@ -14,6 +15,7 @@ from .riscv_core import InOrderRV
 
 MODELS = {
     "cortex-m4": CortexM4,
+    "cortex-m33": CortexM33,
     "cortex-m0plus": CortexM0Plus,
     "cortex-m7": CortexM7,
     "esp32c3": InOrderRV,

@@ -31,6 +31,12 @@ class Insn:
     accumulators: frozenset = frozenset()  # registers a multiply-accumulate only adds into (forwarded early)
     target: int | None = None  # address a direct branch goes to when taken
     mem_offset: int | None = None  # immediate displacement of a memory operand (ARM), None without one
+    # ARM only, for the Cortex-M33 model: sets the condition flags (the S suffix, CMP/TST/...); a register operand
+    # shifted by an immediate (operand2 "shifted register"); the immediate operand; register operands in order.
+    sets_flags: bool = False
+    shifted_register: bool = False
+    immediate: int | None = None
+    registers: tuple = ()
 
 
 _ARM_CC_AL = getattr(cs_arm, "ARM_CC_AL", None)
@@ -131,6 +137,8 @@ def _arm_insn(md, ins) -> Insn:
         regs = [md.reg_name(op.reg) for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
         # 64-bit accumulates (SMLAL, UMLAL, UMAAL, SMLALD, ...) add into RdLo:RdHi; the others into Ra, last.
         accumulators = frozenset(regs[:2] if name.startswith(_LONG_ACCUMULATING) else regs[-1:])
+    reg_ops = [op for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
+    immediates = [int(op.imm) for op in ins.operands if op.type == cs_arm.ARM_OP_IMM]
     return Insn(
         ins.address,
         ins.size,
@@ -144,6 +152,10 @@ def _arm_insn(md, ins) -> Insn:
         writes_pc,
         accumulators,
         mem_offset=offset,
+        sets_flags=bool(getattr(ins, "update_flags", False)),
+        shifted_register=any(op.shift.type and op.shift.value for op in reg_ops),
+        immediate=immediates[-1] if immediates else None,
+        registers=tuple(md.reg_name(op.reg) for op in reg_ops),
     )
 
 

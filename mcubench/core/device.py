@@ -309,6 +309,7 @@ _WRITABLE_KINDS = ("sram", "tcm")
 # cost_models/cache_misses.py).
 TIMING_MODELS: dict[str, tuple[type[Timing], dict[str, Any], str]] = {
     "cortex-m4": (CortexM4Timing, {"branch_refill_cycles": int}, "flash"),
+    "cortex-m33": (CortexM4Timing, {"branch_refill_cycles": int}, "flash"),  # the M4 figures it keeps
     "cortex-m0plus": (CortexM0PlusTiming, {"multiplier_cycles": int}, "flash"),
     "cortex-m7": (CortexM7Timing, {"branch_mispredict_cycles": int, "dual_issue": bool}, "line_fill"),
     "esp32c3": (
