@@ -410,22 +410,22 @@ _M33_REFERENCES = (
          "can't dual issue arithmetic+arithmetic or load/store + aritmetic': 1 cycle each"),
     _m33("shifted_reg_chain", "result latency of a shifted-register operand2 instruction", 2,
          "result latency of operand2 shifted reg/constant, instructions is 2 cycles (can't be chained like multiply "
-         "accumulates)"),
+         "accumulates)'"),
     _m33("shifted_const_chain", "result latency of a shifted-constant operand2 instruction", 2,
          "result latency of operand2 shifted reg/constant, instructions is 2 cycles': EOR.W with 0x1fc0"),
     _m33("uxtab_accumulate", "UXTAB chained on its added operand", 1,
          "{u,x}xta{b,h,b16} have 2 cycle result latenct, accumulate dependency can be chained like in multiply "
-         "accumulates"),
+         "accumulates'"),
     _m33("uxtab_extended", "UXTAB result latency (extended operand)", 2,
-         "{u,x}xta{b,h,b16} have 2 cycle result latenct"),
+         "{u,x}xta{b,h,b16} have 2 cycle result latenct'"),
     _m33("mla_accumulate", "MLA chained on its accumulator", 1,
-         "multiply accumulates have 2 cycle result latency, accumualte dependency can be chained from previous MAC"),
+         "multiply accumulates have 2 cycle result latency, accumualte dependency can be chained from previous MAC'"),
     _m33("mla_multiplicand", "MLA result latency (multiplicand)", 2,
-         "multiply accumulates have 2 cycle result latency"),
+         "multiply accumulates have 2 cycle result latency'"),
     _m33("uadd8_chain", "SIMD add result latency", 2,
          "DSP and SIMD instructions (qsub, uadd8, pkh{bt,tb}) have 2 cycle result latency (no chaining from "
-         "acumulator stage)"),
-    _m33("bfi_chain", "BFI chain (single stage)", 1, "bfi is a single stage instruction (like the basic ones)"),
+         "acumulator stage)'"),
+    _m33("bfi_chain", "BFI chain (single stage)", 1, "bfi is a single stage instruction (like the basic ones)'"),
     _m33("muls_pair", "16-bit MULS (flag-setting, two stages)", 4,
          "some instructions that execute throghout 2 pipeline stages (2 cycle result latency) and set a condition "
          "flags, take a total of 2 cycles to execute. Affected are: muls.n': two MULS of 2 cycles"),
@@ -440,7 +440,7 @@ _M33_REFERENCES = (
          "it can dual issue with preceding instruction' and 'addseq.w r0, r1, #0x1fc0 // 2 cycles eq, 1 cycle ne': "
          "MOV 1 + IT 0 + ADDSEQ.W 1"),
     _m33("it_shifted_eq", "IT dual issue; shifted-register ADDEQ.W executed, its result used next", 4,
-         "'mov.n r10, r10', 'it eq', 'addeq.w r0, r1, r2, ror #23 // 1 cycle', 'add r0, r3 // 2 cycles eq, 1 cycle "
+         "mov.n r10, r10', 'it eq', 'addeq.w r0, r1, r2, ror #23 // 1 cycle', 'add r0, r3 // 2 cycles eq, 1 cycle "
          "ne': MOV 1 + IT 0 + ADDEQ.W 1 + ADD 2"),
     _m33("it_shifted_ne", "IT dual issue; predicated-out instruction causes no hazard", 3,
          "instruction that have been predicated out (within it block) are not causing pipeline contention hazards': "
@@ -451,10 +451,10 @@ _M33_REFERENCES = (
          "load to store latency is 1 cycle': LDR 1 + STR 1, then the template's 1-cycle MOV"),
     _m33("load_mla", "load whose result the next MLA accumulates", 2,
          "load result can be consumed as MAC accumulate dependency in 1 cycle': LDR 1 + MLA 1"),
-    _m33("ldrd", "load double", 2, "load/store double execute in 2 cycles"),
-    _m33("strd", "store double", 2, "load/store double execute in 2 cycles"),
-    _m33("ldm4", "load multiple of 4 registers", 4, "load/store multiple of x registers execute in exactly x cycles"),
-    _m33("stm4", "store multiple of 4 registers", 4, "load/store multiple of x registers execute in exactly x cycles"),
+    _m33("ldrd", "load double", 2, "load/store double execute in 2 cycles'"),
+    _m33("strd", "store double", 2, "load/store double execute in 2 cycles'"),
+    _m33("ldm4", "load multiple of 4 registers", 4, "load/store multiple of x registers execute in exactly x cycles'"),
+    _m33("stm4", "store multiple of 4 registers", 4, "load/store multiple of x registers execute in exactly x cycles'"),
     _m33("vfma_accumulate", "VFMA chained on its accumulator, 2 integer instructions between", 3,
          "FMA/MLA execute in 1 cycle with 3 cycle of result latency into accumulator of another FMA ... No other "
          "vloating point instruction can be issued in the following 2 cycles': the page's example, VFMA 1 + MOV 1 + "
@@ -463,14 +463,14 @@ _M33_REFERENCES = (
          "each of the unfused multiply accumulate operations can be performed in 2 cycles total' (the page's "
          "two-accumulator schedule: VMUL, VMUL, VADD, VADD)"),
     _m33("vadd_chain", "VADD.F32 result latency", 2,
-         "result latency of every other FP compute instruction (vadd.f32, vmul.f32) is 2 cycles"),
-    _m33("vadd_independent", "independent VADD.F32", 1, "Those are pipelined so can be issued every cycle"),
+         "result latency of every other FP compute instruction (vadd.f32, vmul.f32) is 2 cycles'"),
+    _m33("vadd_independent", "independent VADD.F32", 1, "Those are pipelined so can be issued every cycle'"),
     _m33("vmov_to_two_core", "VMOV of two S registers to two core registers", 2,
-         "vmov of two S (or one D) registers to two GPR takes 2 cycles"),
+         "vmov of two S (or one D) registers to two GPR takes 2 cycles'"),
     _m33("vmov_from_two_core", "VMOV of two core registers to two S registers", 1,
-         "vmov of two GPR registers to two S (or one D) takes 1 cycle"),
+         "vmov of two GPR registers to two S (or one D) takes 1 cycle'"),
     _m33("vmov_to_core", "VMOV of one S register to one core register", 1,
-         "vmov of one S register to one GPR takes 1 cycle"),
+         "vmov of one S register to one GPR takes 1 cycle'"),
 )
 REFERENCES = REFERENCES + _M33_REFERENCES
 
