@@ -382,7 +382,7 @@ _JNK_M33 = ("jnk0le, Cortex-M33 pipeline measurements (repository jnk0le/random 
 _M33 = dict(device="stm32u575", program="m33_refs.S", clock_mhz=16.0, how="per_copy")
 _COPY, _ITERATION = "cycles per copy", "cycles per iteration"
 # Until the cortex-m33 model, stm32u575 was timed with the Cortex-M4 rules (an assumption) and these 34 references
-# were independent of it: 32.4% mean absolute error, worst 100% (mcubench validate, commit 45490dd). The
+# were independent of it: 32.4% mean absolute error, worst 100% (mcubench validate at commit f4cc74c). The
 # cortex-m33 model's rules were then written from this page, so every one of them is now informed.
 _M33_INFORMED = dict(relation=INFORMED, basis="the cortex-m33 model's rule for this mechanism (cost_models/cortex_m33.py) "
                      "was written from this page's statement; before that model the stm32u575 was timed with the "
