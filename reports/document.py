@@ -84,6 +84,14 @@ def validation_text(info) -> str:
     return fmt.trust(info.validation if info is not None else None)
 
 
+def trust_blocks(results) -> list:
+    """The trust table, and what the energy method gave where it was checked against silicon."""
+    blocks = [trust_table(results)]
+    if results.energy_method_check is not None:
+        blocks.append(Paragraph(fmt.energy_method_trust(results.energy_method_check)))
+    return blocks
+
+
 def trust_table(results) -> Table:
     rows = []
     for name, label in devices_in_order(results):
@@ -92,7 +100,7 @@ def trust_table(results) -> Table:
         how = f"{ESTIMATE_LABEL} ({row.isa} code)"
         if row.proxy_isa:
             how = f"{ESTIMATE_LABEL} ({row.proxy_isa.upper()} code standing in for the device's own ISA)"
-        energy = fmt.energy_trust(info.energy_check if info is not None else None, results.energy_method_check)
+        energy = fmt.energy_trust(info.energy_check if info is not None else None)
         rows.append([label, how, validation_text(info), energy])
     return Table(["Device", "How the figures are obtained", "Timing against silicon", "Energy against silicon"], rows,
                  caption="How far the figures are trusted (timing: each device's model against published silicon "
@@ -397,7 +405,7 @@ def _summary_section(results, not_measured):
         doc.append(Paragraph(f"Accuracy \u201c{fmt.DASH}\u201d: not measured, because no labelled test samples were "
                              "run (see the inputs below)."))
     return doc + [Paragraph("Input of the measured run, per model:"), BulletList(input_items(results)),
-                  trust_table(results)] + not_measured
+                  *trust_blocks(results)] + not_measured
 
 
 def _comparison_section(results, plots, reference):

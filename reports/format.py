@@ -74,19 +74,23 @@ def _share_of_measured(ratio) -> str:
     return f"{100 * ratio:.0f}%"
 
 
-def energy_trust(check, method=None) -> str:
+def energy_trust(check) -> str:
     """How far a device's energy figures are trusted, from its results.EnergyCheck (None: no measured run of
-    the device was compared) and the method's over every board compared (results.energy_method_check)."""
-    if check is not None:
-        return (f"run power x simulated time; on its own board {_share_of_measured(check.min_ratio)} to "
-                f"{_share_of_measured(check.max_ratio)} of the power measured while it inferred (mean "
-                f"{_share_of_measured(check.mean_ratio)}, {check.runs} MLPerf Tiny runs)")
-    text = "run power x simulated time, not checked against measured energy on this device"
-    if method is not None:
-        text += (f"; where the method was checked ({method.boards} boards, {method.runs} MLPerf Tiny runs) it gave "
-                 f"{_share_of_measured(method.min_ratio)} to {_share_of_measured(method.max_ratio)} of the "
-                 f"measured power (mean {_share_of_measured(method.mean_ratio)})")
-    return text
+    the device was compared)."""
+    if check is None:
+        return "run power x simulated time; not checked on this device"
+    return (f"run power x simulated time: {_share_of_measured(check.min_ratio)} to "
+            f"{_share_of_measured(check.max_ratio)} of the power measured on its board (mean "
+            f"{_share_of_measured(check.mean_ratio)}, {check.runs} MLPerf Tiny runs)")
+
+
+def energy_method_trust(method) -> str:
+    """What the run-power method gave where it was checked (results.energy_method_check), in one sentence."""
+    return (f"Energy: every figure is the device's datasheet run power x the simulated time. Where that was "
+            f"checked against the power measured on silicon while inferring ({method.boards} boards, {method.runs} "
+            f"MLPerf Tiny runs), it gave {_share_of_measured(method.min_ratio)} to "
+            f"{_share_of_measured(method.max_ratio)} of the measured power (mean {_share_of_measured(method.mean_ratio)}):"
+            " read energy figures as low by that much.")
 
 
 def _refs(n, what="") -> str:

@@ -87,10 +87,13 @@ def test_each_device_says_whether_it_is_validated(results):
     assert trust.rows[2][2] == ("simulated estimate, not independently validated; consistent (±20.0%) with the 1 "
                                 "reference its rules were taken from")
     assert "standing in for the device's own ISA" in trust.rows[2][1]
-    # No device of the fixture was measured for energy; the method's check over the boards is quoted.
-    assert trust.rows[0][3] == ("run power x simulated time, not checked against measured energy on this device; "
-                                "where the method was checked (3 boards, 11 MLPerf Tiny runs) it gave 58% to 77% "
-                                "of the measured power (mean 69%)")
+    # No device of the fixture was measured for energy: each says so, and the method's check over the boards
+    # is said once, below the table.
+    assert trust.rows[0][3] == "run power x simulated time; not checked on this device"
+    doc = build_document(results)
+    after = doc[doc.index(trust) + 1]
+    assert after.text.startswith("Energy: every figure is the device's datasheet run power x the simulated time.")
+    assert "(3 boards, 11 MLPerf Tiny runs), it gave 58% to 77% of the measured power (mean 69%)" in after.text
 
 
 def test_energy_trust_quotes_the_devices_own_board_when_it_has_one():
@@ -98,9 +101,9 @@ def test_energy_trust_quotes_the_devices_own_board_when_it_has_one():
     from mcubench.reports.format import energy_trust
 
     own = EnergyCheck(runs=3, boards=1, mean_ratio=0.7123, min_ratio=0.6793, max_ratio=0.7561)
-    assert energy_trust(own, None) == ("run power x simulated time; on its own board 68% to 76% of the power "
-                                       "measured while it inferred (mean 71%, 3 MLPerf Tiny runs)")
-    assert energy_trust(None, None) == "run power x simulated time, not checked against measured energy on this device"
+    assert energy_trust(own) == ("run power x simulated time: 68% to 76% of the power measured on its board "
+                                 "(mean 71%, 3 MLPerf Tiny runs)")
+    assert energy_trust(None) == "run power x simulated time; not checked on this device"
 
 
 def test_the_trust_line_keeps_independent_and_informed_references_apart():

@@ -16,7 +16,7 @@ def execute(args, out=None):
     from mcubench.core.device import all_devices, load_device
     from mcubench.cost_models.estimate import device_sources
     from mcubench.cost_models.render import device_text
-    from mcubench.reports.format import energy_trust, trust
+    from mcubench.reports.format import energy_method_trust, energy_trust, trust
 
     from ..records import has_builtin_power
     from ..validation.power import device_energy_check, method_energy_check
@@ -30,11 +30,14 @@ def execute(args, out=None):
         device_text(device, out)
         out.write(f"  timing   {trust(device_trust(device.name))}\n")
         own = device_energy_check(device.name) if has_builtin_power(device) else None
-        out.write(f"  energy   {energy_trust(own, method_energy_check())}\n")
+        out.write(f"  energy   {energy_trust(own)}\n")
         if args.sources:
             sources, assumptions = device_sources(device)
             for line in sources:
                 out.write(f"  source   {line}\n")
             for line in assumptions:
                 out.write(f"  assumed  {line}\n")
+    method = method_energy_check()
+    if method is not None:
+        out.write(f"\n{energy_method_trust(method)}\n")
     return 0
