@@ -57,6 +57,34 @@ instruction timing table. So this model is ours, and each rule is an assumption 
   Assumption: the BTAC keeps every branch (its capacity is not published). A misprediction costs 8 cycles
   (jnk0le's STM32H743 measurements: flag forwarding "can reduce branch misprediction penalty from 8 to 6
   cycles", so 8 is the penalty without it).
+- Store buffer (same page, stores: "store buffer doesn't merge series of consecutive stores, so strb and strh
+  will clog the store buffer with RMW operations. When doing one byte/half store every cycle, the throughput is
+  4 cycles per store if targeting one bank, 2 cycles per store if targeting even/odd bank and 2.4 cycles for
+  unit stride advancing strb. (strh is still 2 cycles)"). A store goes into the buffer when it issues and
+  leaves it when its write is done. Writes start in program order (our assumption: the page says nothing of
+  order), each in its bank (word address bit 2: the even/odd words of the loads above) once that bank is free:
+  - a byte or halfword store (STRB, STRH) is a read-modify-write that holds its bank 4 cycles ("4 cycles per
+    store if targeting one bank"); the two banks work at once, so stores alternating the banks drain at 2 per
+    store ("2 cycles per store if targeting even/odd bank"), and so do unit-stride halfwords (2 to each word:
+    "strh is still 2 cycles"); unit-stride bytes (4 to each word) come out at 3, not the page's 2.4, which no
+    rule here was fitted to (the writes of one bank could instead start out of order; that gives 2);
+  - a word store (STR, STREX, STRT, VSTR.32) holds its bank 1 cycle, a doubleword one (STRD, VSTR.64) both
+    banks 1 cycle (the page does not give them as slow: at one per cycle they never fill the buffer). An
+    unaligned word store is slow too ("the throughput is 4 cycles per one store"), but the decoder cannot tell
+    an unaligned address from the instruction, so every word store is costed as aligned.
+  Capacity: "unaligned stores execute without any stalls until store buffer clogs up (5 consecutive stores)".
+  Read as: five back-to-back 4-cycle stores issue without a stall and the sixth waits. Here that is 4 entries:
+  the first store's write is done by the fifth's issue (cycle 4), which takes its entry. A store issues only
+  when fewer than 4 earlier stores are still in the buffer.
+  Banks are known statically only between consecutive stores through one base register with immediate
+  offsets (post- and pre-indexed writeback followed within the block), the register taken as word-aligned
+  (assumption), so that their banks differ when their displacements' bit 2 does. A store through another
+  base register than the store before it, a register index, or a base written by a non-memory instruction is
+  assumed to hit the other bank than the store before it (assumption: the page's rates for the patterns it
+  names, 2, 2 and 2.4, are nearer the alternating figure than the one-bank 4). The buffer is empty at every
+  block's entry (assumption: the trace counts blocks, not their order), so a store-bound loop body of one
+  block is charged only what fills within one execution.
+  LDM/STM/PUSH/POP do not go through this buffer model.
 - Memory: ITCM/DTCM zero wait; other memory goes through the I-/D-cache (simulated by the tracer); a miss
   costs the area's line fill from [timing.line_fill]; write-backs are hidden by the write buffer.
 """
@@ -92,6 +120,9 @@ _DSP_PREFIXES = ("qadd", "qsub", "qdadd", "qdsub", "qasx", "qsax", "sadd", "ssub
 _EARLY = {"sbfx", "ubfx", "rbit", "rev", "rev16", "revsh", "bfi", "pkhbt", "pkhtb", "sxtab", "uxtab", "sxtah",
           "uxtah", "sxtab16", "uxtab16"}
 _INT_STORES = {"str", "strb", "strh", "strex", "strd", "strt"}
+_RMW_STORES = {"strb", "strh"}  # byte/halfword: a read-modify-write in the store buffer
+_RMW_CYCLES = 4  # "4 cycles per store if targeting one bank" (module docstring)
+_STORE_BUFFER = 4  # entries: 5 consecutive 4-cycle stores without a stall (module docstring)
 
 
 def _kind(name):
@@ -127,6 +158,71 @@ def _other_bank(a, b) -> bool:
     if a.mem_offset is None or b.mem_offset is None:
         return False
     return (a.mem_offset - b.mem_offset) % 8 == 4
+
+
+class _StoreBuffer:
+    """The stores of one block in the store buffer (module docstring): when each one's entry is free again, the
+    cycle the latest write started, when each bank is free, and where the latest store went."""
+
+    def __init__(self):
+        self.free_at = []  # per buffered store, the first cycle its entry is free, in program order
+        self.last_start = 0
+        self.bank_free = [0, 0]
+        self.offsets = {}  # base register -> displacement from its value at its first use in the block
+        self.last = None  # (base register or None, bank) of the latest store
+        self.phase = 0  # bank of displacement 0 of that base register
+
+    def ready(self) -> int:
+        """First cycle a store may issue: fewer than _STORE_BUFFER stores still buffered."""
+        if len(self.free_at) < _STORE_BUFFER:
+            return 0
+        return sorted(self.free_at, reverse=True)[_STORE_BUFFER - 1]
+
+    def forget(self, insn, kind):
+        """A base register written other than by a memory instruction's writeback is no longer followed."""
+        for r in insn.writes:
+            if not (kind in _MEMORY and r == insn.mem_base and r not in insn.registers):  # not writeback only
+                self.offsets.pop(r, None)
+                if self.last is not None and self.last[0] == r:
+                    self.last = (None, self.last[1])
+
+    def load(self, insn):
+        self._address(insn)  # a load's writeback moves its base register too
+
+    def _address(self, insn):
+        """The store's displacement from its base register's first value, or None; follows writeback."""
+        base = insn.mem_base
+        if base is None or insn.mem_index is not None or insn.mem_offset is None:
+            return None
+        start = self.offsets.get(base, 0)
+        if base not in insn.writes:
+            self.offsets.setdefault(base, 0)
+            return start + insn.mem_offset
+        if insn.mem_offset == 0 and insn.immediate is not None:  # post-indexed: [rn], #imm
+            self.offsets[base] = start + insn.immediate
+            return start
+        self.offsets[base] = start + insn.mem_offset  # pre-indexed with writeback: [rn, #imm]!
+        return start + insn.mem_offset
+
+    def store(self, insn, issue):
+        displacement = self._address(insn)
+        base = insn.mem_base if displacement is not None else None
+        word_parity = (displacement >> 2) & 1 if base is not None else 0
+        if base is not None and self.last is not None and self.last[0] == base:
+            bank = word_parity ^ self.phase
+        else:  # no known relation to the store before: the other bank (assumption)
+            bank = 1 - self.last[1] if self.last is not None else 0
+            self.phase = bank ^ word_parity
+        self.last = (base, bank)
+        double = insn.name == "strd" or (insn.name == "vstr" and insn.registers[:1] and
+                                         insn.registers[0].startswith("d"))
+        banks = (0, 1) if double else (bank,)
+        hold = _RMW_CYCLES if insn.name in _RMW_STORES else 1
+        start = max([issue, self.last_start] + [self.bank_free[b] for b in banks])
+        self.last_start = start
+        for b in banks:
+            self.bank_free[b] = start + hold
+        self.free_at = [t for t in self.free_at if t > issue] + [start + hold]
 
 
 _LATENCY = {"alu": 1, "dsp": 1, "mul": 2, "load": 2, "store": 1, "fp": 3, "branch": 1, "sys": 1, "multi": 1,
@@ -209,9 +305,12 @@ class CortexM7(CoreModel):
         slot_free = False  # the latest issue cycle has a free second slot
         prev = prev_kind = None
         div_sites = []
+        buffer = _StoreBuffer()
         for insn in insns:
             kind = _kind(insn.name)
             operands_ready = max((needed(insn, kind, r) for r in insn.reads), default=0)
+            if kind == "store":
+                operands_ready = max(operands_ready, buffer.ready())
             if prev is not None and slot_free and operands_ready <= cycle and self._pairs(prev, prev_kind, insn, kind):
                 issue = cycle
                 slot_free = False
@@ -230,6 +329,11 @@ class CortexM7(CoreModel):
                 occupancy = latency = _FP_LONG[insn.name]
             elif kind == "fp" and insn.name in _FP_MAC_LATENCY:
                 latency = _FP_MAC_LATENCY[insn.name]
+            if kind == "store":
+                buffer.store(insn, issue)
+            elif kind == "load":
+                buffer.load(insn)
+            buffer.forget(insn, kind)
             producer = "word_load" if insn.name in _WORD_LOADS else kind
             for r in insn.writes:
                 # A written-back base register comes from the address stage: ready after one cycle.

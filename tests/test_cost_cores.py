@@ -79,6 +79,45 @@ def test_m7_operand_and_pairing_rules_from_stm32h743_measurements(h7, source, cy
     assert _m7_cycles(h7, source).cycles == cycles
 
 
+def _rep(line, n):
+    return "\n".join([line] * n)
+
+
+# The store buffer (cost_models/cortex_m7.py, from the same page: "the throughput is 4 cycles per store if
+# targeting one bank, 2 cycles per store if targeting even/odd bank ... (strh is still 2 cycles)", and
+# "without any stalls until store buffer clogs up (5 consecutive stores)"): 4 entries, a byte/halfword
+# store's write holds its bank 4 cycles, writes start in program order, the two banks at once.
+@pytest.mark.parametrize("source, cycles", [
+    # one word: writes at 0, 4, 8, 12, 16 free their entries at 4, 8, 12, 16, 20; stores issue at 0..4 (the
+    # first entry is free again at 4), the sixth waits for the second's at 8
+    (_rep("strb r0, [r1]", 5), 5),
+    (_rep("strb r0, [r1]", 6), 9),
+    (_rep("strb r0, [r1]", 8), 17),  # then one per 4: 12, 16
+    # even and odd word: writes at 0, 1, 4, 5, 8, 9, 12, 13; issues 0..5, then 8 and 9 (one per 2)
+    (_rep("strb r0, [r1]\n strb r0, [r1, #4]", 4), 10),
+    # unit-stride halfwords (two to each word: banks A A B B A A B B): writes at 0, 4, 4, 8, 8, 12, 12, 16;
+    # issues 0, 1, 2, 3, 4, 8, 9, 12
+    (_rep("strh r0, [r1], #2", 8), 13),
+    # unit-stride bytes (four to each word): writes at 0, 4, 8, 12 (A), 12, 16, 20, 24 (B); issues 0..4, 8,
+    # 12, 16 (one per 4 within a word)
+    (_rep("strb r0, [r1], #1", 8), 17),
+    # no known relation (another base register): the other bank, as alternating
+    (_rep("strb r0, [r1]\n strb r0, [r2]", 4), 10),
+    # a base written by an ALU instruction is no longer followed: the other bank each time (the ADDS pair
+    # with the stores; issues as alternating)
+    (_rep("strb r0, [r1]\n adds r1, #4", 4), 4),
+    (_rep("strb r0, [r1]\n adds r1, #8", 8), 10),
+    # word stores hold their bank 1 cycle: never stalled at one per cycle
+    (_rep("str r0, [r1]", 8), 8),
+    (_rep("str r0, [r1], #4", 8), 8),
+    # a word store waits in order behind byte stores: the sixth store waits as above
+    (_rep("strb r0, [r1]", 5) + "\n str r0, [r2]", 9),
+])
+@pytest.mark.needs_toolchain
+def test_m7_store_buffer_from_stm32h743_measurements(h7, source, cycles):
+    assert _m7_cycles(h7, source).cycles == cycles
+
+
 @pytest.mark.needs_toolchain
 def test_m7_branch_prediction(h7):
     # A loop branch taken 99 times in 100: the minority direction (1 exit) is mispredicted: +8.
