@@ -13,7 +13,11 @@ instruction timing table. So this model is ours, and each rule is an assumption 
   assumption, which the same page confirms: "cannot dual issue two stores"), two loads as below. From the
   same page: a multiply never pairs with a store ("can't dual issue with stores"), and two bitfield/DSP
   instructions (extends, bitfield insert/extract, reverses, CLZ, saturation, SIMD add/subtract, SEL, PKH)
-  never pair ("bitfield and DSP instructions except multiplication ... cannot dual issue wrt each other").
+  never pair ("bitfield and DSP instructions except multiplication ... cannot dual issue wrt each other"),
+  nor do two instructions that each have an inline shifted register operand, e.g. ADD r0, r1, r2, LSL #2
+  (the page's "operand2 dual issuing matrix": inline shifted reg with inline shifted reg, "-": "cannot dual
+  issue"; Insn.shifted_register; the matrix's shifted-constant cells are not modelled: the decoder does not
+  tell a shifted constant from a plain one).
 - Result latency (cycles until a dependent instruction can issue): ALU and bitfield/DSP 1, multiply/MAC 2,
   FP 3, divide = its 2..12 cycles by the Cortex-M4's measured early-termination latency
   (cost_models/cortex_m4.py; Arm documents no Cortex-M7 divide timing). By the consumer (same page):
@@ -23,10 +27,9 @@ instruction timing table. So this model is ours, and each rule is an assumption 
     consume one of the operands in early ALU (e.g. ... uxtab)": SBFX/UBFX/RBIT/REV*/BFI/PKH*/{S,U}XTA*, all
     their operands taken as early) after 2; byte and halfword loads and the other loads (LDRD, LDREX, VLDR)
     after 2 ("byte/half loads can be consumed in secend cycle by late ALU"). Not modelled: an inline shifted
-    operand is also read early (the decoder does not give shifts), so LDR into e.g. ADD r0, r1, r2, LSL #2
-    is charged 1, not 2; an early-ALU operand from an ALU instruction ("source must be available a cycle
-    earlier than normally", unless that instruction itself ran in the early ALU) is charged 1; two
-    instructions with shifted operands pair (the page's operand2 matrix says they do not).
+    operand is also read early, so LDR into e.g. ADD r0, r1, r2, LSL #2 is charged 1, not 2; an early-ALU
+    operand from an ALU instruction ("source must be available a cycle earlier than normally", unless that
+    instruction itself ran in the early ALU) is charged 1.
   - a load or store address or index: 2 after any load (our assumption) and after a bitfield/DSP
     instruction ("bitfield/dsp instruction (e.g. uxtb, uxtab, rev) result cannot be used as index or address
     by load/store instructions in next cycle (1 extra cycle latency)"), 1 after an ALU instruction.
@@ -286,6 +289,8 @@ class CortexM7(CoreModel):
         if ka == kb and ka in ("mul", "fp", "dsp"):
             return False
         if {ka, kb} == {"mul", "store"}:
+            return False
+        if a.shifted_register and b.shifted_register:
             return False
         return True
 

@@ -73,6 +73,11 @@ def test_m7_dual_issue_rules(h7, source, cycles):
     # instructions in next cycle (1 extra cycle latency)": UXTB 0, LDR 2; an ADD result is an index at 1
     ("uxtb r0, r1\n ldr r2, [r3, r0]", 3),
     ("adds r0, #1\n ldr r2, [r3, r0]", 2),
+    # operand2 matrix: inline shifted reg with inline shifted reg "cannot dual issue"; with a simple constant
+    # or a plain shift by a constant they pair
+    ("add r0, r1, r2, lsl #2\n add r3, r4, r5, lsl #2", 2),
+    ("add r0, r1, r2, lsl #2\n add r3, r4, #1", 1),
+    ("add r0, r1, r2, lsl #2\n lsl r3, r4, #2", 1),
 ])
 @pytest.mark.needs_toolchain
 def test_m7_operand_and_pairing_rules_from_stm32h743_measurements(h7, source, cycles):

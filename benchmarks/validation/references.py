@@ -291,8 +291,9 @@ REFERENCES = (
               published=2,
               source=_JNK_M7_PIPE.format(says="operand2 dual issuing matrix: inline shifted reg (older) with inline "
                                          "shifted reg (younger): cannot dual issue': two ADD.W with LSL #2 "
-                                         "operands, one per cycle"), **_M7_PIPELINE, relation=INDEPENDENT,
-              basis=_M7_OWN.format(rule="two independent ALU instructions pair, whatever their operands")),
+                                         "operands, one per cycle"), **_M7_PIPELINE,
+              **_m7_revised("(two independent ALU instructions pair, whatever their operands) gave 1 cycle, "
+                            "-50%")),
     Reference("vadd_chain", mechanism="single-precision add result latency", published=3,
               source=_JNK_M7_PIPE.format(says="result latency ... vadd.f as vadd.f operand: 3'"), **_M7_PIPELINE,
               relation=INDEPENDENT, basis=_M7_OWN.format(rule="floating-point result latency 3")),
