@@ -68,7 +68,8 @@ import re
 
 from .blocks import BlockCost
 from .cortex_m4 import (_FP_LONG, _FP_MAC, _FP_MEM, _FP_MULTIPLE, _INTEGER_LOADS, _LOADS, _MULTIPLE, _STORES,
-                        _DIVIDES, DIV_MIN, CortexM4, _fp_words, _is_data_processing, _is_memory, _line_cycles)
+                        _DIVIDES, DIV_MIN, CortexM4, _fp_words, _is_data_processing, _is_memory,
+                        thumb_block_cost)
 
 _OPERAND2 = {"add", "adc", "sub", "sbc", "rsb", "and", "orr", "orn", "eor", "bic", "cmp", "cmn", "tst", "teq",
              "mvn"}
@@ -226,14 +227,7 @@ class CortexM33(CortexM4):
             taken = self.refill
             if last.name in ("ldr", "tbb", "tbh"):
                 taken = 3  # (M4) LDR PC and TBB/TBH: three cycles for the pipeline reload
-        first = insns[0] if insns else None
-        return BlockCost(
-            base=sum(cycles), taken=taken, line_cycles=_line_cycles(insns, cycles, self.line_bytes),
-            div_sites=tuple(div_sites),
-            unaligned_wide_start=bool(first is not None and first.size == 4 and first.address % 4 == 2),
-            ends_conditional=bool(last and last.writes_pc and last.conditional),
-            ends_indirect=bool(last and last.writes_pc and last.name not in ("b", "bl", "cbz", "cbnz")),
-        )
+        return thumb_block_cost(insns, cycles, taken, div_sites, self.line_bytes)
 
     @staticmethod
     def _fp(insn):

@@ -135,6 +135,20 @@ def _is_data_processing(insn):
         and insn.name not in ("it", "nop", "dmb", "dsb", "isb", "mrs", "msr")
 
 
+def thumb_block_cost(insns, cycles, taken, div_sites, line_bytes) -> BlockCost:
+    """A Thumb block's cost from its instructions' cycles and what its taken exit adds (the Cortex-M4 and
+    Cortex-M33 models differ in those, not in what the block record says)."""
+    first = insns[0] if insns else None
+    last = insns[-1] if insns else None
+    return BlockCost(
+        base=sum(cycles), taken=taken, line_cycles=_line_cycles(insns, cycles, line_bytes),
+        div_sites=tuple(div_sites),
+        unaligned_wide_start=bool(first is not None and first.size == 4 and first.address % 4 == 2),
+        ends_conditional=bool(last and last.writes_pc and last.conditional),
+        ends_indirect=bool(last and last.writes_pc and last.name not in ("b", "bl", "cbz", "cbnz")),
+    )
+
+
 def _line_cycles(insns, cycles, line_bytes):
     lines = []
     for insn, c in zip(insns, cycles):
@@ -217,14 +231,7 @@ class CortexM4(CoreModel):
         taken = self.refill if last is not None and last.writes_pc else 0
         if last is not None and last.writes_pc and last.name in ("ldr", "tbb", "tbh"):
             taken = 3  # 3.3.2: LDR PC and TBB/TBH are blocking, "three cycles for the pipeline reload"
-        first = insns[0] if insns else None
-        return BlockCost(
-            base=sum(cycles), taken=taken, line_cycles=_line_cycles(insns, cycles, self.line_bytes),
-            div_sites=tuple(div_sites),
-            unaligned_wide_start=bool(first is not None and first.size == 4 and first.address % 4 == 2),
-            ends_conditional=bool(last and last.writes_pc and last.conditional),
-            ends_indirect=bool(last and last.writes_pc and last.name not in ("b", "bl", "cbz", "cbnz")),
-        )
+        return thumb_block_cost(insns, cycles, taken, div_sites, self.line_bytes)
 
 
 class CortexM0Plus(CortexM4):
