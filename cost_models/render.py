@@ -8,7 +8,8 @@ def _kb(n):
     return f"{n / 1024:g} KiB" if n >= 1024 else f"{n} B"
 
 
-def estimate_text(est, label, out, skip_regions=()):
+def estimate_text(est, label, out, skip_regions=(), trust=()):
+    """The estimate's figures; trust: (what, text) lines saying how far they are trusted, after the totals."""
     device = device_label(est.device_title, est.clock_mhz, est.proxy_isa)
     out.write(f"{label} on {device}, {est.voltage_v:g} V (simulated estimate)\n")
     causes = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in est.cycles_by_cause.items() if v)
@@ -22,6 +23,8 @@ def estimate_text(est, label, out, skip_regions=()):
     out.write(f"  peak RAM     {est.peak_ram_bytes} B (static {est.static_ram_bytes} + stack {est.stack_bytes}"
               f" + heap {est.heap_bytes}{reserved})\n")
     out.write(f"  flash        {est.flash_bytes} B\n")
+    for what, text in trust:
+        out.write(f"  {what:<12} {text}\n")
     regions = [r for r in est.regions.values() if r.name not in set(skip_regions)]
     if regions:
         width = max(6, *(len(r.name) for r in regions))

@@ -103,6 +103,10 @@ def test_a_firmware_parked_in_while_1_gives_a_result(tmp_path, devices, capsys):
     assert line.startswith("note: firmware parked in an idle loop at PC 0x08") and " in main after " in line
     row = json.loads(record.read_text())["rows"][0]
     assert row["exit_status"] is None and row["cycles"] > 0
+    # The figures say how far they are trusted, as `mcubench devices` does (the device's validation).
+    timing = next(line for line in out.splitlines() if line.startswith("  timing trust "))
+    assert "independent references" in timing
+    assert "  energy trust run power x simulated time; not checked on this device\n" in out
 
 
 @pytest.mark.needs_toolchain
