@@ -65,6 +65,7 @@ def run_model(args, devices, out=None) -> int:
 
     from mcubench.benchmarks.records import make_results, model_row
     from mcubench.benchmarks.runner import DEFAULT_SEED, ModelOnDevice, random_input
+    from mcubench.benchmarks.trust import trust_lines
     from mcubench.core.labels import device_label
     from mcubench.core.results import save_results
     from mcubench.cost_models import estimate
@@ -93,6 +94,8 @@ def run_model(args, devices, out=None) -> int:
         print(f"{fw.model_name} on {title} (simulated estimate): {est.cycles} cycles, {est.latency_ms:.3f} ms, "
               f"{est.energy_uj:.2f} µJ, peak RAM {est.peak_ram_bytes} B, flash {est.flash_bytes} B, "
               f"{macs} MACs{per_mac}", file=out)
+        for what, text in trust_lines(device):
+            print(f"  {what} trust: {text}", file=out)
         print(_layer_table(fw, est), file=out)
         if args.output:
             save_npy_atomic(args.output, output)

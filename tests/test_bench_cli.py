@@ -56,6 +56,9 @@ def test_run_model_without_a_seed_is_the_same_every_time(tmp_path, capsys):
         # The input is said once, with the figures it produced.
         assert out[0] == "input: random int8, seed 0 (the default; --seed N for another)"
         assert "(simulated estimate)" in out[1]
+        # ... and how far they are trusted, as `mcubench devices` says it.
+        assert out[2].startswith("  timing trust: simulated estimate, validated to ±")
+        assert out[3] == "  energy trust: run power x simulated time; not checked on this device"
         runs.append(load_results(tmp_path / f"{i}.json").rows[0])
     assert (runs[0].input_kind, runs[0].input_seed) == ("random", 0)
     assert runs[0].cycles == runs[1].cycles

@@ -16,11 +16,10 @@ def execute(args, out=None):
     from mcubench.core.device import all_devices, load_device
     from mcubench.cost_models.estimate import device_sources
     from mcubench.cost_models.render import device_text
-    from mcubench.reports.format import energy_method_trust, energy_trust, trust
+    from mcubench.reports.format import energy_method_trust
 
-    from ..records import has_builtin_power
-    from ..validation.power import device_energy_check, method_energy_check
-    from ..validation.record import device_trust
+    from ..trust import trust_lines
+    from ..validation.power import method_energy_check
 
     out = out or sys.stdout
     devices = [load_device(n) for n in args.names] if args.names else all_devices()
@@ -28,9 +27,8 @@ def execute(args, out=None):
         if i:
             out.write("\n")
         device_text(device, out)
-        out.write(f"  timing   {trust(device_trust(device.name))}\n")
-        own = device_energy_check(device.name) if has_builtin_power(device) else None
-        out.write(f"  energy   {energy_trust(own)}\n")
+        for what, text in trust_lines(device):
+            out.write(f"  {what:<8} {text}\n")
         if args.sources:
             sources, assumptions = device_sources(device)
             for line in sources:

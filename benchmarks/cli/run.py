@@ -108,25 +108,16 @@ def _check_elf_options(args):
         raise UsageError("--battery-mah and --battery-v need --rate")
 
 
-def _trust(device) -> list:
-    """How far the device's figures are trusted (`mcubench validate`), as `mcubench devices` says it."""
-    from mcubench.reports.format import energy_trust, trust
-
-    from ..records import has_builtin_power
-    from ..validation.power import device_energy_check
-    from ..validation.record import device_trust
-
-    energy = device_energy_check(device.name) if has_builtin_power(device) else None
-    return [("timing trust", trust(device_trust(device.name))), ("energy trust", energy_trust(energy))]
-
-
 def _report_device(args, device, trace, label, ops, out, console):
     """Estimate one device's run and write its figures (and the console when console): the estimate."""
     from mcubench.cost_models import duty_cycle, estimate
     from mcubench.cost_models.render import duty_text, estimate_text, profile_text
 
     est = estimate(trace, device, clock_mhz=args.clock_mhz, voltage_v=args.voltage, proxy_isa=args.proxy_isa)
-    estimate_text(est, label, out, skip_regions=ops, trust=_trust(device))
+    from mcubench.benchmarks.trust import trust_lines
+
+    trust = [(f"{what} trust", text) for what, text in trust_lines(device)]
+    estimate_text(est, label, out, skip_regions=ops, trust=trust)
     if ops:
         profile_text(est, ops, out)
     firmware_options.show_end(trace, label, out, console=console)
