@@ -96,20 +96,6 @@ def shifted_constant(value: int) -> bool:
     return v not in (b | b << 16, b1 << 8 | b1 << 24, b * 0x01010101)
 
 
-def _sources(insn) -> frozenset:
-    """The registers an instruction reads. Capstone's register access lists miss some sources (UXTAB r1, r2, r1
-    reads only r2 there), so a data-processing instruction also reads every register operand after its
-    destination (all of them for the compares; the two after RdLo, RdHi for a long multiply)."""
-    name = insn.name
-    if _is_memory(name) or insn.writes_pc or _is_fp(insn) or not insn.registers:
-        return insn.reads
-    if name in ("cmp", "cmn", "tst", "teq"):
-        return insn.reads | set(insn.registers)
-    if name in ("umull", "smull"):
-        return insn.reads | set(insn.registers[2:])
-    return insn.reads | set(insn.registers[1:])
-
-
 def _is_fp(insn) -> bool:
     return insn.name.startswith("v") or insn.name in ("fmstat", "fconsts", "fconstd")
 
@@ -158,7 +144,7 @@ class CortexM33(CortexM4):
             accs = insn.accumulators | ({insn.registers[1]} if name in _EXTEND_ADD and len(insn.registers) > 1
                                         else frozenset())
             need = 0
-            for r in _sources(insn):
+            for r in insn.reads:
                 if r in data:
                     need = max(need, store_ready.get(r, 0))
                 elif r in accs:

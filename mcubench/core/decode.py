@@ -80,6 +80,26 @@ _RV_BRANCHES = {
 _RV_JUMPS = {"jal", "jalr", "j", "jr", "ret", "call", "tail"}
 
 
+_ARM_LOAD_MULTIPLE = ("ldm", "ldmdb", "ldmia", "pop", "vldmia", "vldmdb", "vpop")
+_ARM_MULTIPLE = _ARM_LOAD_MULTIPLE + ("stm", "stmdb", "stmia", "push", "vstmia", "vstmdb", "vpush")
+_ARM_BRANCHES = ("b", "bl", "bx", "blx", "bxns", "blxns", "cbz", "cbnz")
+_ARM_COMPARES = ("cmp", "cmn", "tst", "teq")
+
+
+def _operand_reads_and_writes(name, registers, listed) -> tuple:
+    """(reads, writes) an instruction's register operands imply, which capstone 5's own lists miss in places:
+    SSAT/USAT's source, SXTAB/UXTAB's added register and PKHBT/PKHTB's second (also when it is the destination:
+    UXTAB r1, r2, r1), RdLo and RdHi of the long multiply-accumulates, BLXNS's target, a VSTM/VPUSH list.
+    Data processing reads every operand after its destination (all for a compare or a long accumulate, the
+    two after RdLo, RdHi for UMULL/SMULL); a branch reads its register; a store multiple reads its list and a
+    load multiple writes it. Single loads and stores, and floating-point arithmetic, are as capstone lists them."""
+    if name in _ARM_MULTIPLE:
+        return (frozenset(), frozenset(listed)) if name in _ARM_LOAD_MULTIPLE else (frozenset(listed), frozenset())
+    if name in _ARM_BRANCHES or name in _ARM_COMPARES or name.startswith(_LONG_ACCUMULATING):
+        return frozenset(registers), frozenset()
+    return frozenset(registers[2:] if name in ("umull", "smull") else registers[1:]), frozenset()
+
+
 def _arm_insn(md, ins) -> Insn:
     name = ins.insn_name() or ins.mnemonic.split(".")[0]
     try:
@@ -88,56 +108,36 @@ def _arm_insn(md, ins) -> Insn:
         regs_read, regs_write = [], []
     reads = frozenset(md.reg_name(r) for r in regs_read)
     writes = frozenset(md.reg_name(r) for r in regs_write)
-    # Capstone 5 leaves some sources out of regs_access (SSAT/USAT/SSAT16's register, the added register of
-    # SXTAB/UXTAB and their H/16 forms, PKHBT/PKHTB's second): a register operand it lists as neither read
-    # nor written is a source.
-    operand_regs = frozenset(md.reg_name(op.reg) for op in ins.operands if op.type == cs_arm.ARM_OP_REG)
-    reads = reads | (operand_regs - reads - writes)
+    reg_ops = [op for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
+    registers = tuple(md.reg_name(op.reg) for op in reg_ops)
+    memory = [op for op in ins.operands if op.type == cs_arm.ARM_OP_MEM]
     base = index = offset = None
+    for op in memory:
+        base = md.reg_name(op.mem.base) if op.mem.base else None
+        index = md.reg_name(op.mem.index) if op.mem.index else None
+        offset = None if index else int(op.mem.disp)
     reg_count = 0
-    for op in ins.operands:
-        if op.type == cs_arm.ARM_OP_MEM:
-            base = md.reg_name(op.mem.base) if op.mem.base else None
-            index = md.reg_name(op.mem.index) if op.mem.index else None
-            offset = None if index else int(op.mem.disp)
-    if name in (
-        "ldm",
-        "ldmdb",
-        "stm",
-        "stmdb",
-        "push",
-        "pop",
-        "vldmia",
-        "vldmdb",
-        "vstmia",
-        "vstmdb",
-        "vpush",
-        "vpop",
-        "ldmia",
-        "stmia",
-    ):
-        reg_ops = [op for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
+    listed = ()
+    if name in _ARM_MULTIPLE:
         # LDM/STM name the base register first; PUSH/POP/VPUSH/VPOP only list registers.
-        listed = reg_ops[0 if name in ("push", "pop", "vpush", "vpop") else 1 :]
+        stack = name in ("push", "pop", "vpush", "vpop")
+        listed = registers[0 if stack else 1 :]
         # FP register lists count 32-bit words: a double register is two.
-        reg_count = max(sum(2 if md.reg_name(op.reg).startswith("d") else 1 for op in listed), 1)
-        if name in ("push", "pop", "vpush", "vpop"):
-            base = "sp"
-        elif reg_ops:
-            base = md.reg_name(reg_ops[0].reg)
+        reg_count = max(sum(2 if r.startswith("d") else 1 for r in listed), 1)
+        base = "sp" if stack else (registers[0] if registers else None)
+    if not memory and not (name.startswith("v") and name not in _ARM_MULTIPLE):
+        more_reads, more_writes = _operand_reads_and_writes(name, registers, listed)
+        reads, writes = reads | more_reads, writes | more_writes
     cc = getattr(ins, "cc", _ARM_CC_AL)
     conditional = cc not in (_ARM_CC_AL, 0, None) if _ARM_CC_AL is not None else False
     conditional = conditional or name in ("cbz", "cbnz")  # compare-and-branch: conditional without a cc
     writes_pc = "pc" in writes or name in ("b", "bl", "bx", "blx", "cbz", "cbnz", "tbb", "tbh")
     accumulators: frozenset[str] = frozenset()
     if name in FP_MULTIPLY_ACCUMULATES:
-        regs = [md.reg_name(op.reg) for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
-        accumulators = frozenset(regs[:1])
+        accumulators = frozenset(registers[:1])
     elif name.startswith(_ACCUMULATING):
-        regs = [md.reg_name(op.reg) for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
         # 64-bit accumulates (SMLAL, UMLAL, UMAAL, SMLALD, ...) add into RdLo:RdHi; the others into Ra, last.
-        accumulators = frozenset(regs[:2] if name.startswith(_LONG_ACCUMULATING) else regs[-1:])
-    reg_ops = [op for op in ins.operands if op.type == cs_arm.ARM_OP_REG]
+        accumulators = frozenset(registers[:2] if name.startswith(_LONG_ACCUMULATING) else registers[-1:])
     immediates = [int(op.imm) for op in ins.operands if op.type == cs_arm.ARM_OP_IMM]
     return Insn(
         ins.address,
@@ -155,7 +155,7 @@ def _arm_insn(md, ins) -> Insn:
         sets_flags=bool(getattr(ins, "update_flags", False)),
         shifted_register=any(op.shift.type and op.shift.value for op in reg_ops),
         immediate=immediates[-1] if immediates else None,
-        registers=tuple(md.reg_name(op.reg) for op in reg_ops),
+        registers=registers,
     )
 
 
