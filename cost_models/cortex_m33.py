@@ -68,7 +68,7 @@ import re
 
 from .blocks import BlockCost
 from .cortex_m4 import (_FP_LONG, _FP_MAC, _FP_MEM, _FP_MULTIPLE, _INTEGER_LOADS, _LOADS, _MULTIPLE, _STORES,
-                        _DIVIDES, DIV_MIN, CortexM4, _fp_words, _is_data_processing, _is_memory,
+                        _DIVIDES, DIV_MIN, CortexM4, _fp_words, _is_data_processing, _is_fp, _is_memory,
                         thumb_block_cost)
 
 _OPERAND2 = {"add", "adc", "sub", "sbc", "rsb", "and", "orr", "orn", "eor", "bic", "cmp", "cmn", "tst", "teq",
@@ -94,10 +94,6 @@ def shifted_constant(value: int) -> bool:
     b = v & 0xFF
     b1 = (v >> 8) & 0xFF
     return v not in (b | b << 16, b1 << 8 | b1 << 24, b * 0x01010101)
-
-
-def _is_fp(insn) -> bool:
-    return insn.name.startswith("v") or insn.name in ("fmstat", "fconsts", "fconstd")
 
 
 class CortexM33(CortexM4):

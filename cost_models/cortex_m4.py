@@ -125,6 +125,11 @@ def m4_divide_cycles(bin: int) -> int:
     return 5 + bin // 4
 
 
+def _is_fp(insn) -> bool:
+    """An FPU instruction (VFP mnemonics, and capstone's names for VMRS APSR_nzcv and VMOV of a constant)."""
+    return insn.name.startswith("v") or insn.name in ("fmstat", "fconsts", "fconstd")
+
+
 def _is_memory(name):
     return name in _LOADS or name in _STORES or name in _MULTIPLE or name in ("ldrd", "strd") \
         or name in _FP_MEM or name in _FP_MULTIPLE
@@ -216,7 +221,7 @@ class CortexM4(CoreModel):
             elif name in _DIVIDES:
                 c = DIV_MIN
                 div_sites.append((insn.address, DIV_MIN))
-            elif name.startswith("v") or name in ("fmstat", "fconsts", "fconstd"):
+            elif _is_fp(insn):
                 c = _fp_cycles(insn) + _fp_result_stall(insn, insns[i + 1] if i + 1 < len(insns) else None)
             else:
                 c = 1
