@@ -85,11 +85,15 @@ def block_rows(image, model, blocks, tally):
     return rows
 
 
+def block_ends(blocks) -> list:
+    """Each row's end address (address + size): where its fall-through goes, and which final instruction it has."""
+    return (blocks.address.astype(np.uint64) + blocks.size.astype(np.uint64)).tolist()
+
+
 def sequential_entries(blocks) -> dict:
     """address -> executions that entered the block at that address by falling through from the one before."""
     into = {}
-    ends = (blocks.address.astype(np.uint64) + blocks.size.astype(np.uint64)).tolist()
-    for end, fallthrough in zip(ends, blocks.fallthrough.tolist()):
+    for end, fallthrough in zip(block_ends(blocks), blocks.fallthrough.tolist()):
         if fallthrough:
             into[int(end)] = into.get(int(end), 0) + int(fallthrough)
     return into

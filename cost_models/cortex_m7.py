@@ -94,9 +94,7 @@ instruction timing table. So this model is ours, and each rule is an assumption 
 
 import math
 
-import numpy as np
-
-from .blocks import BlockCost, CoreModel
+from .blocks import BlockCost, CoreModel, block_ends
 from .cortex_m4 import DIV_MAX, DIV_MIN, m4_divide_cycles
 
 _LOADS = {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrex", "ldrd", "vldr", "ldrt"}
@@ -369,8 +367,7 @@ class CortexM7(CoreModel):
         # pooled over the blocks it ends (keyed by their end address) before the minority is taken.
         outcomes = {}
         mispredicts = 0
-        ends = (blocks.address.astype(np.uint64) + blocks.size.astype(np.uint64)).tolist()
-        for (cost, count, taken), changes, end in zip(rows, blocks.target_changes.tolist(), ends):
+        for (cost, count, taken), changes, end in zip(rows, blocks.target_changes.tolist(), block_ends(blocks)):
             if cost.ends_conditional:
                 executed, went = outcomes.get(end, (0, 0))
                 outcomes[end] = (executed + count, went + taken)
