@@ -38,20 +38,7 @@ def device_info(device) -> DeviceInfo:
     sources, assumptions = device_sources(device)
     clock = device.need("clock").default_mhz
     return DeviceInfo(device.name, device.title, device.version, device.core, clock, sources, assumptions,
-                      device_trust(device.name),
-                      device_energy_check(device.name) if has_builtin_power(device) else None)
-
-
-def has_builtin_power(device) -> bool:
-    """Whether the device's power figures are those of the built-in description of its name, the one the
-    energy check compared (a user's file under a built-in name may have changed them)."""
-    from mcubench.core.device import load_device
-    from mcubench.core.errors import DeviceError
-
-    try:
-        return load_device(device.name).need("power") == device.need("power")
-    except DeviceError:
-        return False
+                      device_trust(device.name), device_energy_check(device))
 
 
 def make_results(suite, rows, devices, failures=()) -> Results:

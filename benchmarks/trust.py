@@ -7,9 +7,7 @@ from mcubench.reports.format import energy_trust, trust
 
 def trust_lines(device) -> list:
     """[("timing", text), ("energy", text)] for a device description."""
-    from mcubench.benchmarks.records import has_builtin_power
     from mcubench.benchmarks.validation.power import device_energy_check
     from mcubench.benchmarks.validation.record import device_trust
 
-    energy = device_energy_check(device.name) if has_builtin_power(device) else None
-    return [("timing", trust(device_trust(device.name))), ("energy", energy_trust(energy))]
+    return [("timing", trust(device_trust(device.name))), ("energy", energy_trust(device_energy_check(device)))]

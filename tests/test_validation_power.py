@@ -156,3 +156,13 @@ def test_every_block_and_code_spread_figure_is_quoted_in_its_source():
                 assert (f"{ma:.2f} mA" in spread.source or f"{ma:g} mA" in spread.source), (path.stem, ma)
             seen += 1
     assert seen >= 12
+
+
+def test_a_device_is_credited_with_its_boards_energy_check_only_with_the_figures_that_were_compared():
+    builtin = load_device("stm32h7a3")
+    check = power_check.device_energy_check(builtin)
+    assert (check.runs, check.boards) == (3, 1) and 0 < check.min_ratio <= check.mean_ratio <= check.max_ratio
+    assert power_check.device_energy_check(load_device("stm32h7")) is None  # no board measured it
+    # A user's description under the same name with another supply: not what the comparison used.
+    edited = replace(builtin, power=replace(builtin.need("power"), voltage_v=1.8))
+    assert power_check.device_energy_check(edited) is None

@@ -28,6 +28,7 @@ import sys
 
 from mcubench.core.atomic import write_json_atomic
 from mcubench.core.device import load_device
+from mcubench.core.errors import DeviceError
 from mcubench.core.results import EnergyCheck
 from mcubench.cost_models.power import block_terms, code_band, inference_current_ma, operating_point, run_power_mw
 
@@ -217,9 +218,15 @@ def _compared() -> tuple:
     return tuple(compare())
 
 
-def device_energy_check(name: str) -> EnergyCheck | None:
-    """The comparison of the built-in device of this name with its board's measured runs (None: no board)."""
-    return energy_check([r for r in _compared() if r.device == name])
+def device_energy_check(device) -> EnergyCheck | None:
+    """The comparison of a device description with its board's measured runs: None when no board is the
+    device, or when its power figures are not those of the built-in description the comparison used (a
+    user's file under a built-in name may have changed them)."""
+    try:
+        builtin = load_device(device.name).need("power") == device.need("power")
+    except DeviceError:
+        builtin = False
+    return energy_check([r for r in _compared() if r.device == device.name]) if builtin else None
 
 
 def method_energy_check() -> EnergyCheck | None:
