@@ -53,11 +53,11 @@ shapes, in %; "-" where it cannot act):
 
 import argparse
 from dataclasses import asdict, dataclass
-import json
 import sys
 
 import numpy as np
 
+from mcubench.core.atomic import write_json_atomic
 from mcubench.core.errors import McubenchError
 
 
@@ -78,12 +78,17 @@ CHOICES = (
     Choice("add_elements", 2, 1, "DSP ADD loop: 2 elements per iteration"),
     Choice("weight_chunks", True, False, "DSP weight rows in chunks for a <= 1 KB data cache"),
 )
-VALIDATION = {
-    "cortex-m4-80mhz": "validated",
-    "esp32-c3": "validated",
-    "stm32h7": "microbenchmarks only",
-    "esp32": "proxy",
-}
+
+
+def _validation(device_name) -> str:
+    """The device's timing validation in a few words, from the committed validation baseline."""
+    from mcubench.benchmarks.validation.record import device_trust
+
+    validation = device_trust(device_name)
+    independent = validation.independent if validation is not None else None
+    if independent is None or not independent.references:
+        return "not independently validated"
+    return f"validated ±{independent.mean_abs_error_pct:.1f}% on {independent.references}"
 
 
 def _measure(model, device, variant, first):
@@ -166,7 +171,7 @@ def render(rows, project, choices=CHOICES) -> str:
             if changes:
                 out.append(
                     f"  {'mean':<10} {device:<16} {'':>12} {'':>12} {np.mean(changes):>+7.2f}%"
-                    f"  ({VALIDATION.get(device, 'not validated')})"
+                    f"  ({_validation(device)})"
                 )
         out.append("")
     out.append("project build, cycles:")
@@ -202,12 +207,9 @@ def main(argv=None) -> int:
         return 1
     print(render(rows, project, choices))
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(
-                {"rows": rows, "project": [{"model": m, "device": d, "cycles": c} for (m, d), c in project.items()]},
-                f,
-                indent=1,
-            )
+        write_json_atomic(
+            args.json, {"rows": rows, "project": [{"model": m, "device": d, "cycles": c} for (m, d), c in project.items()]}
+        )
     return 0
 
 
