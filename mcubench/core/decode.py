@@ -117,7 +117,7 @@ def _arm_insn(md, ins) -> Insn:
         index = md.reg_name(op.mem.index) if op.mem.index else None
         offset = None if index else int(op.mem.disp)
     reg_count = 0
-    listed = ()
+    listed: tuple[str, ...] = ()
     if name in _ARM_MULTIPLE:
         # LDM/STM name the base register first; PUSH/POP/VPUSH/VPOP only list registers.
         stack = name in ("push", "pop", "vpush", "vpop")
